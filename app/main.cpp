@@ -1,0 +1,87 @@
+#include "cli/commandline.h"
+#include "mainwindow.h"
+#include "server/echoserver.h"
+#include "settings/settings.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+constexpr int ExitUsage = 2;
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope"));
+    QCoreApplication::setApplicationName(QStringLiteral("wsscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(WSSCOPE_VERSION));
+}
+
+int serve(int argc, char **argv, quint16 port)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    EchoServer server;
+    QTextStream err(stderr);
+    if (!server.listen(port)) {
+        err << QCoreApplication::translate("main", "wsscope: cannot listen on 127.0.0.1:%1: %2")
+                   .arg(port).arg(server.errorString())
+            << Qt::endl;
+        return 1;
+    }
+    // The URL alone on the first line of stdout, so scripts can read it.
+    QTextStream(stdout) << server.url().toString() << Qt::endl;
+    return app.exec();
+}
+
+int window(int argc, char **argv, const CommandLine &options)
+{
+    QApplication app(argc, argv);
+    setIdentity();
+
+    EchoServer echo;
+    const int echoPort = Settings::value(Settings::Id::EchoPort).toInt();
+    const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
+
+    MainWindow window(echoRunning ? echo.url() : QUrl());
+    if (!options.url.isEmpty())
+        window.setUrl(options.url.toString());
+    window.show();
+    if (!options.sends.isEmpty())
+        window.sendWhenOpen(options.sends);
+    if (options.connect)
+        window.connectToUrl();
+    return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    setIdentity();
+    const CommandLine options = CommandLine::parse(arguments);
+
+    switch (options.mode) {
+    case CommandLine::Mode::Help:
+        QTextStream(stdout) << options.helpText;
+        return 0;
+    case CommandLine::Mode::Version:
+        QTextStream(stdout) << "wsscope " << QCoreApplication::applicationVersion() << Qt::endl;
+        return 0;
+    case CommandLine::Mode::Error:
+        QTextStream(stderr) << "wsscope: " << options.error << "\n\n" << options.helpText;
+        return ExitUsage;
+    case CommandLine::Mode::Serve:
+        return serve(argc, argv, options.servePort);
+    case CommandLine::Mode::Window:
+        break;
+    }
+    return window(argc, argv, options);
+}

@@ -1,0 +1,65 @@
+#include "settings.h"
+
+#include <QSettings>
+#include <QStringList>
+
+namespace Settings {
+
+namespace {
+
+struct Entry
+{
+    Id id;
+    const char *key;
+    QVariant defaultValue;
+};
+
+const Entry &entry(Id id)
+{
+    static const Entry table[] = {
+        {Id::RecentUrls, "connection/recentUrls", QStringList()},
+        {Id::LastUrl, "connection/lastUrl", QString()},
+        {Id::EchoPort, "echoServer/port", 0},
+        {Id::WindowGeometry, "window/v1/geometry", QByteArray()},
+        {Id::WindowState, "window/v1/state", QByteArray()},
+        {Id::MainSplitter, "window/v1/mainSplitter", QByteArray()},
+        {Id::LogSplitter, "window/v1/logSplitter", QByteArray()},
+        {Id::HandshakeTimeoutMs, "connection/handshakeTimeoutMs", 10000},
+    };
+    for (const Entry &e : table) {
+        if (e.id == id)
+            return e;
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace
+
+QString key(Id id)
+{
+    return QString::fromLatin1(entry(id).key);
+}
+
+QVariant value(Id id)
+{
+    const Entry &e = entry(id);
+    return QSettings().value(QString::fromLatin1(e.key), e.defaultValue);
+}
+
+void setValue(Id id, const QVariant &value)
+{
+    QSettings().setValue(key(id), value);
+}
+
+void rememberUrl(const QString &url)
+{
+    QStringList recent = value(Id::RecentUrls).toStringList();
+    recent.removeAll(url);
+    recent.prepend(url);
+    while (recent.size() > MaxRecentUrls)
+        recent.removeLast();
+    setValue(Id::RecentUrls, recent);
+    setValue(Id::LastUrl, url);
+}
+
+} // namespace Settings

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QVariant>
+
+// Every persisted setting in one table: its key, its default, and (by the key's
+// prefix) its scope. State blobs carry a version segment so that a layout from
+// an older build is ignored rather than misapplied.
+namespace Settings {
+
+enum class Id {
+    RecentUrls,        // QStringList, newest first
+    LastUrl,           // QString
+    EchoPort,          // int: 0 lets the OS choose
+    WindowGeometry,    // QByteArray
+    WindowState,       // QByteArray
+    MainSplitter,      // QByteArray
+    LogSplitter,       // QByteArray
+    HandshakeTimeoutMs // int
+};
+
+QVariant value(Id id);
+void setValue(Id id, const QVariant &value);
+QString key(Id id);
+
+constexpr int MaxRecentUrls = 15;
+// Puts url first in the recent list, without duplicates, capped at MaxRecentUrls.
+void rememberUrl(const QString &url);
+
+} // namespace Settings

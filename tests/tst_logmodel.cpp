@@ -1,0 +1,152 @@
+#include "log/logmodel.h"
+#include "log/logview.h"
+#include "log/messagelog.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTest>
+
+using Direction = MessageLog::Direction;
+using Kind = MessageLog::Kind;
+
+class TestLogModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void rowsArriveInBatches();
+    void columnsShowWhatHappened();
+    void serverMarkupStaysText();
+    void clearEmptiesTheModel();
+    void viewFollowsTailUnlessScrolledUp();
+};
+
+void TestLogModel::rowsArriveInBatches()
+{
+    MessageLog log;
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+
+    for (int i = 0; i < 5000; ++i)
+        log.append(Direction::Received, Kind::Text, QByteArray::number(i));
+    QCOMPARE(model.rowCount(), 0);                 // nothing announced per message
+    QTRY_COMPARE(model.rowCount(), 5000);
+    QCOMPARE(inserted.count(), 1);                 // one insert for the whole batch
+    QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 4999);
+
+    log.append(Direction::Sent, Kind::Text, "more");
+    log.flush();
+    QCOMPARE(model.rowCount(), 5001);
+    QCOMPARE(inserted.count(), 2);
+    QCOMPARE(model.index(5000, LogModel::PreviewColumn).data().toString(), QStringLiteral("more"));
+}
+
+void TestLogModel::columnsShowWhatHappened()
+{
+    MessageLog log;
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    log.appendEvent(Kind::Open, QStringLiteral("Connected to ws://127.0.0.1:1/"));
+    log.append(Direction::Sent, Kind::Text, "line one\nline two");
+    log.append(Direction::Received, Kind::Binary, QByteArray("\x00\xff\x10", 3));
+    log.append(Direction::Received, Kind::Pong, {});
+    log.appendEvent(Kind::Error, QStringLiteral("Could not connect"));
+    log.flush();
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.columnCount(), int(LogModel::ColumnCount));
+
+    const auto cell = [&model](int row, int column) { return model.index(row, column).data().toString(); };
+    QVERIFY(cell(0, LogModel::DirectionColumn).contains(QStringLiteral("Event")));
+    QCOMPARE(cell(0, LogModel::KindColumn), QStringLiteral("open"));
+    QCOMPARE(cell(0, LogModel::SizeColumn), QString());
+    QVERIFY(cell(1, LogModel::DirectionColumn).contains(QStringLiteral("Sent")));
+    QCOMPARE(cell(1, LogModel::SizeColumn), QStringLiteral("17"));
+    QCOMPARE(cell(1, LogModel::PreviewColumn), QStringLiteral("line one\u21B5line two"));
+    QVERIFY(cell(2, LogModel::DirectionColumn).contains(QStringLiteral("Received")));
+    QCOMPARE(cell(2, LogModel::KindColumn), QStringLiteral("binary"));
+    QCOMPARE(cell(2, LogModel::PreviewColumn), QStringLiteral("00 ff 10"));
+    QCOMPARE(cell(3, LogModel::PreviewColumn), QStringLiteral("(no payload)"));
+    QCOMPARE(cell(4, LogModel::KindColumn), QStringLiteral("error"));
+
+    // The time column has millisecond precision and matches the entry's time.
+    const QString time = cell(1, LogModel::TimeColumn);
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d$")).match(time).hasMatch(), qPrintable(time));
+    const qint64 usec = model.index(1, 0).data(LogModel::TimeUsecRole).toLongLong();
+    QCOMPARE(time, QDateTime::fromMSecsSinceEpoch(usec / 1000).toString(QStringLiteral("HH:mm:ss.zzz")));
+    QCOMPARE(model.index(2, 0).data(LogModel::PayloadRole).toByteArray(), QByteArray("\x00\xff\x10", 3));
+    QCOMPARE(model.index(2, 0).data(LogModel::SizeRole).toLongLong(), 3);
+}
+
+void TestLogModel::serverMarkupStaysText()
+{
+    MessageLog log;
+    LogModel model(&log);
+    const QByteArray markup = "<b>bold</b><img src=x>";
+    log.append(Direction::Received, Kind::Text, markup);
+    log.flush();
+    QCOMPARE(model.index(0, LogModel::PreviewColumn).data().toString(), QString::fromUtf8(markup));
+    // Tool tips render markup; the log offers none for server data.
+    for (int column = 0; column < model.columnCount(); ++column)
+        QVERIFY(!model.index(0, column).data(Qt::ToolTipRole).isValid());
+}
+
+void TestLogModel::clearEmptiesTheModel()
+{
+    MessageLog log;
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 100; ++i)
+        log.append(Direction::Received, Kind::Text, "x");
+    log.flush();
+    log.append(Direction::Received, Kind::Text, "pending");   // cleared before it is announced
+    log.clear();
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(log.count(), 0);
+    QTest::qWait(log.batchInterval() * 2);
+    QCOMPARE(model.rowCount(), 0);
+
+    log.append(Direction::Received, Kind::Text, "after");
+    log.flush();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, LogModel::PreviewColumn).data().toString(), QStringLiteral("after"));
+}
+
+void TestLogModel::viewFollowsTailUnlessScrolledUp()
+{
+    MessageLog log;
+    LogModel model(&log);
+    LogView view;
+    view.setModel(&model);
+    view.resize(400, 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    for (int i = 0; i < 200; ++i)
+        log.append(Direction::Received, Kind::Text, QByteArray::number(i));
+    log.flush();
+    QScrollBar *bar = view.verticalScrollBar();
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    bar->setValue(0);                   // the user scrolls up to read
+    QVERIFY(!view.isFollowingTail());
+    for (int i = 0; i < 50; ++i)
+        log.append(Direction::Received, Kind::Text, "new");
+    log.flush();
+    QApplication::processEvents();
+    QCOMPARE(bar->value(), 0);
+
+    bar->setValue(bar->maximum());      // back at the bottom: follow again
+    for (int i = 0; i < 50; ++i)
+        log.append(Direction::Received, Kind::Text, "newer");
+    log.flush();
+    QTRY_COMPARE(bar->value(), bar->maximum());
+    QVERIFY(view.isFollowingTail());
+}
+
+QTEST_MAIN(TestLogModel)
+#include "tst_logmodel.moc"

@@ -1,0 +1,205 @@
+#include "composer.h"
+#include "handshakeinspector.h"
+#include "log/logmodel.h"
+#include "log/messagelog.h"
+#include "mainwindow.h"
+#include "rawserver.h"
+#include "server/echoserver.h"
+#include "settings/settings.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void firstRunPrefillsTheEchoServer();
+    void typeConnectSendReceiveClose();
+    void badUrlIsShownAndNothingConnects();
+    void sendingIsImpossibleWhileClosed();
+    void hexMessageGoesOutAsBinary();
+    void forbiddenServerLeavesAnErrorRow();
+    void recentUrlsAreRemembered();
+
+private:
+    static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
+    static void typeUrl(MainWindow &window, const QString &url);
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+}
+
+int TestMainWindow::rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind)
+{
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        n += index.data(LogModel::DirectionRole).toInt() == int(direction)
+            && index.data(LogModel::KindRole).toInt() == int(kind);
+    }
+    return n;
+}
+
+void TestMainWindow::typeUrl(MainWindow &window, const QString &url)
+{
+    QLineEdit *edit = window.urlBox()->lineEdit();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, url);
+}
+
+void TestMainWindow::firstRunPrefillsTheEchoServer()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    QCOMPARE(window.urlBox()->currentText(), echo.url().toString());
+    QVERIFY(window.stateText().contains(QStringLiteral("Closed")));
+    QVERIFY(window.connectButton()->isEnabled());
+    QVERIFY(!window.closeButton()->isEnabled());
+}
+
+void TestMainWindow::typeConnectSendReceiveClose()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    typeUrl(window, echo.url().toString());
+    QTest::mouseClick(window.connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.stateText().contains(QStringLiteral("Open")));
+    QVERIFY(!window.connectButton()->isEnabled());
+    QVERIFY(window.closeButton()->isEnabled());
+    QVERIFY(window.composer()->sendButton()->isEnabled());
+    QVERIFY(window.inspector()->requestText().startsWith(QStringLiteral("GET / HTTP/1.1")));
+    QVERIFY(window.inspector()->responseText().startsWith(QStringLiteral("HTTP/1.1 101")));
+
+    QPlainTextEdit *editor = window.composer()->editor();
+    QTest::mouseClick(editor->viewport(), Qt::LeftButton);
+    QTest::keyClicks(editor, QStringLiteral("hello from the window"));
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+
+    LogModel *model = window.logModel();
+    QTRY_COMPARE(rowsOf(model, MessageLog::Direction::Received, MessageLog::Kind::Text), 1);
+    QCOMPARE(rowsOf(model, MessageLog::Direction::Sent, MessageLog::Kind::Text), 1);
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(LogModel::KindRole).toInt() == int(MessageLog::Kind::Text))
+            QCOMPARE(model->index(row, LogModel::PreviewColumn).data().toString(), QStringLiteral("hello from the window"));
+    }
+    // Ctrl+Enter sent the message; it did not add a line to it.
+    QCOMPARE(editor->toPlainText(), QStringLiteral("hello from the window"));
+
+    QTest::mouseClick(window.closeButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QTRY_COMPARE(rowsOf(model, MessageLog::Direction::Local, MessageLog::Kind::Close), 1);
+    QVERIFY2(window.stateText().contains(QStringLiteral("1000")), qPrintable(window.stateText()));
+    QVERIFY(window.connectButton()->isEnabled());
+    QVERIFY(!window.composer()->sendButton()->isEnabled());
+}
+
+void TestMainWindow::badUrlIsShownAndNothingConnects()
+{
+    MainWindow window{QUrl()};
+    window.show();
+    typeUrl(window, QStringLiteral("http://example.com/chat"));
+    QTest::keyClick(window.urlBox()->lineEdit(), Qt::Key_Return);
+    QVERIFY2(window.urlError().contains(QStringLiteral("ws://")), qPrintable(window.urlError()));
+    QCOMPARE(window.session()->state(), Session::State::Closed);
+    QCOMPARE(window.session()->log()->count(), 0);
+
+    // Editing the URL clears the message.
+    QTest::keyClick(window.urlBox()->lineEdit(), Qt::Key_Backspace);
+    QVERIFY(window.urlError().isEmpty());
+}
+
+void TestMainWindow::sendingIsImpossibleWhileClosed()
+{
+    MainWindow window{QUrl()};
+    window.show();
+    QVERIFY(!window.composer()->sendButton()->isEnabled());
+    QPlainTextEdit *editor = window.composer()->editor();
+    QTest::keyClicks(editor, QStringLiteral("draft"));
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    QTest::qWait(100);
+    QCOMPARE(window.session()->log()->count(), 0);
+    QCOMPARE(editor->toPlainText(), QStringLiteral("draft"));
+}
+
+void TestMainWindow::hexMessageGoesOutAsBinary()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+
+    window.composer()->setFormat(Composer::Format::Hex);
+    QPlainTextEdit *editor = window.composer()->editor();
+    QTest::keyClicks(editor, QStringLiteral("de ad b"));
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    QTest::qWait(100);
+    QCOMPARE(rowsOf(window.logModel(), MessageLog::Direction::Sent, MessageLog::Kind::Binary), 0);
+
+    QTest::keyClicks(editor, QStringLiteral("e ef"));
+    QTest::mouseClick(window.composer()->sendButton(), Qt::LeftButton);
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
+    const MessageLog *log = window.session()->log();
+    QCOMPARE(log->at(log->count() - 1).data, QByteArray("\xde\xad\xbe\xef"));
+}
+
+void TestMainWindow::forbiddenServerLeavesAnErrorRow()
+{
+    RawServer forbidden("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    MainWindow window{QUrl()};
+    window.show();
+    typeUrl(window, forbidden.url().toString());
+    QTest::mouseClick(window.connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Local, MessageLog::Kind::Error), 1);
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QVERIFY(window.connectButton()->isEnabled());
+    QVERIFY(window.inspector()->responseText().contains(QStringLiteral("403")));
+}
+
+void TestMainWindow::recentUrlsAreRemembered()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    RawServer other("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    {
+        MainWindow window(echo.url());
+        window.setUrl(other.url().toString());
+        QVERIFY(window.connectToUrl());
+        QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+        window.close();
+    }
+    MainWindow again(echo.url());
+    QCOMPARE(again.urlBox()->currentText(), other.url().toString());
+    QVERIFY(again.urlBox()->findText(echo.url().toString()) >= 0);
+    QVERIFY(again.urlBox()->findText(other.url().toString()) >= 0);
+    QCOMPARE(Settings::value(Settings::Id::RecentUrls).toStringList(), QStringList{other.url().toString()});
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,326 @@
+#include "rawserver.h"
+#include "server/echoserver.h"
+#include "session/session.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+using Direction = MessageLog::Direction;
+using Kind = MessageLog::Kind;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void echoRoundTripAndCloseWithCodeAndReason();
+    void peerSeesOurCloseCodeAndReason();
+    void serverClosesWithCode();
+    void serverDropsWithoutCloseFrame();
+    void pingGetsPong();
+    void sendingWhileNotOpenIsRefused();
+    void openWhileConnectingIsRefused();
+    void badCloseArgumentsAreRefused_data();
+    void badCloseArgumentsAreRefused();
+    void connectionRefused();
+    void silentServerHitsHandshakeTimeout();
+    void forbiddenAnswerEndsClosed();
+    void cancelWhileConnecting();
+
+private:
+    static QList<Session::State> states(const QSignalSpy &spy);
+    static int countRows(MessageLog *log, Direction direction, Kind kind);
+    static QString lastEventText(MessageLog *log, Kind kind);
+};
+
+QList<Session::State> TestSession::states(const QSignalSpy &spy)
+{
+    QList<Session::State> result;
+    for (const QList<QVariant> &args : spy)
+        result << args.at(0).value<Session::State>();
+    return result;
+}
+
+int TestSession::countRows(MessageLog *log, Direction direction, Kind kind)
+{
+    int n = 0;
+    for (int i = 0; i < log->count(); ++i)
+        n += log->at(i).direction == direction && log->at(i).kind == kind;
+    return n;
+}
+
+QString TestSession::lastEventText(MessageLog *log, Kind kind)
+{
+    for (int i = log->count() - 1; i >= 0; --i) {
+        if (log->at(i).kind == kind)
+            return QString::fromUtf8(log->at(i).data);
+    }
+    return {};
+}
+
+void TestSession::echoRoundTripAndCloseWithCodeAndReason()
+{
+    EchoServer server;
+    QVERIFY(server.listen());
+    Session session;
+    QSignalSpy stateSpy(&session, &Session::stateChanged);
+    QSignalSpy finishedSpy(&session, &Session::finished);
+
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+
+    const QString text = QStringLiteral("h\u00e9llo \u2603");
+    const QByteArray binary("\x00\x01\xfe\xff", 4);
+    QVERIFY(session.sendText(text));
+    QVERIFY(session.sendBinary(binary));
+    MessageLog *log = session.log();
+    QTRY_COMPARE(countRows(log, Direction::Received, Kind::Text), 1);
+    QTRY_COMPARE(countRows(log, Direction::Received, Kind::Binary), 1);
+
+    // Rows in the order things happened, with the exact payloads and sizes.
+    QCOMPARE(log->at(0).kind, Kind::Open);
+    QCOMPARE(log->at(1).direction, Direction::Sent);
+    QCOMPARE(QString::fromUtf8(log->at(1).data), text);
+    QCOMPARE(log->at(1).size, text.toUtf8().size());
+    QCOMPARE(log->at(2).data, binary);
+    for (int i = 3; i < 5; ++i) {
+        const MessageLog::Entry &entry = log->at(i);
+        QCOMPARE(entry.direction, Direction::Received);
+        QCOMPARE(entry.data, entry.kind == Kind::Text ? text.toUtf8() : binary);
+    }
+
+    QVERIFY(session.close(4000, QStringLiteral("bye")));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(states(stateSpy), (QList<Session::State>{Session::State::Connecting, Session::State::Open,
+                                                       Session::State::Closing, Session::State::Closed}));
+    QCOMPARE(finishedSpy.count(), 1);
+    const Session::CloseInfo info = session.lastClose();
+    QCOMPARE(info.closer, Session::Closer::Us);
+    QCOMPARE(info.code, 4000);
+    QCOMPARE(info.reason, QStringLiteral("bye"));
+    const QString closeRow = lastEventText(log, Kind::Close);
+    QVERIFY2(closeRow.contains(QStringLiteral("4000")) && closeRow.contains(QStringLiteral("bye")), qPrintable(closeRow));
+}
+
+void TestSession::peerSeesOurCloseCodeAndReason()
+{
+    QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QPointer<QWebSocket> peer;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+
+    Session session;
+    QVERIFY(session.open(server.serverUrl()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer);
+    QSignalSpy peerGone(peer.data(), &QWebSocket::disconnected);
+    // 123 bytes of UTF-8: the most a Close frame holds, in two-byte characters but one.
+    const QString reason = QString(61, QChar(0xe9)) + u'x';
+    QCOMPARE(reason.toUtf8().size(), 123);
+    QVERIFY(session.close(3001, reason));
+    QVERIFY(peerGone.wait());
+    QCOMPARE(int(peer->closeCode()), 3001);
+    QCOMPARE(peer->closeReason(), reason);
+    delete peer;
+}
+
+void TestSession::serverClosesWithCode()
+{
+    QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        QWebSocket *peer = server.nextPendingConnection();
+        peer->setParent(&server);
+        peer->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("server says bye"));
+    });
+
+    Session session;
+    QVERIFY(session.open(server.serverUrl()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(session.wasOpened());
+    const Session::CloseInfo info = session.lastClose();
+    QCOMPARE(info.closer, Session::Closer::Peer);
+    QCOMPARE(info.code, 4001);
+    QCOMPARE(info.reason, QStringLiteral("server says bye"));
+    QCOMPARE(countRows(session.log(), Direction::Local, Kind::Error), 0);
+    QVERIFY(lastEventText(session.log(), Kind::Close).contains(QStringLiteral("Closed by the server: 4001")));
+}
+
+void TestSession::serverDropsWithoutCloseFrame()
+{
+    QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QPointer<QWebSocket> peer;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        peer = server.nextPendingConnection();
+        peer->setParent(&server);
+    });
+
+    Session session;
+    QVERIFY(session.open(server.serverUrl()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer);
+    peer->abort();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    const Session::CloseInfo info = session.lastClose();
+    QCOMPARE(info.closer, Session::Closer::Nobody);
+    QCOMPARE(info.code, 1006);
+    QVERIFY(lastEventText(session.log(), Kind::Close).contains(QStringLiteral("without a close handshake")));
+}
+
+void TestSession::pingGetsPong()
+{
+    EchoServer server;
+    QVERIFY(server.listen());
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QVERIFY(session.ping("are you there"));
+    QTRY_COMPARE(countRows(session.log(), Direction::Received, Kind::Pong), 1);
+    QCOMPARE(lastEventText(session.log(), Kind::Pong), QStringLiteral("are you there"));
+
+    QString error;
+    QVERIFY(!session.ping(QByteArray(126, 'x'), &error));
+    QVERIFY2(error.contains(QStringLiteral("125")), qPrintable(error));
+}
+
+void TestSession::sendingWhileNotOpenIsRefused()
+{
+    Session session;
+    QString error;
+    QVERIFY(!session.sendText(QStringLiteral("nobody listens"), &error));
+    QVERIFY2(error.contains(QStringLiteral("closed")), qPrintable(error));
+    QVERIFY(!session.sendBinary("x", &error));
+    QVERIFY(!session.ping({}, &error));
+    QVERIFY(!session.close(1000, {}, &error));
+    QCOMPARE(session.log()->count(), 0);
+
+    RawServer silent;
+    QVERIFY(session.open(silent.url()));
+    QCOMPARE(session.state(), Session::State::Connecting);
+    QVERIFY(!session.sendText(QStringLiteral("too early"), &error));
+    QVERIFY2(error.contains(QStringLiteral("connecting")), qPrintable(error));
+}
+
+void TestSession::openWhileConnectingIsRefused()
+{
+    RawServer silent;
+    Session session;
+    QVERIFY(session.open(silent.url()));
+    QString error;
+    QVERIFY(!session.open(silent.url(), &error));
+    QVERIFY(!error.isEmpty());
+
+    Session other;
+    QVERIFY(!other.open(QUrl(QStringLiteral("http://example.com/")), &error));
+    QVERIFY2(error.contains(QStringLiteral("ws://")), qPrintable(error));
+    QCOMPARE(other.state(), Session::State::Closed);
+}
+
+void TestSession::badCloseArgumentsAreRefused_data()
+{
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("reserved 1005") << 1005 << QString() << "1005";
+    QTest::newRow("reserved 1006") << 1006 << QString() << "1006";
+    QTest::newRow("out of range 5000") << 5000 << QString() << "5000";
+    QTest::newRow("reason of 124 bytes") << 1000 << QString(124, u'r') << "124 bytes";
+    QTest::newRow("reason of 62 two-byte characters") << 1000 << QString(62, QChar(0xe9)) << "124 bytes";
+}
+
+void TestSession::badCloseArgumentsAreRefused()
+{
+    QFETCH(int, code);
+    QFETCH(QString, reason);
+    QFETCH(QString, messagePart);
+    EchoServer server;
+    QVERIFY(server.listen());
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QString error;
+    QVERIFY(!session.close(code, reason, &error));
+    QVERIFY2(error.contains(messagePart), qPrintable(error));
+    QCOMPARE(session.state(), Session::State::Open);
+}
+
+void TestSession::connectionRefused()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    Session session;
+    QSignalSpy stateSpy(&session, &Session::stateChanged);
+    QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(states(stateSpy), (QList<Session::State>{Session::State::Connecting, Session::State::Closed}));
+    const QString error = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(error.contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(port)), qPrintable(error));
+    QVERIFY(!session.wasOpened());
+}
+
+void TestSession::silentServerHitsHandshakeTimeout()
+{
+    RawServer silent;
+    Session session;
+    session.setHandshakeTimeout(400);
+    QVERIFY(session.open(silent.url()));
+    QTRY_COMPARE(silent.connections(), 1);
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(silent.request().startsWith("GET / HTTP/1.1\r\n"));
+    const QString error = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(error.contains(QStringLiteral("No WebSocket handshake")), qPrintable(error));
+    QVERIFY(session.handshake().failure == error);
+    QTRY_COMPARE(silent.disconnects(), 1);
+}
+
+void TestSession::forbiddenAnswerEndsClosed()
+{
+    RawServer forbidden("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nno way");
+    Session session;
+    QVERIFY(session.open(forbidden.url()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    const QString error = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(error.contains(QStringLiteral("403")), qPrintable(error));
+    QVERIFY2(!error.contains(QStringLiteral("QWebSocketPrivate")), qPrintable(error));
+    // Qt 6.4.2 would leave this TCP connection open; the session must not.
+    QTRY_COMPARE(forbidden.disconnects(), 1);
+    QCOMPARE(countRows(session.log(), Direction::Local, Kind::Error), 1);
+
+    // The next attempt reports its own failure, not the stale 403.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    const QString second = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(!second.contains(QStringLiteral("403")) && second.contains(QStringLiteral("refused"), Qt::CaseInsensitive),
+             qPrintable(second));
+}
+
+void TestSession::cancelWhileConnecting()
+{
+    RawServer silent;
+    Session session;
+    QVERIFY(session.open(silent.url()));
+    QTRY_COMPARE(silent.connections(), 1);
+    QVERIFY(session.close());
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(lastEventText(session.log(), Kind::Close).contains(QStringLiteral("cancelled")));
+    QTRY_COMPARE(silent.disconnects(), 1);
+    QVERIFY(!silent.request().contains("\x88"));   // no Close frame written over HTTP
+}
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"

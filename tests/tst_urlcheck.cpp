@@ -1,0 +1,73 @@
+#include "session/urlcheck.h"
+
+#include <QTest>
+
+class TestUrlCheck : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void accepted_data();
+    void accepted();
+    void rejected_data();
+    void rejected();
+};
+
+void TestUrlCheck::accepted_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("normalised");
+
+    QTest::newRow("plain ws with path") << "ws://example.com/chat" << "ws://example.com/chat";
+    QTest::newRow("wss with port") << "wss://example.com:8443/feed" << "wss://example.com:8443/feed";
+    QTest::newRow("empty path becomes /") << "ws://127.0.0.1:9000" << "ws://127.0.0.1:9000/";
+    QTest::newRow("query without path gets /") << "ws://h?x=1" << "ws://h/?x=1";
+    QTest::newRow("upper-case scheme") << "WS://example.com/" << "ws://example.com/";
+    QTest::newRow("surrounding blanks trimmed") << "  ws://example.com/a  " << "ws://example.com/a";
+    QTest::newRow("IPv6 literal") << "ws://[::1]:8080/x" << "ws://[::1]:8080/x";
+}
+
+void TestUrlCheck::accepted()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, normalised);
+    const UrlCheck::Result result = UrlCheck::parse(typed);
+    QVERIFY2(result.ok(), qPrintable(result.error));
+    QCOMPARE(result.url.toString(), normalised);
+}
+
+void TestUrlCheck::rejected_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("messagePart");
+
+    QTest::newRow("empty") << "" << "Enter a ws://";
+    QTest::newRow("only blanks") << "   " << "Enter a ws://";
+    QTest::newRow("no scheme") << "localhost:8080/chat" << "no scheme";
+    QTest::newRow("http scheme") << "http://example.com/" << "use ws://";
+    QTest::newRow("https scheme") << "https://example.com/" << "use wss://";
+    QTest::newRow("ftp scheme") << "ftp://example.com/" << "\"ftp\" is not supported";
+    QTest::newRow("no host") << "ws:///path" << "no host";
+    QTest::newRow("port out of range") << "ws://example.com:99999/" << "not a valid URL";
+    QTest::newRow("port not a number") << "ws://example.com:abc/" << "not a valid URL";
+    QTest::newRow("port zero") << "ws://example.com:0/" << "Port 0";
+    QTest::newRow("newline in host") << "ws://exa\nmple.com/" << "line break at position 9";
+    QTest::newRow("space in path") << "ws://example.com/a b" << "space at position 19";
+    QTest::newRow("control character") << QStringLiteral("ws://example.com/\x01") << "control character";
+    QTest::newRow("fragment") << "ws://example.com/#top" << "fragment";
+    QTest::newRow("credentials in URL") << "ws://user:pw@example.com/" << "Authorization header";
+    QTest::newRow("bad IPv6 literal") << "ws://[::1/" << "not a valid URL";
+}
+
+void TestUrlCheck::rejected()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, messagePart);
+    const UrlCheck::Result result = UrlCheck::parse(typed);
+    QVERIFY(!result.ok());
+    QVERIFY2(result.error.contains(messagePart, Qt::CaseInsensitive), qPrintable(result.error));
+    QVERIFY(!result.url.isValid());
+}
+
+QTEST_GUILESS_MAIN(TestUrlCheck)
+#include "tst_urlcheck.moc"

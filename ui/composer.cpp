@@ -1,0 +1,125 @@
+#include "composer.h"
+
+#include "log/payloadformat.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+Composer::Composer(QWidget *parent)
+    : QWidget(parent)
+    , m_editor(new QPlainTextEdit(this))
+    , m_format(new QComboBox(this))
+    , m_send(new QPushButton(tr("&Send"), this))
+    , m_status(new QLabel(this))
+{
+    m_editor->setPlaceholderText(tr("Message to send. Ctrl+Enter sends."));
+    m_editor->setTabChangesFocus(true);
+    m_editor->setObjectName(QStringLiteral("composerEditor"));
+    m_editor->setAccessibleName(tr("Message"));
+    m_format->addItem(tr("Text"), int(Format::Text));
+    m_format->addItem(tr("Binary (hex)"), int(Format::Hex));
+    m_format->setToolTip(tr("Send the message as a text frame, or as a binary frame from hex digits like \"0a ff 10\"."));
+    m_format->setAccessibleName(tr("Message format"));
+    m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_format);
+    bottom->addWidget(m_status, 1);
+    bottom->addWidget(m_send);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_editor, 1);
+    layout->addLayout(bottom);
+
+    for (const QKeySequence &keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(keys, m_editor, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, &Composer::submit);
+    }
+    connect(m_send, &QPushButton::clicked, this, &Composer::submit);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &Composer::updateHint);
+    connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::updateHint);
+    setSendingAllowed(false);
+}
+
+Composer::~Composer() = default;
+
+void Composer::setSendingAllowed(bool allowed)
+{
+    m_allowed = allowed;
+    m_send->setEnabled(allowed);
+    updateHint();
+}
+
+bool Composer::isSendingAllowed() const
+{
+    return m_allowed;
+}
+
+QPlainTextEdit *Composer::editor() const
+{
+    return m_editor;
+}
+
+QPushButton *Composer::sendButton() const
+{
+    return m_send;
+}
+
+void Composer::setFormat(Format format)
+{
+    m_format->setCurrentIndex(m_format->findData(int(format)));
+}
+
+void Composer::showError(const QString &message)
+{
+    m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_status->setText(message);
+}
+
+void Composer::updateHint()
+{
+    m_status->setStyleSheet(QString());
+    if (!m_allowed) {
+        m_status->setText(tr("Connect to send."));
+        return;
+    }
+    if (Format(m_format->currentData().toInt()) == Format::Hex) {
+        const PayloadFormat::HexResult hex = PayloadFormat::parseHex(m_editor->toPlainText());
+        if (!hex.ok()) {
+            showError(hex.error);
+            return;
+        }
+        m_status->setText(tr("%n byte(s)", nullptr, int(hex.bytes.size())));
+        return;
+    }
+    m_status->clear();
+}
+
+void Composer::submit()
+{
+    if (!m_allowed)
+        return;
+    const QString text = m_editor->toPlainText();
+    if (Format(m_format->currentData().toInt()) == Format::Text) {
+        Q_EMIT textSubmitted(text);
+        return;
+    }
+    const PayloadFormat::HexResult hex = PayloadFormat::parseHex(text);
+    if (!hex.ok()) {
+        showError(hex.error);
+        QTextCursor cursor(m_editor->document());
+        cursor.setPosition(hex.errorOffset);
+        m_editor->setTextCursor(cursor);
+        m_editor->setFocus();
+        return;
+    }
+    Q_EMIT binarySubmitted(hex.bytes);
+}

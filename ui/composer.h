@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+// Where messages are written: text, or bytes typed as hex. Ctrl+Enter sends.
+// The text stays after sending, so a message can be sent again or edited.
+class Composer : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Format { Text, Hex };
+
+    explicit Composer(QWidget *parent = nullptr);
+    ~Composer() override;
+    Q_DISABLE_COPY_MOVE(Composer)
+
+    void setSendingAllowed(bool allowed);
+    bool isSendingAllowed() const;
+    QPlainTextEdit *editor() const;
+    QPushButton *sendButton() const;
+    void setFormat(Format format);
+    // Shows a problem with the last send (hex that does not parse, a refused send).
+    void showError(const QString &message);
+
+Q_SIGNALS:
+    void textSubmitted(const QString &text);
+    void binarySubmitted(const QByteArray &bytes);
+
+private:
+    void submit();
+    void updateHint();
+
+    QPlainTextEdit *m_editor;
+    QComboBox *m_format;
+    QPushButton *m_send;
+    QLabel *m_status;
+    bool m_allowed = false;
+};

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QTreeView>
+
+// The log table. It keeps the newest row in view while the user is at the
+// bottom, and stays where it is once the user has scrolled up.
+class LogView : public QTreeView
+{
+    Q_OBJECT
+
+public:
+    explicit LogView(QWidget *parent = nullptr);
+    ~LogView() override;
+    Q_DISABLE_COPY_MOVE(LogView)
+
+    void setModel(QAbstractItemModel *model) override;
+    bool isFollowingTail() const;
+
+private:
+    bool m_follow = true;
+};

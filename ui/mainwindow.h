@@ -1,0 +1,72 @@
+#pragma once
+
+#include "session/session.h"
+
+#include <QMainWindow>
+#include <QStringList>
+#include <QUrl>
+
+class Composer;
+class HandshakeInspector;
+class LogModel;
+class LogView;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSplitter;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // echoUrl: the built-in echo server, offered first in the URL list; empty
+    // when it could not start.
+    explicit MainWindow(const QUrl &echoUrl, QWidget *parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    void setUrl(const QString &url);
+    // Connects to what the URL bar holds; an invalid URL is shown next to the bar.
+    bool connectToUrl();
+    void closeConnection();
+    // Texts to send, in order, as soon as the next connection opens.
+    void sendWhenOpen(const QStringList &texts);
+
+    Session *session();
+    LogModel *logModel() const;
+    LogView *logView() const;
+    Composer *composer() const;
+    HandshakeInspector *inspector() const;
+    QComboBox *urlBox() const;
+    QPushButton *connectButton() const;
+    QPushButton *closeButton() const;
+    QString stateText() const;
+    QString urlError() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void onStateChanged(Session::State state);
+    void showUrlError(const QString &message);
+    void sendText(const QString &text);
+    void sendBinary(const QByteArray &bytes);
+    void restoreSettings();
+
+    Session m_session;
+    QUrl m_echoUrl;
+    QStringList m_pendingSends;
+    QComboBox *m_urlBox;
+    QPushButton *m_connect;
+    QPushButton *m_close;
+    QLabel *m_state;
+    QLabel *m_urlError;
+    LogModel *m_model;
+    LogView *m_logView;
+    Composer *m_composer;
+    HandshakeInspector *m_inspector;
+    QSplitter *m_mainSplitter;
+    QSplitter *m_logSplitter;
+};
