@@ -20,6 +20,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace {
@@ -89,8 +90,11 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_logSplitter->setStretchFactor(0, 4);
     m_logSplitter->setStretchFactor(1, 1);
     m_logSplitter->setChildrenCollapsible(false);
+    auto *details = new QTabWidget(this);
+    details->addTab(m_inspector, tr("&Handshake"));
+    details->setDocumentMode(true);
     m_mainSplitter->addWidget(m_logSplitter);
-    m_mainSplitter->addWidget(m_inspector);
+    m_mainSplitter->addWidget(details);
     m_mainSplitter->setStretchFactor(0, 3);
     m_mainSplitter->setStretchFactor(1, 2);
 
@@ -176,10 +180,13 @@ void MainWindow::restoreSettings()
     const QString last = Settings::value(Settings::Id::LastUrl).toString();
     setUrl(last.isEmpty() ? m_echoUrl.toString() : last);
 
-    restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray());
+    if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray()))
+        resize(1100, 720);
     restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
-    m_mainSplitter->restoreState(Settings::value(Settings::Id::MainSplitter).toByteArray());
-    m_logSplitter->restoreState(Settings::value(Settings::Id::LogSplitter).toByteArray());
+    if (!m_mainSplitter->restoreState(Settings::value(Settings::Id::MainSplitter).toByteArray()))
+        m_mainSplitter->setSizes({660, 440});
+    if (!m_logSplitter->restoreState(Settings::value(Settings::Id::LogSplitter).toByteArray()))
+        m_logSplitter->setSizes({480, 140});
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

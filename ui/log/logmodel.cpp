@@ -4,9 +4,9 @@
 #include "log/payloadformat.h"
 
 #include <QDateTime>
-#include <QGuiApplication>
+#include <QColor>
+#include <QFont>
 #include <QLocale>
-#include <QPalette>
 
 namespace {
 
@@ -103,8 +103,13 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (entry.kind == MessageLog::Kind::Error)
             return QColor(0xc0, 0x1c, 0x28);
-        if (entry.direction == MessageLog::Direction::Local)
-            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        break;
+    case Qt::FontRole:
+        if (entry.direction == MessageLog::Direction::Local) {
+            QFont font;
+            font.setItalic(true);   // events are about the connection, not messages
+            return font;
+        }
         break;
     case DirectionRole:
         return int(entry.direction);
@@ -124,13 +129,15 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 
 QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::TextAlignmentRole && section == SizeColumn)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case TimeColumn: return tr("Time");
     case DirectionColumn: return tr("Direction");
     case KindColumn: return tr("Kind");
-    case SizeColumn: return tr("Size (bytes)");
+    case SizeColumn: return tr("Bytes");
     case PreviewColumn: return tr("Preview");
     }
     return {};

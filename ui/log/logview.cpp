@@ -34,11 +34,16 @@ LogView::~LogView() = default;
 void LogView::setModel(QAbstractItemModel *model)
 {
     QTreeView::setModel(model);
+    // Narrow fixed columns leave the width to the preview, the column people read.
     const QFontMetrics metrics(font());
-    header()->resizeSection(LogModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("00:00:00.000")) + 24);
-    header()->resizeSection(LogModel::DirectionColumn, metrics.horizontalAdvance(tr("\u2193 Received")) + 24);
-    header()->resizeSection(LogModel::KindColumn, metrics.horizontalAdvance(tr("binary")) + 24);
-    header()->resizeSection(LogModel::SizeColumn, metrics.horizontalAdvance(QStringLiteral("16,777,216")) + 24);
+    const auto fit = [this, model, &metrics](int column, const QString &widest) {
+        const int headerWidth = metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal).toString());
+        header()->resizeSection(column, qMax(metrics.horizontalAdvance(widest), headerWidth) + 16);
+    };
+    fit(LogModel::TimeColumn, QStringLiteral("00:00:00.000"));
+    fit(LogModel::DirectionColumn, LogModel::tr("\u2193 Received"));
+    fit(LogModel::KindColumn, LogModel::tr("binary"));
+    fit(LogModel::SizeColumn, QStringLiteral("9,999,999"));
 }
 
 bool LogView::isFollowingTail() const

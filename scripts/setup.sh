@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what wsscope needs to build, run and test on Debian 12.
+# Idempotent: packages already installed are not touched, and apt is not
+# consulted at all when nothing is missing. Uses sudo when not root.
+set -euo pipefail
+
+packages=(
+    g++ cmake ninja-build pkg-config
+    qt6-base-dev qt6-websockets-dev libgl-dev
+    fonts-dejavu-core
+    # peers and tools the tests start on loopback
+    python3 python3-websocket
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$package")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    as_root=(sudo)
+fi
+echo "Installing: ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
