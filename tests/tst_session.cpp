@@ -25,6 +25,8 @@ private Q_SLOTS:
     void badCloseArgumentsAreRefused_data();
     void badCloseArgumentsAreRefused();
     void connectionRefused();
+    void unknownHost();
+    void tlsToPlainServerFails();
     void silentServerHitsHandshakeTimeout();
     void forbiddenAnswerEndsClosed();
     void cancelWhileConnecting();
@@ -265,6 +267,39 @@ void TestSession::connectionRefused()
     QVERIFY2(error.contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(error));
     QVERIFY2(error.contains(QString::number(port)), qPrintable(error));
     QVERIFY(!session.wasOpened());
+}
+
+void TestSession::unknownHost()
+{
+    // .invalid never resolves (RFC 2606).
+    Session session;
+    session.setHandshakeTimeout(30000);
+    QVERIFY(session.open(QUrl(QStringLiteral("ws://no-such-host.invalid/"))));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 20000);
+    const QString error = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(error.contains(QStringLiteral("no-such-host.invalid:80")), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("not found"), Qt::CaseInsensitive), qPrintable(error));
+}
+
+void TestSession::tlsToPlainServerFails()
+{
+    // A wss:// URL pointed at a server that speaks plain HTTP: the TLS handshake fails.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::newConnection, this, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        socket->setParent(&server);
+        socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    const QUrl url(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort()));
+    Session session;
+    QVERIFY(session.open(url));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(!session.wasOpened());
+    const QString error = lastEventText(session.log(), Kind::Error);
+    QVERIFY2(error.startsWith(QStringLiteral("Could not connect to 127.0.0.1:%1: ").arg(url.port())), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("SSL handshake")), qPrintable(error));
+    QCOMPARE(countRows(session.log(), Direction::Local, Kind::Error), 1);
 }
 
 void TestSession::silentServerHitsHandshakeTimeout()
