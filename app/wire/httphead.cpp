@@ -1,0 +1,181 @@
+#include "httphead.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("HttpHeadParser", text);
+}
+
+bool isTokenChar(char c)
+{
+    static constexpr QByteArrayView specials = "!#$%&'*+-.^_`|~";
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || specials.contains(c);
+}
+
+bool isToken(QByteArrayView text)
+{
+    if (text.isEmpty())
+        return false;
+    for (char c : text) {
+        if (!isTokenChar(c))
+            return false;
+    }
+    return true;
+}
+
+QByteArray trimmedSpaces(QByteArrayView text)
+{
+    qsizetype begin = 0;
+    qsizetype end = text.size();
+    while (begin < end && (text[begin] == ' ' || text[begin] == '\t'))
+        ++begin;
+    while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+        --end;
+    return text.sliced(begin, end - begin).toByteArray();
+}
+
+} // namespace
+
+QByteArray HttpHead::value(QByteArrayView name) const
+{
+    for (const Header &header : headers) {
+        if (QByteArrayView(header.first).compare(name, Qt::CaseInsensitive) == 0)
+            return header.second;
+    }
+    return {};
+}
+
+QList<QByteArray> HttpHead::values(QByteArrayView name) const
+{
+    QList<QByteArray> result;
+    for (const Header &header : headers) {
+        if (QByteArrayView(header.first).compare(name, Qt::CaseInsensitive) == 0)
+            result << header.second;
+    }
+    return result;
+}
+
+bool HttpHead::has(QByteArrayView name) const
+{
+    for (const Header &header : headers) {
+        if (QByteArrayView(header.first).compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+HttpHeadParser::HttpHeadParser(Kind kind)
+    : m_kind(kind)
+{
+}
+
+void HttpHeadParser::reset()
+{
+    m_status = Status::NeedMore;
+    m_buffer.clear();
+    m_head = {};
+    m_error.clear();
+}
+
+HttpHeadParser::Status HttpHeadParser::status() const
+{
+    return m_status;
+}
+
+const HttpHead &HttpHeadParser::head() const
+{
+    return m_head;
+}
+
+QString HttpHeadParser::errorString() const
+{
+    return m_error;
+}
+
+void HttpHeadParser::setError(const QString &message)
+{
+    m_status = Status::Error;
+    m_error = message;
+}
+
+qsizetype HttpHeadParser::feed(QByteArrayView data)
+{
+    if (m_status != Status::NeedMore || data.isEmpty())
+        return 0;
+    // The end marker may straddle the previous piece and this one: search
+    // from three bytes before the new data.
+    const qsizetype searchFrom = qMax<qsizetype>(0, m_buffer.size() - 3);
+    m_buffer.append(data);
+    const qsizetype end = m_buffer.indexOf("\r\n\r\n", searchFrom);
+    if (end < 0) {
+        if (m_buffer.size() > MaxHeadBytes)
+            setError(tr("The HTTP head is larger than %1 KiB.").arg(MaxHeadBytes / 1024));
+        return data.size();
+    }
+    const qsizetype headSize = end + 4;
+    if (headSize > MaxHeadBytes) {
+        setError(tr("The HTTP head is larger than %1 KiB.").arg(MaxHeadBytes / 1024));
+        return data.size();
+    }
+    const qsizetype taken = data.size() - (m_buffer.size() - headSize);
+    m_buffer.truncate(headSize);
+    m_head.raw = m_buffer;
+    parse();
+    return taken;
+}
+
+void HttpHeadParser::parse()
+{
+    const QList<QByteArray> lines = m_head.raw.chopped(4).split('\n');
+    QList<QByteArray> clean;
+    clean.reserve(lines.size());
+    for (int i = 0; i < lines.size(); ++i) {
+        QByteArray line = lines.at(i);
+        if (!line.endsWith('\r') && i + 1 < lines.size())
+            return setError(tr("Line %1 of the HTTP head ends without CR LF.").arg(i + 1));
+        if (line.endsWith('\r'))
+            line.chop(1);
+        clean << line;
+    }
+    // The last line had its CR LF removed with the blank line; the split leaves it bare.
+
+    m_head.startLine = clean.value(0);
+    const QList<QByteArray> parts = m_head.startLine.split(' ');
+    if (m_kind == Kind::Request) {
+        if (parts.size() != 3 || !isToken(parts.at(0)) || parts.at(1).isEmpty() || !parts.at(2).startsWith("HTTP/"))
+            return setError(tr("The request line \"%1\" is not METHOD TARGET HTTP/x.y.")
+                                .arg(QString::fromLatin1(m_head.startLine)));
+        m_head.method = parts.at(0);
+        m_head.target = parts.at(1);
+        m_head.version = parts.at(2);
+    } else {
+        if (parts.size() < 2 || !parts.at(0).startsWith("HTTP/"))
+            return setError(tr("The status line \"%1\" is not HTTP/x.y CODE REASON.")
+                                .arg(QString::fromLatin1(m_head.startLine.left(200))));
+        bool ok = false;
+        const int status = parts.at(1).toInt(&ok);
+        if (!ok || parts.at(1).size() != 3 || status < 100)
+            return setError(tr("The status code \"%1\" is not a three-digit number.")
+                                .arg(QString::fromLatin1(parts.at(1).left(20))));
+        m_head.version = parts.at(0);
+        m_head.status = status;
+        const qsizetype reasonStart = parts.at(0).size() + 1 + parts.at(1).size() + 1;
+        m_head.reason = m_head.startLine.mid(reasonStart);
+    }
+
+    for (int i = 1; i < clean.size(); ++i) {
+        const QByteArray &line = clean.at(i);
+        if (line.startsWith(' ') || line.startsWith('\t'))
+            return setError(tr("Line %1 continues a header with leading white space (obsolete folding).").arg(i + 1));
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0 || !isToken(QByteArrayView(line).first(colon)))
+            return setError(tr("Line %1 is not a header (NAME: value): \"%2\".")
+                                .arg(i + 1)
+                                .arg(QString::fromLatin1(line.left(200))));
+        m_head.headers.append({line.left(colon), trimmedSpaces(QByteArrayView(line).sliced(colon + 1))});
+    }
+    m_status = Status::Done;
+}
