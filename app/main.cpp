@@ -49,7 +49,7 @@ int window(int argc, char **argv, const CommandLine &options)
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
     if (!options.url.isEmpty())
-        window.setUrl(options.url.toString());
+        window.setUrl(options.url.toString(QUrl::FullyEncoded));
     window.show();
     if (!options.sends.isEmpty())
         window.sendWhenOpen(options.sends);
@@ -62,6 +62,11 @@ int window(int argc, char **argv, const CommandLine &options)
 
 int main(int argc, char **argv)
 {
+    // Keep internationalised host names in their ACE form (xn--…) everywhere:
+    // Qt 6.4's QWebSocket writes the Host header from the decoded form, which
+    // is not valid on the wire.
+    QUrl::setIdnWhitelist({});
+
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

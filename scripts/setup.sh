@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev libgl-dev
     fonts-dejavu-core
     # peers and tools the tests start on loopback
-    python3 python3-websocket
+    python3 python3-websocket nodejs node-ws openssl
 )
 
 missing=()
@@ -25,6 +25,11 @@ fi
 
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+        echo "These packages are missing: ${missing[*]}" >&2
+        echo "Run this script as root, or install sudo, to install them." >&2
+        exit 1
+    fi
     as_root=(sudo)
 fi
 echo "Installing: ${missing[*]}"

@@ -14,7 +14,11 @@ for preset in ci asan; do
     cmake --build --preset "$preset"
 done
 
+# Both suites always run; the script fails if either failed. The plain build
+# runs last so that the output ends with its summary.
+status=0
 echo "== asan: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-ctest --preset asan
+ctest --preset asan || status=1
 echo "== ci: tests"
-ctest --preset ci
+ctest --preset ci || status=1
+exit "$status"

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCryptographicHash>
 #include <QList>
 #include <QPointer>
 #include <QTcpServer>
@@ -9,6 +10,8 @@
 
 // A TCP server on loopback that reads one HTTP request head and then answers
 // with canned bytes, or never answers when given none: the servers that misbehave.
+// With upgrade(), it accepts the WebSocket handshake properly and then sends
+// the given raw bytes (a frame Qt should object to, say) and ignores the rest.
 class RawServer : public QObject
 {
     Q_OBJECT
@@ -25,7 +28,7 @@ public:
                     m_request += socket->readAll();
                     if (!m_answer.isEmpty() && m_request.contains("\r\n\r\n") && !m_answered) {
                         m_answered = true;
-                        socket->write(m_answer);
+                        socket->write(m_upgrade ? upgradeAnswer() + m_answer : m_answer);
                     }
                 });
                 connect(socket, &QTcpSocket::disconnected, this, [this] { ++m_disconnects; });
@@ -39,14 +42,27 @@ public:
         return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(m_server.serverPort()));
     }
     QByteArray request() const { return m_request; }
+    // Answer with a valid 101, then with the bytes given to the constructor.
+    void upgrade() { m_upgrade = true; }
     int connections() const { return int(m_sockets.size()); }
     int disconnects() const { return m_disconnects; }
 
 private:
+    QByteArray upgradeAnswer() const
+    {
+        const int at = int(m_request.indexOf("Sec-WebSocket-Key: ")) + 19;
+        const QByteArray key = m_request.mid(at, m_request.indexOf("\r\n", at) - at);
+        const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+                                                           QCryptographicHash::Sha1).toBase64();
+        return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Accept: " + accept + "\r\n\r\n";
+    }
+
     QTcpServer m_server;
     QList<QPointer<QTcpSocket>> m_sockets;
     QByteArray m_answer;
     QByteArray m_request;
     bool m_answered = false;
+    bool m_upgrade = false;
     int m_disconnects = 0;
 };

@@ -25,6 +25,7 @@ void TestUrlCheck::accepted_data()
     QTest::newRow("upper-case scheme") << "WS://example.com/" << "ws://example.com/";
     QTest::newRow("surrounding blanks trimmed") << "  ws://example.com/a  " << "ws://example.com/a";
     QTest::newRow("IPv6 literal") << "ws://[::1]:8080/x" << "ws://[::1]:8080/x";
+    QTest::newRow("encoded space stays encoded") << "ws://h/a%20b?q=c%20d" << "ws://h/a%20b?q=c%20d";
 }
 
 void TestUrlCheck::accepted()
@@ -33,7 +34,9 @@ void TestUrlCheck::accepted()
     QFETCH(QString, normalised);
     const UrlCheck::Result result = UrlCheck::parse(typed);
     QVERIFY2(result.ok(), qPrintable(result.error));
-    QCOMPARE(result.url.toString(), normalised);
+    QCOMPARE(result.url.toString(QUrl::FullyEncoded), normalised);
+    // What the URL bar shows again must pass the same check.
+    QVERIFY(UrlCheck::parse(result.url.toString(QUrl::FullyEncoded)).ok());
 }
 
 void TestUrlCheck::rejected_data()

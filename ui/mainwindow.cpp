@@ -54,7 +54,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_logSplitter(new QSplitter(Qt::Vertical, this))
 {
     setWindowTitle(tr("wsscope"));
-    m_session.setHandshakeTimeout(Settings::value(Settings::Id::HandshakeTimeoutMs).toInt());
+    const int handshakeTimeout = Settings::value(Settings::Id::HandshakeTimeoutMs).toInt();
+    // A setting edited by hand to nonsense must not make every connection fail at once.
+    m_session.setHandshakeTimeout(handshakeTimeout >= 100 ? handshakeTimeout : Session::DefaultHandshakeTimeoutMs);
 
     m_urlBox->setEditable(true);
     m_urlBox->setInsertPolicy(QComboBox::NoInsert);
@@ -221,7 +223,7 @@ bool MainWindow::connectToUrl()
         showUrlError(error);
         return false;
     }
-    const QString url = checked.url.toString();
+    const QString url = checked.url.toString(QUrl::FullyEncoded);
     setUrl(url);
     // The built-in server's port changes between runs: remembering it would only go stale.
     if (checked.url != m_echoUrl) {
@@ -288,6 +290,9 @@ void MainWindow::onStateChanged(Session::State state)
     palette.setColor(QPalette::WindowText, QColor(stateColor(state)));
     m_state->setPalette(palette);
 
+    // Texts from --send belong to the connection they were given for, not to a later one.
+    if (closed && !m_session.wasOpened())
+        m_pendingSends.clear();
     if (state == Session::State::Open && !m_pendingSends.isEmpty()) {
         const QStringList texts = std::exchange(m_pendingSends, {});
         for (const QString &pending : texts)

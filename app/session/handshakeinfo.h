@@ -1,25 +1,62 @@
 #pragma once
 
+#include "wire/taprecord.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
 #include <QStringList>
 
-// What is known about one opening handshake. On a direct connection the
-// request is reconstructed from what QWebSocket is known to send, and the
-// response is limited to what QWebSocket reveals; `unknown` says what is
-// missing so the inspector can say so instead of guessing.
+// What is known about one opening handshake. Through the tap it is what was
+// on the wire, byte for byte. On a direct connection the request is
+// reconstructed from what QWebSocket is known to send, and `unknown` says
+// what is missing so the inspector can say so instead of guessing.
 struct HandshakeInfo
 {
     using Header = QPair<QByteArray, QByteArray>;
 
+    struct AcceptCheck
+    {
+        bool available = false;     // a key was sent and a 101 came back
+        QByteArray key;             // Sec-WebSocket-Key as sent
+        QByteArray sha1Hex;         // SHA-1 of key + GUID, in hex
+        QByteArray expected;        // its base64: what the server must send
+        QByteArray received;        // Sec-WebSocket-Accept as received
+        bool matches = false;
+    };
+
+    // Microseconds; -1 where the step did not happen (no DNS for an address, no TLS for ws://).
+    struct Timing
+    {
+        qint64 dns = -1;
+        qint64 tcp = -1;
+        qint64 tls = -1;
+        qint64 upgrade = -1;        // request sent to response head complete
+        qint64 total = -1;          // CONNECT received to response head complete
+    };
+
+    static constexpr QByteArrayView Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    bool captured = false;          // true: from the tap's bytes; false: reconstructed
     QString url;
     QByteArray requestLine;
     QList<Header> requestHeaders;
+    QByteArray requestRaw;
     QByteArray statusLine;          // empty until the server has answered
     QList<Header> responseHeaders;
+    QByteArray responseRaw;
+    QByteArray responseBody;        // after a non-101 answer, up to MaxBodyBytes
+    bool responseBodyTruncated = false;
     QString subprotocol;            // as negotiated, once open
+    QString extensions;
+    AcceptCheck accept;
+    Timing timing;
+    bool hasTls = false;
+    TapTls tls;
     QString failure;                // why the handshake failed, if it did
+    QStringList findings;           // protocol problems in the handshake
     QStringList unknown;            // facts this connection cannot show
+
+    static constexpr qsizetype MaxBodyBytes = 64 * 1024;
 };

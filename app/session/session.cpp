@@ -6,6 +6,7 @@
 #include <QNetworkProxy>
 #include <QNetworkRequest>
 #include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
 
 namespace {
 
@@ -35,6 +36,12 @@ Session::Session(QObject *parent)
     m_handshakeTimer.setSingleShot(true);
     m_handshakeTimer.setInterval(DefaultHandshakeTimeoutMs);
     connect(&m_handshakeTimer, &QTimer::timeout, this, &Session::onHandshakeTimeout);
+    connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
+    m_tapWaitTimer.setSingleShot(true);
+    connect(&m_tapWaitTimer, &QTimer::timeout, this, [this] {
+        if (m_waitingForTap)
+            finishClose();
+    });
 }
 
 Session::~Session()
@@ -103,7 +110,7 @@ bool Session::open(const QUrl &url, QString *error)
             *error = tr("The connection is %1: close it before opening another.").arg(stateName(m_state).toLower());
         return false;
     }
-    const UrlCheck::Result checked = UrlCheck::parse(url.toString());
+    const UrlCheck::Result checked = UrlCheck::parse(url.toString(QUrl::FullyEncoded));
     if (!checked.ok()) {
         if (error)
             *error = checked.error;
@@ -115,6 +122,8 @@ bool Session::open(const QUrl &url, QString *error)
         m_socket->disconnect(this);
         m_socket.release()->deleteLater();
     }
+    m_tap.reset();
+    m_capture.clear();
     m_url = checked.url;
     m_close = {};
     m_opened = false;
@@ -122,10 +131,12 @@ bool Session::open(const QUrl &url, QString *error)
     m_closingByUs = false;
     m_closeFrameSeen = false;
     m_cancelling = false;
+    m_abortedByUs = false;
+    m_tapFinished = false;
+    m_waitingForTap = false;
+    m_tapWaitTimer.stop();
 
     m_socket = std::make_unique<QWebSocket>();
-    // Direct mode: the OS resolver, no proxy from the environment.
-    m_socket->setProxy(QNetworkProxy::NoProxy);
     QWebSocket *socket = m_socket.get();
     connect(socket, &QWebSocket::stateChanged, this, &Session::onSocketStateChanged);
     connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
@@ -142,30 +153,100 @@ bool Session::open(const QUrl &url, QString *error)
         m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload);
     });
 
-    const QString resource = m_url.path(QUrl::FullyEncoded)
-        + (m_url.hasQuery() ? u'?' + m_url.query(QUrl::FullyEncoded) : QString());
-    m_handshake = {};
-    m_handshake.url = m_url.toString();
-    m_handshake.requestLine = "GET " + resource.toLatin1() + " HTTP/1.1";
-    const QString host = m_url.toString(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath
-                                        | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::FullyEncoded)
+    m_handshake = m_mode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
+    m_handshake.url = m_url.toString(QUrl::FullyEncoded);
+    Q_EMIT handshakeChanged();
+    setState(State::Connecting);
+    m_handshakeTimer.start();
+
+    if (m_mode == Mode::Direct) {
+        socket->setProxy(QNetworkProxy::NoProxy);   // no proxy from the environment
+        if (m_ignoreTlsErrors)
+            connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
+        socket->open(QNetworkRequest(m_url), handshakeOptions());
+        return true;
+    }
+
+    // Through the tap, QWebSocket speaks plain ws:// to the same host and port
+    // as typed (so its request is byte for byte what it would send for wss://)
+    // and the tap does the TLS. See DESIGN.md.
+    const bool tls = m_url.scheme() == u"wss";
+    QUrl plain = m_url;
+    plain.setScheme(QStringLiteral("ws"));
+    Tap::Target target;
+    target.host = m_url.host();
+    target.connectPort = quint16(plain.port(80));
+    target.upstreamPort = quint16(m_url.port(tls ? 443 : 80));
+    target.tls = tls;
+    target.ignoreTlsErrors = m_ignoreTlsErrors;
+    m_tap = std::make_unique<TapLink>(target);
+    TapLink *tap = m_tap.get();
+    connect(tap, &TapLink::records, &m_capture, &WireCapture::addRecords);
+    connect(tap, &TapLink::finished, this, [this] {
+        m_tapFinished = true;
+        if (m_waitingForTap)
+            finishClose();
+    });
+    connect(tap, &TapLink::tlsEstablished, &m_capture, &WireCapture::setTls);
+    connect(tap, &TapLink::listenFailed, this, [this](const QString &reason) {
+        fail(tr("The wire tap could not listen on 127.0.0.1: %1").arg(reason));
+        m_socket->abort();
+        setState(State::Closed);
+        Q_EMIT finished();
+    });
+    connect(tap, &TapLink::listening, this, [this, tap, plain](quint16 port) {
+        if (m_state != State::Connecting || m_tap.get() != tap)
+            return;
+        m_socket->setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port,
+                                         tap->user(), tap->secret()));
+        m_socket->open(QNetworkRequest(plain), handshakeOptions());
+    });
+    tap->start();
+    return true;
+}
+
+QWebSocketHandshakeOptions Session::handshakeOptions() const
+{
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols(m_subprotocols);
+    return options;
+}
+
+HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
+{
+    HandshakeInfo info;
+    const QString resource = url.path(QUrl::FullyEncoded)
+        + (url.hasQuery() ? u'?' + url.query(QUrl::FullyEncoded) : QString());
+    info.requestLine = "GET " + resource.toLatin1() + " HTTP/1.1";
+    const QString host = url.toString(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath
+                                      | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::FullyEncoded)
                              .mid(2);
-    m_handshake.requestHeaders = {
+    info.requestHeaders = {
         {"Host", host.toLatin1()},
         {"Upgrade", "websocket"},
         {"Connection", "Upgrade"},
         {"Sec-WebSocket-Version", "13"},
     };
-    m_handshake.unknown = {
+    if (!m_subprotocols.isEmpty())
+        info.requestHeaders.append({"Sec-WebSocket-Protocol", m_subprotocols.join(QStringLiteral(", ")).toLatin1()});
+    info.unknown = {
+        tr("Direct connection: the request above is what Qt is known to send, not a capture."),
         tr("The Sec-WebSocket-Key is chosen by Qt and not reported on a direct connection."),
-        tr("The server's response headers are not reported by Qt on a direct connection."),
+        tr("The server's response headers, timings and TLS details are not reported by Qt on a direct connection."),
     };
-    Q_EMIT handshakeChanged();
+    return info;
+}
 
-    setState(State::Connecting);
-    m_handshakeTimer.start();
-    socket->open(QNetworkRequest(m_url));
-    return true;
+void Session::onCaptureChanged()
+{
+    // Keep what only the session knows; take the rest from the wire.
+    const QString url = m_handshake.url;
+    const QString failure = m_handshake.failure;
+    m_handshake = m_capture.handshake();
+    m_handshake.url = url;
+    if (!failure.isEmpty())
+        m_handshake.failure = failure;
+    Q_EMIT handshakeChanged();
 }
 
 bool Session::checkOpen(QString *error) const
@@ -237,7 +318,7 @@ bool Session::close(int code, const QString &reason, QString *error)
                           .arg(reasonBytes).arg(CloseCodes::MaxReasonBytes));
 
     m_closingByUs = true;
-    m_close = {Closer::Us, code, reason};
+    m_close = {Closer::Us, code, reason, false};
     setState(State::Closing);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
     return true;
@@ -249,6 +330,8 @@ void Session::abort()
         return;
     if (!m_opened)
         m_cancelling = true;
+    else
+        m_abortedByUs = true;
     m_socket->abort();
 }
 
@@ -258,12 +341,13 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
     case QAbstractSocket::ConnectedState: {
         m_handshakeTimer.stop();
         m_opened = true;
-        m_handshake.statusLine = "HTTP/1.1 101 Switching Protocols";
+        if (m_mode == Mode::Direct)
+            m_handshake.statusLine = "HTTP/1.1 101 Switching Protocols";
         m_handshake.subprotocol = m_socket->subprotocol();
         Q_EMIT handshakeChanged();
         const QString opened = m_handshake.subprotocol.isEmpty()
-            ? tr("Connected to %1").arg(m_url.toString())
-            : tr("Connected to %1 with subprotocol %2").arg(m_url.toString(), m_handshake.subprotocol);
+            ? tr("Connected to %1").arg(m_url.toString(QUrl::FullyEncoded))
+            : tr("Connected to %1 with subprotocol %2").arg(m_url.toString(QUrl::FullyEncoded), m_handshake.subprotocol);
         m_log.appendEvent(MessageLog::Kind::Open, opened);
         setState(State::Open);
         break;
@@ -281,7 +365,7 @@ void Session::onSocketError(QAbstractSocket::SocketError socketError)
 {
     if (!m_opened) {
         if (!m_failed && !m_cancelling)
-            fail(tr("Could not connect to %1: %2").arg(hostAndPort(m_url), cleanedError(m_socket->errorString())));
+            fail(connectFailure());
         // Qt 6.4.2 leaves a failed handshake in Connecting with TCP still open;
         // close() would write a Close frame over HTTP, so abort once Qt has
         // returned from the handshake code that reported the error.
@@ -296,6 +380,16 @@ void Session::onSocketError(QAbstractSocket::SocketError socketError)
         return;
     }
     m_log.appendEvent(MessageLog::Kind::Error, cleanedError(m_socket->errorString()));
+}
+
+QString Session::connectFailure() const
+{
+    // Through the tap, the tap knows the real reason (DNS, TCP, TLS); Qt only
+    // sees the proxy's status code.
+    const QString upstream = m_capture.upstreamFailure();
+    if (!upstream.isEmpty())
+        return tr("Could not connect to %1: %2").arg(hostAndPort(m_url), upstream);
+    return tr("Could not connect to %1: %2").arg(hostAndPort(m_url), cleanedError(m_socket->errorString()));
 }
 
 void Session::onHandshakeTimeout()
@@ -320,37 +414,96 @@ void Session::fail(const QString &message)
 void Session::onDisconnected()
 {
     m_handshakeTimer.stop();
+    // Through the tap, who closed and with what is read from the frames on the
+    // wire; they arrive once the tap has seen both sides of the TCP connection
+    // end (the server gets a moment to answer our Close).
+    if (m_opened && m_mode == Mode::Tap && m_tap && !m_tapFinished) {
+        m_waitingForTap = true;
+        if (m_state == State::Open)
+            setState(State::Closing);
+        m_tapWaitTimer.start(Tap::CloseGraceMs + 1000);
+        return;
+    }
+    finishClose();
+}
+
+void Session::finishClose()
+{
+    m_waitingForTap = false;
+    m_tapWaitTimer.stop();
     if (m_opened) {
-        if (!m_closingByUs) {
-            if (m_closeFrameSeen)
-                m_close = {Closer::Peer, m_socket->closeCode(), m_socket->closeReason()};
-            else
-                m_close = {Closer::Nobody, 1006, {}};
-        }
-        const QString codeText = QStringLiteral("%1 (%2)").arg(m_close.code).arg(CloseCodes::name(m_close.code));
-        QString text;
-        switch (m_close.closer) {
-        case Closer::Us:
-            text = tr("Closed by you: %1").arg(codeText);
-            break;
-        case Closer::Peer:
-            text = tr("Closed by the server: %1").arg(codeText);
-            break;
-        case Closer::Nobody:
-            text = tr("Connection lost without a close handshake: %1").arg(codeText);
-            break;
-        }
-        if (!m_close.reason.isEmpty())
-            text += tr(", reason: %1").arg(m_close.reason);
-        m_log.appendEvent(MessageLog::Kind::Close, text);
+        m_close = m_mode == Mode::Tap ? closeFromWire() : closeFromQt();
+        m_log.appendEvent(MessageLog::Kind::Close, closeDescription(m_close));
     } else if (m_cancelling) {
         m_log.appendEvent(MessageLog::Kind::Close, tr("Connection attempt to %1 cancelled").arg(hostAndPort(m_url)));
     } else if (!m_failed) {
         // Qt may report the end of a refused attempt before its error.
-        fail(tr("Could not connect to %1: %2").arg(hostAndPort(m_url), cleanedError(m_socket->errorString())));
+        fail(connectFailure());
     }
     setState(State::Closed);
     Q_EMIT finished();
+}
+
+Session::CloseInfo Session::closeFromWire() const
+{
+    const int fromServer = m_capture.firstCloseFrame(false);
+    const int fromClient = m_capture.firstCloseFrame(true);
+    const auto info = [this](Closer closer, int index) {
+        const WsFrame &frame = m_capture.frame(index).frame;
+        CloseInfo close{closer, frame.closeCode < 0 ? 1005 : frame.closeCode, QString::fromUtf8(frame.closeReason)};
+        close.handshakeCompleted = m_capture.firstCloseFrame(!m_capture.frame(index).fromClient) >= 0;
+        return close;
+    };
+    if (m_abortedByUs)
+        return {Closer::Us, 1006, {}, false};
+    const bool serverFirst = fromServer >= 0 && (fromClient < 0 || fromServer < fromClient);
+    if (serverFirst)
+        return info(Closer::Peer, fromServer);
+    if (fromClient >= 0)
+        return info(m_closingByUs ? Closer::Us : Closer::Client, fromClient);
+    return {Closer::Nobody, 1006, {}, false};
+}
+
+Session::CloseInfo Session::closeFromQt() const
+{
+    if (m_abortedByUs)
+        return {Closer::Us, 1006, {}, false};
+    if (m_closingByUs)
+        return m_close;
+    // Qt says the same thing after the server's Close and after one it sent
+    // itself on a protocol error; only the tap can tell them apart.
+    if (m_closeFrameSeen)
+        return {Closer::Unknown, m_socket->closeCode(), m_socket->closeReason(), false};
+    return {Closer::Nobody, 1006, {}, false};
+}
+
+QString Session::closeDescription(const CloseInfo &close) const
+{
+    const QString code = QStringLiteral("%1 (%2)").arg(close.code).arg(CloseCodes::name(close.code));
+    QString text;
+    switch (close.closer) {
+    case Closer::Us:
+        text = m_abortedByUs ? tr("Aborted by you, without a close handshake") : tr("Closed by you: %1").arg(code);
+        break;
+    case Closer::Peer:
+        text = tr("Closed by the server: %1").arg(code);
+        break;
+    case Closer::Client:
+        text = tr("Closed by Qt's WebSocket client: %1").arg(code);
+        break;
+    case Closer::Unknown:
+        text = tr("Closed: %1 (a direct connection cannot tell who started the close)").arg(code);
+        break;
+    case Closer::Nobody:
+        text = tr("Connection lost without a close handshake: %1").arg(code);
+        break;
+    }
+    if (!close.reason.isEmpty())
+        text += tr(", reason: %1").arg(close.reason);
+    if (m_mode == Mode::Tap && m_opened && (close.closer == Closer::Us || close.closer == Closer::Client)
+        && !m_abortedByUs && !close.handshakeCompleted)
+        text += tr("; the server sent no Close frame back");
+    return text;
 }
 
 void Session::setState(State state)
@@ -359,4 +512,39 @@ void Session::setState(State state)
         return;
     m_state = state;
     Q_EMIT stateChanged(state);
+}
+
+void Session::setMode(Mode mode)
+{
+    m_mode = mode;
+}
+
+Session::Mode Session::mode() const
+{
+    return m_mode;
+}
+
+void Session::setIgnoreTlsErrors(bool ignore)
+{
+    m_ignoreTlsErrors = ignore;
+}
+
+bool Session::ignoreTlsErrors() const
+{
+    return m_ignoreTlsErrors;
+}
+
+const WireCapture *Session::capture() const
+{
+    return &m_capture;
+}
+
+void Session::setSubprotocols(const QStringList &protocols)
+{
+    m_subprotocols = protocols;
+}
+
+QStringList Session::subprotocols() const
+{
+    return m_subprotocols;
 }

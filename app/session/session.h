@@ -2,6 +2,8 @@
 
 #include "log/messagelog.h"
 #include "session/handshakeinfo.h"
+#include "wire/taplink.h"
+#include "wire/wirecapture.h"
 
 #include <QAbstractSocket>
 #include <QObject>
@@ -11,6 +13,7 @@
 #include <memory>
 
 class QWebSocket;
+class QWebSocketHandshakeOptions;
 
 // One connection's life: open, send, receive, close. Everything that happens
 // is written to log(); the UI reads the log in batches and listens only to
@@ -23,14 +26,24 @@ public:
     enum class State { Closed, Connecting, Open, Closing };
     Q_ENUM(State)
 
-    enum class Closer { Nobody, Us, Peer };
+    // Us: this session's close() or abort(). Peer: the server's Close frame came
+    // first. Client: QWebSocket closed on its own (a protocol error by the
+    // server). Unknown: a direct connection cannot tell Peer from Client.
+    // Nobody: TCP ended with no Close frame.
+    enum class Closer { Nobody, Us, Peer, Client, Unknown };
     Q_ENUM(Closer)
+
+    // Tap: through the in-process wire tap, which sees every byte (default).
+    // Direct: QWebSocket connects by itself; the handshake cannot be shown exactly.
+    enum class Mode { Tap, Direct };
+    Q_ENUM(Mode)
 
     struct CloseInfo
     {
         Closer closer = Closer::Nobody;
         int code = 1006;           // 1006: the connection ended with no Close frame
         QString reason;
+        bool handshakeCompleted = false;   // the other side answered with its own Close
     };
 
     static constexpr int DefaultHandshakeTimeoutMs = 10000;
@@ -48,6 +61,16 @@ public:
 
     void setHandshakeTimeout(int msec);
     int handshakeTimeout() const;
+    // Both take effect with the next open().
+    void setMode(Mode mode);
+    Mode mode() const;
+    // Connect even when the server's certificate does not verify.
+    void setIgnoreTlsErrors(bool ignore);
+    bool ignoreTlsErrors() const;
+    const WireCapture *capture() const;
+    // Offered in Sec-WebSocket-Protocol, in this order.
+    void setSubprotocols(const QStringList &protocols);
+    QStringList subprotocols() const;
 
     // Each returns false with a message in *error when the call cannot be
     // carried out; nothing is sent or opened then.
@@ -70,12 +93,23 @@ private:
     void onSocketStateChanged(QAbstractSocket::SocketState socketState);
     void onSocketError(QAbstractSocket::SocketError socketError);
     void onHandshakeTimeout();
+    void onCaptureChanged();
+    QString connectFailure() const;
+    HandshakeInfo reconstructedHandshake(const QUrl &url) const;
+    QWebSocketHandshakeOptions handshakeOptions() const;
     void onDisconnected();
+    void finishClose();
+    CloseInfo closeFromWire() const;
+    CloseInfo closeFromQt() const;
+    QString closeDescription(const CloseInfo &close) const;
     void setState(State state);
     void fail(const QString &message);
     bool checkOpen(QString *error) const;
 
     MessageLog m_log;
+    WireCapture m_capture;
+    // Declared after the capture so that it is destroyed first.
+    std::unique_ptr<TapLink> m_tap;
     // A new QWebSocket per attempt: in Qt 6.4 errorString() keeps the first
     // handshake error forever and closeCode() keeps the last connection's code,
     // so a reused socket would report stale facts about a new connection.
@@ -85,9 +119,16 @@ private:
     HandshakeInfo m_handshake;
     CloseInfo m_close;
     State m_state = State::Closed;
+    Mode m_mode = Mode::Tap;
+    bool m_ignoreTlsErrors = false;
+    QStringList m_subprotocols;
     bool m_opened = false;
     bool m_failed = false;
     bool m_closingByUs = false;
     bool m_closeFrameSeen = false;
     bool m_cancelling = false;
+    bool m_abortedByUs = false;
+    bool m_tapFinished = false;
+    bool m_waitingForTap = false;
+    QTimer m_tapWaitTimer;
 };

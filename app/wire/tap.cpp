@@ -1,0 +1,423 @@
+#include "tap.h"
+
+#include <QDateTime>
+#include <QHostInfo>
+#include <QSslCipher>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <chrono>
+
+namespace {
+
+// At most this many local connections may try their luck before the tap stops listening.
+constexpr int MaxCandidates = 4;
+
+QByteArray answer(const QByteArray &statusLine, const QByteArray &extraHeaders = {})
+{
+    return "HTTP/1.1 " + statusLine + "\r\n" + extraHeaders + "Content-Length: 0\r\n\r\n";
+}
+
+QString addressText(const QHostAddress &address, quint16 port)
+{
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u'[' + address.toString() + u']'
+        : address.toString();
+    return host + u':' + QString::number(port);
+}
+
+} // namespace
+
+Tap::Tap(const Target &target, const QString &user, const QString &secret)
+    : m_target(target)
+    , m_expectedAuthorization("Basic " + (user + u':' + secret).toUtf8().toBase64())
+{
+    using namespace std::chrono;
+    m_epochUsec = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    m_clock.start();
+}
+
+Tap::~Tap()
+{
+    if (m_lookupId >= 0)
+        QHostInfo::abortHostLookup(m_lookupId);
+}
+
+void Tap::start()
+{
+    m_batchTimer = new QTimer(this);
+    m_batchTimer->setSingleShot(true);
+    m_batchTimer->setInterval(BatchIntervalMs);
+    connect(m_batchTimer, &QTimer::timeout, this, &Tap::flush);
+
+    m_server = new QTcpServer(this);
+    connect(m_server, &QTcpServer::newConnection, this, &Tap::onNewConnection);
+    if (!m_server->listen(QHostAddress::LocalHost, 0)) {
+        Q_EMIT listenFailed(m_server->errorString());
+        return;
+    }
+    Q_EMIT listening(m_server->serverPort());
+}
+
+void Tap::stop()
+{
+    if (m_server)
+        m_server->close();
+    for (const auto &candidate : m_candidates) {
+        if (candidate->socket)
+            candidate->socket->abort();
+    }
+    if (m_client)
+        m_client->abort();
+    if (m_upstream)
+        m_upstream->abort();
+    flush();
+}
+
+void Tap::record(TapRecord::Type type, const QByteArray &bytes, const QString &text)
+{
+    TapRecord entry;
+    entry.type = type;
+    entry.timeUsec = m_epochUsec + m_clock.nsecsElapsed() / 1000;
+    entry.bytes = bytes;
+    entry.text = text;
+    m_pending.append(std::move(entry));
+    const bool isBytes = type == TapRecord::Type::ClientBytes || type == TapRecord::Type::ServerBytes;
+    // Milestones go out at once; bytes wait for the batch.
+    if (!isBytes)
+        flush();
+    else if (!m_batchTimer->isActive())
+        m_batchTimer->start();
+}
+
+void Tap::flush()
+{
+    if (m_batchTimer)
+        m_batchTimer->stop();
+    if (m_pending.isEmpty())
+        return;
+    Q_EMIT records(std::exchange(m_pending, {}));
+}
+
+Tap::Candidate *Tap::candidateFor(QTcpSocket *socket)
+{
+    for (const auto &candidate : m_candidates) {
+        if (candidate->socket == socket)
+            return candidate.get();
+    }
+    return nullptr;
+}
+
+void Tap::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        if (m_client || int(m_candidates.size()) >= MaxCandidates) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        auto candidate = std::make_unique<Candidate>();
+        candidate->socket = socket;
+        m_candidates.push_back(std::move(candidate));
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onCandidateReadyRead(socket); });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    }
+    if (int(m_candidates.size()) >= MaxCandidates)
+        m_server->close();
+}
+
+void Tap::refuse(QTcpSocket *client, const QByteArray &response, const QString &why)
+{
+    record(TapRecord::Type::Refused, {}, why);
+    client->write(response);
+    client->disconnectFromHost();
+}
+
+void Tap::onCandidateReadyRead(QTcpSocket *socket)
+{
+    Candidate *candidate = candidateFor(socket);
+    if (!candidate || socket == m_client)
+        return;
+    while (socket->bytesAvailable() > 0) {
+        const QByteArray data = socket->peek(socket->bytesAvailable());
+        const qsizetype taken = candidate->parser.feed(data);
+        socket->skip(taken);
+        if (candidate->parser.status() == HttpHeadParser::Status::NeedMore)
+            return;
+        if (candidate->parser.status() == HttpHeadParser::Status::Error) {
+            refuse(socket, answer("400 Bad Request"), tr("Not an HTTP request: %1").arg(candidate->parser.errorString()));
+            return;
+        }
+        const HttpHead head = candidate->parser.head();
+        candidate->parser.reset();
+
+        if (head.method != "CONNECT") {
+            refuse(socket, answer("405 Method Not Allowed"), tr("%1 instead of CONNECT").arg(QString::fromLatin1(head.method)));
+            return;
+        }
+        const QByteArray authorization = head.value("Proxy-Authorization");
+        if (authorization != m_expectedAuthorization) {
+            if (!authorization.isEmpty() || candidate->challenged) {
+                refuse(socket, answer("407 Proxy Authentication Required"), tr("Wrong proxy credentials"));
+                return;
+            }
+            // Qt answers a Basic challenge with the proxy's user and password on this same connection.
+            candidate->challenged = true;
+            socket->write(answer("407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"wsscope\"\r\n"));
+            continue;
+        }
+        handleConnect(socket, head);
+        return;
+    }
+}
+
+void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
+{
+    // Qt sends IPv6 targets unbracketed ("::1:8080"): the port follows the last colon.
+    const QByteArray target = head.target;
+    const qsizetype colon = target.lastIndexOf(':');
+    QByteArray host = colon > 0 ? target.left(colon) : QByteArray();
+    if (host.startsWith('[') && host.endsWith(']'))
+        host = host.mid(1, host.size() - 2);
+    bool portOk = false;
+    const uint port = colon > 0 ? target.mid(colon + 1).toUInt(&portOk) : 0;
+    if (!portOk || QString::fromUtf8(host).compare(m_target.host, Qt::CaseInsensitive) != 0
+        || port != m_target.connectPort) {
+        refuse(client, answer("403 Forbidden"),
+               tr("CONNECT to %1 refused: this tap only connects to %2:%3")
+                   .arg(QString::fromLatin1(target), m_target.host)
+                   .arg(m_target.connectPort));
+        return;
+    }
+
+    // This is the one client: nobody else gets in.
+    m_client = client;
+    m_server->close();
+    for (const auto &candidate : m_candidates) {
+        if (candidate->socket && candidate->socket != client)
+            candidate->socket->abort();
+    }
+    m_candidates.clear();
+    disconnect(client, nullptr, this, nullptr);
+    connect(client, &QTcpSocket::readyRead, this, &Tap::relayFromClient);
+    connect(client, &QTcpSocket::disconnected, this, &Tap::onClientGone);
+
+    record(TapRecord::Type::ConnectRequested, {}, QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort));
+    m_lookupId = QHostInfo::lookupHost(m_target.host, this, &Tap::onLookedUp);
+}
+
+void Tap::onLookedUp(const QHostInfo &info)
+{
+    m_lookupId = -1;
+    if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+        failUpstream("404 Not Found", tr("Host %1 not found: %2").arg(m_target.host, info.errorString()));
+        return;
+    }
+    m_addresses = info.addresses();
+    QStringList texts;
+    for (const QHostAddress &address : std::as_const(m_addresses))
+        texts << address.toString();
+    record(TapRecord::Type::DnsResolved, {}, texts.join(QStringLiteral(", ")));
+    connectNext();
+}
+
+void Tap::connectNext()
+{
+    if (m_upstream) {
+        m_upstream->disconnect(this);
+        m_upstream->deleteLater();
+        m_upstream = nullptr;
+    }
+    const QHostAddress address = m_addresses.at(m_nextAddress++);
+    if (m_target.tls) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_target.tlsConfiguration);
+        connect(ssl, &QSslSocket::encrypted, this, &Tap::onUpstreamEncrypted);
+        connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &errors) {
+            m_tlsErrors.clear();
+            for (const QSslError &error : errors)
+                m_tlsErrors << error.errorString();
+            if (m_target.ignoreTlsErrors) {
+                m_tlsErrorsIgnored = true;
+                ssl->ignoreSslErrors();
+            }
+        });
+        m_upstream = ssl;
+    } else {
+        m_upstream = new QTcpSocket(this);
+    }
+    // Bytes from the server can only flow after relaying starts; read them all from there on.
+    connect(m_upstream, &QTcpSocket::connected, this, &Tap::onUpstreamConnected);
+    connect(m_upstream, &QTcpSocket::errorOccurred, this, &Tap::onUpstreamError);
+    connect(m_upstream, &QTcpSocket::readyRead, this, &Tap::relayFromServer);
+    connect(m_upstream, &QTcpSocket::disconnected, this, &Tap::onUpstreamGone);
+
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream)) {
+        // Connect to the address we resolved, but verify and send SNI for the name typed.
+        ssl->connectToHostEncrypted(address.toString(), m_target.upstreamPort, m_target.host);
+    } else {
+        m_upstream->connectToHost(address, m_target.upstreamPort);
+    }
+}
+
+void Tap::relayFromClient()
+{
+    // Nothing may pass before the upstream is ready.
+    if (!m_relaying || !m_client || m_client->bytesAvailable() == 0)
+        return;
+    const QByteArray data = m_client->readAll();
+    record(TapRecord::Type::ClientBytes, data);
+    if (!m_upstreamClosed)
+        m_upstream->write(data);
+}
+
+void Tap::relayFromServer()
+{
+    if (!m_relaying || m_upstream->bytesAvailable() == 0)
+        return;
+    const QByteArray data = m_upstream->readAll();
+    record(TapRecord::Type::ServerBytes, data);
+    if (m_client && !m_clientClosed)
+        m_client->write(data);
+}
+
+void Tap::onUpstreamConnected()
+{
+    record(TapRecord::Type::TcpConnected, {}, addressText(m_upstream->peerAddress(), m_upstream->peerPort()));
+    if (!m_target.tls)
+        startRelay();
+}
+
+void Tap::onUpstreamEncrypted()
+{
+    const TapTls facts = tlsFacts();
+    record(TapRecord::Type::TlsEstablished, {}, facts.protocol + QStringLiteral(", ") + facts.cipher);
+    Q_EMIT tlsEstablished(facts);
+    startRelay();
+}
+
+TapTls Tap::tlsFacts() const
+{
+    TapTls facts;
+    auto *ssl = qobject_cast<QSslSocket *>(m_upstream);
+    if (!ssl)
+        return facts;
+    const QSslCipher cipher = ssl->sessionCipher();
+    switch (ssl->sessionProtocol()) {
+    case QSsl::TlsV1_2: facts.protocol = QStringLiteral("TLS 1.2"); break;
+    case QSsl::TlsV1_3: facts.protocol = QStringLiteral("TLS 1.3"); break;
+    default: facts.protocol = cipher.protocolString(); break;
+    }
+    facts.cipher = cipher.name();
+    facts.chain = ssl->peerCertificateChain();
+    facts.errors = m_tlsErrors;
+    facts.errorsIgnored = m_tlsErrorsIgnored;
+    return facts;
+}
+
+void Tap::startRelay()
+{
+    if (!m_client) {
+        m_upstream->abort();
+        return;
+    }
+    m_relaying = true;
+    m_client->write("HTTP/1.1 200 Connection established\r\n\r\n");
+    record(TapRecord::Type::Relaying);
+    // Anything already waiting on either side goes through now.
+    relayFromClient();
+    relayFromServer();
+}
+
+void Tap::onUpstreamError()
+{
+    if (m_relaying)
+        return;   // the end of a relayed connection is handled by onUpstreamGone
+    const QAbstractSocket::SocketError error = m_upstream->error();
+    const bool moreAddresses = m_nextAddress < m_addresses.size();
+    if (!m_target.tls && moreAddresses
+        && (error == QAbstractSocket::ConnectionRefusedError || error == QAbstractSocket::NetworkError
+            || error == QAbstractSocket::SocketTimeoutError)) {
+        QMetaObject::invokeMethod(this, &Tap::connectNext, Qt::QueuedConnection);
+        return;
+    }
+    const QString where = QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort);
+    if (!m_tlsErrors.isEmpty() && !m_target.ignoreTlsErrors) {
+        failUpstream("502 Bad Gateway", tr("The certificate of %1 is not trusted: %2")
+                                            .arg(where, m_tlsErrors.join(QStringLiteral("; "))));
+        return;
+    }
+    const QByteArray status = error == QAbstractSocket::ConnectionRefusedError ? QByteArray("503 Service Unavailable")
+                                                                               : QByteArray("502 Bad Gateway");
+    failUpstream(status, tr("%1: %2").arg(where, m_upstream->errorString()));
+}
+
+void Tap::failUpstream(const QByteArray &statusLine, const QString &why)
+{
+    record(TapRecord::Type::UpstreamFailed, {}, why);
+    if (m_target.tls) {
+        if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream); ssl && !ssl->peerCertificateChain().isEmpty())
+            Q_EMIT tlsEstablished(tlsFacts());   // the chain of a refused certificate is worth seeing too
+    }
+    if (m_upstream) {
+        m_upstream->disconnect(this);
+        m_upstream->abort();
+    }
+    m_upstreamClosed = true;
+    if (m_client) {
+        m_client->write(answer(statusLine));
+        m_client->disconnectFromHost();
+    }
+}
+
+void Tap::onClientGone()
+{
+    if (m_clientClosed)
+        return;
+    m_clientClosed = true;
+    record(TapRecord::Type::ClientClosed);
+    if (!m_relaying && !m_upstreamClosed) {
+        // Gone before the upstream was ready (a timeout, a cancel): stop trying.
+        if (m_lookupId >= 0) {
+            QHostInfo::abortHostLookup(m_lookupId);
+            m_lookupId = -1;
+        }
+        if (m_upstream) {
+            m_upstream->disconnect(this);
+            m_upstream->abort();
+        }
+        m_upstreamClosed = true;
+    } else if (m_upstream && !m_upstreamClosed) {
+        // QWebSocket closes TCP right after its Close frame. Give the server a
+        // moment to answer with its own Close, so the capture shows whether
+        // the close handshake completed, then hang up.
+        QTimer::singleShot(CloseGraceMs, m_upstream, [this] {
+            if (!m_upstreamClosed)
+                m_upstream->disconnectFromHost();
+        });
+    }
+    finishIfDone();
+}
+
+void Tap::onUpstreamGone()
+{
+    if (m_upstreamClosed)
+        return;
+    // Read what arrived with the FIN before saying goodbye.
+    relayFromServer();
+    m_upstreamClosed = true;
+    record(TapRecord::Type::ServerClosed);
+    if (m_client && !m_clientClosed)
+        m_client->disconnectFromHost();
+    finishIfDone();
+}
+
+void Tap::finishIfDone()
+{
+    if (m_finished || !m_clientClosed || !m_upstreamClosed)
+        return;
+    m_finished = true;
+    flush();
+    Q_EMIT finished();
+}

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "wire/httphead.h"
+#include "wire/taprecord.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSslConfiguration>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+class QHostInfo;
+class QSslSocket;
+class QTcpServer;
+class QTcpSocket;
+
+// An HTTP CONNECT relay on 127.0.0.1 for exactly one WebSocket connection.
+// QWebSocket is pointed at it as its proxy; the tap resolves the real host,
+// connects (TCP, or TLS for wss), answers 200 and relays both ways, recording
+// every byte with a timestamp. It lives in its own thread (see TapLink).
+//
+// It is not an open relay: it listens on loopback only, answers 407 until the
+// per-connection secret is presented, refuses every CONNECT target but its
+// own, and stops listening once its one client is through.
+class Tap : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Target
+    {
+        QString host;              // as in the URL, without brackets
+        quint16 connectPort = 0;   // the port QWebSocket will CONNECT to
+        quint16 upstreamPort = 0;  // the port the tap connects to
+        bool tls = false;
+        bool ignoreTlsErrors = false;
+        QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    };
+
+    static constexpr int BatchIntervalMs = 30;
+    static constexpr int CloseGraceMs = 1000;
+
+    Tap(const Target &target, const QString &user, const QString &secret);
+    ~Tap() override;
+    Q_DISABLE_COPY_MOVE(Tap)
+
+    // Called in the tap's thread.
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void listening(quint16 port);
+    void listenFailed(const QString &reason);
+    void records(const QList<TapRecord> &batch);
+    void tlsEstablished(const TapTls &tls);
+    void finished();
+
+private:
+    void onNewConnection();
+    void onCandidateReadyRead(QTcpSocket *socket);
+    void handleConnect(QTcpSocket *client, const HttpHead &head);
+    void refuse(QTcpSocket *client, const QByteArray &answer, const QString &why);
+    void onLookedUp(const QHostInfo &info);
+    void connectNext();
+    void onUpstreamConnected();
+    void onUpstreamEncrypted();
+    void onUpstreamError();
+    void startRelay();
+    void relayFromClient();
+    void relayFromServer();
+    void failUpstream(const QByteArray &statusLine, const QString &why);
+    void onClientGone();
+    void onUpstreamGone();
+    void record(TapRecord::Type type, const QByteArray &bytes = {}, const QString &text = {});
+    void flush();
+    void finishIfDone();
+    TapTls tlsFacts() const;
+
+    Target m_target;
+    QByteArray m_expectedAuthorization;
+    qint64 m_epochUsec;
+    QElapsedTimer m_clock;
+
+    struct Candidate
+    {
+        QPointer<QTcpSocket> socket;
+        HttpHeadParser parser{HttpHeadParser::Kind::Request};
+        bool challenged = false;   // has been sent a 407 already
+    };
+    Candidate *candidateFor(QTcpSocket *socket);
+
+    QTcpServer *m_server = nullptr;
+    std::vector<std::unique_ptr<Candidate>> m_candidates;   // connected, not yet through
+    QPointer<QTcpSocket> m_client;              // the one authenticated client
+    QTcpSocket *m_upstream = nullptr;            // QSslSocket when tls
+    QList<QHostAddress> m_addresses;
+    int m_nextAddress = 0;
+    int m_lookupId = -1;
+    QStringList m_tlsErrors;
+    bool m_tlsErrorsIgnored = false;
+    bool m_relaying = false;
+    bool m_clientClosed = false;
+    bool m_upstreamClosed = false;
+    bool m_finished = false;
+    QList<TapRecord> m_pending;
+    QTimer *m_batchTimer = nullptr;
+};

@@ -1,0 +1,59 @@
+#include "taplink.h"
+
+#include <QRandomGenerator>
+
+namespace {
+
+QString randomToken(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), bytes / 4);
+    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+} // namespace
+
+TapLink::TapLink(const Tap::Target &target, QObject *parent)
+    : QObject(parent)
+    , m_user(QStringLiteral("wsscope"))
+    , m_secret(randomToken(24))
+{
+    qRegisterMetaType<TapRecord>();
+    qRegisterMetaType<QList<TapRecord>>();
+    qRegisterMetaType<TapTls>();
+
+    m_tap = new Tap(target, m_user, m_secret);
+    m_tap->moveToThread(&m_thread);
+    m_thread.setObjectName(QStringLiteral("wsscope tap"));
+    connect(&m_thread, &QThread::finished, m_tap, &QObject::deleteLater);
+    connect(m_tap, &Tap::listening, this, &TapLink::listening);
+    connect(m_tap, &Tap::listenFailed, this, &TapLink::listenFailed);
+    connect(m_tap, &Tap::records, this, &TapLink::records);
+    connect(m_tap, &Tap::tlsEstablished, this, &TapLink::tlsEstablished);
+    connect(m_tap, &Tap::finished, this, &TapLink::finished);
+    m_thread.start();
+}
+
+TapLink::~TapLink()
+{
+    // Whatever the tap still holds is closed in its own thread before the
+    // thread is told to end: quit() does not wait for queued calls.
+    QMetaObject::invokeMethod(m_tap, &Tap::stop, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString TapLink::user() const
+{
+    return m_user;
+}
+
+QString TapLink::secret() const
+{
+    return m_secret;
+}
+
+void TapLink::start()
+{
+    QMetaObject::invokeMethod(m_tap, &Tap::start, Qt::QueuedConnection);
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QSslCertificate>
+#include <QString>
+#include <QStringList>
+
+// What the tap saw, in the order it saw it: bytes in either direction and the
+// milestones of the upstream connection. Handed to the GUI thread in batches.
+struct TapRecord
+{
+    enum class Type : quint8 {
+        ClientBytes,        // from QWebSocket, on their way to the server
+        ServerBytes,        // from the server, on their way to QWebSocket
+        ConnectRequested,   // text: the CONNECT target
+        DnsResolved,        // text: the addresses, comma-separated
+        TcpConnected,       // text: address:port
+        TlsEstablished,     // see TapTls
+        Relaying,           // 200 sent; bytes flow from here on
+        UpstreamFailed,     // text: why
+        Refused,            // text: why a client of the tap was turned away
+        ServerClosed,
+        ClientClosed,
+    };
+
+    Type type = Type::ClientBytes;
+    qint64 timeUsec = 0;    // microseconds since the epoch, from a monotonic clock
+    QByteArray bytes;
+    QString text;
+};
+
+struct TapTls
+{
+    QString protocol;
+    QString cipher;
+    QList<QSslCertificate> chain;
+    QStringList errors;     // verification errors, empty when verified
+    bool errorsIgnored = false;
+};
+
+Q_DECLARE_METATYPE(TapRecord)
+Q_DECLARE_METATYPE(TapTls)

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// A WebSocket server built on Node's `ws`, started by the tests on loopback.
+//
+// Usage: ws_server.js [--tls CERT KEY] [--require-cert CA]
+//
+// Prints {"port": N} on its first line, then one JSON line per thing it sends
+// or receives, so a test can compare the frames wsscope saw with the frames
+// this peer reports. It adds the response header X-Wsscope-Test: yes and picks
+// the subprotocol chat.v2 when the client offers it.
+//
+// A text message "script" makes it send: text "one", the text "frag-ment" in
+// two fragments, binary 00 01 02, and a ping "srv". A text message
+// "close <code> <reason>" makes it close with that code and reason. Anything
+// else is echoed.
+'use strict';
+
+const fs = require('fs');
+const http = require('http');
+const https = require('https');
+const WebSocket = require('ws');
+
+const args = process.argv.slice(2);
+let server;
+const tls = args.indexOf('--tls');
+if (tls >= 0) {
+  server = https.createServer({
+    cert: fs.readFileSync(args[tls + 1]),
+    key: fs.readFileSync(args[tls + 2]),
+  });
+} else {
+  server = http.createServer();
+}
+
+const log = (entry) => process.stdout.write(JSON.stringify(entry) + '\n');
+const hex = (data) => Buffer.from(data).toString('hex');
+
+const wss = new WebSocket.Server({
+  server,
+  handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false),
+});
+
+wss.on('headers', (headers) => headers.push('X-Wsscope-Test: yes'));
+
+wss.on('connection', (ws, request) => {
+  log({ event: 'open', headers: request.rawHeaders, protocol: ws.protocol });
+  const send = (data, options) => {
+    ws.send(data, options);
+    log({ dir: 'sent', type: options.binary ? 'binary' : 'text', fin: options.fin !== false, data: hex(data) });
+  };
+  ws.on('message', (data, isBinary) => {
+    log({ dir: 'received', type: isBinary ? 'binary' : 'text', data: hex(data) });
+    const text = isBinary ? '' : data.toString();
+    if (text === 'script') {
+      send('one', { binary: false });
+      send('frag-', { binary: false, fin: false });
+      send('ment', { binary: false, fin: true });
+      send(Buffer.from([0, 1, 2]), { binary: true });
+      ws.ping('srv');
+      log({ dir: 'sent', type: 'ping', data: hex('srv') });
+    } else if (text.startsWith('close ')) {
+      const [, code, ...reason] = text.split(' ');
+      ws.close(Number(code), reason.join(' '));
+      log({ dir: 'sent', type: 'close', code: Number(code), reason: reason.join(' ') });
+    } else {
+      send(data, { binary: isBinary });
+    }
+  });
+  ws.on('ping', (data) => log({ dir: 'received', type: 'ping', data: hex(data) }));
+  ws.on('pong', (data) => log({ dir: 'received', type: 'pong', data: hex(data) }));
+  ws.on('close', (code, reason) => log({ dir: 'received', type: 'close', code, reason: reason.toString() }));
+});
+
+server.listen(0, '127.0.0.1', () => log({ port: server.address().port }));

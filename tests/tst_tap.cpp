@@ -1,0 +1,566 @@
+#include "nodepeer.h"
+#include "rawserver.h"
+#include "session/session.h"
+#include "tlsfixture.h"
+#include "wire/taplink.h"
+#include "wire/wirecapture.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+using Kind = MessageLog::Kind;
+
+class TestTap : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void capturesQtHandshakeAndFrames();
+    void nodePeerHeaderAndSubprotocol();
+    void frameFidelityWithNodePeer();
+    void tlsIsVerifiedByDefault();
+    void tlsInsecureConnectsAndCapturesPlaintext();
+    void wssRequestBytesEqualDirectConnection();
+    void non101AnswerBodyIsShown();
+    void garbageAnswerIsShown();
+    void serverClosingMidHandshake();
+    void refusesWithoutSecret();
+    void refusesWrongSecret();
+    void refusesOtherTargets();
+    void refusesOtherMethods();
+    void acceptsOnlyOneClientOnLoopback();
+    void teardownInEveryOrder_data();
+    void teardownInEveryOrder();
+    void directModeSaysWhatItCannotKnow();
+
+private:
+    static QByteArray readAnswer(QTcpSocket &socket);
+};
+
+static QList<QByteArray> names(const QList<HandshakeInfo::Header> &headers)
+{
+    QList<QByteArray> result;
+    for (const auto &header : headers)
+        result << header.first;
+    return result;
+}
+
+static QString lastError(Session &session)
+{
+    for (int i = session.log()->count() - 1; i >= 0; --i) {
+        if (session.log()->at(i).kind == Kind::Error)
+            return QString::fromUtf8(session.log()->at(i).data);
+    }
+    return {};
+}
+
+void TestTap::capturesQtHandshakeAndFrames()
+{
+    QWebSocketServer server(QStringLiteral("tap-test"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QWebSocketServer::newConnection, this, [&server] {
+        QWebSocket *peer = server.nextPendingConnection();
+        peer->setParent(&server);
+        connect(peer, &QWebSocket::textMessageReceived, peer, &QWebSocket::sendTextMessage);
+        connect(peer, &QWebSocket::binaryMessageReceived, peer, &QWebSocket::sendBinaryMessage);
+    });
+
+    Session session;
+    QCOMPARE(session.mode(), Session::Mode::Tap);
+    QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/feed?x=1").arg(server.serverPort()))));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(!session.handshake().statusLine.isEmpty());
+
+    const HandshakeInfo info = session.handshake();
+    QVERIFY(info.captured);
+    QCOMPARE(info.requestLine, QByteArray("GET /feed?x=1 HTTP/1.1"));
+    // Qt 6.4's order, names as Qt writes them.
+    QCOMPARE(names(info.requestHeaders),
+             (QList<QByteArray>{"Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version"}));
+    QCOMPARE(info.requestHeaders.at(0).second, QStringLiteral("127.0.0.1:%1").arg(server.serverPort()).toLatin1());
+    QCOMPARE(info.statusLine, QByteArray("HTTP/1.1 101 Switching Protocols"));
+    QVERIFY(names(info.responseHeaders).contains("Sec-WebSocket-Accept"));
+    QVERIFY(info.responseRaw.startsWith("HTTP/1.1 101"));
+    QVERIFY(info.responseRaw.endsWith("\r\n\r\n"));
+    QVERIFY(info.accept.available);
+    QVERIFY(info.accept.matches);
+    QCOMPARE(QByteArray::fromBase64(info.accept.key).size(), 16);
+    QCOMPARE(info.accept.sha1Hex.size(), 20 * 3 - 1);
+    QVERIFY(info.timing.total >= info.timing.upgrade && info.timing.upgrade >= 0);
+    QVERIFY(info.timing.tcp >= 0 && info.timing.dns >= 0);
+    QCOMPARE(info.timing.tls, -1);
+    QVERIFY(!info.hasTls);
+
+    QVERIFY(session.sendText(QStringLiteral("hello")));
+    QVERIFY(session.sendBinary(QByteArray(300, '\x7f')));
+    QVERIFY(session.ping("p1"));
+    QTRY_COMPARE(session.log()->count(), 7);   // open, 3 sent, 3 received
+    QVERIFY(session.close(4000, QStringLiteral("bye")));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+
+    const WireCapture *capture = session.capture();
+    QTRY_VERIFY(capture->closeFrameFromServer());
+    struct Expected { bool fromClient; quint8 opcode; QByteArray payload; };
+    const QList<Expected> expected = {
+        {true, 0x1, "hello"}, {true, 0x2, QByteArray(300, '\x7f')}, {true, 0x9, "p1"},
+        {false, 0x1, "hello"}, {false, 0x2, QByteArray(300, '\x7f')}, {false, 0xA, "p1"},
+        {true, 0x8, QByteArray("\x0f\xa0" "bye")}, {false, 0x8, QByteArray("\x0f\xa0" "bye")},
+    };
+    // Each direction's frames in order; the two directions interleave by time.
+    for (bool fromClient : {true, false}) {
+        QList<Expected> want;
+        for (const Expected &e : expected) {
+            if (e.fromClient == fromClient)
+                want << e;
+        }
+        QList<const WsFrame *> got;
+        for (int i = 0; i < capture->frameCount(); ++i) {
+            if (capture->frame(i).fromClient == fromClient)
+                got << &capture->frame(i).frame;
+        }
+        QCOMPARE(got.size(), want.size());
+        for (int i = 0; i < got.size(); ++i) {
+            QCOMPARE(got.at(i)->opcode, want.at(i).opcode);
+            QCOMPARE(got.at(i)->payload, want.at(i).payload);
+            QCOMPARE(got.at(i)->masked, fromClient);
+            QVERIFY(got.at(i)->fin);
+            QVERIFY2(got.at(i)->findings.isEmpty(), qPrintable(got.at(i)->findings.join(u' ')));
+        }
+        QCOMPARE(got.at(1)->lengthEncoding, WsFrame::LengthEncoding::Bits16);
+        QCOMPARE(got.last()->closeCode, 4000);
+    }
+}
+
+void TestTap::nodePeerHeaderAndSubprotocol()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    session.setSubprotocols({QStringLiteral("chat.v1"), QStringLiteral("chat.v2")});
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(!session.handshake().statusLine.isEmpty());
+    const HandshakeInfo info = session.handshake();
+    QVERIFY(info.responseHeaders.contains(HandshakeInfo::Header("X-Wsscope-Test", "yes")));
+    QVERIFY(info.responseHeaders.contains(HandshakeInfo::Header("Sec-WebSocket-Protocol", "chat.v2")));
+    QVERIFY(info.requestHeaders.contains(HandshakeInfo::Header("Sec-WebSocket-Protocol", "chat.v1, chat.v2")));
+    QCOMPARE(info.subprotocol, QStringLiteral("chat.v2"));
+    QVERIFY(info.accept.matches);
+    QCOMPARE(info.accept.received, info.accept.expected);
+}
+
+void TestTap::frameFidelityWithNodePeer()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QVERIFY(session.sendText(QStringLiteral("script")));
+    QTRY_COMPARE(peer.lines(QStringLiteral("received")).size(), 2);   // "script" and the pong Qt sent back
+    QVERIFY(session.sendText(QStringLiteral("close 4001 done here")));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QTRY_VERIFY(session.capture()->closeFrameFromServer());
+
+    const WireCapture *capture = session.capture();
+    QTRY_COMPARE(peer.lines(QStringLiteral("received")).size(), 4);
+    const auto framesFrom = [capture](bool fromClient) {
+        QList<WsFrame> frames;
+        for (int i = 0; i < capture->frameCount(); ++i) {
+            if (capture->frame(i).fromClient == fromClient)
+                frames << capture->frame(i).frame;
+        }
+        return frames;
+    };
+    const auto opcodeOf = [](const QJsonObject &line, bool continuation) -> quint8 {
+        const QString type = line.value(QStringLiteral("type")).toString();
+        if (continuation)
+            return 0x0;
+        if (type == u"text") return 0x1;
+        if (type == u"binary") return 0x2;
+        if (type == u"close") return 0x8;
+        if (type == u"ping") return 0x9;
+        return 0xA;
+    };
+    const auto payloadOf = [](const QJsonObject &line) -> QByteArray {
+        if (line.contains(QStringLiteral("code"))) {
+            const int code = line.value(QStringLiteral("code")).toInt();
+            return QByteArray(1, char(code >> 8)) + char(code & 0xff) + line.value(QStringLiteral("reason")).toString().toUtf8();
+        }
+        return QByteArray::fromHex(line.value(QStringLiteral("data")).toString().toLatin1());
+    };
+
+    // What the peer says it sent is what the tap decoded coming from the server.
+    const QList<QJsonObject> sent = peer.lines(QStringLiteral("sent"));
+    const QList<WsFrame> fromServer = framesFrom(false);
+    QCOMPARE(fromServer.size(), sent.size());
+    bool continuing = false;
+    for (int i = 0; i < sent.size(); ++i) {
+        const QJsonObject &line = sent.at(i);
+        QCOMPARE(fromServer.at(i).opcode, opcodeOf(line, continuing));
+        QCOMPARE(fromServer.at(i).payload, payloadOf(line));
+        const bool fin = line.value(QStringLiteral("fin")).toBool(true);
+        QCOMPARE(fromServer.at(i).fin, fin);
+        QVERIFY(!fromServer.at(i).masked);
+        continuing = !fin;
+    }
+    // What the peer says it received is what the tap decoded coming from the client.
+    const QList<QJsonObject> received = peer.lines(QStringLiteral("received"));
+    const QList<WsFrame> fromClient = framesFrom(true);
+    QCOMPARE(fromClient.size(), received.size());
+    for (int i = 0; i < received.size(); ++i) {
+        QCOMPARE(fromClient.at(i).opcode, opcodeOf(received.at(i), false));
+        QCOMPARE(fromClient.at(i).payload, payloadOf(received.at(i)));
+        QVERIFY(fromClient.at(i).masked);
+    }
+    QCOMPARE(fromServer.last().closeCode, 4001);
+    QCOMPARE(fromServer.last().closeReason, QByteArray("done here"));
+}
+
+void TestTap::tlsIsVerifiedByDefault()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    NodePeer peer({QStringLiteral("--tls"), tls.certPath(), tls.keyPath()});
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    QVERIFY(session.open(peer.url(QStringLiteral("wss"))));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(!session.wasOpened());
+    const QString error = lastError(session);
+    QVERIFY2(error.contains(QStringLiteral("not trusted")) && error.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
+             qPrintable(error));
+    QTRY_VERIFY(session.handshake().hasTls);
+    const HandshakeInfo info = session.handshake();
+    QVERIFY(!info.tls.errors.isEmpty());
+    QVERIFY(!info.tls.errorsIgnored);
+    QCOMPARE(info.tls.chain.value(0), tls.certificate());
+    QVERIFY(info.requestRaw.isEmpty());   // nothing was sent to an untrusted server
+    QVERIFY(peer.lines(QStringLiteral("received")).isEmpty());
+}
+
+void TestTap::tlsInsecureConnectsAndCapturesPlaintext()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    NodePeer peer({QStringLiteral("--tls"), tls.certPath(), tls.keyPath()});
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    session.setIgnoreTlsErrors(true);
+    QVERIFY(session.open(peer.url(QStringLiteral("wss"))));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QVERIFY(session.sendText(QStringLiteral("over tls")));
+    QTRY_COMPARE(peer.lines(QStringLiteral("received")).size(), 1);
+    QTRY_VERIFY(!session.handshake().statusLine.isEmpty());
+    const HandshakeInfo info = session.handshake();
+    QVERIFY(info.requestRaw.startsWith("GET / HTTP/1.1\r\nHost: 127.0.0.1:"));
+    QVERIFY(info.responseHeaders.contains(HandshakeInfo::Header("X-Wsscope-Test", "yes")));
+    QVERIFY(info.hasTls);
+    QVERIFY(info.tls.errorsIgnored);
+    QVERIFY(info.tls.protocol.startsWith(QStringLiteral("TLS 1.")));
+    QVERIFY(!info.tls.cipher.isEmpty());
+    QCOMPARE(info.tls.chain.value(0), tls.certificate());
+    QVERIFY(info.timing.tls >= 0);
+    QTRY_VERIFY(session.capture()->frameCount() >= 2);
+    QCOMPARE(session.capture()->frame(0).frame.payload, QByteArray("over tls"));
+}
+
+void TestTap::wssRequestBytesEqualDirectConnection()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    const auto withoutKey = [](QByteArray request) {
+        const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+        const qsizetype end = request.indexOf("\r\n", at);
+        return request.replace(at, end - at, "Sec-WebSocket-Key: <random>");
+    };
+    const QString path = QStringLiteral("/room/7?user=a%20b");
+
+    // What QWebSocket itself sends inside TLS for wss://
+    TlsRecorder direct(tls.serverConfiguration());
+    QWebSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
+    connect(&socket, &QWebSocket::sslErrors, &socket, [&socket] { socket.ignoreSslErrors(); });
+    socket.open(QUrl(QStringLiteral("wss://localhost:%1%2").arg(direct.serverPort()).arg(path)));
+    QTRY_VERIFY(direct.request().contains("\r\n\r\n"));
+
+    // What goes inside TLS when wsscope's tap does the TLS
+    TlsRecorder tapped(tls.serverConfiguration());
+    Session session;
+    session.setIgnoreTlsErrors(true);
+    QString error;
+    QVERIFY2(session.open(QUrl(QStringLiteral("wss://localhost:%1%2").arg(tapped.serverPort()).arg(path)), &error), qPrintable(error));
+    QTRY_VERIFY(tapped.request().contains("\r\n\r\n"));
+
+    QVERIFY(direct.request().startsWith("GET /room/7?user=a%20b HTTP/1.1\r\nHost: localhost:"));
+    const QByteArray directPort = QByteArray::number(direct.serverPort());
+    const QByteArray tappedPort = QByteArray::number(tapped.serverPort());
+    QCOMPARE(withoutKey(tapped.request()).replace(tappedPort, "PORT"), withoutKey(direct.request()).replace(directPort, "PORT"));
+    // And the inspector shows exactly those bytes.
+    QTRY_COMPARE(session.handshake().requestRaw, tapped.request());
+}
+
+void TestTap::non101AnswerBodyIsShown()
+{
+    RawServer server("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"feed\"\r\nContent-Type: text/html\r\n"
+                     "Content-Length: 32\r\n\r\n<h1>Log in first, please.</h1>\n");
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QTRY_COMPARE(session.handshake().responseBody, QByteArray("<h1>Log in first, please.</h1>\n"));
+    const HandshakeInfo info = session.handshake();
+    QCOMPARE(info.statusLine, QByteArray("HTTP/1.1 401 Unauthorized"));
+    QVERIFY(info.responseHeaders.contains(HandshakeInfo::Header("WWW-Authenticate", "Bearer realm=\"feed\"")));
+    QVERIFY(!info.accept.available);
+    QVERIFY2(lastError(session).contains(QStringLiteral("401")), qPrintable(lastError(session)));
+}
+
+void TestTap::garbageAnswerIsShown()
+{
+    RawServer server("SSH-2.0-OpenSSH_9.2p1 Debian\r\n\r\n");
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QTRY_VERIFY(!session.handshake().findings.isEmpty());
+    const HandshakeInfo info = session.handshake();
+    QVERIFY2(info.findings.join(u' ').contains(QStringLiteral("status line")), qPrintable(info.findings.join(u' ')));
+    QVERIFY(info.responseBody.startsWith("SSH-2.0-OpenSSH_9.2p1"));
+    QVERIFY(!lastError(session).isEmpty());
+}
+
+void TestTap::serverClosingMidHandshake()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    connect(&server, &QTcpServer::newConnection, this, [&server] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        socket->setParent(&server);
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: webs");
+            socket->disconnectFromHost();
+        });
+    });
+    Session session;
+    session.setHandshakeTimeout(20000);
+    QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()))));
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    QVERIFY(!session.wasOpened());
+    QVERIFY(!lastError(session).isEmpty());
+    // The half answer is kept, and the inspector has the request that was sent.
+    QTRY_VERIFY(session.handshake().requestRaw.startsWith("GET / HTTP/1.1"));
+    bool sawHalfAnswer = false;
+    for (const WireCapture::Chunk &chunk : session.capture()->chunks())
+        sawHalfAnswer |= !chunk.fromClient && chunk.bytes.contains("Upgrade: webs");
+    QVERIFY(sawHalfAnswer);
+}
+
+QByteArray TestTap::readAnswer(QTcpSocket &socket)
+{
+    QByteArray answer;
+    (void)QTest::qWaitFor([&] {
+        answer += socket.readAll();
+        return answer.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState;
+    }, 5000);
+    return answer;
+}
+
+static Tap::Target loopbackTarget(quint16 port)
+{
+    Tap::Target target;
+    target.host = QStringLiteral("127.0.0.1");
+    target.connectPort = port;
+    target.upstreamPort = port;
+    return target;
+}
+
+static QByteArray basic(const QString &user, const QString &secret)
+{
+    return "Basic " + (user + u':' + secret).toUtf8().toBase64();
+}
+
+void TestTap::refusesWithoutSecret()
+{
+    TapLink tap(loopbackTarget(9));
+    QSignalSpy listening(&tap, &TapLink::listening);
+    tap.start();
+    QVERIFY(listening.wait());
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
+    QVERIFY(client.waitForConnected());
+    client.write("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const QByteArray answer = readAnswer(client);
+    QVERIFY2(answer.startsWith("HTTP/1.1 407 "), answer.constData());
+    QVERIFY(answer.contains("Proxy-Authenticate: Basic"));
+}
+
+void TestTap::refusesWrongSecret()
+{
+    TapLink tap(loopbackTarget(9));
+    QSignalSpy listening(&tap, &TapLink::listening);
+    QSignalSpy records(&tap, &TapLink::records);
+    tap.start();
+    QVERIFY(listening.wait());
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
+    QVERIFY(client.waitForConnected());
+    client.write("CONNECT 127.0.0.1:9 HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), QStringLiteral("guess"))
+                 + "\r\n\r\n");
+    const QByteArray answer = readAnswer(client);
+    QVERIFY2(answer.startsWith("HTTP/1.1 407 "), answer.constData());
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+    QTRY_VERIFY(!records.isEmpty());
+    const TapRecord refused = records.at(0).at(0).value<QList<TapRecord>>().value(0);
+    QCOMPARE(refused.type, TapRecord::Type::Refused);
+}
+
+void TestTap::refusesOtherTargets()
+{
+    TapLink tap(loopbackTarget(9));
+    QSignalSpy listening(&tap, &TapLink::listening);
+    tap.start();
+    QVERIFY(listening.wait());
+    const quint16 port = listening.at(0).at(0).value<quint16>();
+    for (const QByteArray &target : {QByteArray("127.0.0.1:22"), QByteArray("example.com:9"), QByteArray("127.0.0.1")}) {
+        QTcpSocket client;
+        client.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(client.waitForConnected());
+        client.write("CONNECT " + target + " HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), tap.secret()) + "\r\n\r\n");
+        const QByteArray answer = readAnswer(client);
+        QVERIFY2(answer.startsWith("HTTP/1.1 403 "), QByteArray(target + ": " + answer).constData());
+    }
+}
+
+void TestTap::refusesOtherMethods()
+{
+    TapLink tap(loopbackTarget(9));
+    QSignalSpy listening(&tap, &TapLink::listening);
+    tap.start();
+    QVERIFY(listening.wait());
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
+    QVERIFY(client.waitForConnected());
+    client.write("GET http://127.0.0.1:9/ HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), tap.secret()) + "\r\n\r\n");
+    QVERIFY(readAnswer(client).startsWith("HTTP/1.1 405 "));
+}
+
+void TestTap::acceptsOnlyOneClientOnLoopback()
+{
+    QTcpServer upstream;
+    QVERIFY(upstream.listen(QHostAddress::LocalHost));
+    TapLink tap(loopbackTarget(upstream.serverPort()));
+    QSignalSpy listening(&tap, &TapLink::listening);
+    tap.start();
+    QVERIFY(listening.wait());
+    const quint16 port = listening.at(0).at(0).value<quint16>();
+
+    // Bound to 127.0.0.1 only: another loopback address finds nothing there.
+    QTcpSocket elsewhere;
+    elsewhere.connectToHost(QHostAddress(QStringLiteral("127.0.0.2")), port);
+    QVERIFY(!elsewhere.waitForConnected(3000));
+
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(client.waitForConnected());
+    client.write("CONNECT 127.0.0.1:" + QByteArray::number(upstream.serverPort()) + " HTTP/1.1\r\nProxy-Authorization: "
+                 + basic(tap.user(), tap.secret()) + "\r\n\r\n");
+    QVERIFY(readAnswer(client).startsWith("HTTP/1.1 200 "));
+
+    // Once its client is through, the tap takes nobody else.
+    QTcpSocket second;
+    second.connectToHost(QHostAddress::LocalHost, port);
+    const bool connected = second.waitForConnected(3000);
+    if (connected)
+        QTRY_COMPARE(second.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(second.bytesAvailable(), 0);
+}
+
+void TestTap::teardownInEveryOrder_data()
+{
+    QTest::addColumn<int>("order");
+    QTest::newRow("server closes first") << 0;
+    QTest::newRow("client closes first") << 1;
+    QTest::newRow("server drops without a close frame") << 2;
+    QTest::newRow("upstream refuses, tap reports the error") << 3;
+    QTest::newRow("session destroyed while open") << 4;
+    QTest::newRow("session destroyed during the connect") << 5;
+}
+
+void TestTap::teardownInEveryOrder()
+{
+    QFETCH(int, order);
+    QWebSocketServer server(QStringLiteral("teardown"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QPointer<QWebSocket> peer;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        peer = server.nextPendingConnection();
+        peer->setParent(&server);
+    });
+    RawServer silent;
+
+    auto session = std::make_unique<Session>();
+    QUrl url = server.serverUrl();
+    if (order == 3) {
+        server.close();   // nothing listens there any more
+    } else if (order == 5) {
+        url = silent.url();
+    }
+    QVERIFY(session->open(url));
+    if (order == 5) {
+        QTRY_COMPARE(silent.connections(), 1);
+        session.reset();   // the app quits during the connect
+        QTRY_COMPARE(silent.disconnects(), 1);
+        return;
+    }
+    if (order == 3) {
+        QTRY_COMPARE(session->state(), Session::State::Closed);
+        QVERIFY2(lastError(*session).contains(QStringLiteral("refused"), Qt::CaseInsensitive), qPrintable(lastError(*session)));
+        return;
+    }
+    QTRY_COMPARE(session->state(), Session::State::Open);
+    QTRY_VERIFY(peer);
+    switch (order) {
+    case 0:
+        peer->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("restart"));
+        break;
+    case 1:
+        QVERIFY(session->close());
+        break;
+    case 2:
+        peer->abort();
+        break;
+    case 4: {
+        QSignalSpy peerGone(peer.data(), &QWebSocket::disconnected);
+        session.reset();
+        QVERIFY(peerGone.wait());
+        return;
+    }
+    }
+    QTRY_COMPARE(session->state(), Session::State::Closed);
+    QTRY_VERIFY(!peer || peer->state() == QAbstractSocket::UnconnectedState);
+    const Session::CloseInfo info = session->lastClose();
+    QCOMPARE(info.closer, order == 0 ? Session::Closer::Peer : order == 1 ? Session::Closer::Us : Session::Closer::Nobody);
+    QCOMPARE(info.code, order == 0 ? 1001 : order == 1 ? 1000 : 1006);
+}
+
+void TestTap::directModeSaysWhatItCannotKnow()
+{
+    QWebSocketServer server(QStringLiteral("direct"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    Session session;
+    session.setMode(Session::Mode::Direct);
+    QVERIFY(session.open(server.serverUrl()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    const HandshakeInfo info = session.handshake();
+    QVERIFY(!info.captured);
+    QVERIFY(!info.unknown.isEmpty());
+    QVERIFY(info.unknown.join(u' ').contains(QStringLiteral("Sec-WebSocket-Key")));
+    QCOMPARE(session.capture()->frameCount(), 0);
+    QVERIFY(info.responseHeaders.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestTap)
+#include "tst_tap.moc"
