@@ -48,6 +48,7 @@ int window(int argc, char **argv, const CommandLine &options)
     const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
+    window.setInsecure(options.insecure);
     if (!options.url.isEmpty())
         window.setUrl(options.url.toString(QUrl::FullyEncoded));
     window.show();

@@ -31,6 +31,8 @@ void TestCommandLine::window()
     QCOMPARE(withUrl.mode, CommandLine::Mode::Window);
     QCOMPARE(withUrl.url.toString(), QStringLiteral("ws://example.com:8080/"));
     QVERIFY(withUrl.connect);
+    QVERIFY(!withUrl.insecure);
+    QVERIFY(parse({QStringLiteral("wss://h/"), QStringLiteral("--insecure")}).insecure);
 }
 
 void TestCommandLine::sendImpliesConnect()

@@ -1,8 +1,13 @@
 #include "composer.h"
-#include "handshakeinspector.h"
+#include "inspector/handshakeinspector.h"
 #include "log/logmodel.h"
+#include "log/logview.h"
 #include "log/messagelog.h"
+#include "inspector/timingview.h"
+#include "inspector/tlsview.h"
 #include "mainwindow.h"
+#include "nodepeer.h"
+#include "tlsfixture.h"
 #include "rawserver.h"
 #include "server/echoserver.h"
 #include "settings/settings.h"
@@ -14,6 +19,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTreeView>
+#include <QTreeWidget>
 #include <QTest>
 
 class TestMainWindow : public QObject
@@ -31,6 +38,8 @@ private Q_SLOTS:
     void forbiddenServerLeavesAnErrorRow();
     void recentUrlsAreRemembered();
     void pendingSendsDoNotLeakIntoTheNextConnection();
+    void inspectorShowsTheWireFromANodePeer();
+    void untrustedCertificateCanBeAcceptedOnce();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -231,6 +240,76 @@ void TestMainWindow::pendingSendsDoNotLeakIntoTheNextConnection()
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
     QTest::qWait(200);
     QCOMPARE(rowsOf(window.logModel(), MessageLog::Direction::Sent, MessageLog::Kind::Text), 0);
+}
+
+void TestMainWindow::inspectorShowsTheWireFromANodePeer()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window{QUrl()};
+    window.show();
+    window.setUrl(peer.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.session()->sendText(QStringLiteral("script")));
+    QTRY_VERIFY(window.wireView()->model()->rowCount() >= 10);
+
+    HandshakeInspector *inspector = window.inspector();
+    QTRY_VERIFY(inspector->responseText().contains(QStringLiteral("\nX-Wsscope-Test: yes")));
+    QVERIFY(inspector->requestText().contains(QStringLiteral("\nSec-WebSocket-Key: ")));
+    QVERIFY2(inspector->acceptText().contains(QStringLiteral("Match")), qPrintable(inspector->acceptText()));
+    QVERIFY(inspector->acceptText().contains(QStringLiteral("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+    QVERIFY(inspector->rawText().startsWith(QStringLiteral("Request, ")));
+    QVERIFY(window.timingView()->text().contains(QStringLiteral("TCP connect")));
+    QVERIFY(window.timingView()->text().contains(QStringLiteral(" ms")) || window.timingView()->text().contains(QStringLiteral("\u00b5s")));
+    QVERIFY(window.tlsView()->summaryText().contains(QStringLiteral("No TLS")));
+
+    // The fragmented "frag-ment" from the peer: selecting its log row selects both frames.
+    LogModel *model = window.logModel();
+    int fragmentedRow = -1;
+    QTRY_VERIFY([&] {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, 0).data(LogModel::PayloadRole).toByteArray() == "frag-ment")
+                fragmentedRow = row;
+        }
+        return fragmentedRow >= 0;
+    }());
+    window.logView()->setCurrentIndex(model->index(fragmentedRow, 0));
+    const QModelIndexList selected = window.wireView()->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 2);
+    QCOMPARE(selected.at(0).siblingAtColumn(2).data().toString() + selected.at(1).siblingAtColumn(2).data().toString(),
+             QStringLiteral("textcontinuation"));
+
+    // And back: selecting the continuation frame selects the log row.
+    window.logView()->clearSelection();
+    window.wireView()->setCurrentIndex(selected.at(1));
+    QCOMPARE(window.logView()->selectionModel()->selectedRows().value(0).row(), fragmentedRow);
+}
+
+void TestMainWindow::untrustedCertificateCanBeAcceptedOnce()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    NodePeer peer({QStringLiteral("--tls"), tls.certPath(), tls.keyPath()});
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window{QUrl()};
+    window.show();
+    window.setUrl(peer.url(QStringLiteral("wss")).toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QTRY_VERIFY(window.tlsView()->connectAnywayButton()->isVisible());
+    QVERIFY(window.tlsView()->summaryText().contains(QStringLiteral("NOT verified")));
+    QCOMPARE(window.tlsView()->chain()->topLevelItemCount(), 1);
+
+    QTest::mouseClick(window.tlsView()->connectAnywayButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.tlsView()->summaryText().contains(QStringLiteral("accepted for this connection")));
+    QVERIFY(!window.session()->ignoreTlsErrors());   // the next connection verifies again
+    window.closeConnection();
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QVERIFY(!window.session()->wasOpened());
 }
 
 QTEST_MAIN(TestMainWindow)

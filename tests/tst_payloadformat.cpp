@@ -15,6 +15,7 @@ private Q_SLOTS:
     void previewCutsLongText();
     void previewOfHugeMessageReadsOnlyItsHead();
     void hexPreview();
+    void hexDump();
 };
 
 void TestPayloadFormat::hexAccepted_data()
@@ -94,6 +95,14 @@ void TestPayloadFormat::hexPreview()
 {
     QCOMPARE(PayloadFormat::hexPreview(QByteArray("\x01\xab", 2), 8), QStringLiteral("01 ab"));
     QCOMPARE(PayloadFormat::hexPreview(QByteArray(10, '\0'), 2), QStringLiteral("00 00 \u2026"));
+}
+
+void TestPayloadFormat::hexDump()
+{
+    const QString dump = PayloadFormat::hexDump(QByteArray("GET / HTTP/1.1\r\nHost"));
+    QCOMPARE(dump, QStringLiteral("00000000  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|\n"
+                                  "00000010  48 6f 73 74                                       |Host|\n"));
+    QVERIFY(PayloadFormat::hexDump({}).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestPayloadFormat)

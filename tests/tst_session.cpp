@@ -368,7 +368,7 @@ void TestSession::silentServerHitsHandshakeTimeout()
     QTRY_COMPARE(session.state(), Session::State::Closed);
     const QString error = lastEventText(session.log(), Kind::Error);
     QVERIFY2(error.contains(QStringLiteral("No WebSocket handshake")), qPrintable(error));
-    QVERIFY(session.handshake().failure == error);
+    QCOMPARE(session.handshake().failure, error);
     QTRY_COMPARE(silent.disconnects(), 1);
 }
 

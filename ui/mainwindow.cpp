@@ -1,7 +1,10 @@
 #include "mainwindow.h"
 
 #include "composer.h"
-#include "handshakeinspector.h"
+#include "inspector/handshakeinspector.h"
+#include "inspector/timingview.h"
+#include "inspector/tlsview.h"
+#include "inspector/wiremodel.h"
 #include "log/logmodel.h"
 #include "log/logview.h"
 #include "session/closecodes.h"
@@ -21,6 +24,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QHeaderView>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace {
@@ -50,6 +55,10 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_logView(new LogView(this))
     , m_composer(new Composer(this))
     , m_inspector(new HandshakeInspector(this))
+    , m_timing(new TimingView(this))
+    , m_tls(new TlsView(this))
+    , m_wireModel(new WireModel(m_session.capture(), this))
+    , m_wireView(new QTreeView(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
     , m_logSplitter(new QSplitter(Qt::Vertical, this))
 {
@@ -92,9 +101,37 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_logSplitter->setStretchFactor(0, 4);
     m_logSplitter->setStretchFactor(1, 1);
     m_logSplitter->setChildrenCollapsible(false);
-    auto *details = new QTabWidget(this);
-    details->addTab(m_inspector, tr("&Handshake"));
-    details->setDocumentMode(true);
+    m_wireView->setModel(m_wireModel);
+    m_wireView->setRootIsDecorated(false);
+    m_wireView->setUniformRowHeights(true);
+    m_wireView->setAllColumnsShowFocus(true);
+    m_wireView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_wireView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_wireView->setAccessibleName(tr("Wire timeline"));
+    {
+        // Narrow columns for the short fields, so the payload has room.
+        const QFontMetrics metrics(m_wireView->font());
+        const auto fit = [this, &metrics](int column, const QString &widest) {
+            const QString header = m_wireModel->headerData(column, Qt::Horizontal).toString();
+            m_wireView->header()->resizeSection(column, qMax(metrics.horizontalAdvance(widest),
+                                                             metrics.horizontalAdvance(header)) + 16);
+        };
+        fit(WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
+        fit(WireModel::DirectionColumn, tr("\u2190 to client"));
+        fit(WireModel::WhatColumn, tr("HTTP response"));
+        fit(WireModel::FinColumn, tr("more"));
+        fit(WireModel::RsvColumn, QStringLiteral("000"));
+        fit(WireModel::MaskColumn, QStringLiteral("00000000"));
+        fit(WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
+        m_wireView->header()->resizeSection(WireModel::PayloadColumn, metrics.horizontalAdvance(QString(40, u'x')));
+    }
+    m_details = new QTabWidget(this);
+    m_details->addTab(m_inspector, tr("&Handshake"));
+    m_details->addTab(m_wireView, tr("&Wire"));
+    m_details->addTab(m_timing, tr("&Timing"));
+    m_details->addTab(m_tls, tr("TL&S"));
+    m_details->setDocumentMode(true);
+    QTabWidget *details = m_details;
     m_mainSplitter->addWidget(m_logSplitter);
     m_mainSplitter->addWidget(details);
     m_mainSplitter->setStretchFactor(0, 3);
@@ -122,7 +159,10 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_urlBox->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectToUrl);
     connect(m_urlBox, &QComboBox::editTextChanged, this, [this] { showUrlError({}); });
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
-    connect(&m_session, &Session::handshakeChanged, this, [this] { m_inspector->setHandshake(m_session.handshake()); });
+    connect(&m_session, &Session::handshakeChanged, this, &MainWindow::showHandshake);
+    connect(m_tls, &TlsView::connectAnywayRequested, this, &MainWindow::connectAnyway);
+    connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followLogSelection);
+    connect(m_wireView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followWireSelection);
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
 
@@ -168,6 +208,112 @@ void MainWindow::buildMenus()
                            tr("wsscope %1\nA WebSocket tester that shows the handshake, every message and the close.\n"
                               "Built with Qt %2.").arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
     });
+}
+
+void MainWindow::showHandshake()
+{
+    const HandshakeInfo info = m_session.handshake();
+    m_inspector->setHandshake(info);
+    m_timing->setTiming(info.timing, info.captured);
+    if (info.hasTls) {
+        m_tls->setTls(info.tls);
+        // A refused certificate is why the connection failed: show it, once.
+        if (!info.tls.errors.isEmpty() && !info.tls.errorsIgnored && m_tlsShownFor != m_session.connectionId()) {
+            m_tlsShownFor = m_session.connectionId();
+            m_details->setCurrentWidget(m_tls);
+        }
+    }
+    else if (!info.captured)
+        m_tls->clear(tr("TLS details are known only through the tap, not on a direct connection."));
+    else
+        m_tls->clear(m_session.url().scheme() == u"wss" ? tr("The TLS handshake has not completed.")
+                                                          : tr("No TLS: this is a ws:// connection."));
+}
+
+void MainWindow::connectAnyway()
+{
+    if (m_session.state() != Session::State::Closed)
+        return;
+    // For this connection only: the next one verifies again.
+    m_session.setIgnoreTlsErrors(true);
+    const bool started = connectToUrl();
+    m_session.setIgnoreTlsErrors(m_insecure);
+    if (started)
+        m_details->setCurrentWidget(m_tls);
+}
+
+void MainWindow::setInsecure(bool insecure)
+{
+    m_insecure = insecure;
+    m_session.setIgnoreTlsErrors(insecure);
+}
+
+// The frames on the wire of the log row at `row`, by the row's place among
+// its connection's messages; none for rows of an earlier connection.
+QList<int> MainWindow::framesOfLogRow(int row) const
+{
+    const MessageLog::Entry &entry = m_session.log()->at(row);
+    const WireCapture *capture = m_session.capture();
+    if (entry.connection != m_session.connectionId() || entry.sequence < 0)
+        return {};
+    const bool fromClient = entry.direction == MessageLog::Direction::Sent;
+    if (entry.kind == MessageLog::Kind::Text || entry.kind == MessageLog::Kind::Binary) {
+        const QList<int> starts = capture->messageStarts(fromClient);
+        return entry.sequence < starts.size() ? capture->messageFrames(starts.at(entry.sequence)) : QList<int>();
+    }
+    const quint8 opcode = entry.kind == MessageLog::Kind::Ping ? 0x9 : 0xA;
+    int seen = 0;
+    for (int i = 0; i < capture->frameCount(); ++i) {
+        const WireCapture::Frame &frame = capture->frame(i);
+        if (frame.fromClient == fromClient && frame.frame.opcode == opcode && seen++ == entry.sequence)
+            return {i};
+    }
+    return {};
+}
+
+void MainWindow::followLogSelection()
+{
+    if (m_syncingSelection)
+        return;
+    const QModelIndex current = m_logView->currentIndex();
+    if (!current.isValid())
+        return;
+    QItemSelection selection;
+    for (int frame : framesOfLogRow(current.row())) {
+        const int row = m_wireModel->rowOfFrame(frame);
+        if (row >= 0)
+            selection.select(m_wireModel->index(row, 0), m_wireModel->index(row, WireModel::ColumnCount - 1));
+    }
+    if (selection.isEmpty())
+        return;
+    m_syncingSelection = true;
+    m_wireView->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    m_wireView->scrollTo(selection.indexes().first());
+    m_syncingSelection = false;
+}
+
+void MainWindow::followWireSelection()
+{
+    if (m_syncingSelection)
+        return;
+    const int frameIndex = m_wireView->currentIndex().data(WireModel::FrameIndexRole).toInt();
+    if (!m_wireView->currentIndex().isValid() || frameIndex < 0)
+        return;
+    const MessageLog *log = m_session.log();
+    // Search the newest rows first: the current connection is at the end.
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        const MessageLog::Entry &entry = log->at(row);
+        if (entry.connection != m_session.connectionId())
+            break;
+        if (framesOfLogRow(row).contains(frameIndex)) {
+            m_syncingSelection = true;
+            const QModelIndex index = m_model->index(row, 0);
+            m_logView->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_logView->scrollTo(index);
+            m_syncingSelection = false;
+            return;
+        }
+    }
 }
 
 void MainWindow::restoreSettings()
@@ -323,6 +469,21 @@ Composer *MainWindow::composer() const
 HandshakeInspector *MainWindow::inspector() const
 {
     return m_inspector;
+}
+
+TimingView *MainWindow::timingView() const
+{
+    return m_timing;
+}
+
+TlsView *MainWindow::tlsView() const
+{
+    return m_tls;
+}
+
+QTreeView *MainWindow::wireView() const
+{
+    return m_wireView;
 }
 
 QComboBox *MainWindow::urlBox() const

@@ -8,6 +8,11 @@
 
 class Composer;
 class HandshakeInspector;
+class TimingView;
+class TlsView;
+class WireModel;
+class QTabWidget;
+class QTreeView;
 class LogModel;
 class LogView;
 class QComboBox;
@@ -38,6 +43,11 @@ public:
     LogView *logView() const;
     Composer *composer() const;
     HandshakeInspector *inspector() const;
+    TimingView *timingView() const;
+    TlsView *tlsView() const;
+    QTreeView *wireView() const;
+    // Accept certificates that do not verify, for every connection (--insecure).
+    void setInsecure(bool insecure);
     QComboBox *urlBox() const;
     QPushButton *connectButton() const;
     QPushButton *closeButton() const;
@@ -54,6 +64,11 @@ private:
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
     void restoreSettings();
+    void showHandshake();
+    void connectAnyway();
+    QList<int> framesOfLogRow(int row) const;
+    void followLogSelection();
+    void followWireSelection();
 
     Session m_session;
     QUrl m_echoUrl;
@@ -67,6 +82,14 @@ private:
     LogView *m_logView;
     Composer *m_composer;
     HandshakeInspector *m_inspector;
+    TimingView *m_timing;
+    TlsView *m_tls;
+    WireModel *m_wireModel;
+    QTreeView *m_wireView;
+    QTabWidget *m_details = nullptr;
+    bool m_syncingSelection = false;
+    bool m_insecure = false;
+    int m_tlsShownFor = -1;
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
 };

@@ -28,7 +28,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption serveOption(QStringLiteral("serve"),
                                          tr("Run only the built-in echo server, without a window, on 127.0.0.1 "
                                             "at PORT (0 or none: the OS chooses), and print its URL."));
-    parser.addOptions({helpOption, versionOption, connectOption, sendOption, serveOption});
+    const QCommandLineOption insecureOption(QStringLiteral("insecure"),
+                                            tr("Connect even when the server's TLS certificate does not verify."));
+    parser.addOptions({helpOption, versionOption, connectOption, sendOption, insecureOption, serveOption});
     parser.addPositionalArgument(QStringLiteral("URL"), tr("ws:// or wss:// URL to put in the URL bar."),
                                  QStringLiteral("[URL]"));
 
@@ -54,8 +56,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     const QStringList positional = parser.positionalArguments();
     if (parser.isSet(serveOption)) {
-        if (parser.isSet(connectOption) || parser.isSet(sendOption))
-            return usageError(tr("--serve runs only the echo server; it cannot be combined with --connect or --send."));
+        if (parser.isSet(connectOption) || parser.isSet(sendOption) || parser.isSet(insecureOption))
+            return usageError(tr("--serve runs only the echo server; it cannot be combined with --connect, --send "
+                                 "or --insecure."));
         if (positional.size() > 1)
             return usageError(tr("--serve takes at most one PORT."));
         if (!positional.isEmpty()) {
@@ -72,6 +75,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (positional.size() > 1)
         return usageError(tr("Give at most one URL; got %1 arguments.").arg(positional.size()));
     result.sends = parser.values(sendOption);
+    result.insecure = parser.isSet(insecureOption);
     result.connect = parser.isSet(connectOption) || !result.sends.isEmpty();
     if (!positional.isEmpty()) {
         const UrlCheck::Result checked = UrlCheck::parse(positional.first());

@@ -13,6 +13,7 @@ struct CommandLine
     Mode mode = Mode::Window;
     QUrl url;                 // valid and normalised, or empty
     bool connect = false;
+    bool insecure = false;    // accept certificates that do not verify
     QStringList sends;
     quint16 servePort = 0;
     QString error;            // for Mode::Error

@@ -23,9 +23,11 @@ qint64 MessageLog::nowUsec()
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void MessageLog::append(Direction direction, Kind kind, const QByteArray &data)
+void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, qint32 connection, qint32 sequence)
 {
     Entry entry;
+    entry.connection = connection;
+    entry.sequence = sequence;
     entry.timeUsec = nowUsec();
     entry.size = data.size();
     entry.direction = direction;

@@ -27,6 +27,11 @@ public:
         qint64 size = 0;       // payload size in bytes as it went over the wire
         Direction direction = Direction::Local;
         Kind kind = Kind::Error;
+        // Which connection of the session, and the message's place among its
+        // direction's data messages (or pings, or pongs): how a row finds its
+        // frames in the wire capture. -1 for events.
+        qint32 connection = -1;
+        qint32 sequence = -1;
         QByteArray data;       // payload bytes (text as UTF-8), or an event's description
     };
 
@@ -34,7 +39,7 @@ public:
     ~MessageLog() override;
     Q_DISABLE_COPY_MOVE(MessageLog)
 
-    void append(Direction direction, Kind kind, const QByteArray &data);
+    void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
     void appendEvent(Kind kind, const QString &description);
 
     int count() const;

@@ -71,6 +71,27 @@ QString hexPreview(const QByteArray &bytes, int maxBytes)
     return out;
 }
 
+QString hexDump(const QByteArray &bytes)
+{
+    QString out;
+    out.reserve(bytes.size() * 4 + 16);
+    for (qsizetype line = 0; line < bytes.size(); line += 16) {
+        const QByteArray chunk = bytes.mid(line, 16);
+        out += QStringLiteral("%1  ").arg(line, 8, 16, QLatin1Char('0'));
+        for (int i = 0; i < 16; ++i) {
+            out += i < chunk.size() ? QStringLiteral("%1 ").arg(uchar(chunk.at(i)), 2, 16, QLatin1Char('0'))
+                                    : QStringLiteral("   ");
+            if (i == 7)
+                out += u' ';
+        }
+        out += QStringLiteral(" |");
+        for (const char c : chunk)
+            out += (c >= 0x20 && c < 0x7f) ? QChar::fromLatin1(c) : QChar(u'.');
+        out += QStringLiteral("|\n");
+    }
+    return out;
+}
+
 HexResult parseHex(const QString &input)
 {
     HexResult result;

@@ -14,6 +14,9 @@ QString textPreview(const QByteArray &utf8, int maxChars);
 // "0a 1b 2c …": the first maxBytes bytes in hex.
 QString hexPreview(const QByteArray &bytes, int maxBytes);
 
+// Offset, hex and ASCII columns, 16 bytes a line, as hex editors and Wireshark show bytes.
+QString hexDump(const QByteArray &bytes);
+
 struct HexResult
 {
     QByteArray bytes;

@@ -32,6 +32,7 @@ struct HandshakeInfo
         qint64 dns = -1;
         qint64 tcp = -1;
         qint64 tls = -1;
+        qint64 tunnel = -1;         // connection ready to the request going out (the local tap's CONNECT)
         qint64 upgrade = -1;        // request sent to response head complete
         qint64 total = -1;          // CONNECT received to response head complete
     };

@@ -57,6 +57,11 @@ MessageLog *Session::log()
     return &m_log;
 }
 
+const MessageLog *Session::log() const
+{
+    return &m_log;
+}
+
 Session::State Session::state() const
 {
     return m_state;
@@ -124,6 +129,8 @@ bool Session::open(const QUrl &url, QString *error)
     }
     m_tap.reset();
     m_capture.clear();
+    ++m_connectionId;
+    m_counts = {};
     m_url = checked.url;
     m_close = {};
     m_opened = false;
@@ -144,13 +151,16 @@ bool Session::open(const QUrl &url, QString *error)
     connect(socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
     connect(socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Text, text.toUtf8());
+        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Text, text.toUtf8(), m_connectionId,
+                     m_counts.receivedData++);
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, data);
+        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, data, m_connectionId,
+                     m_counts.receivedData++);
     });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload);
+        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId,
+                     m_counts.receivedPongs++);
     });
 
     m_handshake = m_mode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
@@ -263,7 +273,7 @@ bool Session::sendText(const QString &text, QString *error)
     if (!checkOpen(error))
         return false;
     m_socket->sendTextMessage(text);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Text, text.toUtf8());
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Text, text.toUtf8(), m_connectionId, m_counts.sentData++);
     return true;
 }
 
@@ -272,7 +282,7 @@ bool Session::sendBinary(const QByteArray &data, QString *error)
     if (!checkOpen(error))
         return false;
     m_socket->sendBinaryMessage(data);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Binary, data);
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Binary, data, m_connectionId, m_counts.sentData++);
     return true;
 }
 
@@ -287,7 +297,7 @@ bool Session::ping(const QByteArray &payload, QString *error)
         return false;
     }
     m_socket->ping(payload);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Ping, payload);
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Ping, payload, m_connectionId, m_counts.sentPings++);
     return true;
 }
 
@@ -547,4 +557,9 @@ void Session::setSubprotocols(const QStringList &protocols)
 QStringList Session::subprotocols() const
 {
     return m_subprotocols;
+}
+
+int Session::connectionId() const
+{
+    return m_connectionId;
 }

@@ -53,6 +53,7 @@ public:
     Q_DISABLE_COPY_MOVE(Session)
 
     MessageLog *log();
+    const MessageLog *log() const;
     State state() const;
     QUrl url() const;
     HandshakeInfo handshake() const;
@@ -68,6 +69,8 @@ public:
     void setIgnoreTlsErrors(bool ignore);
     bool ignoreTlsErrors() const;
     const WireCapture *capture() const;
+    // Counts up with every open(); log entries carry it (MessageLog::Entry::connection).
+    int connectionId() const;
     // Offered in Sec-WebSocket-Protocol, in this order.
     void setSubprotocols(const QStringList &protocols);
     QStringList subprotocols() const;
@@ -122,6 +125,14 @@ private:
     Mode m_mode = Mode::Tap;
     bool m_ignoreTlsErrors = false;
     QStringList m_subprotocols;
+    int m_connectionId = 0;
+    struct Counts
+    {
+        qint32 sentData = 0;
+        qint32 receivedData = 0;
+        qint32 sentPings = 0;
+        qint32 receivedPongs = 0;
+    } m_counts;
     bool m_opened = false;
     bool m_failed = false;
     bool m_closingByUs = false;

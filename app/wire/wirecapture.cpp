@@ -23,6 +23,7 @@ void WireCapture::clear()
     m_chunks.clear();
     m_events.clear();
     m_frames.clear();
+    m_timeline.clear();
     m_request.reset();
     m_response.reset();
     m_clientFrames = FrameDecoder(FrameDecoder::Direction::ClientToServer);
@@ -35,12 +36,13 @@ void WireCapture::clear()
     m_tls = {};
     m_upstreamFailure.clear();
     m_closeFromServer = m_closeFromClient = false;
+    Q_EMIT cleared();
     Q_EMIT handshakeChanged();
 }
 
 void WireCapture::addRecords(const QList<TapRecord> &batch)
 {
-    const int framesBefore = frameCount();
+    const int timelineBefore = timelineCount();
     bool handshakeTouched = false;
     for (const TapRecord &record : batch) {
         switch (record.type) {
@@ -78,12 +80,13 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             break;
         }
         m_events.push_back(record);
+        m_timeline.push_back({TimelineItem::Type::Event, int(m_events.size()) - 1, record.timeUsec});
         handshakeTouched = true;
     }
     if (handshakeTouched)
         Q_EMIT handshakeChanged();
-    if (frameCount() > framesBefore)
-        Q_EMIT framesAdded(framesBefore, frameCount() - 1);
+    if (timelineCount() > timelineBefore)
+        Q_EMIT timelineAdded(timelineBefore, timelineCount() - 1);
 }
 
 void WireCapture::setTls(const TapTls &tls)
@@ -102,6 +105,7 @@ void WireCapture::feedClient(const QByteArray &bytes, qint64 timeUsec)
         rest = rest.sliced(m_request.feed(rest));
         if (m_request.status() != HttpHeadParser::Status::Done)
             return;
+        m_timeline.push_back({TimelineItem::Type::Request, 0, timeUsec});
     }
     if (m_request.status() == HttpHeadParser::Status::Error || rest.isEmpty())
         return;
@@ -117,6 +121,8 @@ void WireCapture::feedServer(const QByteArray &bytes, qint64 timeUsec)
         if (m_response.status() == HttpHeadParser::Status::NeedMore)
             return;
         m_responseTime = timeUsec;
+        if (m_response.status() == HttpHeadParser::Status::Done)
+            m_timeline.push_back({TimelineItem::Type::Response, 0, timeUsec});
         m_upgraded = m_response.status() == HttpHeadParser::Status::Done && m_response.head().status == 101;
     }
     if (m_response.status() == HttpHeadParser::Status::Error || rest.isEmpty())
@@ -138,6 +144,7 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         if (frame.opcode == 0x8)
             (fromClient ? m_closeFromClient : m_closeFromServer) = true;
         m_frames.push_back({std::move(frame), fromClient});
+        m_timeline.push_back({TimelineItem::Type::Frame, int(m_frames.size()) - 1, timeUsec});
     }
 }
 
@@ -193,6 +200,7 @@ HandshakeInfo WireCapture::handshake() const
     info.timing.dns = span(m_connectTime, m_dnsTime);
     info.timing.tcp = span(m_dnsTime, m_tcpTime);
     info.timing.tls = span(m_tcpTime, m_tlsTime);
+    info.timing.tunnel = span(m_tlsTime >= 0 ? m_tlsTime : m_tcpTime, m_requestTime);
     info.timing.upgrade = span(m_requestTime, m_responseTime);
     info.timing.total = span(m_connectTime, m_responseTime);
     info.hasTls = m_hasTls;
@@ -254,4 +262,54 @@ int WireCapture::firstCloseFrame(bool fromClient) const
             return int(i);
     }
     return -1;
+}
+
+int WireCapture::timelineCount() const
+{
+    return int(m_timeline.size());
+}
+
+const WireCapture::TimelineItem &WireCapture::timelineItem(int index) const
+{
+    return m_timeline.at(size_t(index));
+}
+
+const HttpHead &WireCapture::requestHead() const
+{
+    return m_request.head();
+}
+
+const HttpHead &WireCapture::responseHead() const
+{
+    return m_response.head();
+}
+
+QList<int> WireCapture::messageStarts(bool fromClient) const
+{
+    QList<int> starts;
+    for (size_t i = 0; i < m_frames.size(); ++i) {
+        const Frame &f = m_frames[i];
+        if (f.fromClient == fromClient && (f.frame.opcode == 0x1 || f.frame.opcode == 0x2))
+            starts << int(i);
+    }
+    return starts;
+}
+
+QList<int> WireCapture::messageFrames(int start) const
+{
+    QList<int> frames{start};
+    const Frame &first = m_frames.at(size_t(start));
+    if (first.frame.fin)
+        return frames;
+    for (size_t i = size_t(start) + 1; i < m_frames.size(); ++i) {
+        const Frame &f = m_frames[i];
+        if (f.fromClient != first.fromClient || f.frame.isControl())
+            continue;   // control frames may sit between fragments
+        if (f.frame.opcode != 0x0)
+            break;
+        frames << int(i);
+        if (f.frame.fin)
+            break;
+    }
+    return frames;
 }

@@ -30,6 +30,15 @@ public:
         bool fromClient = false;
     };
 
+    // One row of the connection's life on the wire, in the order it happened.
+    struct TimelineItem
+    {
+        enum class Type : quint8 { Event, Request, Response, Frame };
+        Type type = Type::Event;
+        int index = 0;          // into events() or frames(); unused for Request/Response
+        qint64 timeUsec = 0;
+    };
+
     explicit WireCapture(QObject *parent = nullptr);
     ~WireCapture() override;
     Q_DISABLE_COPY_MOVE(WireCapture)
@@ -43,6 +52,14 @@ public:
     const std::vector<TapRecord> &events() const;
     int frameCount() const;
     const Frame &frame(int index) const;
+    int timelineCount() const;
+    const TimelineItem &timelineItem(int index) const;
+    const HttpHead &requestHead() const;
+    const HttpHead &responseHead() const;
+    // Index of the first frame of each data message (text or binary), per direction, in order.
+    QList<int> messageStarts(bool fromClient) const;
+    // Frames of the message that starts at frame index `start`.
+    QList<int> messageFrames(int start) const;
     // Whether a Close frame was seen in each direction.
     bool closeFrameFromServer() const;
     bool closeFrameFromClient() const;
@@ -55,7 +72,8 @@ public:
 
 Q_SIGNALS:
     void handshakeChanged();
-    void framesAdded(int first, int last);
+    void timelineAdded(int first, int last);
+    void cleared();
 
 private:
     void feedClient(const QByteArray &bytes, qint64 timeUsec);
@@ -65,6 +83,7 @@ private:
     std::vector<Chunk> m_chunks;
     std::vector<TapRecord> m_events;
     std::vector<Frame> m_frames;
+    std::vector<TimelineItem> m_timeline;
     HttpHeadParser m_request{HttpHeadParser::Kind::Request};
     HttpHeadParser m_response{HttpHeadParser::Kind::Response};
     FrameDecoder m_clientFrames{FrameDecoder::Direction::ClientToServer};

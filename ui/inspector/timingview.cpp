@@ -1,0 +1,116 @@
+#include "timingview.h"
+
+#include <QFontDatabase>
+#include <QLabel>
+#include <QPainter>
+#include <QVBoxLayout>
+
+// Bars laid end to end on one time axis, one row a step.
+class Waterfall : public QWidget
+{
+public:
+    explicit Waterfall(QWidget *parent)
+        : QWidget(parent)
+    {
+        setMinimumHeight(5 * 22 + 8);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    }
+
+    void setTiming(const HandshakeInfo::Timing &timing)
+    {
+        m_timing = timing;
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        const qint64 total = m_timing.total;
+        if (total <= 0)
+            return;
+        const QList<QPair<QString, qint64>> steps = {
+            {TimingView::tr("DNS"), m_timing.dns},
+            {TimingView::tr("TCP"), m_timing.tcp},
+            {TimingView::tr("TLS"), m_timing.tls},
+            {TimingView::tr("Tunnel"), m_timing.tunnel},
+            {TimingView::tr("Upgrade"), m_timing.upgrade},
+        };
+        const QColor colors[] = {QColor(0x62, 0xa0, 0xea), QColor(0xf6, 0xd3, 0x2d), QColor(0x9a, 0x6d, 0xd0),
+                                 QColor(0xc0, 0xbf, 0xbc), QColor(0x33, 0xd1, 0x7a)};
+        const int labelWidth = fontMetrics().horizontalAdvance(TimingView::tr("Upgrade")) + 12;
+        const int width = qMax(10, this->width() - labelWidth - 8);
+        qint64 start = 0;
+        for (int i = 0; i < steps.size(); ++i) {
+            const int y = 4 + i * 22;
+            painter.setPen(palette().color(QPalette::WindowText));
+            painter.drawText(QRect(0, y, labelWidth, 18), Qt::AlignVCenter | Qt::AlignLeft, steps.at(i).first);
+            const qint64 length = steps.at(i).second;
+            if (length < 0)
+                continue;
+            const int x = labelWidth + int(double(start) / double(total) * width);
+            const int w = qMax(2, int(double(length) / double(total) * width));
+            painter.fillRect(QRect(x, y + 3, w, 12), colors[i]);
+            start += length;
+        }
+    }
+
+private:
+    HandshakeInfo::Timing m_timing;
+};
+
+TimingView::TimingView(QWidget *parent)
+    : QWidget(parent)
+    , m_numbers(new QLabel(this))
+    , m_waterfall(new Waterfall(this))
+{
+    m_numbers->setTextFormat(Qt::PlainText);
+    m_numbers->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_numbers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_numbers);
+    layout->addWidget(m_waterfall);
+    layout->addStretch(1);
+    setTiming({}, true);
+}
+
+TimingView::~TimingView() = default;
+
+QString TimingView::formatDuration(qint64 usec)
+{
+    if (usec < 0)
+        return tr("\u2014");   // an em dash: this step did not happen
+    if (usec < 1000)
+        return tr("%1 \u00b5s").arg(usec);
+    return tr("%1 ms").arg(double(usec) / 1000.0, 0, 'f', 2);
+}
+
+void TimingView::setTiming(const HandshakeInfo::Timing &timing, bool captured)
+{
+    if (!captured) {
+        m_numbers->setText(tr("Timings are measured by the tap; a direct connection has none."));
+        m_waterfall->setTiming({});
+        return;
+    }
+    const QList<QPair<QString, qint64>> rows = {
+        {tr("DNS lookup"), timing.dns},
+        {tr("TCP connect"), timing.tcp},
+        {tr("TLS handshake"), timing.tls},
+        {tr("Local tunnel set-up"), timing.tunnel},
+        {tr("Upgrade request to 101"), timing.upgrade},
+        {tr("Total"), timing.total},
+    };
+    qsizetype width = 0;
+    for (const auto &row : rows)
+        width = qMax(width, row.first.size());
+    QString text;
+    for (const auto &row : rows)
+        text += row.first.leftJustified(width + 3, u' ') + formatDuration(row.second) + u'\n';
+    m_numbers->setText(text);
+    m_waterfall->setTiming(timing);
+}
+
+QString TimingView::text() const
+{
+    return m_numbers->text();
+}
