@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
     g++ cmake ninja-build pkg-config
+    clang libclang-rt-14-dev            # libFuzzer for the parser fuzz tests
     qt6-base-dev qt6-websockets-dev libgl-dev
     fonts-dejavu-core
     # peers and tools the tests start on loopback

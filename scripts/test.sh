@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite twice: once in the CI build
 # (warnings are errors) and once under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Exits non-zero when any test fails.
+# UndefinedBehaviorSanitizer; in between, the wire parsers are fuzzed with
+# libFuzzer for 30 s each. Exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 
-for preset in ci asan; do
+for preset in ci asan fuzz; do
     echo "== ${preset}: configure and build"
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset"
@@ -19,6 +20,8 @@ done
 status=0
 echo "== asan: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ctest --preset asan || status=1
+echo "== fuzz: libFuzzer on the HTTP head parser and the frame decoder"
+ctest --preset fuzz || status=1
 echo "== ci: tests"
 ctest --preset ci || status=1
 exit "$status"
