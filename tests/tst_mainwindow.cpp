@@ -12,6 +12,7 @@
 #include "server/echoserver.h"
 #include "settings/settings.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void pendingSendsDoNotLeakIntoTheNextConnection();
     void inspectorShowsTheWireFromANodePeer();
     void untrustedCertificateCanBeAcceptedOnce();
+    void directModeIsAChoiceThatIsRemembered();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -310,6 +312,31 @@ void TestMainWindow::untrustedCertificateCanBeAcceptedOnce()
     QVERIFY(window.connectToUrl());
     QTRY_COMPARE(window.session()->state(), Session::State::Closed);
     QVERIFY(!window.session()->wasOpened());
+}
+
+void TestMainWindow::directModeIsAChoiceThatIsRemembered()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    {
+        MainWindow window(echo.url());
+        QAction *tap = nullptr;
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->isCheckable() && action->text().contains(QStringLiteral("wire")))
+                tap = action;
+        }
+        QVERIFY(tap);
+        QVERIFY(tap->isChecked());
+        tap->trigger();
+        QCOMPARE(window.session()->mode(), Session::Mode::Direct);
+        QVERIFY(window.connectToUrl());
+        QTRY_COMPARE(window.session()->state(), Session::State::Open);
+        QVERIFY(window.inspector()->notesText().contains(QStringLiteral("Sec-WebSocket-Key")));
+        QVERIFY(window.timingView()->text().contains(QStringLiteral("direct connection")));
+        QCOMPARE(window.wireView()->model()->rowCount(), 0);
+    }
+    MainWindow again(echo.url());
+    QCOMPARE(again.session()->mode(), Session::Mode::Direct);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -66,6 +66,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     const int handshakeTimeout = Settings::value(Settings::Id::HandshakeTimeoutMs).toInt();
     // A setting edited by hand to nonsense must not make every connection fail at once.
     m_session.setHandshakeTimeout(handshakeTimeout >= 100 ? handshakeTimeout : Session::DefaultHandshakeTimeoutMs);
+    m_session.setMode(Settings::value(Settings::Id::UseTap).toBool() ? Session::Mode::Tap : Session::Mode::Direct);
 
     m_urlBox->setEditable(true);
     m_urlBox->setInsertPolicy(QComboBox::NoInsert);
@@ -191,6 +192,17 @@ void MainWindow::buildMenus()
             statusBar()->showMessage(error, 5000);
     });
     connection->addSeparator();
+    QAction *tap = connection->addAction(tr("Capture the &wire (through the local tap)"));
+    tap->setCheckable(true);
+    tap->setChecked(m_session.mode() == Session::Mode::Tap);
+    tap->setToolTip(tr("Off: QWebSocket connects by itself, and the inspector can show only what Qt reports."));
+    connect(tap, &QAction::toggled, this, [this](bool on) {
+        m_session.setMode(on ? Session::Mode::Tap : Session::Mode::Direct);
+        Settings::setValue(Settings::Id::UseTap, on);
+        statusBar()->showMessage(on ? tr("The next connection is captured on the wire.")
+                                    : tr("The next connection is direct: no capture, timings or TLS details."),
+                                 5000);
+    });
     connection->addAction(tr("Use the &built-in echo server"), this, [this] {
         if (m_echoUrl.isValid())
             setUrl(m_echoUrl.toString());

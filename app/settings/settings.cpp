@@ -25,6 +25,7 @@ const Entry &entry(Id id)
         {Id::MainSplitter, "window/v1/mainSplitter", QByteArray()},
         {Id::LogSplitter, "window/v1/logSplitter", QByteArray()},
         {Id::HandshakeTimeoutMs, "connection/handshakeTimeoutMs", 10000},
+        {Id::UseTap, "connection/useTap", true},
     };
     for (const Entry &e : table) {
         if (e.id == id)

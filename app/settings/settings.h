@@ -15,7 +15,8 @@ enum class Id {
     WindowState,       // QByteArray
     MainSplitter,      // QByteArray
     LogSplitter,       // QByteArray
-    HandshakeTimeoutMs // int
+    HandshakeTimeoutMs, // int
+    UseTap             // bool: capture through the wire tap (default) or connect directly
 };
 
 QVariant value(Id id);
