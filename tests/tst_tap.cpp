@@ -35,9 +35,6 @@ private Q_SLOTS:
     void teardownInEveryOrder_data();
     void teardownInEveryOrder();
     void directModeSaysWhatItCannotKnow();
-
-private:
-    static QByteArray readAnswer(QTcpSocket &socket);
 };
 
 static QList<QByteArray> names(const QList<HandshakeInfo::Header> &headers)
@@ -358,16 +355,6 @@ void TestTap::serverClosingMidHandshake()
     QVERIFY(sawHalfAnswer);
 }
 
-QByteArray TestTap::readAnswer(QTcpSocket &socket)
-{
-    QByteArray answer;
-    (void)QTest::qWaitFor([&] {
-        answer += socket.readAll();
-        return answer.contains("\r\n\r\n") || socket.state() == QAbstractSocket::UnconnectedState;
-    }, 5000);
-    return answer;
-}
-
 static Tap::Target loopbackTarget(quint16 port)
 {
     Tap::Target target;
@@ -382,17 +369,34 @@ static QByteArray basic(const QString &user, const QString &secret)
     return "Basic " + (user + u':' + secret).toUtf8().toBase64();
 }
 
+// Starts the tap and returns the port it listens on, 0 if it did not.
+static quint16 startTap(TapLink &tap)
+{
+    QSignalSpy listening(&tap, &TapLink::listening);
+    tap.start();
+    return listening.wait() ? listening.at(0).at(0).value<quint16>() : 0;
+}
+
+// Sends one request to the tap on a new connection and returns its answer.
+static QByteArray askTap(quint16 port, const QByteArray &request, QTcpSocket &client)
+{
+    client.connectToHost(QHostAddress::LocalHost, port);
+    if (!client.waitForConnected())
+        return {};
+    client.write(request);
+    QByteArray answer;
+    (void)QTest::qWaitFor([&] {
+        answer += client.readAll();
+        return answer.contains("\r\n\r\n") || client.state() == QAbstractSocket::UnconnectedState;
+    }, 5000);
+    return answer;
+}
+
 void TestTap::refusesWithoutSecret()
 {
     TapLink tap(loopbackTarget(9));
-    QSignalSpy listening(&tap, &TapLink::listening);
-    tap.start();
-    QVERIFY(listening.wait());
     QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
-    QVERIFY(client.waitForConnected());
-    client.write("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    const QByteArray answer = readAnswer(client);
+    const QByteArray answer = askTap(startTap(tap), "CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", client);
     QVERIFY2(answer.startsWith("HTTP/1.1 407 "), answer.constData());
     QVERIFY(answer.contains("Proxy-Authenticate: Basic"));
 }
@@ -400,16 +404,12 @@ void TestTap::refusesWithoutSecret()
 void TestTap::refusesWrongSecret()
 {
     TapLink tap(loopbackTarget(9));
-    QSignalSpy listening(&tap, &TapLink::listening);
     QSignalSpy records(&tap, &TapLink::records);
-    tap.start();
-    QVERIFY(listening.wait());
     QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
-    QVERIFY(client.waitForConnected());
-    client.write("CONNECT 127.0.0.1:9 HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), QStringLiteral("guess"))
-                 + "\r\n\r\n");
-    const QByteArray answer = readAnswer(client);
+    const QByteArray answer = askTap(startTap(tap),
+                                     "CONNECT 127.0.0.1:9 HTTP/1.1\r\nProxy-Authorization: "
+                                         + basic(tap.user(), QStringLiteral("guess")) + "\r\n\r\n",
+                                     client);
     QVERIFY2(answer.startsWith("HTTP/1.1 407 "), answer.constData());
     QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
     QTRY_VERIFY(!records.isEmpty());
@@ -420,16 +420,12 @@ void TestTap::refusesWrongSecret()
 void TestTap::refusesOtherTargets()
 {
     TapLink tap(loopbackTarget(9));
-    QSignalSpy listening(&tap, &TapLink::listening);
-    tap.start();
-    QVERIFY(listening.wait());
-    const quint16 port = listening.at(0).at(0).value<quint16>();
+    const quint16 port = startTap(tap);
     for (const QByteArray &target : {QByteArray("127.0.0.1:22"), QByteArray("example.com:9"), QByteArray("127.0.0.1")}) {
         QTcpSocket client;
-        client.connectToHost(QHostAddress::LocalHost, port);
-        QVERIFY(client.waitForConnected());
-        client.write("CONNECT " + target + " HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), tap.secret()) + "\r\n\r\n");
-        const QByteArray answer = readAnswer(client);
+        const QByteArray answer = askTap(port, "CONNECT " + target + " HTTP/1.1\r\nProxy-Authorization: "
+                                                   + basic(tap.user(), tap.secret()) + "\r\n\r\n",
+                                         client);
         QVERIFY2(answer.startsWith("HTTP/1.1 403 "), QByteArray(target + ": " + answer).constData());
     }
 }
@@ -437,14 +433,11 @@ void TestTap::refusesOtherTargets()
 void TestTap::refusesOtherMethods()
 {
     TapLink tap(loopbackTarget(9));
-    QSignalSpy listening(&tap, &TapLink::listening);
-    tap.start();
-    QVERIFY(listening.wait());
     QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, listening.at(0).at(0).value<quint16>());
-    QVERIFY(client.waitForConnected());
-    client.write("GET http://127.0.0.1:9/ HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), tap.secret()) + "\r\n\r\n");
-    QVERIFY(readAnswer(client).startsWith("HTTP/1.1 405 "));
+    const QByteArray answer = askTap(startTap(tap), "GET http://127.0.0.1:9/ HTTP/1.1\r\nProxy-Authorization: "
+                                                        + basic(tap.user(), tap.secret()) + "\r\n\r\n",
+                                     client);
+    QVERIFY2(answer.startsWith("HTTP/1.1 405 "), answer.constData());
 }
 
 void TestTap::acceptsOnlyOneClientOnLoopback()
@@ -452,10 +445,8 @@ void TestTap::acceptsOnlyOneClientOnLoopback()
     QTcpServer upstream;
     QVERIFY(upstream.listen(QHostAddress::LocalHost));
     TapLink tap(loopbackTarget(upstream.serverPort()));
-    QSignalSpy listening(&tap, &TapLink::listening);
-    tap.start();
-    QVERIFY(listening.wait());
-    const quint16 port = listening.at(0).at(0).value<quint16>();
+    const quint16 port = startTap(tap);
+    QVERIFY(port > 0);
 
     // Bound to 127.0.0.1 only: another loopback address finds nothing there.
     QTcpSocket elsewhere;
@@ -463,11 +454,10 @@ void TestTap::acceptsOnlyOneClientOnLoopback()
     QVERIFY(!elsewhere.waitForConnected(3000));
 
     QTcpSocket client;
-    client.connectToHost(QHostAddress::LocalHost, port);
-    QVERIFY(client.waitForConnected());
-    client.write("CONNECT 127.0.0.1:" + QByteArray::number(upstream.serverPort()) + " HTTP/1.1\r\nProxy-Authorization: "
-                 + basic(tap.user(), tap.secret()) + "\r\n\r\n");
-    QVERIFY(readAnswer(client).startsWith("HTTP/1.1 200 "));
+    QVERIFY(askTap(port, "CONNECT 127.0.0.1:" + QByteArray::number(upstream.serverPort())
+                             + " HTTP/1.1\r\nProxy-Authorization: " + basic(tap.user(), tap.secret()) + "\r\n\r\n",
+                   client)
+                .startsWith("HTTP/1.1 200 "));
 
     // Once its client is through, the tap takes nobody else.
     QTcpSocket second;

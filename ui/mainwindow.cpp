@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "columnwidth.h"
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/timingview.h"
@@ -109,23 +110,14 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_wireView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_wireView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_wireView->setAccessibleName(tr("Wire timeline"));
-    {
-        // Narrow columns for the short fields, so the payload has room.
-        const QFontMetrics metrics(m_wireView->font());
-        const auto fit = [this, &metrics](int column, const QString &widest) {
-            const QString header = m_wireModel->headerData(column, Qt::Horizontal).toString();
-            m_wireView->header()->resizeSection(column, qMax(metrics.horizontalAdvance(widest),
-                                                             metrics.horizontalAdvance(header)) + 16);
-        };
-        fit(WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
-        fit(WireModel::DirectionColumn, tr("\u2190 to client"));
-        fit(WireModel::WhatColumn, tr("HTTP response"));
-        fit(WireModel::FinColumn, tr("more"));
-        fit(WireModel::RsvColumn, QStringLiteral("000"));
-        fit(WireModel::MaskColumn, QStringLiteral("00000000"));
-        fit(WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
-        m_wireView->header()->resizeSection(WireModel::PayloadColumn, metrics.horizontalAdvance(QString(40, u'x')));
-    }
+    fitColumn(m_wireView, WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
+    fitColumn(m_wireView, WireModel::DirectionColumn, WireModel::tr("\u2190 to client"));
+    fitColumn(m_wireView, WireModel::WhatColumn, WireModel::tr("HTTP response"));
+    fitColumn(m_wireView, WireModel::FinColumn, WireModel::tr("more"));
+    fitColumn(m_wireView, WireModel::RsvColumn, QStringLiteral("000"));
+    fitColumn(m_wireView, WireModel::MaskColumn, QStringLiteral("00000000"));
+    fitColumn(m_wireView, WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
+    fitColumn(m_wireView, WireModel::PayloadColumn, QString(40, u'x'));
     m_details = new QTabWidget(this);
     m_details->addTab(m_inspector, tr("&Handshake"));
     m_details->addTab(m_wireView, tr("&Wire"));

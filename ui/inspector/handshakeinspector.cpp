@@ -41,6 +41,19 @@ QLabel *plainLabel(QWidget *parent)
     return label;
 }
 
+// A pane under a title that gives it a keyboard shortcut.
+QWidget *titled(const QString &title, QWidget *pane, QWidget *parent)
+{
+    auto *box = new QWidget(parent);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *label = new QLabel(title, box);
+    label->setBuddy(pane);
+    layout->addWidget(label);
+    layout->addWidget(pane);
+    return box;
+}
+
 // A body is shown as text when it is UTF-8, otherwise as a hex dump.
 QString bodyText(const QByteArray &body)
 {
@@ -69,22 +82,8 @@ HandshakeInspector::HandshakeInspector(QWidget *parent)
     m_notes->hide();
 
     auto *headers = new QSplitter(Qt::Vertical, this);
-    auto *requestBox = new QWidget(headers);
-    auto *requestLayout = new QVBoxLayout(requestBox);
-    requestLayout->setContentsMargins(0, 0, 0, 0);
-    auto *requestTitle = new QLabel(tr("&Request"), requestBox);
-    requestTitle->setBuddy(m_request);
-    requestLayout->addWidget(requestTitle);
-    requestLayout->addWidget(m_request);
-    auto *responseBox = new QWidget(headers);
-    auto *responseLayout = new QVBoxLayout(responseBox);
-    responseLayout->setContentsMargins(0, 0, 0, 0);
-    auto *responseTitle = new QLabel(tr("R&esponse"), responseBox);
-    responseTitle->setBuddy(m_response);
-    responseLayout->addWidget(responseTitle);
-    responseLayout->addWidget(m_response);
-    headers->addWidget(requestBox);
-    headers->addWidget(responseBox);
+    headers->addWidget(titled(tr("&Request"), m_request, headers));
+    headers->addWidget(titled(tr("R&esponse"), m_response, headers));
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(headers, tr("Headers"));

@@ -1,5 +1,6 @@
 #include "logview.h"
 
+#include "columnwidth.h"
 #include "log/logmodel.h"
 
 #include <QHeaderView>
@@ -34,16 +35,10 @@ LogView::~LogView() = default;
 void LogView::setModel(QAbstractItemModel *model)
 {
     QTreeView::setModel(model);
-    // Narrow fixed columns leave the width to the preview, the column people read.
-    const QFontMetrics metrics(font());
-    const auto fit = [this, model, &metrics](int column, const QString &widest) {
-        const int headerWidth = metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal).toString());
-        header()->resizeSection(column, qMax(metrics.horizontalAdvance(widest), headerWidth) + 16);
-    };
-    fit(LogModel::TimeColumn, QStringLiteral("00:00:00.000"));
-    fit(LogModel::DirectionColumn, LogModel::tr("\u2193 Received"));
-    fit(LogModel::KindColumn, LogModel::tr("binary"));
-    fit(LogModel::SizeColumn, QStringLiteral("9,999,999"));
+    fitColumn(this, LogModel::TimeColumn, QStringLiteral("00:00:00.000"));
+    fitColumn(this, LogModel::DirectionColumn, LogModel::tr("\u2193 Received"));
+    fitColumn(this, LogModel::KindColumn, LogModel::tr("binary"));
+    fitColumn(this, LogModel::SizeColumn, QStringLiteral("9,999,999"));
 }
 
 bool LogView::isFollowingTail() const
