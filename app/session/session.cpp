@@ -145,6 +145,9 @@ bool Session::open(const QUrl &url, QString *error)
 
     m_socket = std::make_unique<QWebSocket>();
     QWebSocket *socket = m_socket.get();
+    // QWebSocket decodes everything it has buffered before it returns to the
+    // event loop: a bounded buffer keeps each turn short during a flood.
+    socket->setReadBufferSize(SocketReadBufferBytes);
     connect(socket, &QWebSocket::stateChanged, this, &Session::onSocketStateChanged);
     connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
             this, &Session::onSocketError);
@@ -562,4 +565,10 @@ QStringList Session::subprotocols() const
 int Session::connectionId() const
 {
     return m_connectionId;
+}
+
+void Session::clear()
+{
+    m_log.clear();
+    m_capture.clear();
 }

@@ -47,6 +47,7 @@ public:
     };
 
     static constexpr int DefaultHandshakeTimeoutMs = 10000;
+    static constexpr qint64 SocketReadBufferBytes = 256 * 1024;
 
     explicit Session(QObject *parent = nullptr);
     ~Session() override;
@@ -83,6 +84,8 @@ public:
     bool ping(const QByteArray &payload = {}, QString *error = nullptr);
     bool close(int code = 1000, const QString &reason = {}, QString *error = nullptr);
     void abort();
+    // Forgets the log and the wire capture, and gives their memory back.
+    void clear();
 
     static QString stateName(State state);
 

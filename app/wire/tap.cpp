@@ -201,6 +201,8 @@ void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
     m_candidates.clear();
     disconnect(client, nullptr, this, nullptr);
     connect(client, &QTcpSocket::readyRead, this, &Tap::relayFromClient);
+    connect(client, &QTcpSocket::bytesWritten, this, &Tap::relayFromServer);
+    client->setReadBufferSize(ReadBufferBytes);
     connect(client, &QTcpSocket::disconnected, this, &Tap::onClientGone);
 
     record(TapRecord::Type::ConnectRequested, {}, QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort));
@@ -251,6 +253,8 @@ void Tap::connectNext()
     connect(m_upstream, &QTcpSocket::connected, this, &Tap::onUpstreamConnected);
     connect(m_upstream, &QTcpSocket::errorOccurred, this, &Tap::onUpstreamError);
     connect(m_upstream, &QTcpSocket::readyRead, this, &Tap::relayFromServer);
+    connect(m_upstream, &QTcpSocket::bytesWritten, this, &Tap::relayFromClient);
+    m_upstream->setReadBufferSize(ReadBufferBytes);
     connect(m_upstream, &QTcpSocket::disconnected, this, &Tap::onUpstreamGone);
 
     if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream)) {
@@ -261,12 +265,19 @@ void Tap::connectNext()
     }
 }
 
+// Relaying reads from one side only as fast as the other side drains: no
+// more than RelayWindow bytes wait to be written, and each socket buffers at
+// most ReadBufferBytes of what the kernel holds. A flood then slows the
+// server down through TCP flow control instead of filling memory.
 void Tap::relayFromClient()
 {
     // Nothing may pass before the upstream is ready.
     if (!m_relaying || !m_client || m_client->bytesAvailable() == 0)
         return;
-    const QByteArray data = m_client->readAll();
+    const qint64 room = m_upstreamClosed ? m_client->bytesAvailable() : RelayWindow - m_upstream->bytesToWrite();
+    if (room <= 0)
+        return;   // bytesWritten on the upstream calls again
+    const QByteArray data = m_client->read(room);
     record(TapRecord::Type::ClientBytes, data);
     if (!m_upstreamClosed)
         m_upstream->write(data);
@@ -276,9 +287,16 @@ void Tap::relayFromServer()
 {
     if (!m_relaying || m_upstream->bytesAvailable() == 0)
         return;
-    const QByteArray data = m_upstream->readAll();
+    const bool clientGone = !m_client || m_clientClosed;
+    // Once the server has gone, what it sent last is read whole.
+    const qint64 room = clientGone || m_upstream->state() != QAbstractSocket::ConnectedState
+        ? m_upstream->bytesAvailable()
+        : RelayWindow - m_client->bytesToWrite();
+    if (room <= 0)
+        return;   // bytesWritten on the client calls again
+    const QByteArray data = m_upstream->read(room);
     record(TapRecord::Type::ServerBytes, data);
-    if (m_client && !m_clientClosed)
+    if (!clientGone)
         m_client->write(data);
 }
 

@@ -44,6 +44,8 @@ public:
 
     static constexpr int BatchIntervalMs = 30;
     static constexpr int CloseGraceMs = 1000;
+    static constexpr qint64 RelayWindow = 512 * 1024;
+    static constexpr qint64 ReadBufferBytes = 256 * 1024;
 
     Tap(const Target &target, const QString &user, const QString &secret);
     ~Tap() override;

@@ -1,0 +1,351 @@
+// wsscope's benchmark: how fast and how lean wsscope takes a flood, measured
+// in one run against QWebSocket's own limit, so that a noisy machine moves
+// every figure together and the ratios stay meaningful.
+//
+//   wsscope_bench [--messages N] [--binary N] [--memory N] [--smoke]
+//
+// Prints a table and exits 1 when a target is missed (0 with --smoke, which
+// only checks that every message arrives).
+#include "floodserver.h"
+#include "log/logmodel.h"
+#include "mainwindow.h"
+#include "session/session.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMouseEvent>
+#include <QProcess>
+#include <QPushButton>
+#include <QSocketNotifier>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <cstdio>
+#include <unistd.h>
+#include <functional>
+
+namespace {
+
+struct Load
+{
+    const char *name;
+    qint64 messages;
+    int payloadBytes;
+    bool binary;
+};
+
+// The flood server runs in a child process so that it never takes the
+// client's event loop, only (part of) a core.
+class FloodChild
+{
+public:
+    explicit FloodChild(const Load &load)
+    {
+        m_process.start(QCoreApplication::applicationFilePath(),
+                        {QStringLiteral("--flood"), QString::number(load.messages), QString::number(load.payloadBytes),
+                         load.binary ? QStringLiteral("binary") : QStringLiteral("text")});
+        m_process.waitForStarted();
+        m_process.waitForReadyRead(10000);
+        m_url = QUrl(QString::fromLatin1(m_process.readLine().trimmed()));
+    }
+    ~FloodChild()
+    {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+    QUrl url() const { return m_url; }
+
+private:
+    QProcess m_process;
+    QUrl m_url;
+};
+
+qint64 residentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * 4096;
+}
+
+// Runs the event loop until done() or the timeout; returns the elapsed seconds, or -1.
+double runUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QEventLoop loop;
+    QTimer poll;
+    poll.setInterval(1);
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (done() || clock.elapsed() > timeoutMs)
+            loop.quit();
+    });
+    poll.start();
+    loop.exec();
+    return done() ? clock.nsecsElapsed() / 1e9 : -1;
+}
+
+// Largest gap between ticks of a 5 ms timer, less the 5 ms: how long the GUI
+// event loop was kept from running.
+class StallMeter : public QObject
+{
+public:
+    StallMeter()
+    {
+        m_timer.setInterval(5);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            if (m_last >= 0)
+                m_worst = qMax(m_worst, (now - m_last) / 1000000.0 - 5.0);
+            m_last = now;
+        });
+        m_clock.start();
+        m_timer.start();
+    }
+    double worstMs() const { return qMax(0.0, m_worst); }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = -1;
+    double m_worst = 0;
+};
+
+struct Rate
+{
+    double seconds = -1;
+    qint64 messages = 0;
+    double perSecond() const { return seconds > 0 ? messages / seconds : 0; }
+};
+
+Rate rawQWebSocket(const Load &load)
+{
+    FloodChild flood(load);
+    QWebSocket socket;
+    socket.setProxy(QNetworkProxy::NoProxy);
+    qint64 received = 0;
+    QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [&](const QString &) { ++received; });
+    QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &socket, [&](const QByteArray &) { ++received; });
+    socket.setReadBufferSize(Session::SocketReadBufferBytes);   // the same as wsscope's
+    socket.open(flood.url());
+    const double seconds = runUntil([&] { return received >= load.messages; }, 600000);
+    socket.abort();
+    return {seconds, load.messages};
+}
+
+int receivedRows(const MessageLog *log)
+{
+    return log->count() - 1;   // the open event
+}
+
+Rate sessionWithTap(const Load &load)
+{
+    FloodChild flood(load);
+    Session session;
+    session.open(flood.url());
+    const double seconds = runUntil([&] { return receivedRows(session.log()) >= load.messages; }, 600000);
+    session.abort();
+    runUntil([&] { return session.state() == Session::State::Closed; }, 5000);
+    return {seconds, load.messages};
+}
+
+struct WindowResult
+{
+    Rate rate;
+    double worstStallMs = -1;
+    double closeLatencyMs = -1;
+};
+
+WindowResult realWindow(const Load &load, bool clickClose)
+{
+    FloodChild flood(load);
+    MainWindow window{QUrl()};
+    window.resize(1100, 700);
+    window.show();
+    window.setUrl(flood.url().toString());
+    WindowResult result;
+    StallMeter stalls;
+    window.connectToUrl();
+    if (!clickClose) {
+        const double seconds = runUntil([&] { return window.logModel()->rowCount() - 1 >= load.messages; }, 600000);
+        result.rate = {seconds, load.messages};
+        result.worstStallMs = stalls.worstMs();
+        window.session()->abort();
+    } else {
+        if (runUntil([&] { return window.session()->state() == Session::State::Open; }, 10000) < 0)
+            return result;
+        runUntil([] { return false; }, 700);   // let the flood build up
+        // A real click goes through the event queue, behind whatever the flood put there.
+        QPushButton *close = window.closeButton();
+        const QPointF centre = QRectF(close->rect()).center();
+        QElapsedTimer clock;
+        clock.start();
+        QCoreApplication::postEvent(close, new QMouseEvent(QEvent::MouseButtonPress, centre, close->mapToGlobal(centre),
+                                                           Qt::LeftButton, Qt::LeftButton, Qt::NoModifier));
+        QCoreApplication::postEvent(close, new QMouseEvent(QEvent::MouseButtonRelease, centre, close->mapToGlobal(centre),
+                                                           Qt::LeftButton, Qt::NoButton, Qt::NoModifier));
+        if (runUntil([&] { return window.session()->state() != Session::State::Open; }, 10000) >= 0)
+            result.closeLatencyMs = clock.nsecsElapsed() / 1e6;
+        result.worstStallMs = stalls.worstMs();
+    }
+    runUntil([&] { return window.session()->state() == Session::State::Closed; }, 5000);
+    return result;
+}
+
+struct MemoryResult
+{
+    double bytesPerMessage = -1;
+    double freedFraction = -1;
+};
+
+MemoryResult memory(const Load &load)
+{
+    FloodChild flood(load);
+    MemoryResult result;
+    Session session;
+    const qint64 before = residentBytes();
+    session.open(flood.url());
+    if (runUntil([&] { return receivedRows(session.log()) >= load.messages; }, 600000) < 0)
+        return result;
+    session.abort();
+    runUntil([&] { return session.state() == Session::State::Closed; }, 5000);
+    const qint64 full = residentBytes();
+    session.clear();
+    const qint64 after = residentBytes();
+    result.bytesPerMessage = double(full - before) / double(load.messages);
+    result.freedFraction = full > before ? double(full - after) / double(full - before) : 0;
+    return result;
+}
+
+int flood(const QStringList &args)
+{
+    const Load load{"", args.value(0).toLongLong(), args.value(1).toInt(), args.value(2) == u"binary"};
+    FloodServer server(load.messages, load.payloadBytes, load.binary);
+    server.listen(QHostAddress::LocalHost);
+    std::printf("ws://127.0.0.1:%d/\n", server.serverPort());
+    std::fflush(stdout);
+    // End with the benchmark, even when it is killed: its end closes our stdin.
+    QSocketNotifier parentGone(0, QSocketNotifier::Read);
+    QObject::connect(&parentGone, &QSocketNotifier::activated, &parentGone, [] {
+        char byte;
+        if (::read(0, &byte, 1) <= 0)
+            QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+
+// Each measurement runs in a process of its own, so that no run inherits
+// another's heap or sockets; it prints its figures on one line.
+QList<double> measureInChild(const QString &what, const Load &load)
+{
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--measure"), what, QString::number(load.messages), QString::number(load.payloadBytes),
+                 load.binary ? QStringLiteral("binary") : QStringLiteral("text")});
+    if (!child.waitForFinished(900000) || child.exitCode() != 0)
+        return {};
+    QList<double> figures;
+    for (const QByteArray &field : child.readAllStandardOutput().trimmed().split(' '))
+        figures << field.toDouble();
+    return figures;
+}
+
+int measure(const QStringList &args)
+{
+    const QString what = args.value(0);
+    const Load load{"", args.value(1).toLongLong(), args.value(2).toInt(), args.value(3) == u"binary"};
+    if (what == u"raw") {
+        const Rate rate = rawQWebSocket(load);
+        std::printf("%f\n", rate.seconds);
+    } else if (what == u"session") {
+        const Rate rate = sessionWithTap(load);
+        std::printf("%f\n", rate.seconds);
+    } else if (what == u"window" || what == u"click") {
+        const WindowResult result = realWindow(load, what == u"click");
+        std::printf("%f %f %f\n", result.rate.seconds, result.worstStallMs, result.closeLatencyMs);
+    } else if (what == u"memory") {
+        const MemoryResult result = memory(load);
+        std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], "--flood") == 0) {
+        QCoreApplication app(argc, argv);
+        return flood(app.arguments().mid(2));
+    }
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope-bench"));
+    if (argc > 1 && qstrcmp(argv[1], "--measure") == 0)
+        return measure(app.arguments().mid(2));
+
+    QCommandLineParser parser;
+    const QCommandLineOption messages(QStringLiteral("messages"), QStringLiteral("64-byte text messages per rate run"),
+                                      QStringLiteral("N"), QStringLiteral("500000"));
+    const QCommandLineOption binary(QStringLiteral("binary"), QStringLiteral("64 KiB binary messages per rate run"),
+                                    QStringLiteral("N"), QStringLiteral("20000"));
+    const QCommandLineOption memoryMessages(QStringLiteral("memory"), QStringLiteral("64-byte messages for the memory run"),
+                                            QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption smoke(QStringLiteral("smoke"), QStringLiteral("Small loads; check only that everything arrives"));
+    parser.addOptions({messages, binary, memoryMessages, smoke});
+    parser.addHelpOption();
+    parser.process(app);
+    const bool isSmoke = parser.isSet(smoke);
+
+    const Load text{"text 64 B", isSmoke ? 20000 : parser.value(messages).toLongLong(), 64, false};
+    const Load big{"binary 64 KiB", isSmoke ? 300 : parser.value(binary).toLongLong(), 64 * 1024, true};
+    const Load lean{"memory 64 B", isSmoke ? 50000 : parser.value(memoryMessages).toLongLong(), 64, false};
+
+    bool ok = true;
+    const auto check = [&ok, isSmoke](bool met) {
+        if (!met && !isSmoke)
+            ok = false;
+        return met ? "yes" : "NO";
+    };
+    std::printf("%-15s %-28s %12s %8s %12s\n", "load", "configuration", "messages/s", "ratio", "worst stall");
+    std::fflush(stdout);
+    for (const Load &load : {text, big}) {
+        const QList<double> raw = measureInChild(QStringLiteral("raw"), load);
+        const QList<double> session = measureInChild(QStringLiteral("session"), load);
+        const QList<double> window = measureInChild(QStringLiteral("window"), load);
+        if (raw.value(0) <= 0 || session.value(0) <= 0 || window.value(0) <= 0) {
+            std::printf("%-15s a run did not receive every message\n", load.name);
+            return 1;
+        }
+        const double base = load.messages / raw.value(0);
+        const double sessionRate = load.messages / session.value(0);
+        const double windowRate = load.messages / window.value(0);
+        const double stall = window.value(1);
+        std::printf("%-15s %-28s %12.0f %8s %12s\n", load.name, "1 QWebSocket alone", base, "1.00", "");
+        std::printf("%-15s %-28s %12.0f %8.2f %12s  >= 0.50: %s\n", load.name, "2 session + tap + store", sessionRate,
+                    sessionRate / base, "", check(sessionRate >= 0.5 * base));
+        std::printf("%-15s %-28s %12.0f %8.2f %9.1f ms  >= 0.25: %s, <= 50 ms: %s\n", load.name, "3 window, every row",
+                    windowRate, windowRate / base, stall, check(windowRate >= 0.25 * base), check(stall <= 50));
+        std::fflush(stdout);
+    }
+
+    const QList<double> click = measureInChild(QStringLiteral("click"), Load{"", 100000000, 64, false});
+    const double latency = click.value(2, -1);
+    std::printf("%-15s Close clicked during a flood took effect after %.1f ms  <= 100 ms: %s (worst stall %.1f ms)\n",
+                "close click", latency, check(latency >= 0 && latency <= 100), click.value(1, -1));
+
+    const QList<double> mem = measureInChild(QStringLiteral("memory"), lean);
+    const double perMessage = mem.value(0, -1);
+    const double freed = mem.value(1, -1);
+    std::printf("%-15s %.0f bytes per 64-byte message kept  <= 200: %s; Clear returned %.0f %%  >= 80 %%: %s\n",
+                lean.name, perMessage, check(perMessage >= 0 && perMessage <= 200), freed * 100, check(freed >= 0.8));
+    if (perMessage < 0)
+        return 1;
+
+    std::printf("%s\n", ok ? "all targets met" : "TARGETS MISSED");
+    return ok ? 0 : 1;
+}
