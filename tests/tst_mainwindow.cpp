@@ -191,7 +191,7 @@ void TestMainWindow::hexMessageGoesOutAsBinary()
     QCOMPARE(binary.count(), 1);
     QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
     const MessageLog *log = window.session()->log();
-    QCOMPARE(log->at(log->count() - 1).data, QByteArray("\xde\xad\xbe\xef"));
+    QCOMPARE(log->data(log->count() - 1).toByteArray(), QByteArray("\xde\xad\xbe\xef"));
 }
 
 void TestMainWindow::forbiddenServerLeavesAnErrorRow()

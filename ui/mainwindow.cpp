@@ -262,13 +262,13 @@ QList<int> MainWindow::framesOfLogRow(int row) const
         return {};
     const bool fromClient = entry.direction == MessageLog::Direction::Sent;
     if (entry.kind == MessageLog::Kind::Text || entry.kind == MessageLog::Kind::Binary) {
-        const QList<int> starts = capture->messageStarts(fromClient);
-        return entry.sequence < starts.size() ? capture->messageFrames(starts.at(entry.sequence)) : QList<int>();
+        const int start = capture->messageStart(fromClient, entry.sequence);
+        return start >= 0 ? capture->messageFrames(start) : QList<int>();
     }
     const quint8 opcode = entry.kind == MessageLog::Kind::Ping ? 0x9 : 0xA;
     int seen = 0;
     for (int i = 0; i < capture->frameCount(); ++i) {
-        const WireCapture::Frame &frame = capture->frame(i);
+        const WireCapture::Frame frame = capture->frame(i, 0);
         if (frame.fromClient == fromClient && frame.frame.opcode == opcode && seen++ == entry.sequence)
             return {i};
     }

@@ -1,6 +1,11 @@
 #include "messagelog.h"
 
 #include <chrono>
+#include <cstring>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace {
 // 20 flushes a second keep a flood cheap for views while rows still appear promptly.
@@ -23,17 +28,45 @@ qint64 MessageLog::nowUsec()
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, qint32 connection, qint32 sequence)
+void MessageLog::store(Entry &entry, QByteArrayView data)
+{
+    const qsizetype length = data.size();
+    entry.length = quint32(length);
+    const auto newBlock = [this](qsizetype capacity) {
+        Block block;
+        block.capacity = capacity;
+        block.bytes.reset(new char[size_t(qMax<qsizetype>(capacity, 1))]);
+        m_blocks.push_back(std::move(block));
+        return m_blocks.size() - 1;
+    };
+    size_t index;
+    if (length > BlockBytes / 4) {
+        // A big payload gets a block of its own; small ones keep filling theirs.
+        index = newBlock(length);
+    } else {
+        if (m_smallBlock == size_t(-1) || m_blocks[m_smallBlock].capacity - m_blocks[m_smallBlock].used < length)
+            m_smallBlock = newBlock(BlockBytes);
+        index = m_smallBlock;
+    }
+    Block &block = m_blocks[index];
+    entry.block = quint32(index);
+    entry.offset = quint32(block.used);
+    if (length > 0)
+        memcpy(block.bytes.get() + block.used, data.data(), size_t(length));
+    block.used += length;
+    m_payloadBytes += length;
+}
+
+void MessageLog::append(Direction direction, Kind kind, QByteArrayView data, qint32 connection, qint32 sequence)
 {
     Entry entry;
+    entry.timeUsec = nowUsec();
     entry.connection = connection;
     entry.sequence = sequence;
-    entry.timeUsec = nowUsec();
-    entry.size = data.size();
     entry.direction = direction;
     entry.kind = kind;
-    entry.data = data;
-    m_entries.push_back(std::move(entry));
+    store(entry, data);
+    m_entries.push_back(entry);
     if (!m_batchTimer.isActive())
         m_batchTimer.start();
 }
@@ -41,8 +74,19 @@ void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, 
 void MessageLog::appendEvent(Kind kind, const QString &description)
 {
     append(Direction::Local, kind, description.toUtf8());
-    // Events describe the connection, not payload: they have no wire size.
-    m_entries.back().size = 0;
+}
+
+QByteArrayView MessageLog::data(int row) const
+{
+    const Entry &entry = m_entries.at(size_t(row));
+    if (entry.length == 0)
+        return {};
+    return QByteArrayView(m_blocks[entry.block].bytes.get() + entry.offset, entry.length);
+}
+
+qint64 MessageLog::payloadBytes() const
+{
+    return m_payloadBytes;
 }
 
 int MessageLog::count() const
@@ -76,7 +120,15 @@ void MessageLog::clear()
     m_batchTimer.stop();
     // swap() with an empty vector releases the capacity too, not just the rows.
     std::vector<Entry>().swap(m_entries);
+    std::vector<Block>().swap(m_blocks);
+    m_smallBlock = size_t(-1);
+    m_payloadBytes = 0;
     m_announced = 0;
+#ifdef __GLIBC__
+    // Hand freed heap pages back to the system, so that Clear shows in the
+    // process's memory and not only inside the allocator.
+    malloc_trim(0);
+#endif
     Q_EMIT cleared();
 }
 

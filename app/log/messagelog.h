@@ -4,10 +4,13 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
 #include <vector>
 
-// Append-only record of one connection's life: every message sent and
-// received, every control frame and every local event (open, close, error).
+// Append-only record of a session: every message sent and received, pings
+// and pongs, and every local event (open, close, error). Rows are small and
+// fixed-size; payloads are packed one after another into 1 MiB blocks, so a
+// million 64-byte messages cost about 96 MB, not a million heap blocks.
 // Views never hear about single rows: appended() reports whole batches, at
 // most once per batch interval, so a flood costs a view a few inserts a second.
 class MessageLog : public QObject
@@ -21,29 +24,38 @@ public:
     enum class Kind : quint8 { Text, Binary, Ping, Pong, Open, Close, Error };
     Q_ENUM(Kind)
 
+    // 32 bytes a row; the payload lives in the log's blocks, not in the row.
     struct Entry
     {
         qint64 timeUsec = 0;   // microseconds since the Unix epoch, UTC
-        qint64 size = 0;       // payload size in bytes as it went over the wire
-        Direction direction = Direction::Local;
-        Kind kind = Kind::Error;
+        quint32 block = 0;     // where the payload is kept
+        quint32 offset = 0;
+        quint32 length = 0;    // payload bytes (text as UTF-8), or an event's description
         // Which connection of the session, and the message's place among its
         // direction's data messages (or pings, or pongs): how a row finds its
         // frames in the wire capture. -1 for events.
         qint32 connection = -1;
         qint32 sequence = -1;
-        QByteArray data;       // payload bytes (text as UTF-8), or an event's description
+        Direction direction = Direction::Local;
+        Kind kind = Kind::Error;
+
+        // Bytes the message had on the wire; events have none.
+        qint64 size() const { return direction == Direction::Local ? 0 : length; }
     };
 
     explicit MessageLog(QObject *parent = nullptr);
     ~MessageLog() override;
     Q_DISABLE_COPY_MOVE(MessageLog)
 
-    void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
+    void append(Direction direction, Kind kind, QByteArrayView data, qint32 connection = -1, qint32 sequence = -1);
     void appendEvent(Kind kind, const QString &description);
 
     int count() const;
     const Entry &at(int row) const;
+    // The row's payload. Valid until the log is cleared.
+    QByteArrayView data(int row) const;
+    // Bytes held for payloads, for the curious and for tests.
+    qint64 payloadBytes() const;
 
     // Rows appended but not yet announced through appended().
     int pendingCount() const;
@@ -61,7 +73,19 @@ Q_SIGNALS:
     void cleared();
 
 private:
+    void store(Entry &entry, QByteArrayView data);
+
+    static constexpr qsizetype BlockBytes = 1024 * 1024;
+    struct Block
+    {
+        std::unique_ptr<char[]> bytes;
+        qsizetype capacity = 0;
+        qsizetype used = 0;
+    };
     std::vector<Entry> m_entries;
+    std::vector<Block> m_blocks;
+    size_t m_smallBlock = size_t(-1);   // the block small payloads go into
+    qint64 m_payloadBytes = 0;
     int m_announced = 0;
     QTimer m_batchTimer;
 };

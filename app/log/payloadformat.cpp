@@ -30,13 +30,13 @@ bool isSeparator(QChar c)
 
 } // namespace
 
-QString textPreview(const QByteArray &utf8, int maxChars)
+QString textPreview(QByteArrayView utf8, int maxChars)
 {
     // A UTF-8 character is at most 4 bytes: decoding this much is enough for
     // maxChars characters, and a 16 MiB message costs no more than a short one.
     const qsizetype window = qsizetype(maxChars) * 4 + 4;
     const bool cut = utf8.size() > window;
-    const QString decoded = QString::fromUtf8(cut ? utf8.left(window) : utf8);
+    const QString decoded = QString::fromUtf8(cut ? utf8.first(window) : utf8);
 
     QString line;
     line.reserve(qMin<qsizetype>(decoded.size(), maxChars) + 1);
@@ -62,9 +62,9 @@ QString textPreview(const QByteArray &utf8, int maxChars)
     return line;
 }
 
-QString hexPreview(const QByteArray &bytes, int maxBytes)
+QString hexPreview(QByteArrayView bytes, int maxBytes)
 {
-    const QByteArray head = bytes.left(maxBytes);
+    const QByteArray head = bytes.first(qMin<qsizetype>(bytes.size(), maxBytes)).toByteArray();
     QString out = QString::fromLatin1(head.toHex(' '));
     if (bytes.size() > maxBytes)
         out += QStringLiteral(" ") + QChar(0x2026);

@@ -9,10 +9,10 @@ namespace PayloadFormat {
 
 // One line of plain text: line breaks and other control characters become
 // visible symbols, and long text ends with an ellipsis after maxChars.
-QString textPreview(const QByteArray &utf8, int maxChars);
+QString textPreview(QByteArrayView utf8, int maxChars);
 
 // "0a 1b 2c …": the first maxBytes bytes in hex.
-QString hexPreview(const QByteArray &bytes, int maxBytes);
+QString hexPreview(QByteArrayView bytes, int maxBytes);
 
 // Offset, hex and ASCII columns, 16 bytes a line, as hex editors and Wireshark show bytes.
 QString hexDump(const QByteArray &bytes);

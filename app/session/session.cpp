@@ -462,9 +462,9 @@ Session::CloseInfo Session::closeFromWire() const
     const int fromServer = m_capture.firstCloseFrame(false);
     const int fromClient = m_capture.firstCloseFrame(true);
     const auto info = [this](Closer closer, int index) {
-        const WsFrame &frame = m_capture.frame(index).frame;
-        CloseInfo close{closer, frame.closeCode < 0 ? 1005 : frame.closeCode, QString::fromUtf8(frame.closeReason)};
-        close.handshakeCompleted = m_capture.firstCloseFrame(!m_capture.frame(index).fromClient) >= 0;
+        const WsFrame frame = m_capture.frame(index).frame;
+        CloseInfo close{closer, frame.closeCode < 0 ? 1005 : frame.closeCode, QString::fromUtf8(frame.closeReason())};
+        close.handshakeCompleted = m_capture.firstCloseFrame(closer == Closer::Peer) >= 0;
         return close;
     };
     if (m_abortedByUs)

@@ -2,12 +2,18 @@
 
 #include <QCryptographicHash>
 
+#include <algorithm>
+
 namespace {
 
 qint64 span(qint64 from, qint64 to)
 {
     return from >= 0 && to >= 0 ? to - from : -1;
 }
+
+constexpr quint64 OffsetMask = (quint64(1) << 48) - 1;
+constexpr int FindingShift = 48;
+constexpr quint64 FromClientBit = quint64(1) << 63;
 
 } // namespace
 
@@ -18,26 +24,47 @@ WireCapture::WireCapture(QObject *parent)
 
 WireCapture::~WireCapture() = default;
 
+quint32 WireCapture::packTimeline(TimelineItem::Type type, int index)
+{
+    return quint32(type) << 30 | quint32(index);
+}
+
 void WireCapture::clear()
 {
-    m_chunks.clear();
-    m_events.clear();
-    m_frames.clear();
-    m_timeline.clear();
+    std::vector<Chunk>().swap(m_chunks);
+    std::vector<TapRecord>().swap(m_events);
+    std::vector<FrameRecord>().swap(m_frames);
+    std::vector<quint32>().swap(m_timeline);
+    m_client = {};
+    m_server = {};
     m_request.reset();
     m_response.reset();
-    m_clientFrames = FrameDecoder(FrameDecoder::Direction::ClientToServer);
-    m_serverFrames = FrameDecoder(FrameDecoder::Direction::ServerToClient);
+    m_clientFrames = FrameDecoder(FrameDecoder::Direction::ClientToServer, FrameDecoder::PayloadMode::Skip);
+    m_serverFrames = FrameDecoder(FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip);
     m_body.clear();
     m_bodyTruncated = false;
     m_upgraded = false;
-    m_connectTime = m_dnsTime = m_tcpTime = m_tlsTime = m_relayTime = m_requestTime = m_responseTime = -1;
+    m_connectTime = m_dnsTime = m_tcpTime = m_tlsTime = m_requestTime = m_responseTime = -1;
     m_hasTls = false;
     m_tls = {};
     m_upstreamFailure.clear();
-    m_closeFromServer = m_closeFromClient = false;
     Q_EMIT cleared();
     Q_EMIT handshakeChanged();
+}
+
+void WireCapture::dropHistory()
+{
+    std::vector<Chunk>().swap(m_chunks);
+    std::vector<TapRecord>().swap(m_events);
+    std::vector<FrameRecord>().swap(m_frames);
+    std::vector<quint32>().swap(m_timeline);
+    for (Direction *direction : {&m_client, &m_server}) {
+        direction->chunkStarts.clear();
+        direction->messagesDropped += int(direction->messageStarts.size());
+        direction->messageStarts.clear();
+        direction->firstClose = -1;
+    }
+    Q_EMIT cleared();
 }
 
 void WireCapture::addRecords(const QList<TapRecord> &batch)
@@ -47,15 +74,16 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
     for (const TapRecord &record : batch) {
         switch (record.type) {
         case TapRecord::Type::ClientBytes:
-            m_chunks.push_back({record.timeUsec, true, record.bytes});
-            feedClient(record.bytes, record.timeUsec);
-            handshakeTouched |= m_responseTime < 0;
+        case TapRecord::Type::ServerBytes: {
+            const bool fromClient = record.type == TapRecord::Type::ClientBytes;
+            handshakeTouched |= fromClient ? m_request.status() == HttpHeadParser::Status::NeedMore : !m_upgraded;
+            Direction &direction = side(fromClient);
+            direction.chunkStarts.emplace_back(direction.streamBytes, int(m_chunks.size()));
+            direction.streamBytes += record.bytes.size();
+            m_chunks.push_back({record.timeUsec, fromClient, record.bytes});
+            feed(fromClient, record.bytes, record.timeUsec);
             continue;
-        case TapRecord::Type::ServerBytes:
-            m_chunks.push_back({record.timeUsec, false, record.bytes});
-            feedServer(record.bytes, record.timeUsec);
-            handshakeTouched |= !m_upgraded;
-            continue;
+        }
         case TapRecord::Type::ConnectRequested:
             m_connectTime = record.timeUsec;
             break;
@@ -68,19 +96,17 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
         case TapRecord::Type::TlsEstablished:
             m_tlsTime = record.timeUsec;
             break;
-        case TapRecord::Type::Relaying:
-            m_relayTime = record.timeUsec;
-            break;
         case TapRecord::Type::UpstreamFailed:
             m_upstreamFailure = record.text;
             break;
+        case TapRecord::Type::Relaying:
         case TapRecord::Type::Refused:
         case TapRecord::Type::ServerClosed:
         case TapRecord::Type::ClientClosed:
             break;
         }
         m_events.push_back(record);
-        m_timeline.push_back({TimelineItem::Type::Event, int(m_events.size()) - 1, record.timeUsec});
+        m_timeline.push_back(packTimeline(TimelineItem::Type::Event, int(m_events.size()) - 1));
         handshakeTouched = true;
     }
     if (handshakeTouched)
@@ -96,56 +122,210 @@ void WireCapture::setTls(const TapTls &tls)
     Q_EMIT handshakeChanged();
 }
 
-void WireCapture::feedClient(const QByteArray &bytes, qint64 timeUsec)
+void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec)
 {
+    Direction &direction = side(fromClient);
+    HttpHeadParser &head = fromClient ? m_request : m_response;
     QByteArrayView rest(bytes);
-    if (m_request.status() == HttpHeadParser::Status::NeedMore) {
-        if (m_requestTime < 0)
+    if (head.status() == HttpHeadParser::Status::NeedMore) {
+        if (fromClient && m_requestTime < 0)
             m_requestTime = timeUsec;
-        rest = rest.sliced(m_request.feed(rest));
-        if (m_request.status() != HttpHeadParser::Status::Done)
+        rest = rest.sliced(head.feed(rest));
+        if (head.status() == HttpHeadParser::Status::NeedMore)
             return;
-        m_timeline.push_back({TimelineItem::Type::Request, 0, timeUsec});
+        direction.frameBase = direction.streamBytes - rest.size();
+        if (head.status() == HttpHeadParser::Status::Done)
+            m_timeline.push_back(packTimeline(fromClient ? TimelineItem::Type::Request : TimelineItem::Type::Response, 0));
+        if (!fromClient) {
+            m_responseTime = timeUsec;
+            m_upgraded = head.status() == HttpHeadParser::Status::Done && head.head().status == 101;
+        }
     }
-    if (m_request.status() == HttpHeadParser::Status::Error || rest.isEmpty())
+    if (head.status() == HttpHeadParser::Status::Error || rest.isEmpty())
         return;
-    m_clientFrames.feed(rest);
-    collect(m_clientFrames, true, timeUsec);
-}
-
-void WireCapture::feedServer(const QByteArray &bytes, qint64 timeUsec)
-{
-    QByteArrayView rest(bytes);
-    if (m_response.status() == HttpHeadParser::Status::NeedMore) {
-        rest = rest.sliced(m_response.feed(rest));
-        if (m_response.status() == HttpHeadParser::Status::NeedMore)
-            return;
-        m_responseTime = timeUsec;
-        if (m_response.status() == HttpHeadParser::Status::Done)
-            m_timeline.push_back({TimelineItem::Type::Response, 0, timeUsec});
-        m_upgraded = m_response.status() == HttpHeadParser::Status::Done && m_response.head().status == 101;
-    }
-    if (m_response.status() == HttpHeadParser::Status::Error || rest.isEmpty())
-        return;
-    if (!m_upgraded) {
+    if (!fromClient && !m_upgraded) {
         const qsizetype room = HandshakeInfo::MaxBodyBytes - m_body.size();
         m_body.append(rest.first(qMin(room, rest.size())));
         m_bodyTruncated |= rest.size() > room;
         return;
     }
-    m_serverFrames.feed(rest);
-    collect(m_serverFrames, false, timeUsec);
+    FrameDecoder &decoder = fromClient ? m_clientFrames : m_serverFrames;
+    decoder.feed(rest);
+    collect(decoder, fromClient, timeUsec);
 }
 
 void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUsec)
 {
-    for (WsFrame &frame : decoder.takeFrames()) {
-        frame.timeUsec = timeUsec;
-        if (frame.opcode == 0x8)
-            (fromClient ? m_closeFromClient : m_closeFromServer) = true;
-        m_frames.push_back({std::move(frame), fromClient});
-        m_timeline.push_back({TimelineItem::Type::Frame, int(m_frames.size()) - 1, timeUsec});
+    Direction &direction = side(fromClient);
+    for (const WsFrame &frame : decoder.takeFrames()) {
+        const int index = int(m_frames.size());
+        const quint64 offset = quint64(direction.frameBase + frame.offset) & OffsetMask;
+        m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
+                                          | (fromClient ? FromClientBit : 0)});
+        m_timeline.push_back(packTimeline(TimelineItem::Type::Frame, index));
+        if (frame.opcode == 0x1 || frame.opcode == 0x2)
+            direction.messageStarts.push_back(index);
+        if (frame.opcode == 0x8 && !direction.closeSeen) {
+            direction.closeSeen = true;
+            direction.firstClose = index;
+        }
     }
+}
+
+QByteArray WireCapture::readStream(bool fromClient, qint64 offset, qint64 length) const
+{
+    const Direction &direction = side(fromClient);
+    QByteArray out;
+    if (length <= 0 || direction.chunkStarts.empty())
+        return out;
+    out.reserve(qsizetype(length));
+    // The chunk that holds `offset`: the last one starting at or before it.
+    auto it = std::upper_bound(direction.chunkStarts.begin(), direction.chunkStarts.end(), offset,
+                               [](qint64 value, const std::pair<qint64, int> &start) { return value < start.first; });
+    if (it == direction.chunkStarts.begin())
+        return out;   // that part was dropped
+    --it;
+    qint64 at = offset;
+    for (; it != direction.chunkStarts.end() && out.size() < length; ++it) {
+        const QByteArray &bytes = m_chunks.at(size_t(it->second)).bytes;
+        const qint64 inChunk = at - it->first;
+        if (inChunk >= bytes.size())
+            continue;
+        const qint64 take = qMin<qint64>(bytes.size() - inChunk, length - out.size());
+        out.append(bytes.constData() + inChunk, qsizetype(take));
+        at += take;
+    }
+    return out;
+}
+
+WireCapture::Frame WireCapture::frame(int index, qint64 maxPayload) const
+{
+    const FrameRecord &record = m_frames.at(size_t(index));
+    Frame result;
+    result.fromClient = record.packed & FromClientBit;
+    WsFrame &frame = result.frame;
+    const qint64 offset = qint64(record.packed & OffsetMask);
+    frame.offset = offset - side(result.fromClient).frameBase;
+    frame.timeUsec = record.timeUsec;
+    frame.findingBits = quint16((record.packed >> FindingShift) & 0x7FFF);
+    if (!FrameDecoder::decodeHeader(readStream(result.fromClient, offset, 14), &frame))
+        return result;
+    const qint64 wanted = maxPayload < 0 ? qint64(frame.payloadLength) : qMin<qint64>(qint64(frame.payloadLength), maxPayload);
+    frame.payload = readStream(result.fromClient, offset + frame.headerSize, wanted);
+    if (frame.masked)
+        FrameDecoder::unmask(frame.payload.data(), frame.payload.size(), frame.maskKey, 0);
+    if (frame.opcode == 0x8 && frame.payload.size() >= 2)
+        frame.closeCode = quint8(frame.payload.at(0)) << 8 | quint8(frame.payload.at(1));
+    return result;
+}
+
+int WireCapture::frameCount() const
+{
+    return int(m_frames.size());
+}
+
+int WireCapture::timelineCount() const
+{
+    return int(m_timeline.size());
+}
+
+WireCapture::TimelineItem WireCapture::timelineItem(int index) const
+{
+    const quint32 packed = m_timeline.at(size_t(index));
+    TimelineItem item;
+    item.type = TimelineItem::Type(packed >> 30);
+    item.index = int(packed & 0x3FFFFFFF);
+    switch (item.type) {
+    case TimelineItem::Type::Event:
+        item.timeUsec = m_events.at(size_t(item.index)).timeUsec;
+        break;
+    case TimelineItem::Type::Request:
+        item.timeUsec = m_requestTime;
+        break;
+    case TimelineItem::Type::Response:
+        item.timeUsec = m_responseTime;
+        break;
+    case TimelineItem::Type::Frame:
+        item.timeUsec = m_frames.at(size_t(item.index)).timeUsec;
+        break;
+    }
+    return item;
+}
+
+const HttpHead &WireCapture::requestHead() const
+{
+    return m_request.head();
+}
+
+const HttpHead &WireCapture::responseHead() const
+{
+    return m_response.head();
+}
+
+int WireCapture::messageStart(bool fromClient, int sequence) const
+{
+    const Direction &direction = side(fromClient);
+    const int at = sequence - direction.messagesDropped;
+    return at >= 0 && at < int(direction.messageStarts.size()) ? direction.messageStarts.at(size_t(at)) : -1;
+}
+
+QList<int> WireCapture::messageFrames(int start) const
+{
+    QList<int> frames{start};
+    const Frame first = frame(start, 0);
+    if (first.frame.fin)
+        return frames;
+    for (int i = start + 1; i < frameCount(); ++i) {
+        const Frame next = frame(i, 0);
+        if (next.fromClient != first.fromClient || next.frame.isControl())
+            continue;   // control frames may sit between fragments
+        if (next.frame.opcode != 0x0)
+            break;
+        frames << i;
+        if (next.frame.fin)
+            break;
+    }
+    return frames;
+}
+
+bool WireCapture::closeFrameFromServer() const
+{
+    return m_server.closeSeen;
+}
+
+bool WireCapture::closeFrameFromClient() const
+{
+    return m_client.closeSeen;
+}
+
+int WireCapture::firstCloseFrame(bool fromClient) const
+{
+    return side(fromClient).firstClose;
+}
+
+QString WireCapture::upstreamFailure() const
+{
+    return m_upstreamFailure;
+}
+
+QStringList WireCapture::streamFailures() const
+{
+    QStringList failures;
+    if (m_clientFrames.hasFailed())
+        failures << tr("Client frames: %1").arg(m_clientFrames.failure());
+    if (m_serverFrames.hasFailed())
+        failures << tr("Server frames: %1").arg(m_serverFrames.failure());
+    return failures;
+}
+
+const std::vector<WireCapture::Chunk> &WireCapture::chunks() const
+{
+    return m_chunks;
+}
+
+const std::vector<TapRecord> &WireCapture::events() const
+{
+    return m_events;
 }
 
 HandshakeInfo::AcceptCheck WireCapture::acceptCheck(const QByteArray &key, const QByteArray &received)
@@ -153,7 +333,8 @@ HandshakeInfo::AcceptCheck WireCapture::acceptCheck(const QByteArray &key, const
     HandshakeInfo::AcceptCheck check;
     check.available = !key.isEmpty();
     check.key = key;
-    const QByteArray digest = QCryptographicHash::hash(QByteArray(key + HandshakeInfo::Guid.toByteArray()), QCryptographicHash::Sha1);
+    const QByteArray digest =
+        QCryptographicHash::hash(QByteArray(key + HandshakeInfo::Guid.toByteArray()), QCryptographicHash::Sha1);
     check.sha1Hex = digest.toHex(' ');
     check.expected = digest.toBase64();
     check.received = received;
@@ -188,10 +369,7 @@ HandshakeInfo WireCapture::handshake() const
     } else if (m_response.status() == HttpHeadParser::Status::Error) {
         info.findings << tr("Server answer: %1").arg(m_response.errorString());
         // Show what came back even when it is not HTTP.
-        for (const Chunk &chunk : m_chunks) {
-            if (!chunk.fromClient && info.responseBody.size() < HandshakeInfo::MaxBodyBytes)
-                info.responseBody += chunk.bytes.left(HandshakeInfo::MaxBodyBytes - info.responseBody.size());
-        }
+        info.responseBody = readStream(false, 0, HandshakeInfo::MaxBodyBytes);
     }
     if (!m_body.isEmpty()) {
         info.responseBody = m_body;
@@ -207,109 +385,6 @@ HandshakeInfo WireCapture::handshake() const
     info.tls = m_tls;
     if (!m_upstreamFailure.isEmpty())
         info.failure = m_upstreamFailure;
+    info.findings += streamFailures();
     return info;
-}
-
-const std::vector<WireCapture::Chunk> &WireCapture::chunks() const
-{
-    return m_chunks;
-}
-
-const std::vector<TapRecord> &WireCapture::events() const
-{
-    return m_events;
-}
-
-int WireCapture::frameCount() const
-{
-    return int(m_frames.size());
-}
-
-const WireCapture::Frame &WireCapture::frame(int index) const
-{
-    return m_frames.at(size_t(index));
-}
-
-bool WireCapture::closeFrameFromServer() const
-{
-    return m_closeFromServer;
-}
-
-bool WireCapture::closeFrameFromClient() const
-{
-    return m_closeFromClient;
-}
-
-QString WireCapture::upstreamFailure() const
-{
-    return m_upstreamFailure;
-}
-
-QStringList WireCapture::streamFailures() const
-{
-    QStringList failures;
-    if (m_clientFrames.hasFailed())
-        failures << tr("Client frames: %1").arg(m_clientFrames.failure());
-    if (m_serverFrames.hasFailed())
-        failures << tr("Server frames: %1").arg(m_serverFrames.failure());
-    return failures;
-}
-
-int WireCapture::firstCloseFrame(bool fromClient) const
-{
-    for (size_t i = 0; i < m_frames.size(); ++i) {
-        if (m_frames[i].fromClient == fromClient && m_frames[i].frame.opcode == 0x8)
-            return int(i);
-    }
-    return -1;
-}
-
-int WireCapture::timelineCount() const
-{
-    return int(m_timeline.size());
-}
-
-const WireCapture::TimelineItem &WireCapture::timelineItem(int index) const
-{
-    return m_timeline.at(size_t(index));
-}
-
-const HttpHead &WireCapture::requestHead() const
-{
-    return m_request.head();
-}
-
-const HttpHead &WireCapture::responseHead() const
-{
-    return m_response.head();
-}
-
-QList<int> WireCapture::messageStarts(bool fromClient) const
-{
-    QList<int> starts;
-    for (size_t i = 0; i < m_frames.size(); ++i) {
-        const Frame &f = m_frames[i];
-        if (f.fromClient == fromClient && (f.frame.opcode == 0x1 || f.frame.opcode == 0x2))
-            starts << int(i);
-    }
-    return starts;
-}
-
-QList<int> WireCapture::messageFrames(int start) const
-{
-    QList<int> frames{start};
-    const Frame &first = m_frames.at(size_t(start));
-    if (first.frame.fin)
-        return frames;
-    for (size_t i = size_t(start) + 1; i < m_frames.size(); ++i) {
-        const Frame &f = m_frames[i];
-        if (f.fromClient != first.fromClient || f.frame.isControl())
-            continue;   // control frames may sit between fragments
-        if (f.frame.opcode != 0x0)
-            break;
-        frames << int(i);
-        if (f.frame.fin)
-            break;
-    }
-    return frames;
 }

@@ -11,7 +11,11 @@
 
 // Everything the tap recorded for one connection, decoded: the raw byte
 // stream in both directions, the upgrade request and response, the frames,
-// the timings and the TLS facts. Fed in batches; announces frames in batches.
+// the timings and the TLS facts. Fed in batches; announces in batches.
+//
+// It is built to hold millions of frames: the bytes are kept once, as the
+// tap's chunks, and a frame costs 16 bytes (its time and where it starts);
+// everything else about it is read back from the bytes when asked for.
 class WireCapture : public QObject
 {
     Q_OBJECT
@@ -45,25 +49,30 @@ public:
 
     void addRecords(const QList<TapRecord> &batch);
     void setTls(const TapTls &tls);
+    // Forgets everything, for a new connection.
     void clear();
+    // Gives back the memory of what was captured so far but goes on decoding
+    // the connection in progress.
+    void dropHistory();
 
     HandshakeInfo handshake() const;
     const std::vector<Chunk> &chunks() const;
     const std::vector<TapRecord> &events() const;
     int frameCount() const;
-    const Frame &frame(int index) const;
+    // The frame with its payload, or its first maxPayload bytes (-1: all).
+    Frame frame(int index, qint64 maxPayload = -1) const;
     int timelineCount() const;
-    const TimelineItem &timelineItem(int index) const;
+    TimelineItem timelineItem(int index) const;
     const HttpHead &requestHead() const;
     const HttpHead &responseHead() const;
-    // Index of the first frame of each data message (text or binary), per direction, in order.
-    QList<int> messageStarts(bool fromClient) const;
+    // The first frame of a direction's data message number `sequence` (0 for
+    // the connection's first), or -1 when it is not (or no longer) held.
+    int messageStart(bool fromClient, int sequence) const;
     // Frames of the message that starts at frame index `start`.
     QList<int> messageFrames(int start) const;
-    // Whether a Close frame was seen in each direction.
+    // Whether a Close frame was seen in each direction, and the first one's index (-1: none held).
     bool closeFrameFromServer() const;
     bool closeFrameFromClient() const;
-    // Index of the first Close frame from that side, or -1.
     int firstCloseFrame(bool fromClient) const;
     QString upstreamFailure() const;
     QStringList streamFailures() const;
@@ -76,18 +85,41 @@ Q_SIGNALS:
     void cleared();
 
 private:
-    void feedClient(const QByteArray &bytes, qint64 timeUsec);
-    void feedServer(const QByteArray &bytes, qint64 timeUsec);
+    struct FrameRecord
+    {
+        qint64 timeUsec;
+        // Stream offset of the frame (48 bits), its finding bits (12) and direction (top bit).
+        quint64 packed;
+    };
+    struct Direction
+    {
+        std::vector<std::pair<qint64, int>> chunkStarts;   // stream offset -> chunk index
+        qint64 streamBytes = 0;
+        qint64 frameBase = -1;                             // stream offset where frames begin
+        std::vector<int> messageStarts;
+        int messagesDropped = 0;
+        int firstClose = -1;
+        bool closeSeen = false;
+        bool inFragmentedMessage = false;
+    };
+
+    void feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec);
     void collect(FrameDecoder &decoder, bool fromClient, qint64 timeUsec);
+    QByteArray readStream(bool fromClient, qint64 offset, qint64 length) const;
+    Direction &side(bool fromClient) { return fromClient ? m_client : m_server; }
+    const Direction &side(bool fromClient) const { return fromClient ? m_client : m_server; }
+    static quint32 packTimeline(TimelineItem::Type type, int index);
 
     std::vector<Chunk> m_chunks;
     std::vector<TapRecord> m_events;
-    std::vector<Frame> m_frames;
-    std::vector<TimelineItem> m_timeline;
+    std::vector<FrameRecord> m_frames;
+    std::vector<quint32> m_timeline;
+    Direction m_client;
+    Direction m_server;
     HttpHeadParser m_request{HttpHeadParser::Kind::Request};
     HttpHeadParser m_response{HttpHeadParser::Kind::Response};
-    FrameDecoder m_clientFrames{FrameDecoder::Direction::ClientToServer};
-    FrameDecoder m_serverFrames{FrameDecoder::Direction::ServerToClient};
+    FrameDecoder m_clientFrames{FrameDecoder::Direction::ClientToServer, FrameDecoder::PayloadMode::Skip};
+    FrameDecoder m_serverFrames{FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip};
     QByteArray m_body;
     bool m_bodyTruncated = false;
     bool m_upgraded = false;
@@ -95,12 +127,9 @@ private:
     qint64 m_dnsTime = -1;
     qint64 m_tcpTime = -1;
     qint64 m_tlsTime = -1;
-    qint64 m_relayTime = -1;
     qint64 m_requestTime = -1;
     qint64 m_responseTime = -1;
     bool m_hasTls = false;
     TapTls m_tls;
     QString m_upstreamFailure;
-    bool m_closeFromServer = false;
-    bool m_closeFromClient = false;
 };

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         std::abort();
     qint64 offset = 0;
     for (size_t i = 0; i < a.size(); ++i) {
-        if (a[i].payload != b[i].payload || a[i].opcode != b[i].opcode || a[i].findings != b[i].findings
+        if (a[i].payload != b[i].payload || a[i].opcode != b[i].opcode || a[i].findingBits != b[i].findingBits
             || a[i].offset != offset || quint64(a[i].payload.size()) != a[i].payloadLength)
             std::abort();
         offset += a[i].headerSize + a[i].payload.size();

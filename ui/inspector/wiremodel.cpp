@@ -11,6 +11,7 @@
 namespace {
 
 constexpr int PreviewChars = 120;
+constexpr qint64 PreviewBytes = PreviewChars * 4 + 4;
 
 QString lengthText(const WsFrame &frame)
 {
@@ -31,7 +32,7 @@ QString payloadText(const WsFrame &frame)
         if (frame.closeCode < 0)
             return WireModel::tr("(no status code)");
         return QStringLiteral("%1 %2").arg(frame.closeCode).arg(CloseCodes::name(frame.closeCode))
-            + (frame.closeReason.isEmpty() ? QString() : QStringLiteral(": ") + PayloadFormat::textPreview(frame.closeReason, PreviewChars));
+            + (frame.closeReason().isEmpty() ? QString() : QStringLiteral(": ") + PayloadFormat::textPreview(frame.closeReason(), PreviewChars));
     default:
         return PayloadFormat::textPreview(frame.payload, PreviewChars);
     }
@@ -109,16 +110,18 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_capture)
         return {};
-    const WireCapture::TimelineItem &item = m_capture->timelineItem(index.row());
+    const WireCapture::TimelineItem item = m_capture->timelineItem(index.row());
     const bool isFrame = item.type == WireCapture::TimelineItem::Type::Frame;
-    const WsFrame *frame = isFrame ? &m_capture->frame(item.index).frame : nullptr;
-    const bool fromClient = isFrame ? m_capture->frame(item.index).fromClient
+    // Only the head of a payload is read back for a row.
+    const WireCapture::Frame captured = isFrame ? m_capture->frame(item.index, PreviewBytes) : WireCapture::Frame();
+    const WsFrame *frame = isFrame ? &captured.frame : nullptr;
+    const bool fromClient = isFrame ? captured.fromClient
                                     : item.type == WireCapture::TimelineItem::Type::Request;
 
     if (role == FrameIndexRole)
         return isFrame ? item.index : -1;
     if (role == Qt::ForegroundRole) {
-        if (frame && !frame->findings.isEmpty())
+        if (frame && frame->findingBits)
             return QColor(0xc0, 0x1c, 0x28);
         if (item.type == WireCapture::TimelineItem::Type::Event
             && m_capture->events().at(size_t(item.index)).type == TapRecord::Type::UpstreamFailed)
@@ -173,7 +176,7 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
             return QString::fromLatin1(m_capture->responseHead().startLine);
         return eventDetail(m_capture->events().at(size_t(item.index)));
     case FindingsColumn:
-        return frame ? QVariant(frame->findings.join(QStringLiteral(" "))) : QVariant();
+        return frame ? QVariant(frame->findings().join(QStringLiteral(" "))) : QVariant();
     }
     return {};
 }
@@ -203,7 +206,7 @@ void WireModel::onAdded(int first, int last)
     Q_UNUSED(first)
     beginInsertRows({}, m_rows, last);
     for (int row = m_rows; row <= last; ++row) {
-        const WireCapture::TimelineItem &item = m_capture->timelineItem(row);
+        const WireCapture::TimelineItem item = m_capture->timelineItem(row);
         if (item.type == WireCapture::TimelineItem::Type::Frame) {
             if (m_frameRows.size() <= item.index)
                 m_frameRows.resize(item.index + 1, -1);

@@ -36,16 +36,16 @@ QString kindText(MessageLog::Kind kind)
     return {};
 }
 
-QString previewText(const MessageLog::Entry &entry)
+QString previewText(const MessageLog::Entry &entry, QByteArrayView data)
 {
     switch (entry.kind) {
     case MessageLog::Kind::Binary:
-        return PayloadFormat::hexPreview(entry.data, HexPreviewBytes);
+        return PayloadFormat::hexPreview(data, HexPreviewBytes);
     case MessageLog::Kind::Ping:
     case MessageLog::Kind::Pong:
-        return entry.data.isEmpty() ? LogModel::tr("(no payload)") : PayloadFormat::textPreview(entry.data, LogModel::PreviewChars);
+        return data.isEmpty() ? LogModel::tr("(no payload)") : PayloadFormat::textPreview(data, LogModel::PreviewChars);
     default:
-        return PayloadFormat::textPreview(entry.data, LogModel::PreviewChars);
+        return PayloadFormat::textPreview(data, LogModel::PreviewChars);
     }
 }
 
@@ -91,9 +91,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case KindColumn:
             return kindText(entry.kind);
         case SizeColumn:
-            return entry.direction == MessageLog::Direction::Local ? QString() : QLocale().toString(entry.size);
+            return entry.direction == MessageLog::Direction::Local ? QString() : QLocale().toString(entry.size());
         case PreviewColumn:
-            return previewText(entry);
+            return previewText(entry, m_log->data(index.row()));
         }
         break;
     case Qt::TextAlignmentRole:
@@ -116,9 +116,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case KindRole:
         return int(entry.kind);
     case SizeRole:
-        return entry.size;
+        return entry.size();
     case PayloadRole:
-        return entry.data;
+        return m_log->data(index.row()).toByteArray();
     case TimeUsecRole:
         return entry.timeUsec;
     default:
