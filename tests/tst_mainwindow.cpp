@@ -23,6 +23,8 @@
 #include <QTreeView>
 #include <QTreeWidget>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 class TestMainWindow : public QObject
 {
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void inspectorShowsTheWireFromANodePeer();
     void untrustedCertificateCanBeAcceptedOnce();
     void directModeIsAChoiceThatIsRemembered();
+    void quittingClosesWith1001();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -286,6 +289,14 @@ void TestMainWindow::inspectorShowsTheWireFromANodePeer()
     window.logView()->clearSelection();
     window.wireView()->setCurrentIndex(selected.at(1));
     QCOMPARE(window.logView()->selectionModel()->selectedRows().value(0).row(), fragmentedRow);
+
+    // Still after the connection has closed (the close event is the last row then).
+    window.closeConnection();
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    window.logView()->clearSelection();
+    window.wireView()->setCurrentIndex(QModelIndex());
+    window.wireView()->setCurrentIndex(selected.at(0));
+    QCOMPARE(window.logView()->selectionModel()->selectedRows().value(0).row(), fragmentedRow);
 }
 
 void TestMainWindow::untrustedCertificateCanBeAcceptedOnce()
@@ -337,6 +348,30 @@ void TestMainWindow::directModeIsAChoiceThatIsRemembered()
     }
     MainWindow again(echo.url());
     QCOMPARE(again.session()->mode(), Session::Mode::Direct);
+}
+
+void TestMainWindow::quittingClosesWith1001()
+{
+    QWebSocketServer server(QStringLiteral("quit"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QPointer<QWebSocket> peer;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        peer = server.nextPendingConnection();
+        peer->setParent(&server);
+    });
+    auto window = std::make_unique<MainWindow>(QUrl());
+    window->show();
+    window->setUrl(server.serverUrl().toString());
+    QVERIFY(window->connectToUrl());
+    QTRY_COMPARE(window->session()->state(), Session::State::Open);
+    QTRY_VERIFY(peer);
+    QSignalSpy gone(peer.data(), &QWebSocket::disconnected);
+    window->close();                 // what File > Quit and the title bar do
+    QTRY_COMPARE(window->session()->state(), Session::State::Closed);
+    QTRY_VERIFY(!window->isVisible());
+    window.reset();
+    QTRY_COMPARE(gone.count(), 1);
+    QCOMPARE(int(peer->closeCode()), 1001);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -26,6 +26,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QHeaderView>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -307,6 +308,8 @@ void MainWindow::followWireSelection()
     // Search the newest rows first: the current connection is at the end.
     for (int row = m_model->rowCount() - 1; row >= 0; --row) {
         const MessageLog::Entry &entry = log->at(row);
+        if (entry.connection < 0)
+            continue;   // an event, such as the close after the last message
         if (entry.connection != m_session.connectionId())
             break;
         if (framesOfLogRow(row).contains(frameIndex)) {
@@ -347,8 +350,21 @@ void MainWindow::closeEvent(QCloseEvent *event)
     Settings::setValue(Settings::Id::WindowState, saveState());
     Settings::setValue(Settings::Id::MainSplitter, m_mainSplitter->saveState());
     Settings::setValue(Settings::Id::LogSplitter, m_logSplitter->saveState());
-    if (m_session.state() != Session::State::Closed)
+    // Say goodbye properly: send 1001 and let the close handshake finish (or
+    // give up after a moment) before the window, the tap and the socket go.
+    if (m_session.state() != Session::State::Closed && !m_quitting) {
+        m_quitting = true;
         m_session.close(1001, tr("wsscope is closing"));
+        if (m_session.state() != Session::State::Closed) {
+            connect(&m_session, &Session::finished, this, &QWidget::close);
+            QTimer::singleShot(QuitGraceMs, this, [this] {
+                m_session.abort();
+                close();
+            });
+            event->ignore();
+            return;
+        }
+    }
     event->accept();
 }
 

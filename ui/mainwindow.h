@@ -89,6 +89,8 @@ private:
     QTabWidget *m_details = nullptr;
     bool m_syncingSelection = false;
     bool m_insecure = false;
+    bool m_quitting = false;
+    static constexpr int QuitGraceMs = 2500;
     int m_tlsShownFor = -1;
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;

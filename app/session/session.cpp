@@ -138,6 +138,7 @@ bool Session::open(const QUrl &url, QString *error)
     m_closingByUs = false;
     m_closeFrameSeen = false;
     m_cancelling = false;
+    m_socketOpened = false;
     m_abortedByUs = false;
     m_tapFinished = false;
     m_waitingForTap = false;
@@ -166,13 +167,15 @@ bool Session::open(const QUrl &url, QString *error)
                      m_counts.receivedPongs++);
     });
 
-    m_handshake = m_mode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
+    m_activeMode = m_mode;   // a change of mode applies to the next connection, not this one
+    m_handshake = m_activeMode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
     m_handshake.url = m_url.toString(QUrl::FullyEncoded);
     Q_EMIT handshakeChanged();
     setState(State::Connecting);
     m_handshakeTimer.start();
 
-    if (m_mode == Mode::Direct) {
+    if (m_activeMode == Mode::Direct) {
+        m_socketOpened = true;
         socket->setProxy(QNetworkProxy::NoProxy);   // no proxy from the environment
         if (m_ignoreTlsErrors)
             connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
@@ -208,8 +211,9 @@ bool Session::open(const QUrl &url, QString *error)
         Q_EMIT finished();
     });
     connect(tap, &TapLink::listening, this, [this, tap, plain](quint16 port) {
-        if (m_state != State::Connecting || m_tap.get() != tap)
+        if (m_state != State::Connecting || m_tap.get() != tap || m_failed || m_cancelling)
             return;
+        m_socketOpened = true;
         m_socket->setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port,
                                          tap->user(), tap->secret()));
         m_socket->open(QNetworkRequest(plain), handshakeOptions());
@@ -345,6 +349,13 @@ void Session::abort()
         m_cancelling = true;
     else
         m_abortedByUs = true;
+    if (!m_socketOpened) {
+        // The tap was not listening yet: QWebSocket has nothing to abort and
+        // would never report an end, so end the attempt here.
+        m_tap.reset();
+        finishClose();
+        return;
+    }
     m_socket->abort();
 }
 
@@ -354,7 +365,7 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
     case QAbstractSocket::ConnectedState: {
         m_handshakeTimer.stop();
         m_opened = true;
-        if (m_mode == Mode::Direct)
+        if (m_activeMode == Mode::Direct)
             m_handshake.statusLine = "HTTP/1.1 101 Switching Protocols";
         m_handshake.subprotocol = m_socket->subprotocol();
         Q_EMIT handshakeChanged();
@@ -409,10 +420,38 @@ void Session::onHandshakeTimeout()
 {
     if (m_state != State::Connecting)
         return;
-    fail(tr("No WebSocket handshake from %1 within %2 ms: the server did not answer the upgrade request.")
+    fail(tr("No WebSocket handshake from %1 within %2 ms: %3")
              .arg(hostAndPort(m_url))
-             .arg(m_handshakeTimer.interval()));
+             .arg(m_handshakeTimer.interval())
+             .arg(stalledStep()));
+    if (!m_socketOpened) {
+        m_tap.reset();
+        finishClose();
+        return;
+    }
     m_socket->abort();
+}
+
+QString Session::stalledStep() const
+{
+    if (m_activeMode == Mode::Direct)
+        return tr("the connection or the upgrade did not complete.");
+    bool connectSeen = false, dnsSeen = false, tcpSeen = false, tlsSeen = false;
+    for (const TapRecord &event : m_capture.events()) {
+        connectSeen |= event.type == TapRecord::Type::ConnectRequested;
+        dnsSeen |= event.type == TapRecord::Type::DnsResolved;
+        tcpSeen |= event.type == TapRecord::Type::TcpConnected;
+        tlsSeen |= event.type == TapRecord::Type::TlsEstablished;
+    }
+    if (!connectSeen)
+        return tr("the connection did not reach the local tap.");
+    if (!dnsSeen)
+        return tr("the DNS lookup of %1 did not finish.").arg(m_url.host());
+    if (!tcpSeen)
+        return tr("the TCP connection was not accepted.");
+    if (m_url.scheme() == u"wss" && !tlsSeen)
+        return tr("the TLS handshake did not finish.");
+    return tr("the server did not answer the upgrade request.");
 }
 
 void Session::fail(const QString &message)
@@ -430,7 +469,7 @@ void Session::onDisconnected()
     // Through the tap, who closed and with what is read from the frames on the
     // wire; they arrive once the tap has seen both sides of the TCP connection
     // end (the server gets a moment to answer our Close).
-    if (m_opened && m_mode == Mode::Tap && m_tap && !m_tapFinished) {
+    if (m_opened && m_activeMode == Mode::Tap && m_tap && !m_tapFinished) {
         m_waitingForTap = true;
         if (m_state == State::Open)
             setState(State::Closing);
@@ -442,10 +481,11 @@ void Session::onDisconnected()
 
 void Session::finishClose()
 {
+    m_handshakeTimer.stop();
     m_waitingForTap = false;
     m_tapWaitTimer.stop();
     if (m_opened) {
-        m_close = m_mode == Mode::Tap ? closeFromWire() : closeFromQt();
+        m_close = m_activeMode == Mode::Tap ? closeFromWire() : closeFromQt();
         m_log.appendEvent(MessageLog::Kind::Close, closeDescription(m_close));
     } else if (m_cancelling) {
         m_log.appendEvent(MessageLog::Kind::Close, tr("Connection attempt to %1 cancelled").arg(hostAndPort(m_url)));
@@ -467,11 +507,11 @@ Session::CloseInfo Session::closeFromWire() const
         close.handshakeCompleted = m_capture.firstCloseFrame(closer == Closer::Peer) >= 0;
         return close;
     };
-    if (m_abortedByUs)
-        return {Closer::Us, 1006, {}, false};
     const bool serverFirst = fromServer >= 0 && (fromClient < 0 || fromServer < fromClient);
     if (serverFirst)
         return info(Closer::Peer, fromServer);
+    if (m_abortedByUs)
+        return {Closer::Us, 1006, {}, false};
     if (fromClient >= 0)
         return info(m_closingByUs ? Closer::Us : Closer::Client, fromClient);
     return {Closer::Nobody, 1006, {}, false};
@@ -513,7 +553,7 @@ QString Session::closeDescription(const CloseInfo &close) const
     }
     if (!close.reason.isEmpty())
         text += tr(", reason: %1").arg(close.reason);
-    if (m_mode == Mode::Tap && m_opened && (close.closer == Closer::Us || close.closer == Closer::Client)
+    if (m_activeMode == Mode::Tap && m_opened && (close.closer == Closer::Us || close.closer == Closer::Client)
         && !m_abortedByUs && !close.handshakeCompleted)
         text += tr("; the server sent no Close frame back");
     return text;
@@ -570,5 +610,9 @@ int Session::connectionId() const
 void Session::clear()
 {
     m_log.clear();
-    m_capture.clear();
+    // A connection in progress goes on being decoded; only its history goes.
+    if (m_state == State::Closed)
+        m_capture.clear();
+    else
+        m_capture.dropHistory();
 }

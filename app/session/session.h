@@ -101,6 +101,7 @@ private:
     void onHandshakeTimeout();
     void onCaptureChanged();
     QString connectFailure() const;
+    QString stalledStep() const;
     HandshakeInfo reconstructedHandshake(const QUrl &url) const;
     QWebSocketHandshakeOptions handshakeOptions() const;
     void onDisconnected();
@@ -126,6 +127,7 @@ private:
     CloseInfo m_close;
     State m_state = State::Closed;
     Mode m_mode = Mode::Tap;
+    Mode m_activeMode = Mode::Tap;   // the mode of the connection in progress
     bool m_ignoreTlsErrors = false;
     QStringList m_subprotocols;
     int m_connectionId = 0;
@@ -141,6 +143,7 @@ private:
     bool m_closingByUs = false;
     bool m_closeFrameSeen = false;
     bool m_cancelling = false;
+    bool m_socketOpened = false;     // QWebSocket::open() has been called for this attempt
     bool m_abortedByUs = false;
     bool m_tapFinished = false;
     bool m_waitingForTap = false;

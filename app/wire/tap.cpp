@@ -7,12 +7,15 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <chrono>
 
 namespace {
 
-// At most this many local connections may try their luck before the tap stops listening.
+// At most this many local connections may wait to be let in at once, each for
+// at most CandidateTimeoutMs: an idle or refused one cannot hold the door shut.
 constexpr int MaxCandidates = 4;
+constexpr int CandidateTimeoutMs = 2000;
 
 QByteArray answer(const QByteArray &statusLine, const QByteArray &extraHeaders = {})
 {
@@ -64,6 +67,11 @@ void Tap::stop()
 {
     if (m_server)
         m_server->close();
+    // What QWebSocket wrote last (a Close frame as the app quits) still goes out.
+    if (m_relaying && m_upstream && !m_upstreamClosed) {
+        relayFromClient();
+        m_upstream->flush();
+    }
     for (const auto &candidate : m_candidates) {
         if (candidate->socket)
             candidate->socket->abort();
@@ -112,19 +120,32 @@ Tap::Candidate *Tap::candidateFor(QTcpSocket *socket)
 void Tap::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_client || int(m_candidates.size()) >= MaxCandidates) {
+        // Forget candidates that have gone.
+        m_candidates.erase(std::remove_if(m_candidates.begin(), m_candidates.end(),
+                                          [](const std::unique_ptr<Candidate> &c) { return !c->socket; }),
+                           m_candidates.end());
+        if (m_client) {
             socket->abort();
             socket->deleteLater();
             continue;
+        }
+        if (int(m_candidates.size()) >= MaxCandidates) {
+            // Full: the longest waiting goes. QWebSocket asks at once, so only
+            // a connection that idles can lose its place this way.
+            if (m_candidates.front()->socket)
+                m_candidates.front()->socket->abort();
+            m_candidates.erase(m_candidates.begin());
         }
         auto candidate = std::make_unique<Candidate>();
         candidate->socket = socket;
         m_candidates.push_back(std::move(candidate));
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onCandidateReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(CandidateTimeoutMs, socket, [this, socket] {
+            if (socket != m_client)
+                socket->abort();
+        });
     }
-    if (int(m_candidates.size()) >= MaxCandidates)
-        m_server->close();
 }
 
 void Tap::refuse(QTcpSocket *client, const QByteArray &response, const QString &why)
@@ -132,6 +153,8 @@ void Tap::refuse(QTcpSocket *client, const QByteArray &response, const QString &
     record(TapRecord::Type::Refused, {}, why);
     client->write(response);
     client->disconnectFromHost();
+    // A refused client has had its answer; it does not keep a place.
+    QTimer::singleShot(200, client, &QTcpSocket::abort);
 }
 
 void Tap::onCandidateReadyRead(QTcpSocket *socket)
@@ -354,7 +377,8 @@ void Tap::onUpstreamError()
         return;   // the end of a relayed connection is handled by onUpstreamGone
     const QAbstractSocket::SocketError error = m_upstream->error();
     const bool moreAddresses = m_nextAddress < m_addresses.size();
-    if (!m_target.tls && moreAddresses
+    const bool certificateRefused = !m_tlsErrors.isEmpty() && !m_target.ignoreTlsErrors;
+    if (!certificateRefused && moreAddresses
         && (error == QAbstractSocket::ConnectionRefusedError || error == QAbstractSocket::NetworkError
             || error == QAbstractSocket::SocketTimeoutError)) {
         QMetaObject::invokeMethod(this, &Tap::connectNext, Qt::QueuedConnection);
