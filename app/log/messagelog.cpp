@@ -28,36 +28,32 @@ qint64 MessageLog::nowUsec()
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void MessageLog::store(Entry &entry, QByteArrayView data)
+void MessageLog::store(Entry &entry, const QByteArray &data)
 {
     const qsizetype length = data.size();
     entry.length = quint32(length);
-    const auto newBlock = [this](qsizetype capacity) {
-        Block block;
-        block.capacity = capacity;
-        block.bytes.reset(new char[size_t(qMax<qsizetype>(capacity, 1))]);
-        m_blocks.push_back(std::move(block));
-        return m_blocks.size() - 1;
-    };
-    size_t index;
-    if (length > BlockBytes / 4) {
-        // A big payload gets a block of its own; small ones keep filling theirs.
-        index = newBlock(length);
-    } else {
-        if (m_smallBlock == size_t(-1) || m_blocks[m_smallBlock].capacity - m_blocks[m_smallBlock].used < length)
-            m_smallBlock = newBlock(BlockBytes);
-        index = m_smallBlock;
+    m_payloadBytes += length;
+    if (length > SharedAbove) {
+        entry.block = SharedFlag | quint32(m_shared.size());
+        m_shared.push_back(data);
+        return;
     }
-    Block &block = m_blocks[index];
-    entry.block = quint32(index);
+    if (m_smallBlock == size_t(-1) || m_blocks[m_smallBlock].capacity - m_blocks[m_smallBlock].used < length) {
+        Block block;
+        block.capacity = BlockBytes;
+        block.bytes.reset(new char[size_t(BlockBytes)]);
+        m_blocks.push_back(std::move(block));
+        m_smallBlock = m_blocks.size() - 1;
+    }
+    Block &block = m_blocks[m_smallBlock];
+    entry.block = quint32(m_smallBlock);
     entry.offset = quint32(block.used);
     if (length > 0)
-        memcpy(block.bytes.get() + block.used, data.data(), size_t(length));
+        memcpy(block.bytes.get() + block.used, data.constData(), size_t(length));
     block.used += length;
-    m_payloadBytes += length;
 }
 
-void MessageLog::append(Direction direction, Kind kind, QByteArrayView data, qint32 connection, qint32 sequence)
+void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, qint32 connection, qint32 sequence)
 {
     Entry entry;
     entry.timeUsec = nowUsec();
@@ -81,6 +77,8 @@ QByteArrayView MessageLog::data(int row) const
     const Entry &entry = m_entries.at(size_t(row));
     if (entry.length == 0)
         return {};
+    if (entry.block & SharedFlag)
+        return m_shared[entry.block & ~SharedFlag];
     return QByteArrayView(m_blocks[entry.block].bytes.get() + entry.offset, entry.length);
 }
 
@@ -121,6 +119,7 @@ void MessageLog::clear()
     // swap() with an empty vector releases the capacity too, not just the rows.
     std::vector<Entry>().swap(m_entries);
     std::vector<Block>().swap(m_blocks);
+    std::vector<QByteArray>().swap(m_shared);
     m_smallBlock = size_t(-1);
     m_payloadBytes = 0;
     m_announced = 0;

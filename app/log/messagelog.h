@@ -47,7 +47,9 @@ public:
     ~MessageLog() override;
     Q_DISABLE_COPY_MOVE(MessageLog)
 
-    void append(Direction direction, Kind kind, QByteArrayView data, qint32 connection = -1, qint32 sequence = -1);
+    // Small payloads are copied into the blocks; a large one is kept as the
+    // QByteArray it came in, shared, not copied.
+    void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
     void appendEvent(Kind kind, const QString &description);
 
     int count() const;
@@ -73,9 +75,11 @@ Q_SIGNALS:
     void cleared();
 
 private:
-    void store(Entry &entry, QByteArrayView data);
+    void store(Entry &entry, const QByteArray &data);
 
     static constexpr qsizetype BlockBytes = 1024 * 1024;
+    static constexpr qsizetype SharedAbove = 4096;
+    static constexpr quint32 SharedFlag = 0x80000000u;   // in Entry::block: an index into m_shared
     struct Block
     {
         std::unique_ptr<char[]> bytes;
@@ -84,6 +88,7 @@ private:
     };
     std::vector<Entry> m_entries;
     std::vector<Block> m_blocks;
+    std::vector<QByteArray> m_shared;
     size_t m_smallBlock = size_t(-1);   // the block small payloads go into
     qint64 m_payloadBytes = 0;
     int m_announced = 0;

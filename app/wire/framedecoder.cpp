@@ -4,6 +4,8 @@
 #include <QStringDecoder>
 #include <QtEndian>
 
+#include <cstring>
+
 namespace {
 
 QString tr(const char *text)
@@ -92,11 +94,12 @@ void FrameDecoder::feed(QByteArrayView data)
     while (!data.isEmpty() && m_failure.isEmpty()) {
         if (!m_inPayload) {
             // Take header bytes one piece at a time: at most what a header can need.
-            if (m_header.isEmpty())
+            if (m_headerBytes == 0)
                 m_frameStart = m_consumed;
-            const qsizetype want = qMin<qsizetype>(data.size(), 14 - m_header.size());
-            const qsizetype before = m_header.size();
-            m_header.append(data.first(want));
+            const qsizetype want = qMin<qsizetype>(data.size(), qsizetype(sizeof m_header) - m_headerBytes);
+            const qsizetype before = m_headerBytes;
+            memcpy(m_header + m_headerBytes, data.data(), size_t(want));
+            m_headerBytes += int(want);
             if (!parseHeader()) {
                 if (!m_failure.isEmpty())
                     return;
@@ -108,7 +111,7 @@ void FrameDecoder::feed(QByteArrayView data)
             const qsizetype used = m_frame.headerSize - before;
             m_consumed += used;
             data = data.sliced(used);
-            m_header.clear();
+            m_headerBytes = 0;
             m_inPayload = true;
             m_payloadSeen = 0;
             if (m_frame.payloadLength == 0) {
@@ -178,7 +181,7 @@ bool FrameDecoder::decodeHeader(QByteArrayView bytes, WsFrame *frame)
 bool FrameDecoder::parseHeader()
 {
     WsFrame frame;
-    if (!decodeHeader(m_header, &frame))
+    if (!decodeHeader(QByteArrayView(m_header, m_headerBytes), &frame))
         return false;
     if (frame.payloadLength >> 63) {
         m_failure = tr("Frame at byte %1 has a 64-bit length with the most significant bit set; "
@@ -215,7 +218,7 @@ QString FrameDecoder::failure() const
 
 qint64 FrameDecoder::bufferedBytes() const
 {
-    return m_inPayload ? qint64(m_frame.headerSize) + qint64(m_payloadSeen) : m_header.size();
+    return m_inPayload ? qint64(m_frame.headerSize) + qint64(m_payloadSeen) : m_headerBytes;
 }
 
 qint64 FrameDecoder::streamOffset() const

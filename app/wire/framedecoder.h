@@ -89,7 +89,8 @@ private:
 
     Direction m_direction;
     PayloadMode m_mode;
-    QByteArray m_header;             // bytes of the header in progress
+    char m_header[14];               // bytes of the header in progress
+    int m_headerBytes = 0;
     WsFrame m_frame;                 // the frame in progress, once its header is known
     bool m_inPayload = false;
     quint64 m_payloadSeen = 0;
