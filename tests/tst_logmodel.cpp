@@ -21,6 +21,8 @@ private Q_SLOTS:
     void serverMarkupStaysText();
     void clearEmptiesTheModel();
     void viewFollowsTailUnlessScrolledUp();
+    void filterRunsInSlicesAndTakesArrivals();
+    void relativeTimes();
 };
 
 void TestLogModel::rowsArriveInBatches()
@@ -146,6 +148,59 @@ void TestLogModel::viewFollowsTailUnlessScrolledUp()
     log.flush();
     QTRY_COMPARE(bar->value(), bar->maximum());
     QVERIFY(view.isFollowingTail());
+}
+
+void TestLogModel::filterRunsInSlicesAndTakesArrivals()
+{
+    MessageLog log;
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 300000; ++i)
+        log.append(Direction::Received, Kind::Text, "tick " + QByteArray::number(i));
+    log.flush();
+    QCOMPARE(model.rowCount(), 300000);
+
+    QSignalSpy progress(&model, &LogModel::searchProgress);
+    model.setFilter(LogFilter(QStringLiteral("tick \\d*7$"), true));
+    // Not all at once: the first slice returns to the event loop.
+    QVERIFY(model.isSearching());
+    QVERIFY(model.rowCount() < 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isSearching(), 20000);
+    QCOMPARE(model.rowCount(), 30000);
+    QVERIFY(progress.count() > 1);
+    QCOMPARE(progress.last().at(2).toInt(), 30000);
+    QCOMPARE(model.index(0, LogModel::PreviewColumn).data().toString(), QStringLiteral("tick 7"));
+    QCOMPARE(model.logRow(1), 17);
+    QCOMPARE(model.rowOfLogRow(17), 1);
+    QCOMPARE(model.rowOfLogRow(18), -1);
+
+    // Arrivals while the filter is on: the matching ones appear.
+    log.append(Direction::Received, Kind::Text, "tick 300007");
+    log.append(Direction::Received, Kind::Text, "tick 300008");
+    log.flush();
+    QTRY_COMPARE(model.rowCount(), 30001);
+    QCOMPARE(model.index(30000, LogModel::PreviewColumn).data().toString(), QStringLiteral("tick 300007"));
+
+    // Removing the filter shows everything again.
+    model.setFilter(LogFilter());
+    QCOMPARE(model.rowCount(), 300002);
+    QVERIFY(!model.isSearching());
+}
+
+void TestLogModel::relativeTimes()
+{
+    MessageLog log;
+    LogModel model(&log);
+    log.appendEvent(Kind::Open, QStringLiteral("Connected"));
+    QTest::qWait(20);
+    log.append(Direction::Received, Kind::Text, "later");
+    log.flush();
+    const QString absolute = model.index(1, LogModel::TimeColumn).data().toString();
+    QVERIFY(absolute.contains(u':'));
+    model.setRelativeTimes(true);
+    const QString relative = model.index(1, LogModel::TimeColumn).data().toString();
+    QVERIFY2(relative.startsWith(QStringLiteral("+0.0")), qPrintable(relative));
+    QCOMPARE(model.index(0, LogModel::TimeColumn).data().toString(), QStringLiteral("+0.000000 s"));
 }
 
 QTEST_MAIN(TestLogModel)

@@ -1,5 +1,7 @@
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/messageview.h"
+#include "log/filterbar.h"
 #include "log/logmodel.h"
 #include "log/logview.h"
 #include "log/messagelog.h"
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void untrustedCertificateCanBeAcceptedOnce();
     void directModeIsAChoiceThatIsRemembered();
     void quittingClosesWith1001();
+    void selectingRowsShowsTheMessageAndTheTimeBetween();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -372,6 +375,34 @@ void TestMainWindow::quittingClosesWith1001()
     window.reset();
     QTRY_COMPARE(gone.count(), 1);
     QCOMPARE(int(peer->closeCode()), 1001);
+}
+
+void TestMainWindow::selectingRowsShowsTheMessageAndTheTimeBetween()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.session()->sendText(QStringLiteral("{\"a\":1}")));
+    QTRY_COMPARE(window.logModel()->rowCount(), 3);
+
+    LogView *view = window.logView();
+    view->setCurrentIndex(window.logModel()->index(2, 0));
+    QCOMPARE(window.messageView()->text(), QStringLiteral("{\"a\":1}"));
+
+    view->selectionModel()->select(window.logModel()->index(1, 0),
+                                   QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    const qint64 sent = window.logModel()->index(1, 0).data(LogModel::TimeUsecRole).toLongLong();
+    const qint64 received = window.logModel()->index(2, 0).data(LogModel::TimeUsecRole).toLongLong();
+    QVERIFY2(window.selectionText().contains(QStringLiteral("%1 ms between").arg(double(received - sent) / 1000.0, 0, 'f', 3)),
+             qPrintable(window.selectionText()));
+
+    // The filter bar filters the log that the window shows.
+    QTest::keyClicks(window.filterBar()->searchEdit(), QStringLiteral("\"a\""));
+    QTRY_COMPARE(window.logModel()->rowCount(), 2);
+    QTRY_VERIFY(window.filterBar()->statusText().startsWith(QStringLiteral("2 of 3 match")));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -3,6 +3,8 @@
 #include "columnwidth.h"
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/messageview.h"
+#include "log/filterbar.h"
 #include "inspector/timingview.h"
 #include "inspector/tlsview.h"
 #include "inspector/wiremodel.h"
@@ -61,6 +63,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_tls(new TlsView(this))
     , m_wireModel(new WireModel(m_session.capture(), this))
     , m_wireView(new QTreeView(this))
+    , m_filterBar(new FilterBar(this))
+    , m_messageView(new MessageView(this))
+    , m_selectionLabel(new QLabel(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
     , m_logSplitter(new QSplitter(Qt::Vertical, this))
 {
@@ -99,7 +104,12 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
 
     m_logView->setModel(m_model);
     m_logView->setAccessibleName(tr("Message log"));
-    m_logSplitter->addWidget(m_logView);
+    auto *logPane = new QWidget(this);
+    auto *logLayout = new QVBoxLayout(logPane);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    logLayout->addWidget(m_filterBar);
+    logLayout->addWidget(m_logView, 1);
+    m_logSplitter->addWidget(logPane);
     m_logSplitter->addWidget(m_composer);
     m_logSplitter->setStretchFactor(0, 4);
     m_logSplitter->setStretchFactor(1, 1);
@@ -120,6 +130,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     fitColumn(m_wireView, WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
     fitColumn(m_wireView, WireModel::PayloadColumn, QString(40, u'x'));
     m_details = new QTabWidget(this);
+    m_details->addTab(m_messageView, tr("&Message"));
     m_details->addTab(m_inspector, tr("&Handshake"));
     m_details->addTab(m_wireView, tr("&Wire"));
     m_details->addTab(m_timing, tr("&Timing"));
@@ -157,6 +168,17 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_tls, &TlsView::connectAnywayRequested, this, &MainWindow::connectAnyway);
     connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followLogSelection);
     connect(m_wireView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followWireSelection);
+    connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelectedMessage);
+    connect(m_filterBar, &FilterBar::filterChanged, m_model, &LogModel::setFilter);
+    connect(m_model, &LogModel::searchProgress, this, [this](int searched, int total, int matches) {
+        m_filterBar->setProgress(searched, total, matches, m_model->filter().isActive());
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_model->filter().isActive())
+            m_filterBar->setProgress(m_model->totalRows(), m_model->totalRows(), 0, false);
+    });
+    m_selectionLabel->setTextFormat(Qt::PlainText);
+    statusBar()->addPermanentWidget(m_selectionLabel);
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
 
@@ -202,6 +224,13 @@ void MainWindow::buildMenus()
     })->setEnabled(m_echoUrl.isValid());
 
     QMenu *log = menuBar()->addMenu(tr("&Log"));
+    log->addAction(tr("&Find in messages"), QKeySequence::Find, this, [this] {
+        m_filterBar->searchEdit()->setFocus(Qt::ShortcutFocusReason);
+        m_filterBar->searchEdit()->selectAll();
+    });
+    QAction *relative = log->addAction(tr("Times &relative to the connection"));
+    relative->setCheckable(true);
+    connect(relative, &QAction::toggled, m_model, &LogModel::setRelativeTimes);
     log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), this, [this] { m_session.log()->clear(); });
     log->addAction(tr("Go to &message editor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
         m_composer->editor()->setFocus(Qt::ShortcutFocusReason);
@@ -284,7 +313,7 @@ void MainWindow::followLogSelection()
     if (!current.isValid())
         return;
     QItemSelection selection;
-    for (int frame : framesOfLogRow(current.row())) {
+    for (int frame : framesOfLogRow(m_model->logRow(current.row()))) {
         const int row = m_wireModel->rowOfFrame(frame);
         if (row >= 0)
             selection.select(m_wireModel->index(row, 0), m_wireModel->index(row, WireModel::ColumnCount - 1));
@@ -306,21 +335,50 @@ void MainWindow::followWireSelection()
         return;
     const MessageLog *log = m_session.log();
     // Search the newest rows first: the current connection is at the end.
-    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+    for (int row = m_model->totalRows() - 1; row >= 0; --row) {
         const MessageLog::Entry &entry = log->at(row);
         if (entry.connection < 0)
             continue;   // an event, such as the close after the last message
         if (entry.connection != m_session.connectionId())
             break;
         if (framesOfLogRow(row).contains(frameIndex)) {
+            const int shown = m_model->rowOfLogRow(row);
+            if (shown < 0)
+                return;   // filtered out
             m_syncingSelection = true;
-            const QModelIndex index = m_model->index(row, 0);
+            const QModelIndex index = m_model->index(shown, 0);
             m_logView->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             m_logView->scrollTo(index);
             m_syncingSelection = false;
             return;
         }
     }
+}
+
+void MainWindow::showSelectedMessage()
+{
+    const QModelIndexList rows = m_logView->selectionModel()->selectedRows();
+    QString selection;
+    if (rows.size() == 2) {
+        const qint64 a = rows.at(0).data(LogModel::TimeUsecRole).toLongLong();
+        const qint64 b = rows.at(1).data(LogModel::TimeUsecRole).toLongLong();
+        selection = tr("%1 ms between the selected rows").arg(double(qAbs(b - a)) / 1000.0, 0, 'f', 3);
+    } else if (rows.size() > 2) {
+        selection = tr("%n row(s) selected", nullptr, int(rows.size()));
+    }
+    m_selectionLabel->setText(selection);
+
+    const QModelIndex current = m_logView->currentIndex();
+    if (!current.isValid()) {
+        m_messageView->clear();
+        return;
+    }
+    const int row = m_model->logRow(current.row());
+    const MessageLog::Entry &entry = m_session.log()->at(row);
+    const QString caption = tr("%1 %2, %n byte(s)", nullptr, int(entry.length))
+                                .arg(current.siblingAtColumn(LogModel::DirectionColumn).data().toString(),
+                                     current.siblingAtColumn(LogModel::KindColumn).data().toString());
+    m_messageView->setMessage(m_session.log()->data(row).toByteArray(), entry.kind == MessageLog::Kind::Binary, caption);
 }
 
 void MainWindow::restoreSettings()
@@ -504,6 +562,21 @@ TlsView *MainWindow::tlsView() const
 QTreeView *MainWindow::wireView() const
 {
     return m_wireView;
+}
+
+FilterBar *MainWindow::filterBar() const
+{
+    return m_filterBar;
+}
+
+MessageView *MainWindow::messageView() const
+{
+    return m_messageView;
+}
+
+QString MainWindow::selectionText() const
+{
+    return m_selectionLabel->text();
 }
 
 QComboBox *MainWindow::urlBox() const

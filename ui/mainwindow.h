@@ -7,7 +7,9 @@
 #include <QUrl>
 
 class Composer;
+class FilterBar;
 class HandshakeInspector;
+class MessageView;
 class TimingView;
 class TlsView;
 class WireModel;
@@ -46,6 +48,10 @@ public:
     TimingView *timingView() const;
     TlsView *tlsView() const;
     QTreeView *wireView() const;
+    FilterBar *filterBar() const;
+    MessageView *messageView() const;
+    // What the status line says about the selected rows (the time between two).
+    QString selectionText() const;
     // Accept certificates that do not verify, for every connection (--insecure).
     void setInsecure(bool insecure);
     QComboBox *urlBox() const;
@@ -69,6 +75,7 @@ private:
     QList<int> framesOfLogRow(int row) const;
     void followLogSelection();
     void followWireSelection();
+    void showSelectedMessage();
 
     Session m_session;
     QUrl m_echoUrl;
@@ -87,6 +94,9 @@ private:
     WireModel *m_wireModel;
     QTreeView *m_wireView;
     QTabWidget *m_details = nullptr;
+    FilterBar *m_filterBar;
+    MessageView *m_messageView;
+    QLabel *m_selectionLabel;
     bool m_syncingSelection = false;
     bool m_insecure = false;
     bool m_quitting = false;

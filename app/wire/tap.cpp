@@ -300,7 +300,8 @@ void Tap::relayFromClient()
     const qint64 room = m_upstreamClosed ? m_client->bytesAvailable() : RelayWindow - m_upstream->bytesToWrite();
     if (room <= 0)
         return;   // bytesWritten on the upstream calls again
-    const QByteArray data = m_client->read(room);
+    // Ask for what is there, so the chunk kept in the capture is no bigger than its bytes.
+    const QByteArray data = m_client->read(qMin(room, m_client->bytesAvailable()));
     record(TapRecord::Type::ClientBytes, data);
     if (!m_upstreamClosed)
         m_upstream->write(data);
@@ -317,7 +318,7 @@ void Tap::relayFromServer()
         : RelayWindow - m_client->bytesToWrite();
     if (room <= 0)
         return;   // bytesWritten on the client calls again
-    const QByteArray data = m_upstream->read(room);
+    const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
     record(TapRecord::Type::ServerBytes, data);
     if (!clientGone)
         m_client->write(data);

@@ -24,9 +24,15 @@ WireCapture::WireCapture(QObject *parent)
 
 WireCapture::~WireCapture() = default;
 
-quint32 WireCapture::packTimeline(TimelineItem::Type type, int index)
+void WireCapture::addToTimeline(TimelineItem::Type type, int index)
 {
-    return quint32(type) << 30 | quint32(index);
+    // Consecutive frames (or events) extend the last run instead of adding a row record.
+    const bool extends = !m_timeline.empty() && m_timeline.back().type == type
+        && (type == TimelineItem::Type::Frame || type == TimelineItem::Type::Event)
+        && m_timeline.back().firstIndex + (m_timelineRows - m_timeline.back().firstRow) == index;
+    if (!extends)
+        m_timeline.push_back({m_timelineRows, type, index});
+    ++m_timelineRows;
 }
 
 void WireCapture::clear()
@@ -34,7 +40,8 @@ void WireCapture::clear()
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
     std::vector<FrameRecord>().swap(m_frames);
-    std::vector<quint32>().swap(m_timeline);
+    std::vector<Run>().swap(m_timeline);
+    m_timelineRows = 0;
     m_client = {};
     m_server = {};
     m_request.reset();
@@ -57,11 +64,13 @@ void WireCapture::dropHistory()
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
     std::vector<FrameRecord>().swap(m_frames);
-    std::vector<quint32>().swap(m_timeline);
+    std::vector<Run>().swap(m_timeline);
+    m_timelineRows = 0;
     for (Direction *direction : {&m_client, &m_server}) {
         direction->chunkStarts.clear();
-        direction->messagesDropped += int(direction->messageStarts.size());
-        direction->messageStarts.clear();
+        direction->messagesDropped += direction->messages;
+        direction->messages = 0;
+        direction->messageCheckpoints.clear();
         direction->firstClose = -1;
     }
     Q_EMIT cleared();
@@ -106,7 +115,7 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             break;
         }
         m_events.push_back(record);
-        m_timeline.push_back(packTimeline(TimelineItem::Type::Event, int(m_events.size()) - 1));
+        addToTimeline(TimelineItem::Type::Event, int(m_events.size()) - 1);
         handshakeTouched = true;
     }
     if (handshakeTouched)
@@ -135,7 +144,7 @@ void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec
             return;
         direction.frameBase = direction.streamBytes - rest.size();
         if (head.status() == HttpHeadParser::Status::Done)
-            m_timeline.push_back(packTimeline(fromClient ? TimelineItem::Type::Request : TimelineItem::Type::Response, 0));
+            addToTimeline(fromClient ? TimelineItem::Type::Request : TimelineItem::Type::Response, 0);
         if (!fromClient) {
             m_responseTime = timeUsec;
             m_upgraded = head.status() == HttpHeadParser::Status::Done && head.head().status == 101;
@@ -162,9 +171,12 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         const quint64 offset = quint64(direction.frameBase + frame.offset) & OffsetMask;
         m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
                                           | (fromClient ? FromClientBit : 0)});
-        m_timeline.push_back(packTimeline(TimelineItem::Type::Frame, index));
-        if (frame.opcode == 0x1 || frame.opcode == 0x2)
-            direction.messageStarts.push_back(index);
+        addToTimeline(TimelineItem::Type::Frame, index);
+        if (frame.opcode == 0x1 || frame.opcode == 0x2) {
+            if (direction.messages % MessageStride == 0)
+                direction.messageCheckpoints.push_back(index);
+            ++direction.messages;
+        }
         if (frame.opcode == 0x8 && !direction.closeSeen) {
             direction.closeSeen = true;
             direction.firstClose = index;
@@ -226,15 +238,17 @@ int WireCapture::frameCount() const
 
 int WireCapture::timelineCount() const
 {
-    return int(m_timeline.size());
+    return m_timelineRows;
 }
 
 WireCapture::TimelineItem WireCapture::timelineItem(int index) const
 {
-    const quint32 packed = m_timeline.at(size_t(index));
+    const auto run = std::upper_bound(m_timeline.begin(), m_timeline.end(), index,
+                                      [](int row, const Run &r) { return row < r.firstRow; })
+        - 1;
     TimelineItem item;
-    item.type = TimelineItem::Type(packed >> 30);
-    item.index = int(packed & 0x3FFFFFFF);
+    item.type = run->type;
+    item.index = run->firstIndex + (index - run->firstRow);
     switch (item.type) {
     case TimelineItem::Type::Event:
         item.timeUsec = m_events.at(size_t(item.index)).timeUsec;
@@ -266,7 +280,22 @@ int WireCapture::messageStart(bool fromClient, int sequence) const
 {
     const Direction &direction = side(fromClient);
     const int at = sequence - direction.messagesDropped;
-    return at >= 0 && at < int(direction.messageStarts.size()) ? direction.messageStarts.at(size_t(at)) : -1;
+    if (at < 0 || at >= direction.messages)
+        return -1;
+    // From the checkpoint before it, count data-message starts in that direction.
+    int remaining = at % MessageStride;
+    for (int i = direction.messageCheckpoints.at(size_t(at / MessageStride)); i < frameCount(); ++i) {
+        const FrameRecord &record = m_frames[size_t(i)];
+        if (bool(record.packed & FromClientBit) != fromClient)
+            continue;
+        const QByteArray first = readStream(fromClient, qint64(record.packed & OffsetMask), 1);
+        const int opcode = first.isEmpty() ? -1 : first.at(0) & 0x0F;
+        if (opcode != 0x1 && opcode != 0x2)
+            continue;
+        if (remaining-- == 0)
+            return i;
+    }
+    return -1;
 }
 
 QList<int> WireCapture::messageFrames(int start) const

@@ -15,7 +15,9 @@
 //
 // It is built to hold millions of frames: the bytes are kept once, as the
 // tap's chunks, and a frame costs 16 bytes (its time and where it starts);
-// everything else about it is read back from the bytes when asked for.
+// everything else about it is read back from the bytes when asked for. The
+// timeline is kept as runs (a thousand frames in a row are one run), and the
+// message index as one entry every MessageStride messages.
 class WireCapture : public QObject
 {
     Q_OBJECT
@@ -96,7 +98,8 @@ private:
         std::vector<std::pair<qint64, int>> chunkStarts;   // stream offset -> chunk index
         qint64 streamBytes = 0;
         qint64 frameBase = -1;                             // stream offset where frames begin
-        std::vector<int> messageStarts;
+        std::vector<int> messageCheckpoints;   // frame index of message 0, Stride, 2 * Stride, …
+        int messages = 0;
         int messagesDropped = 0;
         int firstClose = -1;
         bool closeSeen = false;
@@ -108,12 +111,21 @@ private:
     QByteArray readStream(bool fromClient, qint64 offset, qint64 length) const;
     Direction &side(bool fromClient) { return fromClient ? m_client : m_server; }
     const Direction &side(bool fromClient) const { return fromClient ? m_client : m_server; }
-    static quint32 packTimeline(TimelineItem::Type type, int index);
+
 
     std::vector<Chunk> m_chunks;
     std::vector<TapRecord> m_events;
     std::vector<FrameRecord> m_frames;
-    std::vector<quint32> m_timeline;
+    struct Run
+    {
+        int firstRow;
+        TimelineItem::Type type;
+        int firstIndex;
+    };
+    void addToTimeline(TimelineItem::Type type, int index);
+    std::vector<Run> m_timeline;
+    int m_timelineRows = 0;
+    static constexpr int MessageStride = 16;
     Direction m_client;
     Direction m_server;
     HttpHeadParser m_request{HttpHeadParser::Kind::Request};

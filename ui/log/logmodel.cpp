@@ -4,6 +4,8 @@
 #include "log/payloadformat.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QColor>
 #include <QFont>
 #include <QLocale>
@@ -55,6 +57,8 @@ LogModel::LogModel(MessageLog *log, QObject *parent)
     : QAbstractTableModel(parent)
     , m_log(log)
 {
+    m_scanTimer.setInterval(0);
+    connect(&m_scanTimer, &QTimer::timeout, this, &LogModel::scanSlice);
     // Rows the log already holds are announced with the log's next batch.
     connect(log, &MessageLog::appended, this, &LogModel::onAppended);
     connect(log, &MessageLog::cleared, this, &LogModel::onCleared);
@@ -67,7 +71,112 @@ LogModel::~LogModel() = default;
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_rows;
+    if (parent.isValid())
+        return 0;
+    return m_filtered ? int(m_visible.size()) : m_rows;
+}
+
+int LogModel::logRow(int row) const
+{
+    return m_filtered ? m_visible.at(size_t(row)) : row;
+}
+
+int LogModel::rowOfLogRow(int logRow) const
+{
+    if (!m_filtered)
+        return logRow < m_rows ? logRow : -1;
+    const auto it = std::lower_bound(m_visible.begin(), m_visible.end(), logRow);
+    return it != m_visible.end() && *it == logRow ? int(it - m_visible.begin()) : -1;
+}
+
+void LogModel::setFilter(const LogFilter &filter)
+{
+    if (filter == m_filter)
+        return;
+    beginResetModel();
+    m_filter = filter;
+    m_filtered = filter.isActive();
+    std::vector<int>().swap(m_visible);
+    m_scanned = 0;
+    endResetModel();
+    if (m_filtered && filter.isValid() && m_scanned < m_rows)
+        m_scanTimer.start();
+    else
+        m_scanTimer.stop();
+    Q_EMIT searchProgress(m_scanned, m_rows, int(m_visible.size()));
+}
+
+LogFilter LogModel::filter() const
+{
+    return m_filter;
+}
+
+bool LogModel::isSearching() const
+{
+    return m_scanTimer.isActive();
+}
+
+int LogModel::searchedRows() const
+{
+    return m_filtered ? m_scanned : m_rows;
+}
+
+int LogModel::totalRows() const
+{
+    return m_rows;
+}
+
+void LogModel::scanSlice()
+{
+    if (!m_log || !m_filtered || !m_filter.isValid()) {
+        m_scanTimer.stop();
+        return;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<int> found;
+    // Check the clock every 256 rows: reading it costs more than testing a row.
+    while (m_scanned < m_rows) {
+        const int end = qMin(m_rows, m_scanned + 256);
+        for (int row = m_scanned; row < end; ++row) {
+            if (m_filter.matches(*m_log, row))
+                found.push_back(row);
+        }
+        m_scanned = end;
+        if (clock.elapsed() >= SliceMs)
+            break;
+    }
+    if (!found.empty()) {
+        const int first = int(m_visible.size());
+        beginInsertRows({}, first, first + int(found.size()) - 1);
+        m_visible.insert(m_visible.end(), found.begin(), found.end());
+        endInsertRows();
+    }
+    if (m_scanned >= m_rows)
+        m_scanTimer.stop();
+    Q_EMIT searchProgress(m_scanned, m_rows, int(m_visible.size()));
+}
+
+void LogModel::setRelativeTimes(bool relative)
+{
+    if (m_relative == relative)
+        return;
+    m_relative = relative;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn), {Qt::DisplayRole});
+}
+
+bool LogModel::relativeTimes() const
+{
+    return m_relative;
+}
+
+qint64 LogModel::connectionStartUsec(int logRow) const
+{
+    const auto it = std::upper_bound(m_openRows.begin(), m_openRows.end(), logRow);
+    if (it == m_openRows.begin())
+        return -1;
+    return m_log->at(*(it - 1)).timeUsec;
 }
 
 int LogModel::columnCount(const QModelIndex &parent) const
@@ -79,13 +188,18 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_log)
         return {};
-    const MessageLog::Entry &entry = m_log->at(index.row());
+    const int row = logRow(index.row());
+    const MessageLog::Entry &entry = m_log->at(row);
 
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case TimeColumn:
+        case TimeColumn: {
+            const qint64 start = m_relative ? connectionStartUsec(row) : -1;
+            if (start >= 0)
+                return tr("+%1 s").arg(double(entry.timeUsec - start) / 1e6, 0, 'f', 6);
             return QDateTime::fromMSecsSinceEpoch(entry.timeUsec / 1000).toString(QStringLiteral("HH:mm:ss.zzz"));
+        }
         case DirectionColumn:
             return directionText(entry.direction);
         case KindColumn:
@@ -93,7 +207,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case SizeColumn:
             return entry.direction == MessageLog::Direction::Local ? QString() : QLocale().toString(entry.size());
         case PreviewColumn:
-            return previewText(entry, m_log->data(index.row()));
+            return previewText(entry, m_log->data(row));
         }
         break;
     case Qt::TextAlignmentRole:
@@ -118,7 +232,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case SizeRole:
         return entry.size();
     case PayloadRole:
-        return m_log->data(index.row()).toByteArray();
+        return m_log->data(row).toByteArray();
     case TimeUsecRole:
         return entry.timeUsec;
     default:
@@ -147,8 +261,19 @@ void LogModel::onAppended(int first, int last)
 {
     Q_ASSERT(first == m_rows);
     Q_UNUSED(first)
-    if (last < m_rows)
+    if (last < m_rows || !m_log)
         return;
+    for (int row = m_rows; row <= last; ++row) {
+        if (m_log->at(row).kind == MessageLog::Kind::Open)
+            m_openRows.push_back(row);
+    }
+    if (m_filtered) {
+        // New rows wait their turn in the scan, like the rows already held.
+        m_rows = last + 1;
+        if (m_filter.isValid() && !m_scanTimer.isActive())
+            m_scanTimer.start();
+        return;
+    }
     beginInsertRows({}, m_rows, last);
     m_rows = last + 1;
     endInsertRows();
@@ -158,5 +283,10 @@ void LogModel::onCleared()
 {
     beginResetModel();
     m_rows = 0;
+    m_scanned = 0;
+    std::vector<int>().swap(m_visible);
+    std::vector<int>().swap(m_openRows);
+    m_scanTimer.stop();
     endResetModel();
+    Q_EMIT searchProgress(0, 0, 0);
 }

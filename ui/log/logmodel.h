@@ -1,12 +1,23 @@
 #pragma once
 
+#include "log/logfilter.h"
+
 #include <QAbstractTableModel>
+#include <QElapsedTimer>
 #include <QPointer>
+#include <QTimer>
+
+#include <vector>
 
 class MessageLog;
 
 // Table over a MessageLog. Rows arrive in the log's batches: one
 // beginInsertRows per batch, whatever the number of messages in it.
+//
+// With a filter, the rows that match are found in slices of a few
+// milliseconds on the GUI thread, so a search over a million rows never
+// freezes the window or holds up arrivals; rows that arrive while a filter
+// is on are tested in the same slices and appear when they match.
 class LogModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -31,11 +42,39 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static constexpr int PreviewChars = 160;
+    static constexpr int SliceMs = 8;
+
+    void setFilter(const LogFilter &filter);
+    LogFilter filter() const;
+    // Whether the filter is still being applied to rows already held.
+    bool isSearching() const;
+    // Rows tested so far and rows to test, for a progress display.
+    int searchedRows() const;
+    int totalRows() const;
+    // The log row shown at a model row, and the other way round (-1: not shown).
+    int logRow(int row) const;
+    int rowOfLogRow(int logRow) const;
+
+    // Times in the time column: wall-clock, or since the row's connection opened.
+    void setRelativeTimes(bool relative);
+    bool relativeTimes() const;
+
+Q_SIGNALS:
+    void searchProgress(int searched, int total, int matches);
 
 private:
+    void scanSlice();
+    qint64 connectionStartUsec(int logRow) const;
     void onAppended(int first, int last);
     void onCleared();
 
     QPointer<MessageLog> m_log;
-    int m_rows = 0;
+    int m_rows = 0;                 // log rows announced to this model
+    LogFilter m_filter;
+    bool m_filtered = false;
+    std::vector<int> m_visible;     // log rows that match, ascending
+    int m_scanned = 0;              // log rows tested so far
+    QTimer m_scanTimer;
+    bool m_relative = false;
+    std::vector<int> m_openRows;    // log rows of Open events, ascending
 };

@@ -1,0 +1,276 @@
+#include "messageview.h"
+
+#include "log/payloadformat.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+// Colours JSON that QJsonDocument has indented: keys, strings, numbers, literals.
+class JsonHighlighter : public QSyntaxHighlighter
+{
+public:
+    using QSyntaxHighlighter::QSyntaxHighlighter;
+
+protected:
+    void highlightBlock(const QString &text) override
+    {
+        static const QRegularExpression token(
+            QStringLiteral(R"("(?:[^"\\]|\\.)*"(\s*:)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\btrue\b|\bfalse\b|\bnull\b)"));
+        QTextCharFormat key, string, number, literal;
+        key.setForeground(QColor(0x1a, 0x5f, 0xb4));
+        string.setForeground(QColor(0x26, 0xa2, 0x69));
+        number.setForeground(QColor(0xc6, 0x46, 0x00));
+        literal.setForeground(QColor(0x81, 0x3d, 0x9c));
+        for (auto it = token.globalMatch(text); it.hasNext();) {
+            const QRegularExpressionMatch match = it.next();
+            const QChar first = match.captured(0).at(0);
+            const QTextCharFormat &format = first == u'"' ? (match.capturedLength(1) > 0 ? key : string)
+                : (first == u'-' || first.isDigit()) ? number
+                                                       : literal;
+            setFormat(int(match.capturedStart(0)), int(match.capturedLength(0)), format);
+        }
+    }
+};
+
+QPlainTextEdit *pane(QWidget *parent, const QString &name)
+{
+    auto *edit = new QPlainTextEdit(parent);
+    edit->setReadOnly(true);
+    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    edit->setAccessibleName(name);
+    edit->setTabChangesFocus(true);
+    return edit;
+}
+
+// Where line `line`, column `column` (both from 1) of text is, for a JSON error offset.
+QPair<int, int> lineAndColumn(const QByteArray &bytes, int offset)
+{
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < offset && i < bytes.size(); ++i) {
+        if (bytes.at(i) == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+} // namespace
+
+MessageView::MessageView(QWidget *parent)
+    : QWidget(parent)
+    , m_caption(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_text(pane(this, tr("Message as text")))
+    , m_json(pane(this, tr("Message as JSON")))
+    , m_jsonStatus(new QLabel(this))
+    , m_hex(pane(this, tr("Message as hex")))
+    , m_wrap(new QCheckBox(tr("&Wrap lines"), this))
+    , m_previous(new QPushButton(tr("&Previous page"), this))
+    , m_next(new QPushButton(tr("&Next page"), this))
+    , m_pageLabel(new QLabel(this))
+    , m_copy(new QPushButton(tr("&Copy message"), this))
+{
+    m_caption->setTextFormat(Qt::PlainText);
+    m_jsonStatus->setTextFormat(Qt::PlainText);
+    m_jsonStatus->setWordWrap(true);
+    m_pageLabel->setTextFormat(Qt::PlainText);
+    m_hex->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
+    new JsonHighlighter(m_json->document());
+
+    auto *jsonPage = new QWidget(this);
+    auto *jsonLayout = new QVBoxLayout(jsonPage);
+    jsonLayout->setContentsMargins(0, 0, 0, 0);
+    jsonLayout->addWidget(m_jsonStatus);
+    jsonLayout->addWidget(m_json, 1);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_text, tr("Text"));
+    m_tabs->addTab(jsonPage, tr("JSON"));
+    m_tabs->addTab(m_hex, tr("Hex"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_wrap);
+    bar->addStretch(1);
+    bar->addWidget(m_previous);
+    bar->addWidget(m_pageLabel);
+    bar->addWidget(m_next);
+    bar->addWidget(m_copy);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_caption);
+    layout->addWidget(m_tabs, 1);
+    layout->addLayout(bar);
+
+    connect(m_wrap, &QCheckBox::toggled, this, &MessageView::setWrap);
+    connect(m_previous, &QPushButton::clicked, this, [this] { setPage(m_page - 1); });
+    connect(m_next, &QPushButton::clicked, this, [this] { setPage(m_page + 1); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        m_page = 0;   // pages differ in size between the text and the hex view
+        render();
+    });
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_binary ? QString::fromLatin1(m_payload.toHex(' '))
+                                                    : QString::fromUtf8(m_payload));
+    });
+    setWrap(true);
+    clear();
+}
+
+MessageView::~MessageView() = default;
+
+void MessageView::clear()
+{
+    m_payload.clear();
+    m_caption->setText(tr("Select a message in the log to read it here."));
+    m_page = 0;
+    render();
+}
+
+void MessageView::setMessage(const QByteArray &payload, bool binary, const QString &caption)
+{
+    m_payload = payload;
+    m_binary = binary;
+    m_caption->setText(caption);
+    m_page = 0;
+    if (binary && m_tabs->currentIndex() != 2)
+        m_tabs->setCurrentIndex(2);   // renders
+    else
+        render();
+}
+
+qsizetype MessageView::pageBytes() const
+{
+    return m_tabs->currentIndex() == 2 ? HexPageBytes : TextPageBytes;
+}
+
+int MessageView::pageCount() const
+{
+    return int(qMax<qsizetype>(1, (m_payload.size() + pageBytes() - 1) / pageBytes()));
+}
+
+int MessageView::page() const
+{
+    return m_page;
+}
+
+void MessageView::setPage(int page)
+{
+    m_page = qBound(0, page, pageCount() - 1);
+    render();
+}
+
+bool MessageView::wraps() const
+{
+    return m_wrap->isChecked();
+}
+
+void MessageView::setWrap(bool wrap)
+{
+    m_wrap->setChecked(wrap);
+    m_text->setLineWrapMode(wrap ? QPlainTextEdit::WidgetWidth : QPlainTextEdit::NoWrap);
+}
+
+void MessageView::render()
+{
+    const qsizetype size = pageBytes();
+    qsizetype start = qsizetype(m_page) * size;
+    qsizetype end = qMin(m_payload.size(), start + size);
+    const int tab = m_tabs->currentIndex();
+    if (tab == 0) {
+        // Start and end pages on whole UTF-8 characters.
+        const auto isContinuation = [this](qsizetype at) {
+            return at < m_payload.size() && (uchar(m_payload.at(at)) & 0xC0) == 0x80;
+        };
+        while (start > 0 && isContinuation(start))
+            --start;
+        while (end < m_payload.size() && isContinuation(end))
+            ++end;
+        m_text->setPlainText(m_binary ? PayloadFormat::textPreview(QByteArrayView(m_payload).sliced(start, end - start),
+                                                                   int(end - start))
+                                      : QString::fromUtf8(m_payload.constData() + start, end - start));
+    } else if (tab == 1) {
+        QString status;
+        QString pretty;
+        if (m_payload.isEmpty()) {
+            status = tr("No message.");
+        } else if (m_binary) {
+            status = tr("A binary message is not read as JSON.");
+        } else if (m_payload.size() > MaxJsonBytes) {
+            status = tr("Larger than %1 MiB: not pretty-printed; see the Text view.").arg(MaxJsonBytes / (1024 * 1024));
+        } else {
+            QJsonParseError error;
+            const QJsonDocument document = QJsonDocument::fromJson(m_payload, &error);
+            if (error.error != QJsonParseError::NoError) {
+                const auto [line, column] = lineAndColumn(m_payload, error.offset);
+                status = tr("Not valid JSON: %1 at line %2, column %3 (byte %4).")
+                             .arg(error.errorString())
+                             .arg(line)
+                             .arg(column)
+                             .arg(error.offset);
+                pretty = QString::fromUtf8(m_payload.left(TextPageBytes));
+            } else {
+                status = tr("Valid JSON.");
+                const QByteArray indented = document.toJson(QJsonDocument::Indented);
+                pretty = QString::fromUtf8(indented.left(TextPageBytes * 4));
+                if (indented.size() > TextPageBytes * 4)
+                    status += u' ' + tr("Showing the first %1 KiB.").arg(TextPageBytes * 4 / 1024);
+            }
+        }
+        m_jsonStatus->setText(status);
+        m_json->setPlainText(pretty);
+    } else {
+        QString dump = PayloadFormat::hexDump(QByteArrayView(m_payload).sliced(start, end - start).toByteArray());
+        if (start > 0) {
+            // Offsets in the dump count from the page; say where the page is.
+            dump.prepend(tr("Bytes %1 to %2:").arg(start).arg(end - 1) + u'\n');
+        }
+        m_hex->setPlainText(dump);
+    }
+    const bool paged = tab != 1 && pageCount() > 1;
+    m_previous->setVisible(paged);
+    m_next->setVisible(paged);
+    m_pageLabel->setVisible(paged);
+    m_previous->setEnabled(m_page > 0);
+    m_next->setEnabled(m_page + 1 < pageCount());
+    m_pageLabel->setText(tr("Page %1 of %2").arg(m_page + 1).arg(pageCount()));
+    m_wrap->setVisible(tab == 0);
+    m_copy->setEnabled(!m_payload.isEmpty());
+}
+
+QString MessageView::text() const
+{
+    return m_text->toPlainText();
+}
+
+QString MessageView::json() const
+{
+    return m_json->toPlainText();
+}
+
+QString MessageView::jsonStatus() const
+{
+    return m_jsonStatus->text();
+}
+
+QString MessageView::hex() const
+{
+    return m_hex->toPlainText();
+}
