@@ -25,6 +25,7 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 #include <functional>
@@ -207,9 +208,20 @@ struct MemoryResult
 
 MemoryResult memory(const Load &load)
 {
-    FloodChild flood(load);
     MemoryResult result;
     Session session;
+    {
+        // One small connection first, so that what is paid once (the tap's
+        // thread and its heap, libraries loaded on first use) is not counted
+        // as the cost of keeping messages.
+        FloodChild warmUp(Load{"", 20000, load.payloadBytes, load.binary});
+        session.open(warmUp.url());
+        runUntil([&] { return receivedRows(session.log()) >= 20000; }, 60000);
+        session.abort();
+        runUntil([&] { return session.state() == Session::State::Closed; }, 5000);
+        session.clear();
+    }
+    FloodChild flood(load);
     const qint64 before = residentBytes();
     session.open(flood.url());
     if (runUntil([&] { return receivedRows(session.log()) >= load.messages; }, 600000) < 0)
@@ -377,11 +389,17 @@ int main(int argc, char **argv)
     std::printf("%-15s Close clicked during a flood took effect after %.1f ms  <= 100 ms: %s (worst stall %.1f ms)\n",
                 "close click", latency, check(latency >= 0 && latency <= 100), click.value(1, -1));
 
-    const QList<double> mem = measureInChild(QStringLiteral("memory"), lean);
+    // Resident memory moves with the allocator's whims: take the median of three runs.
+    QList<QList<double>> runs;
+    for (int i = 0; i < 3; ++i)
+        runs << measureInChild(QStringLiteral("memory"), lean);
+    std::sort(runs.begin(), runs.end(), [](const QList<double> &a, const QList<double> &b) { return a.value(0) < b.value(0); });
+    const QList<double> mem = runs.at(1);
     const double perMessage = mem.value(0, -1);
     const double freed = mem.value(1, -1);
-    std::printf("%-15s %.0f bytes per 64-byte message kept  <= 200: %s; Clear returned %.0f %%  >= 80 %%: %s\n",
-                lean.name, perMessage, check(perMessage >= 0 && perMessage <= 200), freed * 100, check(freed >= 0.8));
+    std::printf("%-15s %.0f bytes per 64-byte message kept (median of %.0f, %.0f, %.0f)  <= 200: %s; "
+                "Clear returned %.0f %%  >= 80 %%: %s\n",
+                lean.name, perMessage, runs.at(0).value(0, -1), runs.at(1).value(0, -1), runs.at(2).value(0, -1), check(perMessage >= 0 && perMessage <= 200), freed * 100, check(freed >= 0.8));
     if (perMessage < 0)
         return 1;
 
