@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "nodepeer.h"
 #include "tlsfixture.h"
+#include "qtpeer.h"
 #include "rawserver.h"
 #include "server/echoserver.h"
 #include "settings/settings.h"
@@ -355,26 +356,21 @@ void TestMainWindow::directModeIsAChoiceThatIsRemembered()
 
 void TestMainWindow::quittingClosesWith1001()
 {
-    QWebSocketServer server(QStringLiteral("quit"), QWebSocketServer::NonSecureMode);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QPointer<QWebSocket> peer;
-    connect(&server, &QWebSocketServer::newConnection, this, [&] {
-        peer = server.nextPendingConnection();
-        peer->setParent(&server);
-    });
+    QtPeer server;
+    QVERIFY(server.isListening());
     auto window = std::make_unique<MainWindow>(QUrl());
     window->show();
-    window->setUrl(server.serverUrl().toString());
+    window->setUrl(server.url().toString());
     QVERIFY(window->connectToUrl());
     QTRY_COMPARE(window->session()->state(), Session::State::Open);
-    QTRY_VERIFY(peer);
-    QSignalSpy gone(peer.data(), &QWebSocket::disconnected);
+    QTRY_VERIFY(server.peer());
+    QSignalSpy gone(server.peer(), &QWebSocket::disconnected);
     window->close();                 // what File > Quit and the title bar do
     QTRY_COMPARE(window->session()->state(), Session::State::Closed);
     QTRY_VERIFY(!window->isVisible());
     window.reset();
     QTRY_COMPARE(gone.count(), 1);
-    QCOMPARE(int(peer->closeCode()), 1001);
+    QCOMPARE(int(server.peer()->closeCode()), 1001);
 }
 
 void TestMainWindow::selectingRowsShowsTheMessageAndTheTimeBetween()

@@ -1,3 +1,4 @@
+#include "qtpeer.h"
 #include "rawserver.h"
 #include "server/echoserver.h"
 #include "session/session.h"
@@ -155,19 +156,14 @@ void TestSession::serverClosesWithCode()
 
 void TestSession::serverDropsWithoutCloseFrame()
 {
-    QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QPointer<QWebSocket> peer;
-    connect(&server, &QWebSocketServer::newConnection, this, [&] {
-        peer = server.nextPendingConnection();
-        peer->setParent(&server);
-    });
+    QtPeer server;
+    QVERIFY(server.isListening());
 
     Session session;
-    QVERIFY(session.open(server.serverUrl()));
+    QVERIFY(session.open(server.url()));
     QTRY_COMPARE(session.state(), Session::State::Open);
-    QTRY_VERIFY(peer);
-    peer->abort();
+    QTRY_VERIFY(server.peer());
+    server.peer()->abort();
     QTRY_COMPARE(session.state(), Session::State::Closed);
     const Session::CloseInfo info = session.lastClose();
     QCOMPARE(info.closer, Session::Closer::Nobody);

@@ -1,4 +1,5 @@
 #include "nodepeer.h"
+#include "qtpeer.h"
 #include "rawserver.h"
 #include "session/session.h"
 #include "tlsfixture.h"
@@ -531,20 +532,15 @@ void TestTap::cancelBeforeTheTapListens()
 
 void TestTap::modeChangeDuringAConnectionDoesNotChangeItsReport()
 {
-    QWebSocketServer server(QStringLiteral("modes"), QWebSocketServer::NonSecureMode);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QPointer<QWebSocket> peer;
-    connect(&server, &QWebSocketServer::newConnection, this, [&] {
-        peer = server.nextPendingConnection();
-        peer->setParent(&server);
-    });
+    QtPeer server;
+    QVERIFY(server.isListening());
     Session session;
     session.setMode(Session::Mode::Direct);
-    QVERIFY(session.open(server.serverUrl()));
+    QVERIFY(session.open(server.url()));
     QTRY_COMPARE(session.state(), Session::State::Open);
     session.setMode(Session::Mode::Tap);
-    QTRY_VERIFY(peer);
-    peer->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("bye"));
+    QTRY_VERIFY(server.peer());
+    server.peer()->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("bye"));
     QTRY_COMPARE(session.state(), Session::State::Closed);
     QCOMPARE(session.lastClose().code, 4001);
     QCOMPARE(session.lastClose().closer, Session::Closer::Unknown);
@@ -564,17 +560,12 @@ void TestTap::teardownInEveryOrder_data()
 void TestTap::teardownInEveryOrder()
 {
     QFETCH(int, order);
-    QWebSocketServer server(QStringLiteral("teardown"), QWebSocketServer::NonSecureMode);
-    QVERIFY(server.listen(QHostAddress::LocalHost));
-    QPointer<QWebSocket> peer;
-    connect(&server, &QWebSocketServer::newConnection, this, [&] {
-        peer = server.nextPendingConnection();
-        peer->setParent(&server);
-    });
+    QtPeer server;
+    QVERIFY(server.isListening());
     RawServer silent;
 
     auto session = std::make_unique<Session>();
-    QUrl url = server.serverUrl();
+    QUrl url = server.url();
     if (order == 3) {
         server.close();   // nothing listens there any more
     } else if (order == 5) {
@@ -593,26 +584,26 @@ void TestTap::teardownInEveryOrder()
         return;
     }
     QTRY_COMPARE(session->state(), Session::State::Open);
-    QTRY_VERIFY(peer);
+    QTRY_VERIFY(server.peer());
     switch (order) {
     case 0:
-        peer->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("restart"));
+        server.peer()->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("restart"));
         break;
     case 1:
         QVERIFY(session->close());
         break;
     case 2:
-        peer->abort();
+        server.peer()->abort();
         break;
     case 4: {
-        QSignalSpy peerGone(peer.data(), &QWebSocket::disconnected);
+        QSignalSpy peerGone(server.peer(), &QWebSocket::disconnected);
         session.reset();
         QVERIFY(peerGone.wait());
         return;
     }
     }
     QTRY_COMPARE(session->state(), Session::State::Closed);
-    QTRY_VERIFY(!peer || peer->state() == QAbstractSocket::UnconnectedState);
+    QTRY_VERIFY(!server.peer() || server.peer()->state() == QAbstractSocket::UnconnectedState);
     const Session::CloseInfo info = session->lastClose();
     QCOMPARE(info.closer, order == 0 ? Session::Closer::Peer : order == 1 ? Session::Closer::Us : Session::Closer::Nobody);
     QCOMPARE(info.code, order == 0 ? 1001 : order == 1 ? 1000 : 1006);
