@@ -197,20 +197,20 @@ bool Session::open(const QUrl &url, QString *error)
     target.ignoreTlsErrors = m_ignoreTlsErrors;
     m_tap = std::make_unique<TapLink>(target);
     TapLink *tap = m_tap.get();
-    connect(tap, &TapLink::records, &m_capture, &WireCapture::addRecords);
-    connect(tap, &TapLink::finished, this, [this] {
+    connect(tap->tap(), &Tap::records, &m_capture, &WireCapture::addRecords);
+    connect(tap->tap(), &Tap::finished, this, [this] {
         m_tapFinished = true;
         if (m_waitingForTap)
             finishClose();
     });
-    connect(tap, &TapLink::tlsEstablished, &m_capture, &WireCapture::setTls);
-    connect(tap, &TapLink::listenFailed, this, [this](const QString &reason) {
+    connect(tap->tap(), &Tap::tlsEstablished, &m_capture, &WireCapture::setTls);
+    connect(tap->tap(), &Tap::listenFailed, this, [this](const QString &reason) {
         fail(tr("The wire tap could not listen on 127.0.0.1: %1").arg(reason));
         m_socket->abort();
         setState(State::Closed);
         Q_EMIT finished();
     });
-    connect(tap, &TapLink::listening, this, [this, tap, plain](quint16 port) {
+    connect(tap->tap(), &Tap::listening, this, [this, tap, plain](quint16 port) {
         if (m_state != State::Connecting || m_tap.get() != tap || m_failed || m_cancelling)
             return;
         m_socketOpened = true;

@@ -26,11 +26,6 @@ TapLink::TapLink(const Tap::Target &target, QObject *parent)
     m_tap->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("wsscope tap"));
     connect(&m_thread, &QThread::finished, m_tap, &QObject::deleteLater);
-    connect(m_tap, &Tap::listening, this, &TapLink::listening);
-    connect(m_tap, &Tap::listenFailed, this, &TapLink::listenFailed);
-    connect(m_tap, &Tap::records, this, &TapLink::records);
-    connect(m_tap, &Tap::tlsEstablished, this, &TapLink::tlsEstablished);
-    connect(m_tap, &Tap::finished, this, &TapLink::finished);
     m_thread.start();
 }
 
@@ -51,6 +46,11 @@ QString TapLink::user() const
 QString TapLink::secret() const
 {
     return m_secret;
+}
+
+Tap *TapLink::tap() const
+{
+    return m_tap;
 }
 
 void TapLink::start()

@@ -5,8 +5,9 @@
 #include <QObject>
 #include <QThread>
 
-// The GUI thread's handle on one Tap: starts its thread, forwards what it
-// reports, and on destruction stops it and waits for its thread to end.
+// The GUI thread's handle on one Tap: starts its thread, and on destruction
+// stops the tap and waits for its thread to end. Connect to tap()'s signals
+// directly; they arrive queued, in the receiver's thread.
 class TapLink : public QObject
 {
     Q_OBJECT
@@ -18,14 +19,9 @@ public:
 
     QString user() const;
     QString secret() const;
+    // Lives in the tap's thread: use it only to connect to its signals.
+    Tap *tap() const;
     void start();
-
-Q_SIGNALS:
-    void listening(quint16 port);
-    void listenFailed(const QString &reason);
-    void records(const QList<TapRecord> &batch);
-    void tlsEstablished(const TapTls &tls);
-    void finished();
 
 private:
     QThread m_thread;
