@@ -6,6 +6,7 @@
 #include "log/logview.h"
 #include "log/messagelog.h"
 #include "inspector/timingview.h"
+#include "inspector/wiremodel.h"
 #include "inspector/tlsview.h"
 #include "mainwindow.h"
 #include "nodepeer.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void directModeIsAChoiceThatIsRemembered();
     void quittingClosesWith1001();
     void selectingRowsShowsTheMessageAndTheTimeBetween();
+    void pingAndPongRowsSelectTheirFrames();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -399,6 +401,45 @@ void TestMainWindow::selectingRowsShowsTheMessageAndTheTimeBetween()
     QTest::keyClicks(window.filterBar()->searchEdit(), QStringLiteral("\"a\""));
     QTRY_COMPARE(window.logModel()->rowCount(), 2);
     QTRY_VERIFY(window.filterBar()->statusText().startsWith(QStringLiteral("2 of 3 match")));
+}
+
+void TestMainWindow::pingAndPongRowsSelectTheirFrames()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.session()->ping("first"));
+    QVERIFY(window.session()->ping("second"));
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong), 2);
+    QTRY_VERIFY(window.wireView()->model()->rowCount() >= 8);   // events, request, response, 2 pings, 2 pongs
+
+    const auto selectedWireRow = [&window]() -> QPair<QString, QString> {
+        const QModelIndexList rows = window.wireView()->selectionModel()->selectedRows();
+        if (rows.size() != 1)
+            return {};
+        return {rows.at(0).siblingAtColumn(1).data().toString() + u' ' + rows.at(0).siblingAtColumn(2).data().toString(),
+                rows.at(0).siblingAtColumn(WireModel::PayloadColumn).data().toString()};
+    };
+    LogModel *model = window.logModel();
+    int checked = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        const QByteArray payload = index.data(LogModel::PayloadRole).toByteArray();
+        const int kind = index.data(LogModel::KindRole).toInt();
+        if (payload != "second" || (kind != int(MessageLog::Kind::Ping) && kind != int(MessageLog::Kind::Pong)))
+            continue;
+        ++checked;
+        window.logView()->setCurrentIndex(index);
+        const auto [what, shown] = selectedWireRow();
+        QCOMPARE(shown, QStringLiteral("second"));
+        QVERIFY2(kind == int(MessageLog::Kind::Ping) ? what.endsWith(QStringLiteral("to server ping"))
+                                                     : what.endsWith(QStringLiteral("to client pong")),
+                 qPrintable(what));
+    }
+    QCOMPARE(checked, 2);   // the second ping sent and the second pong received
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -295,14 +295,11 @@ QList<int> MainWindow::framesOfLogRow(int row) const
         const int start = capture->messageStart(fromClient, entry.sequence);
         return start >= 0 ? capture->messageFrames(start) : QList<int>();
     }
-    const quint8 opcode = entry.kind == MessageLog::Kind::Ping ? 0x9 : 0xA;
-    int seen = 0;
-    for (int i = 0; i < capture->frameCount(); ++i) {
-        const WireCapture::Frame frame = capture->frame(i, 0);
-        if (frame.fromClient == fromClient && frame.frame.opcode == opcode && seen++ == entry.sequence)
-            return {i};
-    }
-    return {};
+    const int frame = capture->nthFrame(fromClient,
+                                        entry.kind == MessageLog::Kind::Ping ? WireCapture::Counted::Ping
+                                                                             : WireCapture::Counted::Pong,
+                                        entry.sequence);
+    return frame >= 0 ? QList<int>{frame} : QList<int>();
 }
 
 void MainWindow::followLogSelection()

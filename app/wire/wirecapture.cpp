@@ -68,9 +68,11 @@ void WireCapture::dropHistory()
     m_timelineRows = 0;
     for (Direction *direction : {&m_client, &m_server}) {
         direction->chunkStarts.clear();
-        direction->messagesDropped += direction->messages;
-        direction->messages = 0;
-        direction->messageCheckpoints.clear();
+        for (Direction::Index &index : direction->counted) {
+            index.dropped += index.count;
+            index.count = 0;
+            index.checkpoints.clear();
+        }
         direction->firstClose = -1;
     }
     Q_EMIT cleared();
@@ -172,10 +174,15 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
                                           | (fromClient ? FromClientBit : 0)});
         addToTimeline(TimelineItem::Type::Frame, index);
-        if (frame.opcode == 0x1 || frame.opcode == 0x2) {
-            if (direction.messages % MessageStride == 0)
-                direction.messageCheckpoints.push_back(index);
-            ++direction.messages;
+        const int counted = (frame.opcode == 0x1 || frame.opcode == 0x2) ? int(Counted::DataMessage)
+            : frame.opcode == 0x9                                     ? int(Counted::Ping)
+            : frame.opcode == 0xA                                     ? int(Counted::Pong)
+                                                                      : -1;
+        if (counted >= 0) {
+            Direction::Index &kept = direction.counted[counted];
+            if (kept.count % MessageStride == 0)
+                kept.checkpoints.push_back(index);
+            ++kept.count;
         }
         if (frame.opcode == 0x8 && !direction.closeSeen) {
             direction.closeSeen = true;
@@ -278,19 +285,31 @@ const HttpHead &WireCapture::responseHead() const
 
 int WireCapture::messageStart(bool fromClient, int sequence) const
 {
-    const Direction &direction = side(fromClient);
-    const int at = sequence - direction.messagesDropped;
-    if (at < 0 || at >= direction.messages)
+    return nthFrame(fromClient, Counted::DataMessage, sequence);
+}
+
+int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
+{
+    const Direction::Index &kept = side(fromClient).counted[int(what)];
+    const int at = sequence - kept.dropped;
+    if (at < 0 || at >= kept.count)
         return -1;
-    // From the checkpoint before it, count data-message starts in that direction.
+    const auto counts = [what](int opcode) {
+        switch (what) {
+        case Counted::DataMessage: return opcode == 0x1 || opcode == 0x2;
+        case Counted::Ping: return opcode == 0x9;
+        case Counted::Pong: return opcode == 0xA;
+        }
+        return false;
+    };
+    // From the checkpoint before it, count frames of that kind in that direction.
     int remaining = at % MessageStride;
-    for (int i = direction.messageCheckpoints.at(size_t(at / MessageStride)); i < frameCount(); ++i) {
+    for (int i = kept.checkpoints.at(size_t(at / MessageStride)); i < frameCount(); ++i) {
         const FrameRecord &record = m_frames[size_t(i)];
         if (bool(record.packed & FromClientBit) != fromClient)
             continue;
         const QByteArray first = readStream(fromClient, qint64(record.packed & OffsetMask), 1);
-        const int opcode = first.isEmpty() ? -1 : first.at(0) & 0x0F;
-        if (opcode != 0x1 && opcode != 0x2)
+        if (first.isEmpty() || !counts(first.at(0) & 0x0F))
             continue;
         if (remaining-- == 0)
             return i;

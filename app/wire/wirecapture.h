@@ -67,9 +67,13 @@ public:
     TimelineItem timelineItem(int index) const;
     const HttpHead &requestHead() const;
     const HttpHead &responseHead() const;
+    // What a log row can be the n-th of, per direction.
+    enum class Counted { DataMessage, Ping, Pong };
     // The first frame of a direction's data message number `sequence` (0 for
     // the connection's first), or -1 when it is not (or no longer) held.
     int messageStart(bool fromClient, int sequence) const;
+    // Likewise for any Counted kind: the frame of the sequence-th ping, say.
+    int nthFrame(bool fromClient, Counted what, int sequence) const;
     // Frames of the message that starts at frame index `start`.
     QList<int> messageFrames(int start) const;
     // Whether a Close frame was seen in each direction, and the first one's index (-1: none held).
@@ -98,9 +102,13 @@ private:
         std::vector<std::pair<qint64, int>> chunkStarts;   // stream offset -> chunk index
         qint64 streamBytes = 0;
         qint64 frameBase = -1;                             // stream offset where frames begin
-        std::vector<int> messageCheckpoints;   // frame index of message 0, Stride, 2 * Stride, …
-        int messages = 0;
-        int messagesDropped = 0;
+        struct Index
+        {
+            std::vector<int> checkpoints;   // frame index of item 0, Stride, 2 * Stride, …
+            int count = 0;
+            int dropped = 0;
+        };
+        Index counted[3];                   // by Counted
         int firstClose = -1;
         bool closeSeen = false;
         bool inFragmentedMessage = false;
