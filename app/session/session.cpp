@@ -39,7 +39,7 @@ Session::Session(QObject *parent)
     connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
     m_tapWaitTimer.setSingleShot(true);
     connect(&m_tapWaitTimer, &QTimer::timeout, this, [this] {
-        if (m_waitingForTap)
+        if (m_attempt.waitingForTap)
             finishClose();
     });
 }
@@ -84,7 +84,7 @@ Session::CloseInfo Session::lastClose() const
 
 bool Session::wasOpened() const
 {
-    return m_opened;
+    return m_attempt.opened;
 }
 
 void Session::setHandshakeTimeout(int msec)
@@ -130,18 +130,9 @@ bool Session::open(const QUrl &url, QString *error)
     m_tap.reset();
     m_capture.clear();
     ++m_connectionId;
-    m_counts = {};
+    m_attempt = {};
     m_url = checked.url;
     m_close = {};
-    m_opened = false;
-    m_failed = false;
-    m_closingByUs = false;
-    m_closeFrameSeen = false;
-    m_cancelling = false;
-    m_socketOpened = false;
-    m_abortedByUs = false;
-    m_tapFinished = false;
-    m_waitingForTap = false;
     m_tapWaitTimer.stop();
 
     m_socket = std::make_unique<QWebSocket>();
@@ -153,18 +144,18 @@ bool Session::open(const QUrl &url, QString *error)
     connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
             this, &Session::onSocketError);
     connect(socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
-    connect(socket, &QWebSocket::aboutToClose, this, [this] { m_closeFrameSeen = true; });
+    connect(socket, &QWebSocket::aboutToClose, this, [this] { m_attempt.closeFrameSeen = true; });
     connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Text, text.toUtf8(), m_connectionId,
-                     m_counts.receivedData++);
+                     m_attempt.receivedData++);
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
         m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, data, m_connectionId,
-                     m_counts.receivedData++);
+                     m_attempt.receivedData++);
     });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {
         m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId,
-                     m_counts.receivedPongs++);
+                     m_attempt.receivedPongs++);
     });
 
     m_activeMode = m_mode;   // a change of mode applies to the next connection, not this one
@@ -175,7 +166,7 @@ bool Session::open(const QUrl &url, QString *error)
     m_handshakeTimer.start();
 
     if (m_activeMode == Mode::Direct) {
-        m_socketOpened = true;
+        m_attempt.socketOpened = true;
         socket->setProxy(QNetworkProxy::NoProxy);   // no proxy from the environment
         if (m_ignoreTlsErrors)
             connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
@@ -199,21 +190,19 @@ bool Session::open(const QUrl &url, QString *error)
     TapLink *tap = m_tap.get();
     connect(tap->tap(), &Tap::records, &m_capture, &WireCapture::addRecords);
     connect(tap->tap(), &Tap::finished, this, [this] {
-        m_tapFinished = true;
-        if (m_waitingForTap)
+        m_attempt.tapFinished = true;
+        if (m_attempt.waitingForTap)
             finishClose();
     });
     connect(tap->tap(), &Tap::tlsEstablished, &m_capture, &WireCapture::setTls);
     connect(tap->tap(), &Tap::listenFailed, this, [this](const QString &reason) {
         fail(tr("The wire tap could not listen on 127.0.0.1: %1").arg(reason));
-        m_socket->abort();
-        setState(State::Closed);
-        Q_EMIT finished();
+        endAttempt();
     });
     connect(tap->tap(), &Tap::listening, this, [this, tap, plain](quint16 port) {
-        if (m_state != State::Connecting || m_tap.get() != tap || m_failed || m_cancelling)
+        if (m_state != State::Connecting || m_tap.get() != tap || m_attempt.failed || m_attempt.cancelling)
             return;
-        m_socketOpened = true;
+        m_attempt.socketOpened = true;
         m_socket->setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port,
                                          tap->user(), tap->secret()));
         m_socket->open(QNetworkRequest(plain), handshakeOptions());
@@ -280,7 +269,7 @@ bool Session::sendText(const QString &text, QString *error)
     if (!checkOpen(error))
         return false;
     m_socket->sendTextMessage(text);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Text, text.toUtf8(), m_connectionId, m_counts.sentData++);
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Text, text.toUtf8(), m_connectionId, m_attempt.sentData++);
     return true;
 }
 
@@ -289,7 +278,7 @@ bool Session::sendBinary(const QByteArray &data, QString *error)
     if (!checkOpen(error))
         return false;
     m_socket->sendBinaryMessage(data);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Binary, data, m_connectionId, m_counts.sentData++);
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Binary, data, m_connectionId, m_attempt.sentData++);
     return true;
 }
 
@@ -304,7 +293,7 @@ bool Session::ping(const QByteArray &payload, QString *error)
         return false;
     }
     m_socket->ping(payload);
-    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Ping, payload, m_connectionId, m_counts.sentPings++);
+    m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Ping, payload, m_connectionId, m_attempt.sentPings++);
     return true;
 }
 
@@ -334,7 +323,7 @@ bool Session::close(int code, const QString &reason, QString *error)
         return refuse(tr("The close reason is %1 bytes of UTF-8; at most %2 fit in a Close frame.")
                           .arg(reasonBytes).arg(CloseCodes::MaxReasonBytes));
 
-    m_closingByUs = true;
+    m_attempt.closingByUs = true;
     m_close = {Closer::Us, code, reason, false};
     setState(State::Closing);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
@@ -345,18 +334,23 @@ void Session::abort()
 {
     if (!m_socket || m_state == State::Closed)
         return;
-    if (!m_opened)
-        m_cancelling = true;
+    if (!m_attempt.opened)
+        m_attempt.cancelling = true;
     else
-        m_abortedByUs = true;
-    if (!m_socketOpened) {
-        // The tap was not listening yet: QWebSocket has nothing to abort and
-        // would never report an end, so end the attempt here.
-        m_tap.reset();
-        finishClose();
+        m_attempt.abortedByUs = true;
+    endAttempt();
+}
+
+void Session::endAttempt()
+{
+    if (m_attempt.socketOpened) {
+        m_socket->abort();   // QWebSocket reports the end: onDisconnected()
         return;
     }
-    m_socket->abort();
+    // The tap was not listening yet: QWebSocket has nothing to abort and
+    // would never report an end, so end the attempt here.
+    m_tap.reset();
+    finishClose();
 }
 
 void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
@@ -364,7 +358,7 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
     switch (socketState) {
     case QAbstractSocket::ConnectedState: {
         m_handshakeTimer.stop();
-        m_opened = true;
+        m_attempt.opened = true;
         if (m_activeMode == Mode::Direct)
             m_handshake.statusLine = "HTTP/1.1 101 Switching Protocols";
         m_handshake.subprotocol = m_socket->subprotocol();
@@ -387,8 +381,8 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
 
 void Session::onSocketError(QAbstractSocket::SocketError socketError)
 {
-    if (!m_opened) {
-        if (!m_failed && !m_cancelling)
+    if (!m_attempt.opened) {
+        if (!m_attempt.failed && !m_attempt.cancelling)
             fail(connectFailure());
         // Qt 6.4.2 leaves a failed handshake in Connecting with TCP still open;
         // close() would write a Close frame over HTTP, so abort once Qt has
@@ -397,7 +391,7 @@ void Session::onSocketError(QAbstractSocket::SocketError socketError)
             QMetaObject::invokeMethod(m_socket.get(), &QWebSocket::abort, Qt::QueuedConnection);
         return;
     }
-    if (socketError == QAbstractSocket::RemoteHostClosedError && (m_closeFrameSeen || m_closingByUs))
+    if (socketError == QAbstractSocket::RemoteHostClosedError && (m_attempt.closeFrameSeen || m_attempt.closingByUs))
         return;   // the ordinary end of a close handshake
     if (socketError == QAbstractSocket::RemoteHostClosedError) {
         m_log.appendEvent(MessageLog::Kind::Error, tr("The server closed the TCP connection without a Close frame."));
@@ -411,9 +405,8 @@ QString Session::connectFailure() const
     // Through the tap, the tap knows the real reason (DNS, TCP, TLS); Qt only
     // sees the proxy's status code.
     const QString upstream = m_capture.upstreamFailure();
-    if (!upstream.isEmpty())
-        return tr("Could not connect to %1: %2").arg(hostAndPort(m_url), upstream);
-    return tr("Could not connect to %1: %2").arg(hostAndPort(m_url), cleanedError(m_socket->errorString()));
+    return tr("Could not connect to %1: %2")
+        .arg(hostAndPort(m_url), upstream.isEmpty() ? cleanedError(m_socket->errorString()) : upstream);
 }
 
 void Session::onHandshakeTimeout()
@@ -424,12 +417,7 @@ void Session::onHandshakeTimeout()
              .arg(hostAndPort(m_url))
              .arg(m_handshakeTimer.interval())
              .arg(stalledStep()));
-    if (!m_socketOpened) {
-        m_tap.reset();
-        finishClose();
-        return;
-    }
-    m_socket->abort();
+    endAttempt();
 }
 
 QString Session::stalledStep() const
@@ -456,7 +444,7 @@ QString Session::stalledStep() const
 
 void Session::fail(const QString &message)
 {
-    m_failed = true;
+    m_attempt.failed = true;
     m_handshakeTimer.stop();
     m_handshake.failure = message;
     m_log.appendEvent(MessageLog::Kind::Error, message);
@@ -469,8 +457,8 @@ void Session::onDisconnected()
     // Through the tap, who closed and with what is read from the frames on the
     // wire; they arrive once the tap has seen both sides of the TCP connection
     // end (the server gets a moment to answer our Close).
-    if (m_opened && m_activeMode == Mode::Tap && m_tap && !m_tapFinished) {
-        m_waitingForTap = true;
+    if (m_attempt.opened && m_activeMode == Mode::Tap && m_tap && !m_attempt.tapFinished) {
+        m_attempt.waitingForTap = true;
         if (m_state == State::Open)
             setState(State::Closing);
         m_tapWaitTimer.start(Tap::CloseGraceMs + 1000);
@@ -482,14 +470,14 @@ void Session::onDisconnected()
 void Session::finishClose()
 {
     m_handshakeTimer.stop();
-    m_waitingForTap = false;
+    m_attempt.waitingForTap = false;
     m_tapWaitTimer.stop();
-    if (m_opened) {
+    if (m_attempt.opened) {
         m_close = m_activeMode == Mode::Tap ? closeFromWire() : closeFromQt();
         m_log.appendEvent(MessageLog::Kind::Close, closeDescription(m_close));
-    } else if (m_cancelling) {
+    } else if (m_attempt.cancelling) {
         m_log.appendEvent(MessageLog::Kind::Close, tr("Connection attempt to %1 cancelled").arg(hostAndPort(m_url)));
-    } else if (!m_failed) {
+    } else if (!m_attempt.failed) {
         // Qt may report the end of a refused attempt before its error.
         fail(connectFailure());
     }
@@ -510,22 +498,22 @@ Session::CloseInfo Session::closeFromWire() const
     const bool serverFirst = fromServer >= 0 && (fromClient < 0 || fromServer < fromClient);
     if (serverFirst)
         return info(Closer::Peer, fromServer);
-    if (m_abortedByUs)
+    if (m_attempt.abortedByUs)
         return {Closer::Us, 1006, {}, false};
     if (fromClient >= 0)
-        return info(m_closingByUs ? Closer::Us : Closer::Client, fromClient);
+        return info(m_attempt.closingByUs ? Closer::Us : Closer::Client, fromClient);
     return {Closer::Nobody, 1006, {}, false};
 }
 
 Session::CloseInfo Session::closeFromQt() const
 {
-    if (m_abortedByUs)
+    if (m_attempt.abortedByUs)
         return {Closer::Us, 1006, {}, false};
-    if (m_closingByUs)
+    if (m_attempt.closingByUs)
         return m_close;
     // Qt says the same thing after the server's Close and after one it sent
     // itself on a protocol error; only the tap can tell them apart.
-    if (m_closeFrameSeen)
+    if (m_attempt.closeFrameSeen)
         return {Closer::Unknown, m_socket->closeCode(), m_socket->closeReason(), false};
     return {Closer::Nobody, 1006, {}, false};
 }
@@ -536,7 +524,7 @@ QString Session::closeDescription(const CloseInfo &close) const
     QString text;
     switch (close.closer) {
     case Closer::Us:
-        text = m_abortedByUs ? tr("Aborted by you, without a close handshake") : tr("Closed by you: %1").arg(code);
+        text = m_attempt.abortedByUs ? tr("Aborted by you, without a close handshake") : tr("Closed by you: %1").arg(code);
         break;
     case Closer::Peer:
         text = tr("Closed by the server: %1").arg(code);
@@ -553,8 +541,8 @@ QString Session::closeDescription(const CloseInfo &close) const
     }
     if (!close.reason.isEmpty())
         text += tr(", reason: %1").arg(close.reason);
-    if (m_activeMode == Mode::Tap && m_opened && (close.closer == Closer::Us || close.closer == Closer::Client)
-        && !m_abortedByUs && !close.handshakeCompleted)
+    if (m_activeMode == Mode::Tap && m_attempt.opened && (close.closer == Closer::Us || close.closer == Closer::Client)
+        && !m_attempt.abortedByUs && !close.handshakeCompleted)
         text += tr("; the server sent no Close frame back");
     return text;
 }

@@ -111,6 +111,7 @@ private:
     QString closeDescription(const CloseInfo &close) const;
     void setState(State state);
     void fail(const QString &message);
+    void endAttempt();
     bool checkOpen(QString *error) const;
 
     MessageLog m_log;
@@ -131,21 +132,22 @@ private:
     bool m_ignoreTlsErrors = false;
     QStringList m_subprotocols;
     int m_connectionId = 0;
-    struct Counts
+    // What one attempt has been through; open() starts each with a fresh one.
+    struct Attempt
     {
-        qint32 sentData = 0;
+        qint32 sentData = 0;         // counts that number the log's rows
         qint32 receivedData = 0;
         qint32 sentPings = 0;
         qint32 receivedPongs = 0;
-    } m_counts;
-    bool m_opened = false;
-    bool m_failed = false;
-    bool m_closingByUs = false;
-    bool m_closeFrameSeen = false;
-    bool m_cancelling = false;
-    bool m_socketOpened = false;     // QWebSocket::open() has been called for this attempt
-    bool m_abortedByUs = false;
-    bool m_tapFinished = false;
-    bool m_waitingForTap = false;
+        bool opened = false;
+        bool failed = false;
+        bool closingByUs = false;
+        bool closeFrameSeen = false;
+        bool cancelling = false;
+        bool socketOpened = false;   // QWebSocket::open() has been called
+        bool abortedByUs = false;
+        bool tapFinished = false;
+        bool waitingForTap = false;
+    } m_attempt;
     QTimer m_tapWaitTimer;
 };
