@@ -112,10 +112,8 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
         return {};
     const WireCapture::TimelineItem item = m_capture->timelineItem(index.row());
     const bool isFrame = item.type == WireCapture::TimelineItem::Type::Frame;
-    // Only the head of a payload is read back for a row.
-    const WireCapture::Frame captured = isFrame ? m_capture->frame(item.index, PreviewBytes) : WireCapture::Frame();
-    const WsFrame *frame = isFrame ? &captured.frame : nullptr;
-    const bool fromClient = isFrame ? captured.fromClient
+    const WsFrame *frame = isFrame ? &cachedFrame(item.index).frame : nullptr;
+    const bool fromClient = isFrame ? cachedFrame(item.index).fromClient
                                     : item.type == WireCapture::TimelineItem::Type::Request;
 
     if (role == FrameIndexRole)
@@ -217,8 +215,19 @@ void WireModel::onAdded(int first, int last)
     endInsertRows();
 }
 
+const WireCapture::Frame &WireModel::cachedFrame(int index) const
+{
+    if (index != m_cachedIndex) {
+        // Only the head of a payload is read back for a row.
+        m_cached = m_capture->frame(index, PreviewBytes);
+        m_cachedIndex = index;
+    }
+    return m_cached;
+}
+
 void WireModel::onReset()
 {
+    m_cachedIndex = -1;
     beginResetModel();
     m_rows = 0;
     m_frameRows.clear();

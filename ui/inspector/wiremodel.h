@@ -1,9 +1,10 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include "wire/wirecapture.h"
+
 #include <QPointer>
 
-class WireCapture;
 
 // The connection as the wire saw it, one row per step: TCP and TLS, the
 // upgrade request and response, every frame in both directions (control
@@ -48,4 +49,9 @@ private:
     QPointer<const WireCapture> m_capture;
     int m_rows = 0;
     QList<int> m_frameRows;   // frame index -> row
+    // A row is asked for each column and role in turn: read its frame back
+    // from the capture once, not a dozen times.
+    const WireCapture::Frame &cachedFrame(int index) const;
+    mutable int m_cachedIndex = -1;
+    mutable WireCapture::Frame m_cached;
 };
