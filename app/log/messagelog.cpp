@@ -41,7 +41,7 @@ void MessageLog::store(Entry &entry, const QByteArray &data)
     if (m_smallBlock == size_t(-1) || m_blocks[m_smallBlock].capacity - m_blocks[m_smallBlock].used < length) {
         Block block;
         block.capacity = BlockBytes;
-        block.bytes.reset(new char[size_t(BlockBytes)]);
+        block.bytes.reset(new char[size_t(BlockBytes)], std::default_delete<char[]>());
         m_blocks.push_back(std::move(block));
         m_smallBlock = m_blocks.size() - 1;
     }
@@ -65,6 +65,44 @@ void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, 
     m_entries.push_back(entry);
     if (!m_batchTimer.isActive())
         m_batchTimer.start();
+}
+
+void MessageLog::restore(const Entry &row, const QByteArray &data)
+{
+    Entry entry = row;
+    store(entry, data);
+    m_entries.push_back(entry);
+}
+
+void MessageLog::adopt(MessageLog &other)
+{
+    Q_ASSERT(m_entries.empty());
+    m_entries.swap(other.m_entries);
+    m_blocks.swap(other.m_blocks);
+    m_shared.swap(other.m_shared);
+    std::swap(m_smallBlock, other.m_smallBlock);
+    std::swap(m_payloadBytes, other.m_payloadBytes);
+    m_announced = 0;
+    other.m_announced = 0;
+    flush();
+}
+
+MessageLog::Rows MessageLog::rows() const
+{
+    return {m_entries, m_blocks, m_shared, m_payloadBytes};
+}
+
+void MessageLog::adoptRows(Rows rows)
+{
+    Q_ASSERT(m_entries.empty());
+    m_entries = std::move(rows.entries);
+    m_blocks = std::move(rows.blocks);
+    m_shared = std::move(rows.shared);
+    m_payloadBytes = rows.payloadBytes;
+    // Never write into a block a snapshot shares: small payloads start a new one.
+    m_smallBlock = size_t(-1);
+    m_announced = 0;
+    flush();
 }
 
 void MessageLog::appendEvent(Kind kind, const QString &description)

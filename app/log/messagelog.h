@@ -51,6 +51,13 @@ public:
     // QByteArray it came in, shared, not copied.
     void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
     void appendEvent(Kind kind, const QString &description);
+    // Appends a row as it was saved: its time, connection and sequence are
+    // kept; its block, offset and length are the log's own. Announced only
+    // by the next flush(), so a log filled on another thread starts no timer.
+    void restore(const Entry &row, const QByteArray &data);
+    // Takes every row of `other` (this log must be empty), announces them,
+    // and leaves `other` empty. How a file read on a worker thread arrives.
+    void adopt(MessageLog &other);
 
     int count() const;
     const Entry &at(int row) const;
@@ -82,10 +89,28 @@ private:
     static constexpr quint32 SharedFlag = 0x80000000u;   // in Entry::block: an index into m_shared
     struct Block
     {
-        std::unique_ptr<char[]> bytes;
+        // Shared with snapshots (see Rows): bytes below `used` never change.
+        std::shared_ptr<char[]> bytes;
         qsizetype capacity = 0;
         qsizetype used = 0;
     };
+
+public:
+    // Every row so far, taken in a moment: the rows are copied, the payload
+    // blocks shared. Bytes already written to a block never change, so
+    // another thread may read a snapshot while this log goes on growing.
+    struct Rows
+    {
+        std::vector<Entry> entries;
+        std::vector<Block> blocks;
+        std::vector<QByteArray> shared;
+        qint64 payloadBytes = 0;
+    };
+    Rows rows() const;
+    // Takes the rows of a snapshot (this log must be empty) and announces them.
+    void adoptRows(Rows rows);
+
+private:
     std::vector<Entry> m_entries;
     std::vector<Block> m_blocks;
     std::vector<QByteArray> m_shared;

@@ -53,6 +53,12 @@ struct HandshakeInfo
     QString extensions;
     AcceptCheck accept;
     Timing timing;
+    // Microseconds since the Unix epoch, UTC; -1 when not seen: the tap's
+    // CONNECT, the request's first byte out, the response's first byte in.
+    qint64 startUsec = -1;
+    qint64 requestUsec = -1;
+    qint64 responseUsec = -1;
+    QString serverAddress;          // "address:port" the TCP connection went to, as the tap saw it
     bool hasTls = false;
     TapTls tls;
     QString failure;                // why the handshake failed, if it did

@@ -37,6 +37,12 @@ Session::Session(QObject *parent)
     m_handshakeTimer.setInterval(DefaultHandshakeTimeoutMs);
     connect(&m_handshakeTimer, &QTimer::timeout, this, &Session::onHandshakeTimeout);
     connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
+    // The connection's record follows its handshake; connected first so that
+    // it is up to date for every other receiver.
+    connect(this, &Session::handshakeChanged, this, [this] {
+        if (!m_readOnly && !m_connections.isEmpty() && m_connections.last().id == m_connectionId)
+            m_connections.last().handshake = m_handshake;
+    });
     m_tapWaitTimer.setSingleShot(true);
     connect(&m_tapWaitTimer, &QTimer::timeout, this, [this] {
         if (m_attempt.waitingForTap)
@@ -110,6 +116,11 @@ QString Session::stateName(State state)
 
 bool Session::open(const QUrl &url, QString *error)
 {
+    if (m_readOnly) {
+        if (error)
+            *error = tr("This is a saved session: it is read-only. Open a new window to connect.");
+        return false;
+    }
     if (m_state != State::Closed) {
         if (error)
             *error = tr("The connection is %1: close it before opening another.").arg(stateName(m_state).toLower());
@@ -121,6 +132,14 @@ bool Session::open(const QUrl &url, QString *error)
             *error = checked.error;
         return false;
     }
+    for (const Header &header : std::as_const(m_requestHeaders)) {
+        const QString problem = checkHeader(header.first, header.second);
+        if (!problem.isEmpty()) {
+            if (error)
+                *error = problem;
+            return false;
+        }
+    }
 
     if (m_socket) {
         // open() may be called from a slot of the old socket's signal.
@@ -128,14 +147,16 @@ bool Session::open(const QUrl &url, QString *error)
         m_socket.release()->deleteLater();
     }
     m_tap.reset();
-    m_capture.clear();
+    // A new id first: clearing the capture announces an empty handshake,
+    // which must not land in the previous connection's record.
     ++m_connectionId;
+    m_capture.clear();
     m_attempt = {};
     m_url = checked.url;
     m_close = {};
     m_tapWaitTimer.stop();
 
-    m_socket = std::make_unique<QWebSocket>();
+    m_socket = std::make_unique<QWebSocket>(m_origin);
     QWebSocket *socket = m_socket.get();
     // QWebSocket decodes everything it has buffered before it returns to the
     // event loop: a bounded buffer keeps each turn short during a flood.
@@ -161,6 +182,19 @@ bool Session::open(const QUrl &url, QString *error)
     m_activeMode = m_mode;   // a change of mode applies to the next connection, not this one
     m_handshake = m_activeMode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
     m_handshake.url = m_url.toString(QUrl::FullyEncoded);
+    Connection record;
+    record.id = m_connectionId;
+    record.url = m_handshake.url;
+    record.subprotocols = m_subprotocols;
+    record.headers = m_requestHeaders;
+    record.origin = m_origin;
+    record.mode = m_activeMode;
+    record.insecure = m_ignoreTlsErrors;
+    record.handshakeTimeoutMs = m_handshakeTimer.interval();
+    record.startUsec = MessageLog::nowUsec();
+    record.handshake = m_handshake;
+    m_connections.append(record);
+    Q_EMIT connectionStarted(m_connectionId);
     Q_EMIT handshakeChanged();
     setState(State::Connecting);
     m_handshakeTimer.start();
@@ -170,7 +204,7 @@ bool Session::open(const QUrl &url, QString *error)
         socket->setProxy(QNetworkProxy::NoProxy);   // no proxy from the environment
         if (m_ignoreTlsErrors)
             connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
-        socket->open(QNetworkRequest(m_url), handshakeOptions());
+        socket->open(request(m_url), handshakeOptions());
         return true;
     }
 
@@ -205,10 +239,18 @@ bool Session::open(const QUrl &url, QString *error)
         m_attempt.socketOpened = true;
         m_socket->setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port,
                                          tap->user(), tap->secret()));
-        m_socket->open(QNetworkRequest(plain), handshakeOptions());
+        m_socket->open(request(plain), handshakeOptions());
     });
     tap->start();
     return true;
+}
+
+QNetworkRequest Session::request(const QUrl &url) const
+{
+    QNetworkRequest request(url);
+    for (const Header &header : m_requestHeaders)
+        request.setRawHeader(header.first, header.second);
+    return request;
 }
 
 QWebSocketHandshakeOptions Session::handshakeOptions() const
@@ -233,8 +275,11 @@ HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
         {"Connection", "Upgrade"},
         {"Sec-WebSocket-Version", "13"},
     };
+    if (!m_origin.isEmpty())
+        info.requestHeaders.insert(3, {"Origin", m_origin.toUtf8()});
     if (!m_subprotocols.isEmpty())
         info.requestHeaders.append({"Sec-WebSocket-Protocol", m_subprotocols.join(QStringLiteral(", ")).toLatin1()});
+    info.requestHeaders.append(m_requestHeaders);
     info.unknown = {
         tr("Direct connection: the request above is what Qt is known to send, not a capture."),
         tr("The Sec-WebSocket-Key is chosen by Qt and not reported on a direct connection."),
@@ -245,6 +290,8 @@ HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
 
 void Session::onCaptureChanged()
 {
+    if (m_readOnly)
+        return;   // a saved handshake is kept as it was saved
     // Keep what only the session knows; take the rest from the wire.
     const QString url = m_handshake.url;
     const QString failure = m_handshake.failure;
@@ -367,6 +414,10 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
             ? tr("Connected to %1").arg(m_url.toString(QUrl::FullyEncoded))
             : tr("Connected to %1 with subprotocol %2").arg(m_url.toString(QUrl::FullyEncoded), m_handshake.subprotocol);
         m_log.appendEvent(MessageLog::Kind::Open, opened);
+        if (!m_connections.isEmpty() && m_connections.last().id == m_connectionId) {
+            m_connections.last().opened = true;
+            m_connections.last().handshakeUsec = MessageLog::nowUsec();
+        }
         setState(State::Open);
         break;
     }
@@ -481,6 +532,15 @@ void Session::finishClose()
         // Qt may report the end of a refused attempt before its error.
         fail(connectFailure());
     }
+    if (!m_connections.isEmpty() && m_connections.last().id == m_connectionId) {
+        Connection &record = m_connections.last();
+        record.endUsec = MessageLog::nowUsec();
+        if (record.handshakeUsec < 0)
+            record.handshakeUsec = record.endUsec;
+        record.opened = m_attempt.opened;
+        if (m_attempt.opened)
+            record.close = m_close;
+    }
     setState(State::Closed);
     Q_EMIT finished();
 }
@@ -588,6 +648,95 @@ void Session::setSubprotocols(const QStringList &protocols)
 QStringList Session::subprotocols() const
 {
     return m_subprotocols;
+}
+
+void Session::setRequestHeaders(const QList<Header> &headers)
+{
+    m_requestHeaders = headers;
+}
+
+QList<Session::Header> Session::requestHeaders() const
+{
+    return m_requestHeaders;
+}
+
+void Session::setOrigin(const QString &origin)
+{
+    m_origin = origin;
+}
+
+QString Session::origin() const
+{
+    return m_origin;
+}
+
+QString Session::checkHeader(const QByteArray &name, const QByteArray &value)
+{
+    if (name.isEmpty())
+        return tr("A header needs a name.");
+    static constexpr QByteArrayView tokenPunctuation = "!#$%&'*+-.^_`|~";
+    for (const char c : name) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !tokenPunctuation.contains(c))
+            return tr("The header name \"%1\" may only hold letters, digits and !#$%&'*+-.^_`|~.")
+                .arg(QString::fromLatin1(name));
+    }
+    if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
+        return tr("The value of %1 holds a line break or a NUL byte, which would split the request.")
+            .arg(QString::fromLatin1(name));
+    const QByteArray lower = name.toLower();
+    if (lower == "origin")
+        return tr("Set the origin in its own field, not as a header: Qt would send it twice.");
+    if (lower == "sec-websocket-protocol")
+        return tr("List subprotocols in their own field, not as a header.");
+    static constexpr QByteArrayView handshakeOwn[] = {"host", "upgrade", "connection", "sec-websocket-key",
+                                                      "sec-websocket-version"};
+    for (const QByteArrayView own : handshakeOwn) {
+        if (lower == own)
+            return tr("%1 is set by the WebSocket handshake itself and cannot be replaced.")
+                .arg(QString::fromLatin1(name));
+    }
+    return {};
+}
+
+const QList<Session::Connection> &Session::connections() const
+{
+    return m_connections;
+}
+
+void Session::loadSaved(const QList<Connection> &connections, const QList<TapRecord> &wire, bool exactWire)
+{
+    Q_ASSERT(m_state == State::Closed);
+    m_readOnly = true;
+    m_exactWire = exactWire && !wire.isEmpty();
+    m_connections = connections;
+    m_capture.clear();
+    m_connectionId = 0;
+    m_handshake = {};
+    m_close = {};
+    if (!connections.isEmpty()) {
+        const Connection &last = connections.last();
+        m_connectionId = last.id;
+        m_url = QUrl(last.url);
+        m_handshake = last.handshake;
+        m_close = last.close;
+        m_capture.addRecords(wire);
+    }
+    Q_EMIT handshakeChanged();
+}
+
+bool Session::isReadOnly() const
+{
+    return m_readOnly;
+}
+
+bool Session::captureHolds(int id) const
+{
+    if (m_connections.isEmpty() || m_connections.last().id != id || id != m_connectionId || !m_capture.isComplete())
+        return false;
+    if (m_readOnly)
+        return m_exactWire;
+    return m_connections.last().mode == Mode::Tap;
 }
 
 int Session::connectionId() const

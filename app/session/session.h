@@ -14,6 +14,7 @@
 
 class QWebSocket;
 class QWebSocketHandshakeOptions;
+class QNetworkRequest;
 
 // One connection's life: open, send, receive, close. Everything that happens
 // is written to log(); the UI reads the log in batches and listens only to
@@ -46,6 +47,29 @@ public:
         bool handshakeCompleted = false;   // the other side answered with its own Close
     };
 
+    using Header = HandshakeInfo::Header;
+
+    // One attempt to connect, kept for the whole session: what was asked for,
+    // the handshake as it ended up, and how it ended. Session files and
+    // exports are written from these and the log.
+    struct Connection
+    {
+        int id = 0;                   // MessageLog::Entry::connection
+        QString url;
+        QStringList subprotocols;
+        QList<Header> headers;        // extra request headers, as configured
+        QString origin;
+        Mode mode = Mode::Tap;
+        bool insecure = false;
+        int handshakeTimeoutMs = DefaultHandshakeTimeoutMs;
+        qint64 startUsec = 0;         // microseconds since the Unix epoch, UTC
+        qint64 handshakeUsec = -1;    // the upgrade succeeded or failed; -1 until then
+        qint64 endUsec = -1;          // -1 while it lasts
+        bool opened = false;          // the upgrade succeeded
+        HandshakeInfo handshake;
+        CloseInfo close;              // valid once ended
+    };
+
     static constexpr int DefaultHandshakeTimeoutMs = 10000;
     static constexpr qint64 SocketReadBufferBytes = 256 * 1024;
 
@@ -75,6 +99,27 @@ public:
     // Offered in Sec-WebSocket-Protocol, in this order.
     void setSubprotocols(const QStringList &protocols);
     QStringList subprotocols() const;
+    // Sent with the upgrade request, in this order. checkHeaders() says what is wrong.
+    void setRequestHeaders(const QList<Header> &headers);
+    QList<Header> requestHeaders() const;
+    // The Origin header; none when empty.
+    void setOrigin(const QString &origin);
+    QString origin() const;
+    // Why a header cannot be sent (a CR or LF, a name that is not an HTTP
+    // token, a header the handshake itself sets), or an empty string.
+    static QString checkHeader(const QByteArray &name, const QByteArray &value);
+
+    // Every connection of this session, oldest first.
+    const QList<Connection> &connections() const;
+    // Shows a saved session: its connections and log replace this one's, and
+    // nothing can be opened or sent any more. Only while closed.
+    // `wire` is the last connection's byte stream, for the Wire tab; when
+    // `exactWire` it is the bytes as they were captured (a snapshot of a live
+    // session), not a rebuild.
+    void loadSaved(const QList<Connection> &connections, const QList<TapRecord> &wire = {}, bool exactWire = false);
+    bool isReadOnly() const;
+    // Whether capture() holds every byte of connection `id` as it crossed the wire.
+    bool captureHolds(int id) const;
 
     // Each returns false with a message in *error when the call cannot be
     // carried out; nothing is sent or opened then.
@@ -94,6 +139,8 @@ Q_SIGNALS:
     void handshakeChanged();
     // Emitted once per attempt that ends: after a close, a drop or a failed open.
     void finished();
+    // A new entry at the end of connections().
+    void connectionStarted(int id);
 
 private:
     void onSocketStateChanged(QAbstractSocket::SocketState socketState);
@@ -104,6 +151,7 @@ private:
     QString stalledStep() const;
     HandshakeInfo reconstructedHandshake(const QUrl &url) const;
     QWebSocketHandshakeOptions handshakeOptions() const;
+    QNetworkRequest request(const QUrl &url) const;
     void onDisconnected();
     void finishClose();
     CloseInfo closeFromWire() const;
@@ -131,6 +179,11 @@ private:
     Mode m_activeMode = Mode::Tap;   // the mode of the connection in progress
     bool m_ignoreTlsErrors = false;
     QStringList m_subprotocols;
+    QList<Header> m_requestHeaders;
+    QString m_origin;
+    QList<Connection> m_connections;
+    bool m_readOnly = false;
+    bool m_exactWire = false;   // read-only: capture() holds the last connection as captured
     int m_connectionId = 0;
     // What one attempt has been through; open() starts each with a fresh one.
     struct Attempt

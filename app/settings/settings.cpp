@@ -26,6 +26,8 @@ const Entry &entry(Id id)
         {Id::LogSplitter, "window/v1/logSplitter", QByteArray()},
         {Id::HandshakeTimeoutMs, "connection/handshakeTimeoutMs", 10000},
         {Id::UseTap, "connection/useTap", true},
+        {Id::MaskSecrets, "export/maskSecrets", false},
+        {Id::SaveFolder, "export/folder", QString()},
     };
     for (const Entry &e : table) {
         if (e.id == id)

@@ -16,7 +16,9 @@ enum class Id {
     MainSplitter,      // QByteArray
     LogSplitter,       // QByteArray
     HandshakeTimeoutMs, // int
-    UseTap             // bool: capture through the wire tap (default) or connect directly
+    UseTap,            // bool: capture through the wire tap (default) or connect directly
+    MaskSecrets,       // bool: hide credentials in saved files and exports
+    SaveFolder         // QString: where the last file was saved or opened
 };
 
 QVariant value(Id id);

@@ -52,6 +52,8 @@ void WireCapture::clear()
     m_bodyTruncated = false;
     m_upgraded = false;
     m_connectTime = m_dnsTime = m_tcpTime = m_tlsTime = m_requestTime = m_responseTime = -1;
+    m_serverAddress.clear();
+    m_historyDropped = false;
     m_hasTls = false;
     m_tls = {};
     m_upstreamFailure.clear();
@@ -59,8 +61,14 @@ void WireCapture::clear()
     Q_EMIT handshakeChanged();
 }
 
+bool WireCapture::isComplete() const
+{
+    return !m_historyDropped;
+}
+
 void WireCapture::dropHistory()
 {
+    m_historyDropped = true;
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
     std::vector<FrameRecord>().swap(m_frames);
@@ -103,6 +111,7 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             break;
         case TapRecord::Type::TcpConnected:
             m_tcpTime = record.timeUsec;
+            m_serverAddress = record.text;
             break;
         case TapRecord::Type::TlsEstablished:
             m_tlsTime = record.timeUsec;
@@ -429,6 +438,10 @@ HandshakeInfo WireCapture::handshake() const
     info.timing.tunnel = span(m_tlsTime >= 0 ? m_tlsTime : m_tcpTime, m_requestTime);
     info.timing.upgrade = span(m_requestTime, m_responseTime);
     info.timing.total = span(m_connectTime, m_responseTime);
+    info.startUsec = m_connectTime;
+    info.requestUsec = m_requestTime;
+    info.responseUsec = m_responseTime;
+    info.serverAddress = m_serverAddress;
     info.hasTls = m_hasTls;
     info.tls = m_tls;
     if (!m_upstreamFailure.isEmpty())

@@ -56,6 +56,8 @@ public:
     // Gives back the memory of what was captured so far but goes on decoding
     // the connection in progress.
     void dropHistory();
+    // False once dropHistory() gave bytes of the connection back.
+    bool isComplete() const;
 
     HandshakeInfo handshake() const;
     const std::vector<Chunk> &chunks() const;
@@ -152,4 +154,6 @@ private:
     bool m_hasTls = false;
     TapTls m_tls;
     QString m_upstreamFailure;
+    QString m_serverAddress;
+    bool m_historyDropped = false;
 };
