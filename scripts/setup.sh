@@ -11,6 +11,8 @@ packages=(
     fonts-dejavu-core
     # peers and tools the tests start on loopback
     python3 python3-websocket nodejs node-ws openssl
+    tshark                              # reads the pcapng exports back
+    node-har-validator                  # checks the HAR exports against the HAR 1.2 schema
 )
 
 missing=()
@@ -34,5 +36,10 @@ if [ "$(id -u)" -ne 0 ]; then
     as_root=(sudo)
 fi
 echo "Installing: ${missing[*]}"
+# tshark's package asks whether ordinary users may capture; answer for it
+# (no: wsscope only reads files) so that the install never stops at a prompt.
+if command -v debconf-set-selections >/dev/null; then
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | "${as_root[@]}" debconf-set-selections
+fi
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,245 @@
+#include "journal.h"
+
+#include "record/sessionfile.h"
+#include "session/session.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <utility>
+
+namespace {
+
+constexpr QLatin1StringView JournalSuffix(".wsscope.jsonl");
+constexpr QLatin1StringView LockSuffix(".lock");
+
+} // namespace
+
+// What the GUI thread hands to the writer: log rows (payloads copied into
+// one buffer) with ready-made connection lines between them.
+struct Journal::Batch
+{
+    std::vector<MessageLog::Entry> rows;   // offset: into payload
+    QByteArray payload;
+    std::vector<std::pair<size_t, QByteArray>> lines;   // written before rows[first]
+};
+
+class JournalWriter : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit JournalWriter(const QString &path)
+        : m_file(path)
+    {
+    }
+
+    bool open(QString *error)
+    {
+        if (m_file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return true;
+        *error = m_file.errorString();
+        return false;
+    }
+
+    void write(const Journal::Batch &batch)
+    {
+        if (m_broken)
+            return;
+        QByteArray out;
+        out.reserve(qsizetype(batch.rows.size()) * 120 + batch.payload.size());
+        size_t nextLine = 0;
+        for (size_t i = 0; i <= batch.rows.size(); ++i) {
+            while (nextLine < batch.lines.size() && batch.lines[nextLine].first <= i)
+                out += batch.lines[nextLine++].second;
+            if (i == batch.rows.size())
+                break;
+            const MessageLog::Entry &row = batch.rows[i];
+            out += SessionFile::rowLine(row, QByteArrayView(batch.payload).sliced(row.offset, row.length));
+        }
+        // flush() hands the bytes to the OS: a killed process loses nothing
+        // that got this far.
+        if (m_file.write(out) != out.size() || !m_file.flush()) {
+            m_broken = true;
+            Q_EMIT failed(tr("The session journal %1 could not be written: %2. The session goes on without it.")
+                              .arg(m_file.fileName(), m_file.errorString()));
+        }
+    }
+
+    void close() { m_file.close(); }
+
+Q_SIGNALS:
+    void failed(const QString &message);
+
+private:
+    QFile m_file;
+    bool m_broken = false;
+};
+
+Journal::Journal(Session *session, const QString &directory, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_batch(std::make_unique<Batch>())
+{
+    if (!QDir().mkpath(directory)) {
+        m_error = tr("Cannot create the journal folder %1.").arg(directory);
+        m_finished = true;
+        return;
+    }
+    const QString base = QDir(directory).filePath(
+        QStringLiteral("session-%1-%2")
+            .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")))
+            .arg(QCoreApplication::applicationPid()));
+    m_path = base + JournalSuffix;
+    m_lock = std::make_unique<QLockFile>(m_path + LockSuffix);
+    m_lock->setStaleLockTime(0);   // stale only when its process is gone
+    if (!m_lock->tryLock(0)) {
+        m_error = tr("Cannot lock the journal %1.").arg(m_path);
+        m_finished = true;
+        return;
+    }
+    auto writer = std::make_unique<JournalWriter>(m_path);
+    if (!writer->open(&m_error)) {
+        m_error = tr("Cannot write the journal %1: %2").arg(m_path, m_error);
+        m_lock->unlock();
+        m_finished = true;
+        return;
+    }
+    m_writer = writer.release();
+    m_writer->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &JournalWriter::failed, this, [this](const QString &message) {
+        m_error = message;
+        Q_EMIT failed(message);
+    });
+    m_thread.setObjectName(QStringLiteral("wsscope journal"));
+    m_thread.start(QThread::LowPriority);
+
+    addLine(SessionFile::headerLine(MessageLog::nowUsec()));
+    const MessageLog *log = session->log();
+    connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });
+    connect(session, &Session::connectionStarted, this, [this] {
+        flushRows();
+        addLine(SessionFile::connectionLine(m_session->connections().last(), {}));
+    });
+    const auto writeHandshake = [this] {
+        const Session::Connection &connection = m_session->connections().last();
+        if (m_handshakeWritten == connection.id || connection.handshakeUsec < 0)
+            return;
+        m_handshakeWritten = connection.id;
+        flushRows();
+        addLine(SessionFile::handshakeLine(connection, {}));
+    };
+    connect(session, &Session::stateChanged, this, [writeHandshake](Session::State state) {
+        if (state == Session::State::Open)
+            writeHandshake();
+    });
+    connect(session, &Session::finished, this, [this, writeHandshake] {
+        writeHandshake();
+        const Session::Connection &connection = m_session->connections().last();
+        if (m_closeWritten != connection.id) {
+            m_closeWritten = connection.id;
+            flushRows();
+            addLine(SessionFile::closeLine(connection));
+        }
+        flushRows();
+    });
+    m_timer.setInterval(FlushIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &Journal::flushRows);
+    m_timer.start();
+    flushRows();
+}
+
+Journal::~Journal()
+{
+    finish(false);
+}
+
+bool Journal::isOpen() const
+{
+    return !m_finished;
+}
+
+QString Journal::path() const
+{
+    return m_path;
+}
+
+QString Journal::errorString() const
+{
+    return m_error;
+}
+
+void Journal::addLine(const QByteArray &line)
+{
+    m_batch->lines.emplace_back(m_batch->rows.size(), line);
+}
+
+void Journal::flushRows()
+{
+    if (m_finished)
+        return;
+    const MessageLog &log = *m_session->log();
+    const int count = log.count();
+    for (; m_written < count; ++m_written) {
+        MessageLog::Entry row = log.at(m_written);
+        const QByteArrayView data = log.data(m_written);
+        row.offset = quint32(m_batch->payload.size());
+        row.length = quint32(data.size());
+        m_batch->payload += data;
+        m_batch->rows.push_back(row);
+    }
+    if (m_batch->rows.empty() && m_batch->lines.empty())
+        return;
+    std::shared_ptr<Batch> batch(m_batch.release());
+    m_batch = std::make_unique<Batch>();
+    JournalWriter *writer = m_writer;
+    QMetaObject::invokeMethod(m_writer, [writer, batch] { writer->write(*batch); }, Qt::QueuedConnection);
+}
+
+void Journal::finish(bool keep)
+{
+    if (m_finished)
+        return;
+    m_timer.stop();
+    flushRows();
+    addLine(SessionFile::endLine(MessageLog::nowUsec()));
+    flushRows();
+    m_finished = true;
+    JournalWriter *writer = m_writer;
+    QMetaObject::invokeMethod(m_writer, [writer] { writer->close(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    if (!keep)
+        QFile::remove(m_path);
+    m_lock->unlock();
+}
+
+QString Journal::defaultDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/journal");
+}
+
+QList<Journal::Recoverable> Journal::recoverable(const QString &directory)
+{
+    QList<Recoverable> found;
+    const QFileInfoList files =
+        QDir(directory).entryInfoList({QStringLiteral("*") + JournalSuffix}, QDir::Files, QDir::Time | QDir::Reversed);
+    for (const QFileInfo &file : files) {
+        QLockFile lock(file.filePath() + LockSuffix);
+        lock.setStaleLockTime(0);
+        // Taking the lock works when nobody holds it: its owner is gone.
+        if (!lock.tryLock(0))
+            continue;
+        lock.unlock();
+        if (file.size() == 0)
+            continue;
+        found.append({file.filePath(), file.size(), file.lastModified()});
+    }
+    return found;
+}
+
+#include "journal.moc"

@@ -1,0 +1,681 @@
+#include "sessionfile.h"
+
+#include "record/secrets.h"
+#include "record/wirestream.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+#include <QHash>
+
+#include <algorithm>
+#include <limits>
+
+namespace SessionFile {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("SessionFile", text);
+}
+
+// Builds one JSON object on one line. Written by hand rather than through
+// QJsonDocument: a flood's journal writes hundreds of thousands of lines a
+// second, and each message line is a handful of fields.
+class Line
+{
+public:
+    explicit Line(QByteArrayView type)
+    {
+        m_bytes.reserve(128);
+        m_bytes += "{\"type\":\"";
+        m_bytes += type;
+        m_bytes += '"';
+    }
+    Line &raw(QByteArrayView key, const QByteArray &json)
+    {
+        m_bytes += ",\"";
+        m_bytes += key;
+        m_bytes += "\":";
+        m_bytes += json;
+        return *this;
+    }
+    Line &number(QByteArrayView key, qint64 value) { return raw(key, QByteArray::number(value)); }
+    Line &boolean(QByteArrayView key, bool value) { return raw(key, value ? QByteArray("true") : QByteArray("false")); }
+    Line &time(QByteArrayView key, qint64 usec) { return raw(key, quoted(timeText(usec))); }
+    Line &string(QByteArrayView key, QByteArrayView utf8) { return raw(key, quoted(utf8)); }
+    Line &text(QByteArrayView key, const QString &text) { return string(key, QByteArrayView(text.toUtf8())); }
+    Line &bytes(QByteArrayView key, QByteArrayView data) { return raw(key, quoted(data.toByteArray().toBase64())); }
+    QByteArray finish()
+    {
+        m_bytes += "}\n";
+        return std::move(m_bytes);
+    }
+
+    static QByteArray quoted(QByteArrayView utf8)
+    {
+        QByteArray out;
+        out.reserve(utf8.size() + 2);
+        out += '"';
+        static constexpr char hex[] = "0123456789abcdef";
+        for (const char c : utf8) {
+            const auto u = static_cast<unsigned char>(c);
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += c;
+            } else if (u < 0x20) {
+                switch (c) {
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 0xf];
+                }
+            } else {
+                out += c;
+            }
+        }
+        out += '"';
+        return out;
+    }
+
+    static QByteArray timeText(qint64 usec)
+    {
+        const qint64 seconds = usec >= 0 ? usec / 1000000 : (usec - 999999) / 1000000;
+        const qint64 fraction = usec - seconds * 1000000;
+        // A flood writes many lines a second: format the date once per second.
+        thread_local qint64 cachedSeconds = std::numeric_limits<qint64>::min();
+        thread_local QByteArray cachedPrefix;
+        if (seconds != cachedSeconds) {
+            cachedSeconds = seconds;
+            cachedPrefix = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC)
+                               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss."))
+                               .toLatin1();
+        }
+        char digits[8];
+        qint64 rest = fraction;
+        for (int i = 5; i >= 0; --i) {
+            digits[i] = char('0' + rest % 10);
+            rest /= 10;
+        }
+        digits[6] = 'Z';
+        return cachedPrefix + QByteArrayView(digits, 7);
+    }
+
+private:
+    QByteArray m_bytes;
+};
+
+QByteArray stringArray(const QStringList &list)
+{
+    QByteArray out = "[";
+    for (const QString &item : list) {
+        if (out.size() > 1)
+            out += ',';
+        out += Line::quoted(item.toUtf8());
+    }
+    return out + ']';
+}
+
+// Headers as [["Name","value"],…]: a list, not an object, because order and
+// repeated names matter on the wire. Values are Latin-1 bytes in HTTP; they
+// are written as the UTF-8 of those characters so that any byte survives.
+QByteArray headerArray(const QList<HandshakeInfo::Header> &headers)
+{
+    QByteArray out = "[";
+    for (const HandshakeInfo::Header &header : headers) {
+        if (out.size() > 1)
+            out += ',';
+        out += '[' + Line::quoted(QString::fromLatin1(header.first).toUtf8()) + ','
+            + Line::quoted(QString::fromLatin1(header.second).toUtf8()) + ']';
+    }
+    return out + ']';
+}
+
+QByteArrayView modeName(Session::Mode mode)
+{
+    return mode == Session::Mode::Direct ? "direct" : "tap";
+}
+
+QByteArrayView closerName(Session::Closer closer)
+{
+    switch (closer) {
+    case Session::Closer::Us: return "us";
+    case Session::Closer::Peer: return "server";
+    case Session::Closer::Client: return "client";
+    case Session::Closer::Unknown: return "unknown";
+    case Session::Closer::Nobody: break;
+    }
+    return "nobody";
+}
+
+int opcodeOf(MessageLog::Kind kind)
+{
+    switch (kind) {
+    case MessageLog::Kind::Text: return 1;
+    case MessageLog::Kind::Binary: return 2;
+    case MessageLog::Kind::Ping: return 9;
+    case MessageLog::Kind::Pong: return 10;
+    default: break;
+    }
+    return -1;
+}
+
+QByteArrayView eventName(MessageLog::Kind kind)
+{
+    switch (kind) {
+    case MessageLog::Kind::Open: return "open";
+    case MessageLog::Kind::Close: return "close";
+    default: break;
+    }
+    return "error";
+}
+
+// ---- reading ----
+
+bool parseTime(const QJsonValue &value, qint64 *usec)
+{
+    if (value.isDouble()) {
+        *usec = qint64(value.toDouble());
+        return true;
+    }
+    const QString text = value.toString();
+    // yyyy-MM-ddTHH:mm:ss[.ffffff]Z
+    if (text.size() < 20 || !text.endsWith(u'Z'))
+        return false;
+    const QDateTime whole = QDateTime::fromString(text.left(19), QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+    if (!whole.isValid())
+        return false;
+    qint64 fraction = 0;
+    if (text.size() > 20) {
+        if (text.at(19) != u'.')
+            return false;
+        const QString digits = text.mid(20, text.size() - 21);
+        if (digits.isEmpty() || digits.size() > 9)
+            return false;
+        bool ok = false;
+        fraction = digits.left(6).leftJustified(6, u'0').toLongLong(&ok);
+        if (!ok)
+            return false;
+    }
+    QDateTime utc = whole;
+    utc.setTimeSpec(Qt::UTC);
+    *usec = utc.toSecsSinceEpoch() * 1000000 + fraction;
+    return true;
+}
+
+QByteArray base64(const QJsonValue &value, bool *ok)
+{
+    QByteArray::FromBase64Result decoded =
+        QByteArray::fromBase64Encoding(value.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    *ok = bool(decoded);
+    return decoded.decoded;
+}
+
+QList<HandshakeInfo::Header> headersFrom(const QJsonValue &value)
+{
+    QList<HandshakeInfo::Header> headers;
+    const QJsonArray array = value.toArray();
+    for (const QJsonValue &item : array) {
+        const QJsonArray pair = item.toArray();
+        if (pair.size() == 2)
+            headers.append({pair.at(0).toString().toLatin1(), pair.at(1).toString().toLatin1()});
+    }
+    return headers;
+}
+
+QStringList stringsFrom(const QJsonValue &value)
+{
+    QStringList list;
+    const QJsonArray array = value.toArray();
+    for (const QJsonValue &item : array)
+        list << item.toString();
+    return list;
+}
+
+Session::Closer closerFrom(const QString &name)
+{
+    if (name == u"us")
+        return Session::Closer::Us;
+    if (name == u"server")
+        return Session::Closer::Peer;
+    if (name == u"client")
+        return Session::Closer::Client;
+    if (name == u"unknown")
+        return Session::Closer::Unknown;
+    return Session::Closer::Nobody;
+}
+
+Session::Connection *findConnection(QList<Session::Connection> &connections, int id)
+{
+    for (Session::Connection &connection : connections) {
+        if (connection.id == id)
+            return &connection;
+    }
+    return nullptr;
+}
+
+void readHandshake(const QJsonObject &object, HandshakeInfo *info)
+{
+    bool ok = false;
+    info->captured = object.value(QStringLiteral("captured")).toBool();
+    const QJsonObject request = object.value(QStringLiteral("request")).toObject();
+    info->requestLine = request.value(QStringLiteral("line")).toString().toLatin1();
+    info->requestHeaders = headersFrom(request.value(QStringLiteral("headers")));
+    info->requestRaw = base64(request.value(QStringLiteral("raw")), &ok);
+    const QJsonObject response = object.value(QStringLiteral("response")).toObject();
+    info->statusLine = response.value(QStringLiteral("status")).toString().toLatin1();
+    info->responseHeaders = headersFrom(response.value(QStringLiteral("headers")));
+    info->responseRaw = base64(response.value(QStringLiteral("raw")), &ok);
+    info->responseBody = base64(response.value(QStringLiteral("body")), &ok);
+    info->responseBodyTruncated = response.value(QStringLiteral("bodyTruncated")).toBool();
+    info->subprotocol = object.value(QStringLiteral("subprotocol")).toString();
+    info->extensions = object.value(QStringLiteral("extensions")).toString();
+    const QJsonObject accept = object.value(QStringLiteral("accept")).toObject();
+    info->accept.available = !accept.isEmpty();
+    info->accept.key = accept.value(QStringLiteral("key")).toString().toLatin1();
+    info->accept.sha1Hex = accept.value(QStringLiteral("sha1")).toString().toLatin1();
+    info->accept.expected = accept.value(QStringLiteral("expected")).toString().toLatin1();
+    info->accept.received = accept.value(QStringLiteral("received")).toString().toLatin1();
+    info->accept.matches = accept.value(QStringLiteral("matches")).toBool();
+    const QJsonObject timing = object.value(QStringLiteral("timingUs")).toObject();
+    const auto span = [&timing](const char *name) {
+        return qint64(timing.value(QLatin1StringView(name)).toDouble(-1));
+    };
+    info->timing.dns = span("dns");
+    info->timing.tcp = span("tcp");
+    info->timing.tls = span("tls");
+    info->timing.tunnel = span("tunnel");
+    info->timing.upgrade = span("upgrade");
+    info->timing.total = span("total");
+    qint64 usec = -1;
+    if (parseTime(object.value(QStringLiteral("startTime")), &usec))
+        info->startUsec = usec;
+    if (parseTime(object.value(QStringLiteral("requestTime")), &usec))
+        info->requestUsec = usec;
+    if (parseTime(object.value(QStringLiteral("responseTime")), &usec))
+        info->responseUsec = usec;
+    info->serverAddress = object.value(QStringLiteral("serverAddress")).toString();
+    const QJsonObject tls = object.value(QStringLiteral("tls")).toObject();
+    info->hasTls = !tls.isEmpty();
+    info->tls.protocol = tls.value(QStringLiteral("protocol")).toString();
+    info->tls.cipher = tls.value(QStringLiteral("cipher")).toString();
+    info->tls.errors = stringsFrom(tls.value(QStringLiteral("errors")));
+    info->tls.errorsIgnored = tls.value(QStringLiteral("errorsIgnored")).toBool();
+    const QStringList chain = stringsFrom(tls.value(QStringLiteral("chain")));
+    for (const QString &pem : chain)
+        info->tls.chain += QSslCertificate::fromData(pem.toLatin1(), QSsl::Pem);
+    info->failure = object.value(QStringLiteral("failure")).toString();
+    info->findings = stringsFrom(object.value(QStringLiteral("findings")));
+    info->unknown = stringsFrom(object.value(QStringLiteral("unknown")));
+}
+
+} // namespace
+
+QByteArray jsonString(QByteArrayView utf8)
+{
+    return Line::quoted(utf8);
+}
+
+QByteArray timeText(qint64 usec)
+{
+    return Line::timeText(usec);
+}
+
+QByteArray headerLine(qint64 createdUsec)
+{
+    // The first line names the format instead of a type.
+    const QByteArray out = "{\"format\":" + Line::quoted(FormatName) + ",\"version\":" + QByteArray::number(Version)
+        + ",\"created\":" + Line::quoted(Line::timeText(createdUsec)) + ",\"generator\":"
+        + Line::quoted(QByteArray(QByteArray("wsscope ") + QCoreApplication::applicationVersion().toUtf8())) + "}\n";
+    return out;
+}
+
+QByteArray connectionLine(const Session::Connection &connection, const SessionExport::Options &options)
+{
+    return Line("connection")
+        .time("time", connection.startUsec)
+        .number("connection", connection.id)
+        .text("url", connection.url)
+        .raw("subprotocols", stringArray(connection.subprotocols))
+        .raw("headers", headerArray(options.maskSecrets ? Secrets::masked(connection.headers) : connection.headers))
+        .text("origin", connection.origin)
+        .string("mode", modeName(connection.mode))
+        .boolean("insecure", connection.insecure)
+        .number("handshakeTimeoutMs", connection.handshakeTimeoutMs)
+        .finish();
+}
+
+QByteArray handshakeLine(const Session::Connection &connection, const SessionExport::Options &options)
+{
+    const HandshakeInfo &info = connection.handshake;
+    const bool mask = options.maskSecrets;
+    QByteArray request = "{\"line\":" + Line::quoted(info.requestLine) + ",\"headers\":"
+        + headerArray(mask ? Secrets::masked(info.requestHeaders) : info.requestHeaders) + ",\"raw\":"
+        + Line::quoted((mask ? Secrets::maskedHead(info.requestRaw) : info.requestRaw).toBase64()) + '}';
+    QByteArray response = "{\"status\":" + Line::quoted(info.statusLine) + ",\"headers\":"
+        + headerArray(mask ? Secrets::masked(info.responseHeaders) : info.responseHeaders) + ",\"raw\":"
+        + Line::quoted((mask ? Secrets::maskedHead(info.responseRaw) : info.responseRaw).toBase64()) + ",\"body\":"
+        + Line::quoted(info.responseBody.toBase64())
+        + ",\"bodyTruncated\":" + (info.responseBodyTruncated ? "true" : "false") + '}';
+    Line line("handshake");
+    line.time("time", connection.handshakeUsec)
+        .number("connection", connection.id)
+        .boolean("captured", info.captured)
+        .boolean("opened", connection.opened)
+        .raw("request", request)
+        .raw("response", response)
+        .text("subprotocol", info.subprotocol)
+        .text("extensions", info.extensions);
+    if (info.accept.available) {
+        line.raw("accept", "{\"key\":" + Line::quoted(info.accept.key) + ",\"sha1\":" + Line::quoted(info.accept.sha1Hex)
+                               + ",\"expected\":" + Line::quoted(info.accept.expected) + ",\"received\":"
+                               + Line::quoted(info.accept.received) + ",\"matches\":"
+                               + (info.accept.matches ? "true" : "false") + '}');
+    }
+    line.raw("timingUs", "{\"dns\":" + QByteArray::number(info.timing.dns) + ",\"tcp\":"
+                             + QByteArray::number(info.timing.tcp) + ",\"tls\":" + QByteArray::number(info.timing.tls)
+                             + ",\"tunnel\":" + QByteArray::number(info.timing.tunnel) + ",\"upgrade\":"
+                             + QByteArray::number(info.timing.upgrade) + ",\"total\":"
+                             + QByteArray::number(info.timing.total) + '}');
+    if (info.startUsec >= 0)
+        line.time("startTime", info.startUsec);
+    if (info.requestUsec >= 0)
+        line.time("requestTime", info.requestUsec);
+    if (info.responseUsec >= 0)
+        line.time("responseTime", info.responseUsec);
+    if (!info.serverAddress.isEmpty())
+        line.text("serverAddress", info.serverAddress);
+    if (info.hasTls) {
+        QStringList chain;
+        for (const QSslCertificate &certificate : info.tls.chain)
+            chain << QString::fromLatin1(certificate.toPem());
+        line.raw("tls", "{\"protocol\":" + Line::quoted(info.tls.protocol.toUtf8()) + ",\"cipher\":"
+                            + Line::quoted(info.tls.cipher.toUtf8()) + ",\"errors\":" + stringArray(info.tls.errors)
+                            + ",\"errorsIgnored\":" + (info.tls.errorsIgnored ? "true" : "false")
+                            + ",\"chain\":" + stringArray(chain) + '}');
+    }
+    if (!info.failure.isEmpty())
+        line.text("failure", info.failure);
+    if (!info.findings.isEmpty())
+        line.raw("findings", stringArray(info.findings));
+    if (!info.unknown.isEmpty())
+        line.raw("unknown", stringArray(info.unknown));
+    return line.finish();
+}
+
+QByteArray closeLine(const Session::Connection &connection)
+{
+    return Line("close")
+        .time("time", connection.endUsec)
+        .number("connection", connection.id)
+        .boolean("opened", connection.opened)
+        .string("closer", closerName(connection.close.closer))
+        .number("code", connection.close.code)
+        .text("reason", connection.close.reason)
+        .boolean("closeHandshakeCompleted", connection.close.handshakeCompleted)
+        .finish();
+}
+
+QByteArray rowLine(const MessageLog &log, int row)
+{
+    return rowLine(log.at(row), log.data(row));
+}
+
+QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data)
+{
+    if (entry.direction == MessageLog::Direction::Local) {
+        return Line("event").time("time", entry.timeUsec).string("kind", eventName(entry.kind)).string("text", data).finish();
+    }
+    Line line("message");
+    line.time("time", entry.timeUsec)
+        .number("connection", entry.connection)
+        .string("dir", entry.direction == MessageLog::Direction::Sent ? QByteArrayView("send") : QByteArrayView("receive"))
+        .number("opcode", opcodeOf(entry.kind))
+        .number("size", qint64(data.size()));
+    // Text as text; binary as base64; a ping or pong as text when it is UTF-8.
+    if (entry.kind == MessageLog::Kind::Text
+        || ((entry.kind == MessageLog::Kind::Ping || entry.kind == MessageLog::Kind::Pong) && data.isValidUtf8()))
+        line.string("text", data);
+    else
+        line.bytes("base64", data);
+    return line.finish();
+}
+
+QByteArray endLine(qint64 timeUsec)
+{
+    return Line("end").time("time", timeUsec).finish();
+}
+
+bool write(const Session &session, QIODevice *out, const SessionExport::Options &options, QString *error)
+{
+    QByteArray buffer = headerLine(MessageLog::nowUsec());
+    bool ok = true;
+    const auto spill = [&] {
+        if (buffer.size() < 1024 * 1024 || !ok)
+            return;
+        ok = out->write(buffer) == buffer.size();
+        buffer.clear();
+    };
+    SessionExport::walk(
+        session,
+        [&](int row) {
+            buffer += rowLine(*session.log(), row);
+            spill();
+        },
+        [&](const Session::Connection &connection, SessionExport::Stage stage) {
+            switch (stage) {
+            case SessionExport::Stage::Start: buffer += connectionLine(connection, options); break;
+            case SessionExport::Stage::Handshake: buffer += handshakeLine(connection, options); break;
+            case SessionExport::Stage::End: buffer += closeLine(connection); break;
+            }
+            spill();
+        });
+    const QList<Session::Connection> &connections = session.connections();
+    if (session.state() == Session::State::Closed && (connections.isEmpty() || connections.last().endUsec >= 0))
+        buffer += endLine(connections.isEmpty() ? MessageLog::nowUsec() : connections.last().endUsec);
+    if (ok)
+        ok = out->write(buffer) == buffer.size();
+    if (!ok && error)
+        *error = out->errorString();
+    return ok;
+}
+
+Loaded read(QIODevice *in, MessageLog *log)
+{
+    Loaded loaded;
+    int lineNumber = 0;
+    const auto stop = [&loaded, &lineNumber](const QString &problem) {
+        loaded.problem = problem;
+        loaded.problemLine = lineNumber;
+        return loaded;
+    };
+    // Per connection and direction: the count of data messages, pings and
+    // pongs so far, which number the rows as the live session did.
+    struct Counts
+    {
+        int data[2] = {0, 0};
+        int pings[2] = {0, 0};
+        int pongs[2] = {0, 0};
+    };
+    QHash<int, Counts> counts;
+    bool headerSeen = false;
+
+    while (true) {
+        QByteArray line;
+        // Read a line without letting one huge line take all the memory.
+        while (true) {
+            const QByteArray part = in->readLine(1024 * 1024);
+            if (part.isEmpty())
+                break;
+            line += part;
+            if (line.endsWith('\n'))
+                break;
+            if (line.size() > MaxLineBytes) {
+                ++lineNumber;
+                return stop(tr("Line %1 is longer than %2 MiB; reading stopped there.")
+                                .arg(lineNumber).arg(MaxLineBytes / (1024 * 1024)));
+            }
+        }
+        if (line.isEmpty())
+            break;
+        ++lineNumber;
+        const bool complete = line.endsWith('\n');
+        if (line.trimmed().isEmpty())
+            continue;
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            if (!complete)
+                return stop(tr("Line %1 is cut short (the file ends in the middle of it); everything before it "
+                               "was read.").arg(lineNumber));
+            return stop(parseError.error != QJsonParseError::NoError
+                            ? tr("Line %1 is not valid JSON (%2 at character %3); reading stopped there.")
+                                  .arg(lineNumber).arg(parseError.errorString()).arg(parseError.offset + 1)
+                            : tr("Line %1 is not a JSON object; reading stopped there.").arg(lineNumber));
+        }
+        const QJsonObject object = document.object();
+        if (!headerSeen) {
+            if (object.value(QStringLiteral("format")).toString() != QLatin1StringView(FormatName))
+                return stop(tr("This is not a wsscope session file: its first line does not say "
+                               "\"format\": \"wsscope-session\"."));
+            const int version = object.value(QStringLiteral("version")).toInt(-1);
+            if (version != Version)
+                return stop(tr("The file is version %1 of the session format; this wsscope reads version %2.")
+                                .arg(version).arg(Version));
+            headerSeen = true;
+            loaded.valid = true;
+            continue;
+        }
+        const QString type = object.value(QStringLiteral("type")).toString();
+        qint64 time = 0;
+        if (!parseTime(object.value(QStringLiteral("time")), &time))
+            return stop(tr("Line %1 has no valid \"time\"; reading stopped there.").arg(lineNumber));
+        const int id = object.value(QStringLiteral("connection")).toInt(-1);
+
+        if (type == u"message") {
+            const QString dir = object.value(QStringLiteral("dir")).toString();
+            const int opcode = object.value(QStringLiteral("opcode")).toInt(-1);
+            MessageLog::Entry entry;
+            entry.timeUsec = time;
+            entry.connection = id;
+            if (dir == u"send")
+                entry.direction = MessageLog::Direction::Sent;
+            else if (dir == u"receive")
+                entry.direction = MessageLog::Direction::Received;
+            else
+                return stop(tr("Line %1: \"dir\" must be \"send\" or \"receive\".").arg(lineNumber));
+            const int side = entry.direction == MessageLog::Direction::Sent ? 0 : 1;
+            Counts &count = counts[id];
+            switch (opcode) {
+            case 1: entry.kind = MessageLog::Kind::Text; entry.sequence = count.data[side]++; break;
+            case 2: entry.kind = MessageLog::Kind::Binary; entry.sequence = count.data[side]++; break;
+            case 9: entry.kind = MessageLog::Kind::Ping; entry.sequence = count.pings[side]++; break;
+            case 10: entry.kind = MessageLog::Kind::Pong; entry.sequence = count.pongs[side]++; break;
+            default:
+                return stop(tr("Line %1: opcode %2 is not a message, ping or pong.").arg(lineNumber).arg(opcode));
+            }
+            QByteArray data;
+            if (object.contains(QStringLiteral("text"))) {
+                data = object.value(QStringLiteral("text")).toString().toUtf8();
+            } else {
+                bool ok = false;
+                data = base64(object.value(QStringLiteral("base64")), &ok);
+                if (!ok)
+                    return stop(tr("Line %1: \"base64\" is not valid base64.").arg(lineNumber));
+            }
+            log->restore(entry, data);
+            ++loaded.rows;
+        } else if (type == u"event") {
+            const QString kind = object.value(QStringLiteral("kind")).toString();
+            MessageLog::Entry entry;
+            entry.timeUsec = time;
+            entry.direction = MessageLog::Direction::Local;
+            entry.kind = kind == u"open" ? MessageLog::Kind::Open
+                : kind == u"close"        ? MessageLog::Kind::Close
+                                          : MessageLog::Kind::Error;
+            log->restore(entry, object.value(QStringLiteral("text")).toString().toUtf8());
+            ++loaded.rows;
+        } else if (type == u"connection") {
+            if (id < 0)
+                return stop(tr("Line %1: a connection needs a \"connection\" number.").arg(lineNumber));
+            Session::Connection connection;
+            connection.id = id;
+            connection.startUsec = time;
+            connection.url = object.value(QStringLiteral("url")).toString();
+            connection.subprotocols = stringsFrom(object.value(QStringLiteral("subprotocols")));
+            connection.headers = headersFrom(object.value(QStringLiteral("headers")));
+            connection.origin = object.value(QStringLiteral("origin")).toString();
+            connection.mode = object.value(QStringLiteral("mode")).toString() == u"direct" ? Session::Mode::Direct
+                                                                                           : Session::Mode::Tap;
+            connection.insecure = object.value(QStringLiteral("insecure")).toBool();
+            connection.handshakeTimeoutMs =
+                object.value(QStringLiteral("handshakeTimeoutMs")).toInt(Session::DefaultHandshakeTimeoutMs);
+            connection.handshake.url = connection.url;
+            loaded.connections.append(connection);
+        } else if (type == u"handshake" || type == u"close") {
+            Session::Connection *connection = findConnection(loaded.connections, id);
+            if (!connection)
+                return stop(tr("Line %1 names connection %2, which no earlier line opened.").arg(lineNumber).arg(id));
+            if (type == u"handshake") {
+                connection->handshakeUsec = time;
+                connection->opened = object.value(QStringLiteral("opened")).toBool();
+                readHandshake(object, &connection->handshake);
+                connection->handshake.url = connection->url;
+            } else {
+                connection->endUsec = time;
+                connection->opened = object.value(QStringLiteral("opened")).toBool(connection->opened);
+                connection->close.closer = closerFrom(object.value(QStringLiteral("closer")).toString());
+                connection->close.code = object.value(QStringLiteral("code")).toInt(1006);
+                connection->close.reason = object.value(QStringLiteral("reason")).toString();
+                connection->close.handshakeCompleted = object.value(QStringLiteral("closeHandshakeCompleted")).toBool();
+            }
+        } else if (type == u"end") {
+            loaded.ended = true;
+        }
+        // Other types are from a later minor revision: skipped, not fatal.
+    }
+    if (!headerSeen)
+        return stop(tr("The file is empty."));
+    return loaded;
+}
+
+bool load(const QString &path, Session *session, Loaded *loaded, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Cannot open %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    MessageLog rows;
+    Loaded result = read(&file, &rows);
+    if (!result.valid) {
+        if (error)
+            *error = result.problem;
+        *loaded = result;
+        return false;
+    }
+    session->log()->clear();
+    session->log()->adopt(rows);
+    session->loadSaved(result.connections, wireOf(result.connections, *session->log()));
+    *loaded = result;
+    return true;
+}
+
+QList<TapRecord> wireOf(const QList<Session::Connection> &connections, const MessageLog &log)
+{
+    if (connections.isEmpty())
+        return {};
+    return WireStream::tapRecords(WireStream::forConnection(connections.last(), log, nullptr, false));
+}
+
+} // namespace SessionFile

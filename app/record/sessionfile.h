@@ -1,0 +1,64 @@
+#pragma once
+
+#include "record/export.h"
+#include "session/session.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+class QIODevice;
+
+// The session file: JSON Lines, one event per line, described in README.md.
+// Line 1 names the format and its version; then, in the order they happened,
+// "connection", "handshake", "message", "event" and "close" lines; an "end"
+// line when the file was finished cleanly.
+namespace SessionFile {
+
+inline constexpr int Version = 1;
+inline constexpr QByteArrayView FormatName = "wsscope-session";
+// Lines longer than this are not read (a file is not trusted to be sane).
+inline constexpr qsizetype MaxLineBytes = 64 * 1024 * 1024;
+
+// A JSON string literal of UTF-8 text, quotes included.
+QByteArray jsonString(QByteArrayView utf8);
+// 2026-11-24T22:03:08.123456Z
+QByteArray timeText(qint64 usec);
+
+// Each returns one line, '\n' included.
+QByteArray headerLine(qint64 createdUsec);
+QByteArray connectionLine(const Session::Connection &connection, const SessionExport::Options &options);
+QByteArray handshakeLine(const Session::Connection &connection, const SessionExport::Options &options);
+QByteArray closeLine(const Session::Connection &connection);
+// A log row: a message, a ping or pong, or an event.
+QByteArray rowLine(const MessageLog &log, int row);
+QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data);
+QByteArray endLine(qint64 timeUsec);
+
+bool write(const Session &session, QIODevice *out, const SessionExport::Options &options, QString *error);
+
+// What reading a file gave. Reading goes as far as the file is readable;
+// `problem` says where and why it stopped, or is empty.
+struct Loaded
+{
+    QList<Session::Connection> connections;
+    bool valid = false;        // the first line named the format and a version this wsscope reads
+    int rows = 0;
+    bool ended = false;        // the file has its "end" line
+    QString problem;
+    int problemLine = 0;       // 1-based; 0 when there is no problem
+};
+
+// Reads a session file into `log` (which should be empty) and the returned
+// connections. Never throws, never crashes on any input.
+Loaded read(QIODevice *in, MessageLog *log);
+
+// The last connection's byte stream, rebuilt, for the Wire tab.
+QList<TapRecord> wireOf(const QList<Session::Connection> &connections, const MessageLog &log);
+
+// Reads `path` and shows it in `session`, read-only. False with the reason
+// when nothing at all could be read; a partial read returns true with
+// loaded->problem set.
+bool load(const QString &path, Session *session, Loaded *loaded, QString *error);
+
+} // namespace SessionFile

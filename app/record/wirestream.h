@@ -1,0 +1,43 @@
+#pragma once
+
+#include "session/session.h"
+
+#include <QByteArray>
+#include <QList>
+
+class MessageLog;
+class WireCapture;
+
+// One connection's TCP byte stream in both directions, for the pcapng export
+// and for the Wire tab of a reopened session. When the capture still holds
+// the connection's bytes they are used as they were; otherwise (a reopened
+// session, an earlier connection, a direct connection) the stream is rebuilt
+// from the handshake and the log: each message becomes one frame.
+namespace WireStream {
+
+struct Piece
+{
+    qint64 timeUsec = 0;
+    bool fromClient = false;
+    QByteArray bytes;
+};
+
+struct Stream
+{
+    QList<Piece> pieces;          // in the order they crossed the connection
+    bool exact = false;           // true: captured bytes; false: rebuilt from the log
+    QString serverHost;           // address the TCP connection went to, when known
+    quint16 serverPort = 0;
+    qint64 startUsec = 0;         // the TCP connection opens
+    qint64 endUsec = 0;           // and ends
+    bool clientEndedFirst = true; // which side's FIN comes first
+    bool ended = true;            // false: the connection was still open when the stream was taken
+};
+
+// `capture` may be null, or hold another connection: then the stream is rebuilt.
+Stream forConnection(const Session::Connection &connection, const MessageLog &log, const WireCapture *capture,
+                     bool maskSecrets);
+// The stream as tap records, to feed a WireCapture.
+QList<TapRecord> tapRecords(const Stream &stream);
+
+} // namespace WireStream

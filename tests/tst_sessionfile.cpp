@@ -1,0 +1,362 @@
+#include "qtpeer.h"
+
+#include "record/export.h"
+#include "record/journal.h"
+#include "record/sessionfile.h"
+#include "session/session.h"
+
+#include <QBuffer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+// The session file: written from a live session, read back, written again;
+// bad files; the journal that is written while a session runs.
+class TestSessionFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripKeepsEverything();
+    void linesAreDocumentedJson();
+    void badFilesOpenAsFarAsReadable_data();
+    void badFilesOpenAsFarAsReadable();
+    void hugeLineStopsReading();
+    void journalFollowsTheSession();
+    void journalOfALiveProcessIsNotRecoverable();
+    void maskedSaveHidesCredentials();
+
+private:
+    // Runs a short exchange with a Qt peer: text, binary, ping, close.
+    static void runExchange(Session *session, QtPeer *peer);
+    static QList<QByteArray> linesOf(const QString &path);
+};
+
+void TestSessionFile::runExchange(Session *session, QtPeer *peer)
+{
+    session->setRequestHeaders({{"X-Test", "1"}, {"Authorization", "Bearer secret-token"}});
+    QVERIFY(session->open(peer->url()));
+    QTRY_COMPARE(session->state(), Session::State::Open);
+    QTRY_VERIFY(peer->peer());
+    QObject::connect(peer->peer(), &QWebSocket::textMessageReceived, peer->peer(),
+                     [socket = peer->peer()](const QString &text) { socket->sendTextMessage(text); });
+    QObject::connect(peer->peer(), &QWebSocket::binaryMessageReceived, peer->peer(),
+                     [socket = peer->peer()](const QByteArray &data) { socket->sendBinaryMessage(data); });
+    QByteArray everyByte;
+    for (int i = 0; i < 256; ++i)
+        everyByte += char(i);
+    QVERIFY(session->sendText(QStringLiteral("hello \"world\"\n\tgrüße 😀 \\ end")));
+    QVERIFY(session->sendBinary(everyByte));
+    QVERIFY(session->ping("are you there"));
+    QTRY_COMPARE(session->log()->count(), 1 + 2 * 3);   // open, and each of the three both ways
+    QVERIFY(session->close(4000, QStringLiteral("done ✓")));
+    QTRY_COMPARE_WITH_TIMEOUT(session->state(), Session::State::Closed, 5000);
+}
+
+QList<QByteArray> TestSessionFile::linesOf(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll().split('\n');
+}
+
+void TestSessionFile::roundTripKeepsEverything()
+{
+    QtPeer peer;
+    Session live;
+    runExchange(&live, &peer);
+    if (QTest::currentTestFailed())
+        return;
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first.wsscope.jsonl"));
+    QString error;
+    QVERIFY2(SessionExport::save(live, first, {}, &error), qPrintable(error));
+
+    Session reopened;
+    SessionFile::Loaded loaded;
+    QVERIFY2(SessionFile::load(first, &reopened, &loaded, &error), qPrintable(error));
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QVERIFY(loaded.ended);
+    QVERIFY(reopened.isReadOnly());
+    QVERIFY(!reopened.open(peer.url(), &error));
+    QVERIFY(error.contains(QStringLiteral("read-only")));
+
+    // Every row, byte for byte, with its time, direction and kind.
+    const MessageLog &a = *live.log();
+    const MessageLog &b = *reopened.log();
+    QCOMPARE(b.count(), a.count());
+    for (int row = 0; row < a.count(); ++row) {
+        QCOMPARE(b.at(row).timeUsec, a.at(row).timeUsec);
+        QCOMPARE(b.at(row).direction, a.at(row).direction);
+        QCOMPARE(b.at(row).kind, a.at(row).kind);
+        QCOMPARE(b.at(row).connection, a.at(row).connection);
+        QCOMPARE(b.at(row).sequence, a.at(row).sequence);
+        QCOMPARE(b.data(row).toByteArray(), a.data(row).toByteArray());
+    }
+    // The connection: what was asked for, the handshake, the close.
+    QCOMPARE(reopened.connections().size(), 1);
+    const Session::Connection &x = live.connections().first();
+    const Session::Connection &y = reopened.connections().first();
+    QCOMPARE(y.url, x.url);
+    QCOMPARE(y.headers, x.headers);
+    QCOMPARE(y.startUsec, x.startUsec);
+    QCOMPARE(y.endUsec, x.endUsec);
+    QVERIFY(y.opened);
+    QCOMPARE(y.handshake.requestLine, x.handshake.requestLine);
+    QCOMPARE(y.handshake.requestHeaders, x.handshake.requestHeaders);
+    QCOMPARE(y.handshake.requestRaw, x.handshake.requestRaw);
+    QCOMPARE(y.handshake.statusLine, QByteArray("HTTP/1.1 101 Switching Protocols"));
+    QCOMPARE(y.handshake.responseHeaders, x.handshake.responseHeaders);
+    QVERIFY(y.handshake.accept.matches);
+    QCOMPARE(y.handshake.accept.expected, x.handshake.accept.expected);
+    QCOMPARE(y.handshake.timing.total, x.handshake.timing.total);
+    QCOMPARE(y.close.closer, Session::Closer::Us);
+    QCOMPARE(y.close.code, 4000);
+    QCOMPARE(y.close.reason, QStringLiteral("done ✓"));
+    QVERIFY(y.close.handshakeCompleted);
+    QCOMPARE(reopened.handshake().statusLine, x.handshake.statusLine);
+    // The Wire tab of the reopened session has the frames, rebuilt.
+    QCOMPARE(reopened.capture()->frameCount(), live.capture()->frameCount());
+
+    // Saved again, the file says the same, line for line (only the
+    // creation time on the first line differs).
+    const QString second = dir.filePath(QStringLiteral("second.wsscope.jsonl"));
+    QVERIFY2(SessionExport::save(reopened, second, {}, &error), qPrintable(error));
+    const QList<QByteArray> one = linesOf(first);
+    const QList<QByteArray> two = linesOf(second);
+    QCOMPARE(two.size(), one.size());
+    for (int i = 1; i < one.size(); ++i)
+        QCOMPARE(two.at(i), one.at(i));
+}
+
+void TestSessionFile::linesAreDocumentedJson()
+{
+    QtPeer peer;
+    Session live;
+    runExchange(&live, &peer);
+    if (QTest::currentTestFailed())
+        return;
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QString error;
+    QVERIFY(SessionExport::write(live, SessionExport::Format::SessionFile, &buffer, {}, &error));
+    const QList<QByteArray> lines = buffer.data().trimmed().split('\n');
+    const QJsonObject header = QJsonDocument::fromJson(lines.first()).object();
+    QCOMPARE(header.value(QStringLiteral("format")).toString(), QStringLiteral("wsscope-session"));
+    QCOMPARE(header.value(QStringLiteral("version")).toInt(), 1);
+    QStringList types;
+    QStringList messages;
+    for (int i = 1; i < lines.size(); ++i) {
+        QJsonParseError parseError;
+        const QJsonObject line = QJsonDocument::fromJson(lines.at(i), &parseError).object();
+        QVERIFY2(parseError.error == QJsonParseError::NoError, lines.at(i).constData());
+        // Absolute UTC times with microseconds.
+        QVERIFY2(QRegularExpression(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"))
+                     .match(line.value(QStringLiteral("time")).toString())
+                     .hasMatch(),
+                 lines.at(i).constData());
+        types << line.value(QStringLiteral("type")).toString();
+        if (types.last() == u"message") {
+            messages << line.value(QStringLiteral("dir")).toString() + u' '
+                    + QString::number(line.value(QStringLiteral("opcode")).toInt()) + u' '
+                    + (line.contains(QStringLiteral("text")) ? line.value(QStringLiteral("text")).toString()
+                                                             : line.value(QStringLiteral("base64")).toString().left(8));
+        }
+    }
+    QCOMPARE(types.first(), QStringLiteral("connection"));
+    QCOMPARE(types.at(1), QStringLiteral("event"));     // "Connected to …"
+    QCOMPARE(types.at(2), QStringLiteral("handshake"));
+    QCOMPARE(types.last(), QStringLiteral("end"));
+    QCOMPARE(types.at(types.size() - 2), QStringLiteral("close"));
+    const QString text = QStringLiteral("hello \"world\"\n\tgrüße 😀 \\ end");
+    QCOMPARE(messages, (QStringList{
+                           u"send 1 " + text,
+                           QStringLiteral("send 2 AAECAwQF"),
+                           QStringLiteral("send 9 are you there"),
+                           u"receive 1 " + text,
+                           QStringLiteral("receive 2 AAECAwQF"),
+                           QStringLiteral("receive 10 are you there"),
+                       }));
+}
+
+void TestSessionFile::badFilesOpenAsFarAsReadable_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("problemLine");
+    QTest::addColumn<QString>("problemSays");
+
+    const QByteArray header = "{\"format\":\"wsscope-session\",\"version\":1,\"created\":\"2026-11-24T10:00:00.000000Z\"}\n";
+    const QByteArray connection = "{\"type\":\"connection\",\"time\":\"2026-11-24T10:00:00.000001Z\",\"connection\":1,"
+                                  "\"url\":\"ws://127.0.0.1:1/\"}\n";
+    const QByteArray message = "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01.000000Z\",\"connection\":1,"
+                               "\"dir\":\"receive\",\"opcode\":1,\"size\":2,\"text\":\"hi\"}\n";
+    QTest::newRow("cut short") << header + connection + message + message.left(40) << 1 << 4 << QStringLiteral("cut short");
+    QTest::newRow("not JSON") << header + message + "hello there\n" + message << 1 << 3 << QStringLiteral("not valid JSON");
+    QTest::newRow("unknown version") << QByteArray("{\"format\":\"wsscope-session\",\"version\":7}\n") + message << 0 << 1
+                                     << QStringLiteral("version 7");
+    QTest::newRow("not a session") << QByteArray("{\"log\":{}}\n") << 0 << 1 << QStringLiteral("not a wsscope session");
+    QTest::newRow("empty") << QByteArray() << 0 << 0 << QStringLiteral("empty");
+    QTest::newRow("bad base64") << header + "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"send\","
+                                            "\"opcode\":2,\"base64\":\"@@@\"}\n"
+                                << 0 << 2 << QStringLiteral("base64");
+    QTest::newRow("bad time") << header + message + "{\"type\":\"message\",\"time\":\"yesterday\"}\n" << 1 << 3
+                              << QStringLiteral("time");
+    QTest::newRow("binary garbage") << header + QByteArray("\x00\xff\xfe garbage\n", 12) << 0 << 2
+                                    << QStringLiteral("not valid JSON");
+}
+
+void TestSessionFile::badFilesOpenAsFarAsReadable()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, rows);
+    QFETCH(int, problemLine);
+    QFETCH(QString, problemSays);
+    QBuffer buffer(&content);
+    buffer.open(QIODevice::ReadOnly);
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&buffer, &log);
+    QCOMPARE(loaded.rows, rows);
+    QCOMPARE(log.count(), rows);
+    QVERIFY2(loaded.problem.contains(problemSays), qPrintable(loaded.problem));
+    QCOMPARE(loaded.problemLine, problemLine);
+}
+
+void TestSessionFile::hugeLineStopsReading()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("huge.wsscope.jsonl"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"format\":\"wsscope-session\",\"version\":1}\n");
+    file.write("{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"ok\"}\n");
+    const QByteArray chunk(1024 * 1024, 'x');
+    file.write("{\"type\":\"message\",\"time\":\"2026-11-24T10:00:02Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"");
+    for (qsizetype written = 0; written <= SessionFile::MaxLineBytes; written += chunk.size())
+        file.write(chunk);
+    file.write("\"}\n");
+    file.close();
+
+    Session session;
+    SessionFile::Loaded loaded;
+    QString error;
+    QVERIFY2(SessionFile::load(path, &session, &loaded, &error), qPrintable(error));
+    QCOMPARE(session.log()->count(), 1);
+    QCOMPARE(loaded.problemLine, 3);
+    QVERIFY2(loaded.problem.contains(QStringLiteral("longer than 64 MiB")), qPrintable(loaded.problem));
+}
+
+void TestSessionFile::journalFollowsTheSession()
+{
+    QTemporaryDir dir;
+    QtPeer peer;
+    Session session;
+    Journal journal(&session, dir.path());
+    QVERIFY2(journal.isOpen(), qPrintable(journal.errorString()));
+    QVERIFY(QFile::exists(journal.path()));
+
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer.peer());
+    for (int i = 0; i < 100; ++i)
+        peer.peer()->sendTextMessage(QStringLiteral("message %1").arg(i));
+    QTRY_COMPARE(session.log()->count(), 101);
+    // Within a second every row is in the file, without the journal ending.
+    QTRY_VERIFY_WITH_TIMEOUT(linesOf(journal.path()).join('\n').contains("message 99"), 1000);
+    {
+        QFile file(journal.path());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        MessageLog log;
+        const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+        QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+        QVERIFY(!loaded.ended);
+        QCOMPARE(log.count(), 101);
+        QCOMPARE(loaded.connections.size(), 1);
+        QVERIFY(loaded.connections.first().opened);   // the handshake line is there
+    }
+    // Held by this process: not offered for recovery.
+    QVERIFY(Journal::recoverable(dir.path()).isEmpty());
+
+    QVERIFY(session.close());
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 5000);
+    journal.finish(true);
+    QFile file(journal.path());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+    QVERIFY(loaded.ended);
+    QCOMPARE(loaded.connections.first().close.closer, Session::Closer::Us);
+    QCOMPARE(loaded.connections.first().close.code, 1000);
+
+    // A journal ended cleanly and removed is gone.
+    Session other;
+    auto second = std::make_unique<Journal>(&other, dir.path());
+    const QString secondPath = second->path();
+    second.reset();
+    QVERIFY(!QFile::exists(secondPath));
+}
+
+void TestSessionFile::journalOfALiveProcessIsNotRecoverable()
+{
+    // A lock left by a process that is gone makes a journal recoverable;
+    // one whose process runs does not. Fake the dead one with a lock file
+    // naming a PID that cannot exist.
+    QTemporaryDir dir;
+    const QString dead = dir.filePath(QStringLiteral("session-dead.wsscope.jsonl"));
+    QFile journal(dead);
+    QVERIFY(journal.open(QIODevice::WriteOnly));
+    journal.write("{\"format\":\"wsscope-session\",\"version\":1}\n");
+    journal.close();
+    // A real lock file of this process, with its PID replaced.
+    QByteArray content;
+    {
+        QLockFile model(dir.filePath(QStringLiteral("model.lock")));
+        QVERIFY(model.tryLock(0));
+        QFile modelFile(dir.filePath(QStringLiteral("model.lock")));
+        QVERIFY(modelFile.open(QIODevice::ReadOnly));
+        content = modelFile.readAll();
+    }
+    QVERIFY(content.startsWith(QByteArray(QByteArray::number(QCoreApplication::applicationPid()) + "\n")));
+    content = "2147483646" + content.mid(content.indexOf('\n'));
+    QFile lock(dead + QStringLiteral(".lock"));
+    QVERIFY(lock.open(QIODevice::WriteOnly));
+    lock.write(content);
+    lock.close();
+
+    Session session;
+    Journal live(&session, dir.path());
+    const QList<Journal::Recoverable> found = Journal::recoverable(dir.path());
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found.first().path, dead);
+}
+
+void TestSessionFile::maskedSaveHidesCredentials()
+{
+    QtPeer peer;
+    Session live;
+    runExchange(&live, &peer);
+    if (QTest::currentTestFailed())
+        return;
+    for (const SessionExport::Format format : {SessionExport::Format::SessionFile, SessionExport::Format::Har,
+                                               SessionExport::Format::Text}) {
+        QBuffer plain;
+        plain.open(QIODevice::WriteOnly);
+        QBuffer masked;
+        masked.open(QIODevice::WriteOnly);
+        QString error;
+        QVERIFY(SessionExport::write(live, format, &plain, {}, &error));
+        QVERIFY(SessionExport::write(live, format, &masked, {true}, &error));
+        QVERIFY(plain.data().contains("secret-token") || plain.data().contains(QByteArray("Bearer secret-token").toBase64()));
+        QVERIFY(!masked.data().contains("secret-token"));
+        QVERIFY(!masked.data().contains(QByteArray("Bearer secret-token").toBase64()));
+        QVERIFY(masked.data().contains("X-Test"));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSessionFile)
+#include "tst_sessionfile.moc"
