@@ -1,4 +1,5 @@
 #include "cli/commandline.h"
+#include "cli/scriptrunner.h"
 #include "mainwindow.h"
 #include "server/echoserver.h"
 #include "settings/settings.h"
@@ -6,6 +7,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 #include <memory>
@@ -38,6 +40,44 @@ int serve(int argc, char **argv, quint16 port)
     return app.exec();
 }
 
+// --header, --protocol, --origin and --insecure, for the batch session and the window's.
+void configure(Session *session, const CommandLine &options)
+{
+    if (!options.headers.isEmpty())
+        session->setRequestHeaders(options.headers);
+    if (!options.subprotocols.isEmpty())
+        session->setSubprotocols(options.subprotocols);
+    if (!options.origin.isEmpty())
+        session->setOrigin(options.origin);
+    if (options.insecure)
+        session->setIgnoreTlsErrors(true);
+}
+
+// Problems go to stderr as they happen, the summary to stdout at the end.
+void report(ScriptRunner *runner)
+{
+    QObject::connect(runner, &ScriptRunner::problem, runner, [](const QString &message) {
+        QTextStream(stderr) << "wsscope: " << message << Qt::endl;
+    });
+    QObject::connect(runner, &ScriptRunner::finished, runner, [](int, const QString &summary) {
+        QTextStream(stdout) << summary << Qt::endl;
+    });
+}
+
+int batch(int argc, char **argv, const CommandLine &options)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    Session session;
+    configure(&session, options);
+    ScriptRunner runner(&session, options.script());
+    report(&runner);
+    QObject::connect(&runner, &ScriptRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
+    // Started from the event loop, so that an end reported at once still stops it.
+    QTimer::singleShot(0, &runner, [&runner, &options] { runner.start(options.url); });
+    return app.exec();
+}
+
 int window(int argc, char **argv, const CommandLine &options)
 {
     QApplication app(argc, argv);
@@ -49,13 +89,32 @@ int window(int argc, char **argv, const CommandLine &options)
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
     window.setInsecure(options.insecure);
+    configure(window.session(), options);
     if (!options.url.isEmpty())
         window.setUrl(options.url.toString(QUrl::FullyEncoded));
     window.show();
-    if (!options.sends.isEmpty())
-        window.sendWhenOpen(options.sends);
-    if (options.connect)
+    if (!options.openPath.isEmpty()) {
+        window.openSessionFile(options.openPath);
+        return app.exec();
+    }
+    // Sessions that a crash or a kill left in the journal folder.
+    window.offerRecovery(Journal::recoverable(Journal::defaultDirectory()));
+    // Declared after the window: it lets go of the window's session first.
+    std::unique_ptr<ScriptRunner> runner;
+    if (options.hasScript()) {
+        runner = std::make_unique<ScriptRunner>(window.session(), options.script());
+        report(runner.get());
+        runner->start([&window](QString *error) {
+            if (window.connectToUrl())
+                return true;
+            *error = window.urlError().isEmpty()
+                ? QCoreApplication::translate("main", "The window could not connect.")
+                : window.urlError();
+            return false;
+        });
+    } else if (options.connect) {
         window.connectToUrl();
+    }
     return app.exec();
 }
 
@@ -86,6 +145,8 @@ int main(int argc, char **argv)
         return ExitUsage;
     case CommandLine::Mode::Serve:
         return serve(argc, argv, options.servePort);
+    case CommandLine::Mode::Batch:
+        return batch(argc, argv, options);
     case CommandLine::Mode::Window:
         break;
     }

@@ -1,5 +1,6 @@
 #include "cli/commandline.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestCommandLine : public QObject
@@ -11,8 +12,18 @@ private Q_SLOTS:
     void sendImpliesConnect();
     void serve_data();
     void serve();
+    void batch();
+    void messagesInCommandLineOrder();
+    void optionValuesThatLookLikeOptions();
+    void headersAreSplitAndTrimmed();
+    void windowScript();
+    void timeoutValues_data();
+    void timeoutValues();
     void usageErrors_data();
     void usageErrors();
+    void unreadableSendFile();
+    void openAndMaskSecrets();
+    void helpDescribesEveryOption();
 };
 
 static CommandLine parse(const QStringList &args)
@@ -41,7 +52,166 @@ void TestCommandLine::sendImpliesConnect()
                                     QStringLiteral("--send=two words")});
     QCOMPARE(line.mode, CommandLine::Mode::Window);
     QVERIFY(line.connect);
-    QCOMPARE(line.sends, (QStringList{QStringLiteral("one"), QStringLiteral("two words")}));
+    QCOMPARE(line.messages.size(), 2);
+    QCOMPARE(line.messages.at(0).kind, ScriptRunner::Message::Kind::Text);
+    QCOMPARE(line.messages.at(0).data, QByteArray("one"));
+    QCOMPARE(line.messages.at(1).data, QByteArray("two words"));
+    QVERIFY(line.hasScript());
+}
+
+void TestCommandLine::batch()
+{
+    const CommandLine line = parse({QStringLiteral("ws://h:9/x"), QStringLiteral("--batch"),
+                                    QStringLiteral("--header"), QStringLiteral("Authorization: Bearer t0k"),
+                                    QStringLiteral("--header=X-Two: 2"), QStringLiteral("--protocol"),
+                                    QStringLiteral("chat.v2"), QStringLiteral("--protocol"), QStringLiteral("chat.v1"),
+                                    QStringLiteral("--origin"), QStringLiteral("https://example.com"),
+                                    QStringLiteral("--insecure"), QStringLiteral("--send"), QStringLiteral("hi"),
+                                    QStringLiteral("--expect"), QStringLiteral("3"), QStringLiteral("--timeout"),
+                                    QStringLiteral("2.5"), QStringLiteral("--save"), QStringLiteral("a.jsonl"),
+                                    QStringLiteral("--save"), QStringLiteral("b.HAR")});
+    QCOMPARE(line.mode, CommandLine::Mode::Batch);
+    QVERIFY2(line.error.isEmpty(), qPrintable(line.error));
+    QCOMPARE(line.url.toString(), QStringLiteral("ws://h:9/x"));
+    QCOMPARE(line.headers.size(), 2);
+    QCOMPARE(line.headers.at(0), Session::Header("Authorization", "Bearer t0k"));
+    QCOMPARE(line.headers.at(1), Session::Header("X-Two", "2"));
+    QCOMPARE(line.subprotocols, (QStringList{QStringLiteral("chat.v2"), QStringLiteral("chat.v1")}));
+    QCOMPARE(line.origin, QStringLiteral("https://example.com"));
+    QVERIFY(line.insecure);
+    QCOMPARE(line.expect, 3);
+    QCOMPARE(line.timeoutMs, 2500);
+    QCOMPARE(line.savePaths, (QStringList{QStringLiteral("a.jsonl"), QStringLiteral("b.HAR")}));
+    QVERIFY(line.hasScript());
+
+    const ScriptRunner::Script script = line.script();
+    QVERIFY(script.closeWhenDone);
+    QCOMPARE(script.expect, 3);
+    QCOMPARE(script.timeoutMs, 2500);
+    QCOMPARE(script.savePaths, line.savePaths);
+    QCOMPARE(script.messages.size(), 1);
+
+    // Nothing to send and no --expect: connect, close, and the default time limit.
+    const CommandLine bare = parse({QStringLiteral("--batch"), QStringLiteral("ws://h/")});
+    QCOMPARE(bare.mode, CommandLine::Mode::Batch);
+    QCOMPARE(bare.expect, -1);
+    QCOMPARE(bare.script().expect, 0);
+    QVERIFY(bare.script().closeWhenDone);
+    QCOMPARE(bare.script().timeoutMs, CommandLine::DefaultBatchTimeoutMs);
+}
+
+void TestCommandLine::messagesInCommandLineOrder()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(QStringLiteral("payload.bin")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("\x00\xff file", 7));
+    file.close();
+
+    const CommandLine line = parse({QStringLiteral("ws://h/"), QStringLiteral("--batch"),
+                                    QStringLiteral("--send-hex"), QStringLiteral("01 02"),
+                                    QStringLiteral("--send=first text"), QStringLiteral("--send-file"), file.fileName(),
+                                    QStringLiteral("--send"), QStringLiteral("second"),
+                                    QStringLiteral("--send-hex=0x0a,0x0b"), QStringLiteral("--send-hex"),
+                                    QStringLiteral("")});
+    QCOMPARE(line.mode, CommandLine::Mode::Batch);
+    using Kind = ScriptRunner::Message::Kind;
+    const QList<QPair<Kind, QByteArray>> expected = {
+        {Kind::Binary, QByteArray("\x01\x02", 2)}, {Kind::Text, "first text"},
+        {Kind::Binary, QByteArray("\x00\xff file", 7)}, {Kind::Text, "second"},
+        {Kind::Binary, QByteArray("\x0a\x0b", 2)}, {Kind::Binary, QByteArray()}};
+    QCOMPARE(line.messages.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QCOMPARE(line.messages.at(i).kind, expected.at(i).first);
+        QCOMPARE(line.messages.at(i).data, expected.at(i).second);
+    }
+}
+
+void TestCommandLine::optionValuesThatLookLikeOptions()
+{
+    // A value is the next argument even when it starts with "--", as QCommandLineParser reads it.
+    const CommandLine line = parse({QStringLiteral("ws://h/"), QStringLiteral("--send"), QStringLiteral("--send-hex"),
+                                    QStringLiteral("--send-hex"), QStringLiteral("ff"),
+                                    QStringLiteral("--header"), QStringLiteral("X-A: --send"),
+                                    QStringLiteral("--send"), QStringLiteral("\u00e9t\u00e9")});
+    QCOMPARE(line.mode, CommandLine::Mode::Window);
+    QCOMPARE(line.messages.size(), 3);
+    QCOMPARE(line.messages.at(0).kind, ScriptRunner::Message::Kind::Text);
+    QCOMPARE(line.messages.at(0).data, QByteArray("--send-hex"));
+    QCOMPARE(line.messages.at(1).kind, ScriptRunner::Message::Kind::Binary);
+    QCOMPARE(line.messages.at(1).data, QByteArray("\xff", 1));
+    QCOMPARE(line.messages.at(2).data, QStringLiteral("\u00e9t\u00e9").toUtf8());
+    QCOMPARE(line.headers.value(0), Session::Header("X-A", "--send"));
+}
+
+void TestCommandLine::headersAreSplitAndTrimmed()
+{
+    const CommandLine line = parse({QStringLiteral("ws://h/"), QStringLiteral("--header"),
+                                    QStringLiteral("  X-Token :  abc  "), QStringLiteral("--header"),
+                                    QStringLiteral("X-Time: 12:30:01"), QStringLiteral("--header"),
+                                    QStringLiteral("X-Empty:"), QStringLiteral("--header"),
+                                    QStringLiteral("X-Token: again")});
+    QCOMPARE(line.mode, CommandLine::Mode::Window);
+    const QList<Session::Header> expected = {{"X-Token", "abc"}, {"X-Time", "12:30:01"}, {"X-Empty", ""},
+                                             {"X-Token", "again"}};
+    QCOMPARE(line.headers, expected);
+    // Headers alone configure the connection; they do not connect.
+    QVERIFY(!line.connect);
+    QVERIFY(!line.hasScript());
+}
+
+void TestCommandLine::windowScript()
+{
+    // --send alone: sent once open, and the connection stays open for the user.
+    const CommandLine sends = parse({QStringLiteral("ws://h/"), QStringLiteral("--send"), QStringLiteral("x")});
+    QCOMPARE(sends.mode, CommandLine::Mode::Window);
+    QVERIFY(!sends.script().closeWhenDone);
+    QCOMPARE(sends.script().timeoutMs, 0);
+
+    // --expect closes once they arrived, bounded by the default.
+    const CommandLine expect = parse({QStringLiteral("--expect"), QStringLiteral("2")});
+    QCOMPARE(expect.mode, CommandLine::Mode::Window);
+    QVERIFY(expect.connect);
+    QVERIFY(expect.script().closeWhenDone);
+    QCOMPARE(expect.script().expect, 2);
+    QCOMPARE(expect.script().timeoutMs, CommandLine::DefaultBatchTimeoutMs);
+
+    // --timeout alone closes when it runs out, not before.
+    const CommandLine timeout = parse({QStringLiteral("ws://h/"), QStringLiteral("--timeout"), QStringLiteral("4")});
+    QVERIFY(timeout.connect);
+    QVERIFY(!timeout.script().closeWhenDone);
+    QCOMPARE(timeout.script().timeoutMs, 4000);
+
+    // --save implies --connect too.
+    const CommandLine save = parse({QStringLiteral("ws://h/"), QStringLiteral("--save"), QStringLiteral("s.txt")});
+    QVERIFY(save.connect);
+    QVERIFY(save.hasScript());
+    QCOMPARE(save.script().savePaths, QStringList{QStringLiteral("s.txt")});
+
+    const CommandLine plain = parse({QStringLiteral("ws://h/"), QStringLiteral("--connect")});
+    QVERIFY(plain.connect);
+    QVERIFY(!plain.hasScript());
+}
+
+void TestCommandLine::timeoutValues_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("msec");
+
+    QTest::newRow("seconds") << "30" << 30000;
+    QTest::newRow("fraction") << "0.25" << 250;
+    QTest::newRow("tiny") << "0.0001" << 1;
+    QTest::newRow("a day") << "86400" << 86400000;
+}
+
+void TestCommandLine::timeoutValues()
+{
+    QFETCH(QString, value);
+    QFETCH(int, msec);
+    const CommandLine line = parse({QStringLiteral("--batch"), QStringLiteral("ws://h/"), QStringLiteral("--timeout"), value});
+    QCOMPARE(line.mode, CommandLine::Mode::Batch);
+    QCOMPARE(line.timeoutMs, msec);
 }
 
 void TestCommandLine::serve_data()
@@ -78,6 +248,45 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("serve negative port") << QStringList{QStringLiteral("--serve"), QStringLiteral("-1")} << "Unknown option";
     QTest::newRow("serve with two ports") << QStringList{QStringLiteral("--serve"), QStringLiteral("1"), QStringLiteral("2")} << "at most one PORT";
     QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("x")} << "cannot be combined";
+    QTest::newRow("serve with batch") << QStringList{QStringLiteral("--serve"), QStringLiteral("--batch")} << "cannot be combined with --batch";
+    QTest::newRow("serve with header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "cannot be combined with --header";
+    QTest::newRow("serve with save") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "cannot be combined with --save";
+    QTest::newRow("batch without URL") << QStringList{QStringLiteral("--batch"), QStringLiteral("--send"), QStringLiteral("x")} << "--batch needs the URL";
+    QTest::newRow("batch with bad URL") << QStringList{QStringLiteral("--batch"), QStringLiteral("ws://h:99999/")} << "Bad URL";
+    QTest::newRow("header without colon") << QStringList{QStringLiteral("--header"), QStringLiteral("X-Token abc")} << "write it as \"Name: value\"";
+    QTest::newRow("header without name") << QStringList{QStringLiteral("--header"), QStringLiteral(": abc")} << "needs a name";
+    QTest::newRow("header name with space") << QStringList{QStringLiteral("--header"), QStringLiteral("X Token: abc")} << "may only hold";
+    QTest::newRow("header the handshake sets") << QStringList{QStringLiteral("--header"), QStringLiteral("Host: x")} << "set by the WebSocket handshake";
+    QTest::newRow("origin as header") << QStringList{QStringLiteral("--header"), QStringLiteral("Origin: x")} << "--origin";
+    QTest::newRow("protocol as header") << QStringList{QStringLiteral("--header"), QStringLiteral("Sec-WebSocket-Protocol: x")} << "--protocol";
+    QTest::newRow("header value with line break") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: a\r\nX-B: b")} << "line break";
+    QTest::newRow("header without value") << QStringList{QStringLiteral("--header")} << "header";
+    QTest::newRow("protocol with space") << QStringList{QStringLiteral("--protocol"), QStringLiteral("chat v2")} << "Bad --protocol \"chat v2\"";
+    QTest::newRow("protocol list") << QStringList{QStringLiteral("--protocol"), QStringLiteral("a,b")} << "no spaces or commas";
+    QTest::newRow("empty protocol") << QStringList{QStringLiteral("--protocol=")} << "Bad --protocol";
+    QTest::newRow("protocol twice") << QStringList{QStringLiteral("--protocol"), QStringLiteral("a"), QStringLiteral("--protocol"), QStringLiteral("a")} << "given twice";
+    QTest::newRow("origin twice") << QStringList{QStringLiteral("--origin"), QStringLiteral("a"), QStringLiteral("--origin"), QStringLiteral("b")} << "--origin at most once";
+    QTest::newRow("empty origin") << QStringList{QStringLiteral("--origin"), QStringLiteral(" ")} << "--origin needs a value";
+    QTest::newRow("origin with line break") << QStringList{QStringLiteral("--origin"), QStringLiteral("http://a\nX: y")} << "control character";
+    QTest::newRow("bad hex digit") << QStringList{QStringLiteral("--send-hex"), QStringLiteral("0a zz")} << "Bad --send-hex \"0a zz\": 'z' at position 4";
+    QTest::newRow("odd hex") << QStringList{QStringLiteral("--send-hex"), QStringLiteral("abc")} << "no partner";
+    QTest::newRow("expect without number") << QStringList{QStringLiteral("--expect")} << "expect";
+    QTest::newRow("expect a word") << QStringList{QStringLiteral("--expect"), QStringLiteral("three")} << "--expect needs a number of messages (0 or more); \"three\"";
+    QTest::newRow("expect negative") << QStringList{QStringLiteral("--expect"), QStringLiteral("-1")} << "--expect needs a number";
+    QTest::newRow("expect twice") << QStringList{QStringLiteral("--expect=1"), QStringLiteral("--expect=2")} << "--expect at most once";
+    QTest::newRow("timeout zero") << QStringList{QStringLiteral("--timeout"), QStringLiteral("0")} << "greater than 0";
+    QTest::newRow("timeout a word") << QStringList{QStringLiteral("--timeout"), QStringLiteral("soon")} << "\"soon\" is not one";
+    QTest::newRow("timeout too long") << QStringList{QStringLiteral("--timeout"), QStringLiteral("1e9")} << "at most 86400";
+    QTest::newRow("timeout not finite") << QStringList{QStringLiteral("--timeout"), QStringLiteral("inf")} << "--timeout needs";
+    QTest::newRow("save unknown ending") << QStringList{QStringLiteral("--save"), QStringLiteral("out.json")} << "Cannot --save \"out.json\": the name must end in .jsonl";
+    QTest::newRow("save no ending") << QStringList{QStringLiteral("--save"), QStringLiteral("capture")} << ".pcapng";
+    QTest::newRow("save empty") << QStringList{QStringLiteral("--save=")} << "--save needs a file name";
+    QTest::newRow("open with URL") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("ws://a/")} << "cannot be combined with a URL";
+    QTest::newRow("open with batch") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--batch")} << "cannot be combined with --batch";
+    QTest::newRow("open twice") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--open"), QStringLiteral("b.jsonl")} << "--open at most once";
+    QTest::newRow("serve with open") << QStringList{QStringLiteral("--serve"), QStringLiteral("--open"), QStringLiteral("a.jsonl")} << "cannot be combined with --open";
+    QTest::newRow("mask without save") << QStringList{QStringLiteral("--mask-secrets")} << "give at least one --save";
+    QTest::newRow("save twice") << QStringList{QStringLiteral("--save"), QStringLiteral("a.txt"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "given twice";
 }
 
 void TestCommandLine::usageErrors()
@@ -88,6 +297,59 @@ void TestCommandLine::usageErrors()
     QCOMPARE(line.mode, CommandLine::Mode::Error);
     QVERIFY2(line.error.contains(messagePart), qPrintable(line.error));
     QVERIFY(line.helpText.contains(QStringLiteral("--serve")));
+    QVERIFY(line.helpText.contains(QStringLiteral("--batch")));
+}
+
+void TestCommandLine::unreadableSendFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString missing = dir.filePath(QStringLiteral("missing.bin"));
+    const CommandLine absent = parse({QStringLiteral("ws://h/"), QStringLiteral("--send-file"), missing});
+    QCOMPARE(absent.mode, CommandLine::Mode::Error);
+    QVERIFY2(absent.error.contains(QStringLiteral("Cannot read --send-file \"") + missing), qPrintable(absent.error));
+    QVERIFY2(absent.error.contains(QStringLiteral("No such file")), qPrintable(absent.error));
+
+    const CommandLine directory = parse({QStringLiteral("ws://h/"), QStringLiteral("--send-file"), dir.path()});
+    QCOMPARE(directory.mode, CommandLine::Mode::Error);
+    QVERIFY2(directory.error.contains(QStringLiteral("directory")), qPrintable(directory.error));
+
+    // An empty file is an empty binary message.
+    QFile empty(dir.filePath(QStringLiteral("empty.bin")));
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    const CommandLine line = parse({QStringLiteral("ws://h/"), QStringLiteral("--send-file"), empty.fileName()});
+    QCOMPARE(line.mode, CommandLine::Mode::Window);
+    QCOMPARE(line.messages.size(), 1);
+    QCOMPARE(line.messages.at(0).kind, ScriptRunner::Message::Kind::Binary);
+    QVERIFY(line.messages.at(0).data.isEmpty());
+}
+
+void TestCommandLine::openAndMaskSecrets()
+{
+    const CommandLine open = parse({QStringLiteral("--open"), QStringLiteral("/tmp/x.wsscope.jsonl")});
+    QCOMPARE(open.mode, CommandLine::Mode::Window);
+    QCOMPARE(open.openPath, QStringLiteral("/tmp/x.wsscope.jsonl"));
+    QVERIFY(!open.connect);
+
+    const CommandLine masked = parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--batch"),
+                                      QStringLiteral("--save"), QStringLiteral("a.har"), QStringLiteral("--mask-secrets")});
+    QCOMPARE(masked.mode, CommandLine::Mode::Batch);
+    QVERIFY(masked.script().saveOptions.maskSecrets);
+    QVERIFY(!parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--batch"), QStringLiteral("--save"),
+                    QStringLiteral("a.har")}).script().saveOptions.maskSecrets);
+}
+
+void TestCommandLine::helpDescribesEveryOption()
+{
+    const CommandLine line = parse({QStringLiteral("--help")});
+    QCOMPARE(line.mode, CommandLine::Mode::Help);
+    for (const char *option : {"--batch", "--header", "--protocol", "--origin", "--send", "--send-hex", "--send-file",
+                               "--expect", "--timeout", "--save", "--insecure", "--serve", "--connect", "--open",
+                               "--mask-secrets"})
+        QVERIFY2(line.helpText.contains(QLatin1String(option)), option);
+    QVERIFY(line.helpText.contains(QStringLiteral("30 s")));
+    QVERIFY(line.helpText.contains(QStringLiteral("Exit status")));
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

@@ -1,3 +1,4 @@
+#include "cli/scriptrunner.h"
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/messageview.h"
@@ -17,6 +18,12 @@
 #include "settings/settings.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QTemporaryDir>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -51,6 +58,10 @@ private Q_SLOTS:
     void quittingClosesWith1001();
     void selectingRowsShowsTheMessageAndTheTimeBetween();
     void pingAndPongRowsSelectTheirFrames();
+    void savedSessionReopensReadOnly();
+    void droppedFileOpensInItsOwnWindow();
+    void badFileSaysWhereReadingStopped();
+    void crashedJournalIsOfferedForRecovery();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -242,9 +253,16 @@ void TestMainWindow::pendingSendsDoNotLeakIntoTheNextConnection()
     QVERIFY(echo.listen());
     MainWindow window(echo.url());
     window.setUrl(refusing.url().toString());
-    window.sendWhenOpen({QStringLiteral("meant for the first server")});
-    QVERIFY(window.connectToUrl());
+    // What `wsscope URL --send TEXT` sets up: a script for the window's session.
+    ScriptRunner::Script script;
+    script.messages = {{ScriptRunner::Message::Kind::Text, "meant for the first server"}};
+    script.closeWhenDone = false;
+    ScriptRunner runner(window.session(), script);
+    QSignalSpy finished(&runner, &ScriptRunner::finished);
+    runner.start([&window](QString *) { return window.connectToUrl(); });
     QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().toInt(), int(ScriptRunner::Failure));
 
     window.setUrl(echo.url().toString());
     QVERIFY(window.connectToUrl());
@@ -442,5 +460,200 @@ void TestMainWindow::pingAndPongRowsSelectTheirFrames()
     QCOMPARE(checked, 2);   // the second ping sent and the second pong received
 }
 
+namespace {
+
+// Runs a short echo session in a window and saves it, as File > Save would.
+QString saveEchoSession(const QTemporaryDir &dir)
+{
+    EchoServer echo;
+    if (!echo.listen())
+        return {};
+    MainWindow window(echo.url());
+    window.setUrl(echo.url().toString());
+    window.connectToUrl();
+    if (!QTest::qWaitFor([&] { return window.session()->state() == Session::State::Open; }))
+        return {};
+    window.session()->sendText(QStringLiteral("first <b>not bold</b>"));
+    window.session()->sendBinary(QByteArray("\x00\x01\x02", 3));
+    if (!QTest::qWaitFor([&] { return window.session()->log()->count() == 5; }))
+        return {};
+    window.closeConnection();
+    if (!QTest::qWaitFor([&] { return window.session()->state() == Session::State::Closed; }))
+        return {};
+    const QString path = dir.filePath(QStringLiteral("echo.wsscope.jsonl"));
+    window.saveTo(path);
+    // The save runs on a worker thread; the status bar says when it is done.
+    if (!QTest::qWaitFor([&] { return QFile::exists(path); }))
+        return {};
+    return path;
+}
+
+} // namespace
+
+void TestMainWindow::savedSessionReopensReadOnly()
+{
+    QTemporaryDir dir;
+    const QString path = saveEchoSession(dir);
+    QVERIFY(!path.isEmpty());
+
+    MainWindow viewer(QUrl{});
+    viewer.show();
+    QSignalSpy loaded(&viewer, &MainWindow::loaded);
+    viewer.openSessionFile(path);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QVERIFY(viewer.session()->isReadOnly());
+    QVERIFY(viewer.windowTitle().contains(QStringLiteral("echo.wsscope.jsonl")));
+    QVERIFY2(viewer.stateText().contains(QStringLiteral("read-only")), qPrintable(viewer.stateText()));
+    QVERIFY(!viewer.connectButton()->isEnabled());
+    QVERIFY(!viewer.urlBox()->isEnabled());
+    QVERIFY(!viewer.composer()->sendButton()->isEnabled());
+    // The same log, handshake and wire as the live window showed.
+    LogModel *model = viewer.logModel();
+    QTRY_COMPARE(model->rowCount(), 6);   // open, 2 sent, 2 received, close
+    QCOMPARE(rowsOf(model, MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
+    QCOMPARE(model->index(1, LogModel::PreviewColumn).data().toString(), QStringLiteral("first <b>not bold</b>"));
+    QVERIFY(viewer.inspector()->requestText().startsWith(QStringLiteral("GET / HTTP/1.1")));
+    QVERIFY(viewer.inspector()->responseText().startsWith(QStringLiteral("HTTP/1.1 101")));
+    QVERIFY(viewer.wireView()->model()->rowCount() >= 2 + 4 + 2);   // request, response, 4 messages, 2 closes
+    QVERIFY(viewer.journal() == nullptr);
+
+    // Saved again from the viewer: the same rows come back.
+    const QString again = dir.filePath(QStringLiteral("again.wsscope.jsonl"));
+    viewer.saveTo(again);
+    QTRY_VERIFY(QFile::exists(again));
+    Session check;
+    SessionFile::Loaded result;
+    QString error;
+    QVERIFY2(SessionFile::load(again, &check, &result, &error), qPrintable(error));
+    QCOMPARE(check.log()->count(), 6);
+    QVERIFY(result.problem.isEmpty());
+}
+
+void TestMainWindow::droppedFileOpensInItsOwnWindow()
+{
+    QTemporaryDir dir;
+    const QString path = saveEchoSession(dir);
+    QVERIFY(!path.isEmpty());
+
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow live(echo.url());
+    live.show();
+    QVERIFY(live.connectToUrl());
+    QTRY_COMPARE(live.session()->state(), Session::State::Open);
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&live, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&live, &drop);
+
+    // The live session is untouched; the file has a window of its own.
+    QCOMPARE(live.session()->state(), Session::State::Open);
+    QVERIFY(!live.session()->isReadOnly());
+    MainWindow *viewer = nullptr;
+    QTRY_VERIFY([&] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            auto *window = qobject_cast<MainWindow *>(widget);
+            if (window && window != &live && window->session()->isReadOnly() && window->logModel()->rowCount() == 6)
+                viewer = window;
+        }
+        return viewer != nullptr;
+    }());
+    QCOMPARE(viewer->loadedPath(), path);
+    viewer->close();   // deletes itself
+    live.session()->abort();
+}
+
+void TestMainWindow::badFileSaysWhereReadingStopped()
+{
+    QTemporaryDir dir;
+    const QString good = saveEchoSession(dir);
+    QVERIFY(!good.isEmpty());
+    QFile file(good);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray content = file.readAll();
+    file.close();
+    // Keep the first four lines whole and cut the fifth in half.
+    qsizetype cut = 0;
+    for (int line = 0; line < 4; ++line)
+        cut = content.indexOf('\n', cut) + 1;
+    const QString broken = dir.filePath(QStringLiteral("broken.wsscope.jsonl"));
+    QFile out(broken);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(content.left(cut + 20));
+    out.close();
+
+    MainWindow viewer(QUrl{});
+    viewer.show();
+    QSignalSpy loaded(&viewer, &MainWindow::loaded);
+    viewer.openSessionFile(broken);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QCOMPARE(viewer.loadedResult().problemLine, 5);
+    QTRY_VERIFY(viewer.findChild<QMessageBox *>());
+    const QString message = viewer.findChild<QMessageBox *>()->text();
+    QVERIFY2(message.contains(QStringLiteral("Line 5")) && message.contains(QStringLiteral("cut short")), qPrintable(message));
+    QVERIFY(viewer.logModel()->rowCount() > 0);
+
+    // Not a session file at all: said, and nothing shown.
+    const QString notSession = dir.filePath(QStringLiteral("notes.txt"));
+    QFile notes(notSession);
+    QVERIFY(notes.open(QIODevice::WriteOnly));
+    notes.write("just some notes\n");
+    notes.close();
+    MainWindow other(QUrl{});
+    QSignalSpy otherLoaded(&other, &MainWindow::loaded);
+    other.openSessionFile(notSession);
+    QVERIFY(otherLoaded.wait(10000));
+    QCOMPARE(otherLoaded.first().first().toBool(), false);
+    QTRY_VERIFY(other.findChild<QMessageBox *>());
+    QVERIFY2(other.findChild<QMessageBox *>()->text().contains(QStringLiteral("not valid JSON")),
+             qPrintable(other.findChild<QMessageBox *>()->text()));
+}
+
+void TestMainWindow::crashedJournalIsOfferedForRecovery()
+{
+    QTemporaryDir dir;
+    const QString saved = saveEchoSession(dir);
+    QVERIFY(!saved.isEmpty());
+    // A journal as a killed process leaves it: no end line, no lock held.
+    QDir().mkpath(Journal::defaultDirectory());
+    const QString orphan = Journal::defaultDirectory() + QStringLiteral("/session-20261124-000000-1.wsscope.jsonl");
+    QFile::remove(orphan);
+    QVERIFY(QFile::copy(saved, orphan));
+    const QList<Journal::Recoverable> found = Journal::recoverable(Journal::defaultDirectory());
+    QCOMPARE(found.size(), 1);
+
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    window.offerRecovery(found);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QVERIFY(box->text().contains(QStringLiteral("1 session")));
+    QAbstractButton *open = nullptr;
+    for (QAbstractButton *button : box->buttons()) {
+        if (button->text().remove(u'&') == QStringLiteral("Open"))
+            open = button;
+    }
+    QVERIFY(open);
+    open->click();
+
+    // Opened read-only (in this window, which had not connected yet), and
+    // moved aside so that it is not offered again.
+    QTRY_VERIFY(window.session()->isReadOnly());
+    QTRY_COMPARE(window.logModel()->rowCount(), 6);
+    QVERIFY(!QFile::exists(orphan));
+    QVERIFY(Journal::recoverable(Journal::defaultDirectory()).isEmpty());
+    QVERIFY(window.loadedPath().contains(QStringLiteral("/recovered/")));
+    QFile::remove(window.loadedPath());
+}
+
 QTEST_MAIN(TestMainWindow)
+
 #include "tst_mainwindow.moc"

@@ -16,6 +16,15 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMimeData>
+#include <QThread>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -182,16 +191,47 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
 
+    m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory());
+    if (!m_journal->isOpen())
+        statusBar()->showMessage(tr("No session journal: %1").arg(m_journal->errorString()));
+    connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(message);
+    });
+    setAcceptDrops(true);
+
     buildMenus();
     restoreSettings();
     onStateChanged(m_session.state());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // A save in progress is finished rather than cut (QSaveFile would leave
+    // no file at all); a read in progress is waited for.
+    for (const QPointer<QThread> &worker : std::as_const(m_workers)) {
+        if (worker) {
+            worker->wait();
+            delete worker.data();
+        }
+    }
+}
 
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open session…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
+    file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
+                    [this] { chooseAndSave(SessionExport::Format::SessionFile); });
+    QMenu *exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(tr("&HAR (HTTP Archive)…"), this, [this] { chooseAndSave(SessionExport::Format::Har); });
+    exportMenu->addAction(tr("&pcapng (Wireshark)…"), this, [this] { chooseAndSave(SessionExport::Format::Pcapng); });
+    exportMenu->addAction(tr("&Text…"), this, [this] { chooseAndSave(SessionExport::Format::Text); });
+    QAction *mask = file->addAction(tr("&Hide credentials in saved files"));
+    mask->setCheckable(true);
+    mask->setChecked(Settings::value(Settings::Id::MaskSecrets).toBool());
+    mask->setToolTip(tr("Authorization, Cookie, Set-Cookie and Proxy-Authorization values are written as asterisks."));
+    connect(mask, &QAction::toggled, this, [](bool on) { Settings::setValue(Settings::Id::MaskSecrets, on); });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
@@ -420,7 +460,238 @@ void MainWindow::closeEvent(QCloseEvent *event)
             return;
         }
     }
+    // A clean end: the journal is not needed to recover anything.
+    if (m_journal)
+        m_journal->finish(false);
     event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    for (const QUrl &url : urls) {
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    for (const QUrl &url : urls) {
+        if (url.isLocalFile())
+            openSessionFile(url.toLocalFile());
+    }
+    event->acceptProposedAction();
+}
+
+Journal *MainWindow::journal() const
+{
+    return m_journal.get();
+}
+
+QString MainWindow::loadedPath() const
+{
+    return m_loadedPath;
+}
+
+SessionFile::Loaded MainWindow::loadedResult() const
+{
+    return m_loaded;
+}
+
+void MainWindow::chooseAndOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a saved session"), Settings::value(Settings::Id::SaveFolder).toString(),
+        SessionExport::fileFilter(SessionExport::Format::SessionFile) + QStringLiteral(";;") + tr("All files (*)"));
+    if (path.isEmpty())
+        return;
+    Settings::setValue(Settings::Id::SaveFolder, QFileInfo(path).absolutePath());
+    openSessionFile(path);
+}
+
+void MainWindow::openSessionFile(const QString &path)
+{
+    // A window that has not connected yet shows the file itself; otherwise
+    // the live session stays where it is and the file gets its own window.
+    const bool empty = !m_loading && !m_session.isReadOnly() && m_session.connections().isEmpty()
+        && m_session.log()->count() == 0;
+    if (empty) {
+        loadHere(path);
+        return;
+    }
+    auto *window = new MainWindow(QUrl());
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    window->loadHere(path);
+}
+
+void MainWindow::loadHere(const QString &path)
+{
+    m_loading = true;
+    // This window becomes a viewer: it will never have a live session to journal.
+    if (m_journal) {
+        m_journal->finish(false);
+        m_journal.reset();
+    }
+    m_loadedPath = path;
+    setWindowTitle(tr("%1 — wsscope").arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
+    onStateChanged(m_session.state());
+
+    // Read on a worker thread into a log nobody else touches; adopt it here.
+    struct Reading
+    {
+        MessageLog rows;
+        SessionFile::Loaded loaded;
+        QList<TapRecord> wire;
+        QString error;
+    };
+    auto reading = std::make_shared<Reading>();
+    QThread *thread = QThread::create([path, reading] {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            reading->error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+            return;
+        }
+        reading->loaded = SessionFile::read(&file, &reading->rows);
+        if (reading->loaded.valid)
+            reading->wire = SessionFile::wireOf(reading->loaded.connections, reading->rows);
+    });
+    m_workers.append(thread);
+    connect(thread, &QThread::finished, this, [this, thread, reading, path] {
+        thread->deleteLater();
+        m_loading = false;
+        m_loaded = reading->loaded;
+        const auto warn = [this](const QString &text) {
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Open session"), text, QMessageBox::Ok, this);
+            box->setTextFormat(Qt::PlainText);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            statusBar()->showMessage(text);
+        };
+        if (!reading->error.isEmpty() || !reading->loaded.valid) {
+            warn(reading->error.isEmpty()
+                     ? tr("%1 cannot be opened: %2").arg(QDir::toNativeSeparators(path), reading->loaded.problem)
+                     : reading->error);
+            showReadOnly();
+            Q_EMIT loaded(false);
+            return;
+        }
+        m_session.log()->clear();
+        m_session.log()->adopt(reading->rows);
+        m_session.loadSaved(reading->loaded.connections, reading->wire);
+        showReadOnly();
+        if (!reading->loaded.problem.isEmpty())
+            warn(tr("%1 was read only in part. %2").arg(QFileInfo(path).fileName(), reading->loaded.problem));
+        else
+            statusBar()->showMessage(tr("%n row(s) read from %1", nullptr, reading->loaded.rows)
+                                         .arg(QDir::toNativeSeparators(path)));
+        Q_EMIT loaded(true);
+    });
+    thread->start();
+}
+
+void MainWindow::showReadOnly()
+{
+    const QList<Session::Connection> &connections = m_session.connections();
+    if (!connections.isEmpty())
+        setUrl(connections.last().url);
+    onStateChanged(m_session.state());
+}
+
+void MainWindow::chooseAndSave(SessionExport::Format format)
+{
+    QString folder = Settings::value(Settings::Id::SaveFolder).toString();
+    if (folder.isEmpty())
+        folder = QDir::homePath();
+    const QString name = m_loadedPath.isEmpty()
+        ? QStringLiteral("wsscope-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))
+        : QFileInfo(m_loadedPath).fileName().section(u'.', 0, 0);
+    QString path = QFileDialog::getSaveFileName(this, tr("Save as"), QDir(folder).filePath(name + SessionExport::suffix(format)),
+                                                SessionExport::fileFilter(format));
+    if (path.isEmpty())
+        return;
+    if (SessionExport::formatForPath(path) != format)
+        path += SessionExport::suffix(format);
+    Settings::setValue(Settings::Id::SaveFolder, QFileInfo(path).absolutePath());
+    saveTo(path);
+}
+
+bool MainWindow::saveTo(const QString &path)
+{
+    if (SessionExport::formatForPath(path) == SessionExport::Format::Unknown) {
+        statusBar()->showMessage(tr("%1: the name must end in .jsonl, .har, .pcapng or .txt.").arg(path));
+        return false;
+    }
+    // The snapshot is taken now, in a moment; the writing happens on a
+    // worker thread while the session goes on.
+    auto snapshot = std::make_shared<SessionExport::Snapshot>(SessionExport::snapshot(m_session));
+    SessionExport::Options options;
+    options.maskSecrets = Settings::value(Settings::Id::MaskSecrets).toBool();
+    auto error = std::make_shared<QString>();
+    auto ok = std::make_shared<bool>(false);
+    statusBar()->showMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
+    QThread *thread = QThread::create([snapshot, path, options, error, ok] {
+        *ok = SessionExport::saveSnapshot(*snapshot, path, options, error.get());
+    });
+    m_workers.append(thread);
+    connect(thread, &QThread::finished, this, [this, thread, path, error, ok] {
+        thread->deleteLater();
+        if (*ok) {
+            statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 10000);
+            return;
+        }
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Save"), *error, QMessageBox::Ok, this);
+        box->setTextFormat(Qt::PlainText);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        statusBar()->showMessage(*error);
+    });
+    thread->start();
+    return true;
+}
+
+void MainWindow::offerRecovery(const QList<Journal::Recoverable> &journals)
+{
+    if (journals.isEmpty())
+        return;
+    QString list;
+    for (const Journal::Recoverable &journal : journals) {
+        list += QStringLiteral("\n") + QFileInfo(journal.path).fileName() + QStringLiteral(" — ")
+            + QLocale().toString(journal.modified, QLocale::ShortFormat) + QStringLiteral(", ")
+            + QLocale().formattedDataSize(journal.bytes);
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Recover sessions"),
+                                tr("wsscope did not close cleanly last time. %n session(s) can be recovered from "
+                                   "the journal:", nullptr, int(journals.size())) + list,
+                                QMessageBox::NoButton, this);
+    box->setTextFormat(Qt::PlainText);
+    QPushButton *open = box->addButton(tr("&Open"), QMessageBox::AcceptRole);
+    QPushButton *discard = box->addButton(tr("&Discard"), QMessageBox::DestructiveRole);
+    box->addButton(tr("&Later"), QMessageBox::RejectRole);
+    box->setDefaultButton(open);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, journals, open, discard](QAbstractButton *button) {
+        const QString recovered = Journal::defaultDirectory() + QStringLiteral("/recovered");
+        for (const Journal::Recoverable &journal : journals) {
+            if (button == discard) {
+                QFile::remove(journal.path);
+                QFile::remove(journal.path + QStringLiteral(".lock"));
+            } else if (button == open) {
+                // Moved aside so that it is offered only once; it stays on disk until deleted.
+                QDir().mkpath(recovered);
+                const QString target = recovered + u'/' + QFileInfo(journal.path).fileName();
+                const QString shown = QFile::rename(journal.path, target) ? target : journal.path;
+                QFile::remove(journal.path + QStringLiteral(".lock"));
+                openSessionFile(shown);
+            }
+        }
+    });
+    box->open();
 }
 
 void MainWindow::setUrl(const QString &url)
@@ -462,13 +733,6 @@ void MainWindow::closeConnection()
         statusBar()->showMessage(error, 5000);
 }
 
-void MainWindow::sendWhenOpen(const QStringList &texts)
-{
-    m_pendingSends += texts;
-    if (m_session.state() == Session::State::Open)
-        onStateChanged(Session::State::Open);
-}
-
 void MainWindow::showUrlError(const QString &message)
 {
     m_urlError->setText(message);
@@ -491,6 +755,14 @@ void MainWindow::sendBinary(const QByteArray &bytes)
 
 void MainWindow::onStateChanged(Session::State state)
 {
+    if (m_session.isReadOnly() || m_loading) {
+        m_connect->setEnabled(false);
+        m_close->setEnabled(false);
+        m_urlBox->setEnabled(false);
+        m_composer->setSendingAllowed(false);
+        m_state->setText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
+        return;
+    }
     const bool closed = state == Session::State::Closed;
     m_connect->setEnabled(closed);
     m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
@@ -511,14 +783,6 @@ void MainWindow::onStateChanged(Session::State state)
     palette.setColor(QPalette::WindowText, QColor(stateColor(state)));
     m_state->setPalette(palette);
 
-    // Texts from --send belong to the connection they were given for, not to a later one.
-    if (closed && !m_session.wasOpened())
-        m_pendingSends.clear();
-    if (state == Session::State::Open && !m_pendingSends.isEmpty()) {
-        const QStringList texts = std::exchange(m_pendingSends, {});
-        for (const QString &pending : texts)
-            sendText(pending);
-    }
 }
 
 Session *MainWindow::session()

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "record/journal.h"
+#include "record/sessionfile.h"
 #include "session/session.h"
 
 #include <QMainWindow>
+#include <QPointer>
+#include <QThread>
 #include <QStringList>
 #include <QUrl>
 
@@ -37,8 +41,6 @@ public:
     // Connects to what the URL bar holds; an invalid URL is shown next to the bar.
     bool connectToUrl();
     void closeConnection();
-    // Texts to send, in order, as soon as the next connection opens.
-    void sendWhenOpen(const QStringList &texts);
 
     Session *session();
     LogModel *logModel() const;
@@ -60,11 +62,34 @@ public:
     QString stateText() const;
     QString urlError() const;
 
+    // Shows a saved session file, read-only: in this window when it has had
+    // no connection yet, else in a new window. Reading happens off the GUI
+    // thread; loaded() reports the end.
+    void openSessionFile(const QString &path);
+    // Saves (File > Save) or exports in the format the name says. Errors are shown.
+    bool saveTo(const QString &path);
+    // The journal of this window's live session; null when read-only.
+    Journal *journal() const;
+    // Asks what to do with journals that crashed sessions left behind.
+    void offerRecovery(const QList<Journal::Recoverable> &journals);
+    // Where the last file was read from, and what reading it said.
+    QString loadedPath() const;
+    SessionFile::Loaded loadedResult() const;
+
+Q_SIGNALS:
+    void loaded(bool ok);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildMenus();
+    void loadHere(const QString &path);
+    void chooseAndSave(SessionExport::Format format);
+    void chooseAndOpen();
+    void showReadOnly();
     void onStateChanged(Session::State state);
     void showUrlError(const QString &message);
     void sendText(const QString &text);
@@ -79,7 +104,6 @@ private:
 
     Session m_session;
     QUrl m_echoUrl;
-    QStringList m_pendingSends;
     QComboBox *m_urlBox;
     QPushButton *m_connect;
     QPushButton *m_close;
@@ -104,4 +128,9 @@ private:
     int m_tlsShownFor = -1;
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
+    std::unique_ptr<Journal> m_journal;
+    QString m_loadedPath;
+    SessionFile::Loaded m_loaded;
+    bool m_loading = false;
+    QList<QPointer<QThread>> m_workers;   // reading or saving
 };

@@ -1,9 +1,15 @@
 #include "commandline.h"
 
+#include "log/payloadformat.h"
+#include "record/export.h"
 #include "session/urlcheck.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cmath>
 
 namespace {
 
@@ -12,26 +18,156 @@ QString tr(const char *text)
     return QCoreApplication::translate("CommandLine", text);
 }
 
+enum class SendKind { Text, Hex, File };
+
+// QCommandLineParser keeps each option's values apart; the messages are sent
+// in the order they were given across --send, --send-hex and --send-file.
+// Walks the arguments as the parser does (a long option takes the next
+// argument as its value unless it has "=value"; "--" ends the options).
+QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optionsWithValues)
+{
+    QList<SendKind> order;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == u"--")
+            break;
+        if (!argument.startsWith(u"--"))
+            continue;
+        const qsizetype equals = argument.indexOf(u'=');
+        const QString name = argument.mid(2, equals < 0 ? -1 : equals - 2);
+        if (name == u"send")
+            order << SendKind::Text;
+        else if (name == u"send-hex")
+            order << SendKind::Hex;
+        else if (name == u"send-file")
+            order << SendKind::File;
+        if (equals < 0 && optionsWithValues.contains(name))
+            ++i;
+    }
+    return order;
+}
+
+// A subprotocol is an HTTP token (RFC 6455 section 4.1).
+bool isToken(const QString &text)
+{
+    if (text.isEmpty())
+        return false;
+    static const QString punctuation = QStringLiteral("!#$%&'*+-.^_`|~");
+    for (const QChar c : text) {
+        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        if (!alnum && !punctuation.contains(c))
+            return false;
+    }
+    return true;
+}
+
+bool hasControlCharacter(const QString &text)
+{
+    for (const QChar c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
+
+bool CommandLine::hasScript() const
+{
+    return mode == Mode::Batch || !messages.isEmpty() || expect >= 0 || timeoutMs >= 0 || !savePaths.isEmpty();
+}
+
+ScriptRunner::Script CommandLine::script() const
+{
+    ScriptRunner::Script script;
+    script.messages = messages;
+    script.expect = qMax(expect, 0);
+    script.savePaths = savePaths;
+    script.saveOptions.maskSecrets = maskSecrets;
+    if (mode == Mode::Batch) {
+        script.closeWhenDone = true;
+        script.timeoutMs = timeoutMs >= 0 ? timeoutMs : DefaultBatchTimeoutMs;
+    } else {
+        script.closeWhenDone = expect >= 0;
+        script.timeoutMs = timeoutMs >= 0 ? timeoutMs : (expect >= 0 ? DefaultBatchTimeoutMs : 0);
+    }
+    return script;
+}
 
 CommandLine CommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("wsscope: connect to a WebSocket server, send messages, and see the handshake and every message."));
+        tr("wsscope: connect to a WebSocket server, send messages, and see the handshake and every message.\n"
+           "\n"
+           "With --batch there is no window: wsscope connects to URL, sends the messages in the order given,\n"
+           "waits for the --expect messages, closes with 1000, saves the --save files, and prints one line:\n"
+           "messages and bytes each way, the time taken and how the connection closed. Exit status: 0 when\n"
+           "all went well; 1 when the connection or its handshake failed, the server closed before the\n"
+           "expected messages arrived, the time ran out, or a file could not be saved; 2 for bad usage.\n"
+           "Without --batch the same options apply to the window's connection, and the window stays open."));
     const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit."));
     const QCommandLineOption versionOption(QStringLiteral("version"), tr("Show the version and exit."));
     const QCommandLineOption connectOption(QStringLiteral("connect"), tr("Connect to URL as soon as the window opens."));
+    const QCommandLineOption batchOption(
+        QStringLiteral("batch"),
+        tr("Run without a window: connect to URL, send, wait for --expect, close, save, print a summary and exit."));
+    const QCommandLineOption headerOption(
+        QStringLiteral("header"),
+        tr("Send the header \"Name: value\" with the upgrade request (repeatable, in order)."), tr("HEADER"));
+    const QCommandLineOption protocolOption(
+        QStringLiteral("protocol"), tr("Offer the subprotocol NAME in Sec-WebSocket-Protocol (repeatable, in order)."),
+        tr("NAME"));
+    const QCommandLineOption originOption(QStringLiteral("origin"), tr("Send ORIGIN as the Origin header."),
+                                          tr("ORIGIN"));
     const QCommandLineOption sendOption(QStringLiteral("send"),
-                                        tr("Send TEXT once the connection is open (repeatable, in order; implies --connect)."),
+                                        tr("Send TEXT as a text message once the connection is open (repeatable; "
+                                           "--send, --send-hex and --send-file are sent in the order given; "
+                                           "each implies --connect)."),
                                         tr("TEXT"));
+    const QCommandLineOption sendHexOption(
+        QStringLiteral("send-hex"),
+        tr("Send a binary message of the bytes HEX (pairs of hex digits, separated or not by spaces, commas, "
+           "colons or 0x)."),
+        tr("HEX"));
+    const QCommandLineOption sendFileOption(QStringLiteral("send-file"),
+                                            tr("Send the contents of the file PATH as a binary message."),
+                                            tr("PATH"));
+    const QCommandLineOption expectOption(
+        QStringLiteral("expect"),
+        tr("Wait until N messages were received, then close with 1000. Fewer before the server closes or the "
+           "time runs out is a failure."),
+        tr("N"));
+    const QCommandLineOption timeoutOption(
+        QStringLiteral("timeout"),
+        tr("Give the whole run at most SEC seconds (fractions allowed), then close; with --batch the default is "
+           "%1 s.").arg(DefaultBatchTimeoutMs / 1000),
+        tr("SEC"));
+    const QCommandLineOption saveOption(
+        QStringLiteral("save"),
+        tr("When the connection has ended, save it to PATH in the format its ending names: .jsonl (session "
+           "file), .har, .pcapng or .txt (repeatable)."),
+        tr("PATH"));
+    const QCommandLineOption maskOption(
+        QStringLiteral("mask-secrets"),
+        tr("In --save files, write the values of Authorization, Cookie, Set-Cookie and Proxy-Authorization as "
+           "asterisks."));
+    const QCommandLineOption openOption(QStringLiteral("open"),
+                                        tr("Show the saved session FILE (.jsonl), read-only, instead of connecting."),
+                                        tr("FILE"));
     const QCommandLineOption serveOption(QStringLiteral("serve"),
                                          tr("Run only the built-in echo server, without a window, on 127.0.0.1 "
                                             "at PORT (0 or none: the OS chooses), and print its URL."));
     const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                             tr("Connect even when the server's TLS certificate does not verify."));
-    parser.addOptions({helpOption, versionOption, connectOption, sendOption, insecureOption, serveOption});
-    parser.addPositionalArgument(QStringLiteral("URL"), tr("ws:// or wss:// URL to put in the URL bar."),
+    const QList<QCommandLineOption> options = {helpOption,     versionOption,  connectOption,  batchOption,
+                                               headerOption,   protocolOption, originOption,   sendOption,
+                                               sendHexOption,  sendFileOption, expectOption,   timeoutOption,
+                                               saveOption,     maskOption,     insecureOption, openOption,
+                                               serveOption};
+    parser.addOptions(options);
+    parser.addPositionalArgument(QStringLiteral("URL"),
+                                 tr("ws:// or wss:// URL to put in the URL bar, or to connect to with --batch."),
                                  QStringLiteral("[URL]"));
 
     CommandLine result;
@@ -56,9 +192,15 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     const QStringList positional = parser.positionalArguments();
     if (parser.isSet(serveOption)) {
-        if (parser.isSet(connectOption) || parser.isSet(sendOption) || parser.isSet(insecureOption))
-            return usageError(tr("--serve runs only the echo server; it cannot be combined with --connect, --send "
-                                 "or --insecure."));
+        const QList<QCommandLineOption> connectionOptions = {
+            connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
+            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption};
+        for (const QCommandLineOption &option : connectionOptions) {
+            if (parser.isSet(option))
+                return usageError(tr("--serve runs only the echo server; it cannot be combined with --%1 "
+                                     "or any other option about a connection.")
+                                      .arg(option.names().constFirst()));
+        }
         if (positional.size() > 1)
             return usageError(tr("--serve takes at most one PORT."));
         if (!positional.isEmpty()) {
@@ -72,16 +214,159 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return result;
     }
 
+    const QStringList opens = parser.values(openOption);
+    if (!opens.isEmpty()) {
+        if (opens.size() > 1)
+            return usageError(tr("Give --open at most once; more files can be opened from the window."));
+        const QList<QCommandLineOption> connectionOptions = {
+            connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
+            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption};
+        for (const QCommandLineOption &option : connectionOptions) {
+            if (parser.isSet(option))
+                return usageError(tr("--open shows a saved session; it cannot be combined with --%1.")
+                                      .arg(option.names().constFirst()));
+        }
+        if (!positional.isEmpty())
+            return usageError(tr("--open shows a saved session; it cannot be combined with a URL."));
+        if (opens.first().isEmpty())
+            return usageError(tr("--open needs the name of a session file."));
+        result.openPath = opens.first();
+        return result;
+    }
+
     if (positional.size() > 1)
         return usageError(tr("Give at most one URL; got %1 arguments.").arg(positional.size()));
-    result.sends = parser.values(sendOption);
-    result.insecure = parser.isSet(insecureOption);
-    result.connect = parser.isSet(connectOption) || !result.sends.isEmpty();
     if (!positional.isEmpty()) {
         const UrlCheck::Result checked = UrlCheck::parse(positional.first());
         if (!checked.ok())
             return usageError(tr("Bad URL \"%1\": %2").arg(positional.first(), checked.error));
         result.url = checked.url;
     }
+    if (parser.isSet(batchOption)) {
+        if (result.url.isEmpty())
+            return usageError(tr("--batch needs the URL to connect to."));
+        result.mode = Mode::Batch;
+    }
+    result.insecure = parser.isSet(insecureOption);
+
+    for (const QString &line : parser.values(headerOption)) {
+        const qsizetype colon = line.indexOf(u':');
+        if (colon < 0)
+            return usageError(tr("Bad --header \"%1\": write it as \"Name: value\".").arg(line));
+        const QByteArray name = line.left(colon).trimmed().toUtf8();
+        const QByteArray value = line.mid(colon + 1).trimmed().toUtf8();
+        QString problem = Session::checkHeader(name, value);
+        if (name.compare("origin", Qt::CaseInsensitive) == 0)
+            problem = tr("give the origin with --origin, not as a header.");
+        else if (name.compare("sec-websocket-protocol", Qt::CaseInsensitive) == 0)
+            problem = tr("give each subprotocol with --protocol, not as a header.");
+        if (!problem.isEmpty())
+            return usageError(tr("Bad --header \"%1\": %2").arg(line, problem));
+        result.headers.append({name, value});
+    }
+
+    for (const QString &protocol : parser.values(protocolOption)) {
+        if (!isToken(protocol))
+            return usageError(tr("Bad --protocol \"%1\": a subprotocol name is one word of letters, digits and "
+                                 "!#$%&'*+-.^_`|~, with no spaces or commas.")
+                                  .arg(protocol));
+        if (result.subprotocols.contains(protocol))
+            return usageError(tr("--protocol %1 is given twice.").arg(protocol));
+        result.subprotocols << protocol;
+    }
+
+    const QStringList origins = parser.values(originOption);
+    if (origins.size() > 1)
+        return usageError(tr("Give --origin at most once; got %1.").arg(origins.size()));
+    if (!origins.isEmpty()) {
+        result.origin = origins.first().trimmed();
+        if (result.origin.isEmpty())
+            return usageError(tr("--origin needs a value, for example https://example.com."));
+        if (hasControlCharacter(result.origin))
+            return usageError(tr("Bad --origin \"%1\": it holds a line break or another control character.")
+                                  .arg(origins.first()));
+    }
+
+    // The messages, each checked, then put in command-line order.
+    QList<ScriptRunner::Message> texts, hexes, files;
+    for (const QString &text : parser.values(sendOption))
+        texts.append({ScriptRunner::Message::Kind::Text, text.toUtf8()});
+    for (const QString &hex : parser.values(sendHexOption)) {
+        const PayloadFormat::HexResult bytes = PayloadFormat::parseHex(hex);
+        if (!bytes.ok())
+            return usageError(tr("Bad --send-hex \"%1\": %2").arg(hex, bytes.error));
+        hexes.append({ScriptRunner::Message::Kind::Binary, bytes.bytes});
+    }
+    for (const QString &path : parser.values(sendFileOption)) {
+        if (QFileInfo(path).isDir())
+            return usageError(tr("Cannot read --send-file \"%1\": it is a directory.").arg(path));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError(tr("Cannot read --send-file \"%1\": %2").arg(path, file.errorString()));
+        const QByteArray data = file.readAll();
+        if (file.error() != QFileDevice::NoError)
+            return usageError(tr("Cannot read --send-file \"%1\": %2").arg(path, file.errorString()));
+        files.append({ScriptRunner::Message::Kind::Binary, data});
+    }
+    QStringList withValues;
+    for (const QCommandLineOption &option : options) {
+        if (!option.valueName().isEmpty())
+            withValues << option.names();
+    }
+    qsizetype nextText = 0, nextHex = 0, nextFile = 0;
+    for (const SendKind kind : sendOrder(arguments, withValues)) {
+        if (kind == SendKind::Text && nextText < texts.size())
+            result.messages << texts.at(nextText++);
+        else if (kind == SendKind::Hex && nextHex < hexes.size())
+            result.messages << hexes.at(nextHex++);
+        else if (kind == SendKind::File && nextFile < files.size())
+            result.messages << files.at(nextFile++);
+    }
+    // Should the walk ever disagree with the parser, nothing is lost.
+    result.messages += texts.mid(nextText);
+    result.messages += hexes.mid(nextHex);
+    result.messages += files.mid(nextFile);
+
+    const QStringList expects = parser.values(expectOption);
+    if (expects.size() > 1)
+        return usageError(tr("Give --expect at most once; got %1.").arg(expects.size()));
+    if (!expects.isEmpty()) {
+        bool ok = false;
+        const int count = expects.first().trimmed().toInt(&ok);
+        if (!ok || count < 0)
+            return usageError(tr("--expect needs a number of messages (0 or more); \"%1\" is not one.")
+                                  .arg(expects.first()));
+        result.expect = count;
+    }
+
+    const QStringList timeouts = parser.values(timeoutOption);
+    if (timeouts.size() > 1)
+        return usageError(tr("Give --timeout at most once; got %1.").arg(timeouts.size()));
+    if (!timeouts.isEmpty()) {
+        bool ok = false;
+        const double seconds = timeouts.first().trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > MaxTimeoutSeconds)
+            return usageError(tr("--timeout needs a number of seconds greater than 0 and at most %1; \"%2\" is not one.")
+                                  .arg(MaxTimeoutSeconds).arg(timeouts.first()));
+        result.timeoutMs = qMax(1, int(std::lround(seconds * 1000)));
+    }
+
+    for (const QString &path : parser.values(saveOption)) {
+        if (path.isEmpty())
+            return usageError(tr("--save needs a file name ending in .jsonl, .har, .pcapng or .txt."));
+        if (SessionExport::formatForPath(path) == SessionExport::Format::Unknown)
+            return usageError(tr("Cannot --save \"%1\": the name must end in .jsonl (session file), .har, .pcapng or "
+                                 ".txt to say the format.")
+                                  .arg(path));
+        if (result.savePaths.contains(path))
+            return usageError(tr("--save \"%1\" is given twice.").arg(path));
+        result.savePaths << path;
+    }
+
+    result.maskSecrets = parser.isSet(maskOption);
+    if (result.maskSecrets && result.savePaths.isEmpty())
+        return usageError(tr("--mask-secrets applies to --save files; give at least one --save."));
+
+    result.connect = parser.isSet(connectOption) || result.hasScript();
     return result;
 }

@@ -1,23 +1,54 @@
 #pragma once
 
+#include "cli/scriptrunner.h"
+#include "session/session.h"
+
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
 
 // What the command line asked for. Parsing is pure so that every rule can be
-// tested without starting a process; main() only acts on the result.
+// tested without starting a process; main() only acts on the result. (The one
+// exception: --send-file is read here, so that an unreadable file is a usage
+// error like any other.)
 struct CommandLine
 {
-    enum class Mode { Window, Serve, Help, Version, Error };
+    enum class Mode { Window, Batch, Serve, Help, Version, Error };
+
+    // --timeout when --batch is given without one.
+    static constexpr int DefaultBatchTimeoutMs = 30000;
+    static constexpr int MaxTimeoutSeconds = 24 * 60 * 60;
 
     Mode mode = Mode::Window;
     QUrl url;                 // valid and normalised, or empty
     bool connect = false;
     bool insecure = false;    // accept certificates that do not verify
-    QStringList sends;
+    QList<Session::Header> headers;          // --header, in order
+    QStringList subprotocols;                // --protocol, in order
+    QString origin;                          // --origin; empty: none
+    // --send, --send-hex and --send-file, in command-line order.
+    QList<ScriptRunner::Message> messages;
+    int expect = -1;          // --expect; -1: not given
+    int timeoutMs = -1;       // --timeout; -1: not given
+    QStringList savePaths;    // --save, in order
+    bool maskSecrets = false; // --mask-secrets: hide credentials in --save files
+    QString openPath;         // --open: a saved session to show, read-only
     quint16 servePort = 0;
     QString error;            // for Mode::Error
     QString helpText;         // for Mode::Help and Mode::Error
+
+    // Whether the connection has to be driven by a ScriptRunner: always in
+    // batch mode; in the window, when anything is to be sent, expected or saved,
+    // or a timeout is set.
+    bool hasScript() const;
+    // What the ScriptRunner does. In batch mode it always closes once
+    // everything is sent and the --expect messages arrived, within --timeout
+    // (DefaultBatchTimeoutMs when not given). In the window the connection
+    // stays open for the user unless --expect was given (close once they
+    // arrived) or --timeout (close when it runs out); --expect without
+    // --timeout is bounded by the default.
+    ScriptRunner::Script script() const;
 
     static CommandLine parse(const QStringList &arguments);
 };

@@ -1,0 +1,414 @@
+#include "cli/scriptrunner.h"
+#include "record/sessionfile.h"
+#include "nodepeer.h"
+#include "rawserver.h"
+#include "session/session.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Runs the real wsscope executable with --batch against real peers on
+// loopback, as a script would.
+class TestBatch : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void echoExchangeWithEverything();
+    void closesOnceEverythingIsSent();
+    void savesEveryRequestedFile();
+    void refusedConnectionFails();
+    void unauthorizedAnswerFails();
+    void timeoutFails();
+    void handshakeNeverAnsweredTimesOut();
+    void serverClosingEarlyFails();
+    void failedSaveFails();
+    void usageErrorsExitTwo_data();
+    void usageErrorsExitTwo();
+    // ScriptRunner in this process, as the window uses it.
+    void runnerLeavesConnectionOpenWithoutClose();
+    void runnerTimeoutClosesWhenNothingIsAwaited();
+    void runnerReportsAnOpenerThatFails();
+    void runnerIgnoresOtherConnections();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+        bool finished = false;
+    };
+    // Runs wsscope while this process's event loop keeps turning, so that
+    // in-process peers (RawServer) can answer.
+    static Run run(const QStringList &args, int timeoutMs = 30000)
+    {
+        QProcess process;
+        process.start(QStringLiteral(WSSCOPE_BINARY), args);
+        Run result;
+        if (!process.waitForStarted(10000))
+            return result;
+        result.finished = QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, timeoutMs);
+        if (!result.finished) {
+            process.kill();
+            process.waitForFinished();
+        }
+        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        result.out = QString::fromUtf8(process.readAllStandardOutput());
+        result.err = QString::fromUtf8(process.readAllStandardError());
+        return result;
+    }
+    static QByteArray describe(const Run &run)
+    {
+        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(run.exitCode).arg(run.out, run.err).toUtf8();
+    }
+    static QString url(const NodePeer &peer) { return peer.url().toString(QUrl::FullyEncoded); }
+};
+
+void TestBatch::echoExchangeWithEverything()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString filePath = dir.filePath(QStringLiteral("payload.bin"));
+    {
+        QFile file(filePath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray("\x10\x00\x20 from a file", 15));
+    }
+
+    const Run result = run({url(peer), QStringLiteral("--batch"), QStringLiteral("--header"),
+                            QStringLiteral("X-Test-Token: abc123"), QStringLiteral("--protocol"),
+                            QStringLiteral("chat.v2"), QStringLiteral("--origin"), QStringLiteral("https://origin.test"),
+                            QStringLiteral("--send"), QStringLiteral("hello"), QStringLiteral("--send-hex"),
+                            QStringLiteral("00 01 fe"), QStringLiteral("--send-file"), filePath,
+                            QStringLiteral("--send"), QStringLiteral("bye"), QStringLiteral("--expect"),
+                            QStringLiteral("4"), QStringLiteral("--timeout"), QStringLiteral("20")});
+    QVERIFY2(result.finished, describe(result));
+    QVERIFY2(result.exitCode == 0, describe(result));
+    QVERIFY2(result.err.isEmpty(), describe(result));
+    // hello (5) + 3 + 15 + bye (3) = 26 bytes each way.
+    const QRegularExpression summary(QStringLiteral(
+        "^Sent 4 messages \\(26 bytes\\), received 4 messages \\(26 bytes\\) in \\d+\\.\\d+ s; "
+        "closed by us with 1000 \\(Normal closure\\)\\n$"));
+    QVERIFY2(summary.match(result.out).hasMatch(), describe(result));
+
+    // What the peer saw: the header, the subprotocol, the origin, the messages in order, our close.
+    QTRY_VERIFY_WITH_TIMEOUT(peer.lines(QStringLiteral("received")).size() >= 5, 10000);
+    const QList<QJsonObject> all = peer.all();
+    QVERIFY(!all.isEmpty());
+    const QJsonObject open = all.first();
+    QCOMPARE(open.value(QStringLiteral("event")).toString(), QStringLiteral("open"));
+    QCOMPARE(open.value(QStringLiteral("protocol")).toString(), QStringLiteral("chat.v2"));
+    QStringList headers;
+    for (const QJsonValue value : open.value(QStringLiteral("headers")).toArray())
+        headers << value.toString();
+    const qsizetype token = headers.indexOf(QStringLiteral("X-Test-Token"));
+    QVERIFY2(token >= 0 && token % 2 == 0, qPrintable(headers.join(u'|')));
+    QCOMPARE(headers.value(token + 1), QStringLiteral("abc123"));
+    const qsizetype origin = headers.indexOf(QRegularExpression(QStringLiteral("^origin$"),
+                                                                QRegularExpression::CaseInsensitiveOption));
+    QVERIFY2(origin >= 0, qPrintable(headers.join(u'|')));
+    QCOMPARE(headers.value(origin + 1), QStringLiteral("https://origin.test"));
+
+    const QList<QJsonObject> received = peer.lines(QStringLiteral("received"));
+    const QList<QPair<QString, QByteArray>> expected = {
+        {QStringLiteral("text"), "hello"},
+        {QStringLiteral("binary"), QByteArray("\x00\x01\xfe", 3)},
+        {QStringLiteral("binary"), QByteArray("\x10\x00\x20 from a file", 15)},
+        {QStringLiteral("text"), "bye"}};
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QCOMPARE(received.at(i).value(QStringLiteral("type")).toString(), expected.at(i).first);
+        QCOMPARE(QByteArray::fromHex(received.at(i).value(QStringLiteral("data")).toString().toLatin1()),
+                 expected.at(i).second);
+    }
+    QCOMPARE(received.at(4).value(QStringLiteral("type")).toString(), QStringLiteral("close"));
+    QCOMPARE(received.at(4).value(QStringLiteral("code")).toInt(), 1000);
+}
+
+void TestBatch::closesOnceEverythingIsSent()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    const Run result = run({QStringLiteral("--batch"), url(peer), QStringLiteral("--send"), QStringLiteral("a"),
+                            QStringLiteral("--send"), QStringLiteral("bc")});
+    QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+    QVERIFY2(result.out.startsWith(QStringLiteral("Sent 2 messages (3 bytes), received ")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by us with 1000")), describe(result));
+    QCOMPARE(result.out.count(u'\n'), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(peer.lines(QStringLiteral("received")).size() >= 3, 10000);
+    QCOMPARE(peer.lines(QStringLiteral("received")).at(2).value(QStringLiteral("code")).toInt(), 1000);
+}
+
+void TestBatch::savesEveryRequestedFile()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList names = {QStringLiteral("session.jsonl"), QStringLiteral("session.har"),
+                               QStringLiteral("session.pcapng"), QStringLiteral("session.txt")};
+    QStringList args = {url(peer), QStringLiteral("--batch"), QStringLiteral("--send"), QStringLiteral("saved"),
+                        QStringLiteral("--expect"), QStringLiteral("1"), QStringLiteral("--header"),
+                        QStringLiteral("Authorization: Bearer batch-secret"), QStringLiteral("--mask-secrets")};
+    for (const QString &name : names)
+        args << QStringLiteral("--save") << dir.filePath(name);
+    const Run result = run(args);
+    QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+    for (const QString &name : names) {
+        QFile file(dir.filePath(name));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(name));
+        const QByteArray content = file.readAll();
+        QVERIFY2(!content.isEmpty(), qPrintable(name));
+        QVERIFY2(!content.contains("batch-secret"), qPrintable(name));
+    }
+    // The session file reopens with the exchange and how it ended.
+    Session reopened;
+    SessionFile::Loaded loaded;
+    QString error;
+    QVERIFY2(SessionFile::load(dir.filePath(QStringLiteral("session.jsonl")), &reopened, &loaded, &error),
+             qPrintable(error));
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QVERIFY(loaded.ended);
+    int texts = 0;
+    for (int row = 0; row < reopened.log()->count(); ++row) {
+        if (reopened.log()->at(row).kind == MessageLog::Kind::Text) {
+            QCOMPARE(reopened.log()->data(row).toByteArray(), QByteArray("saved"));
+            ++texts;
+        }
+    }
+    QCOMPARE(texts, 2);
+    QCOMPARE(reopened.connections().size(), 1);
+    QCOMPARE(reopened.connections().first().close.closer, Session::Closer::Us);
+    QCOMPARE(reopened.connections().first().close.code, 1000);
+    QCOMPARE(reopened.connections().first().handshake.statusLine, QByteArray("HTTP/1.1 101 Switching Protocols"));
+}
+
+void TestBatch::refusedConnectionFails()
+{
+    quint16 port = 0;
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        port = closed.serverPort();
+    }
+    const Run result = run({QStringLiteral("--batch"), QStringLiteral("ws://127.0.0.1:%1/").arg(port),
+                            QStringLiteral("--send"), QStringLiteral("x"), QStringLiteral("--timeout"),
+                            QStringLiteral("20")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("refused"), Qt::CaseInsensitive), describe(result));
+    QVERIFY2(result.err.contains(QString::number(port)), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("Sent 0 messages")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("did not open")), describe(result));
+}
+
+void TestBatch::unauthorizedAnswerFails()
+{
+    RawServer server("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+                     "Connection: close\r\n\r\nlog in first");
+    const Run result = run({QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--header"),
+                            QStringLiteral("Authorization: Bearer wrong")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("401")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("did not open")), describe(result));
+    QVERIFY2(server.request().contains("Authorization: Bearer wrong\r\n"), server.request().constData());
+}
+
+void TestBatch::timeoutFails()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    const Run result = run({QStringLiteral("--batch"), url(peer), QStringLiteral("--send"), QStringLiteral("only one"),
+                            QStringLiteral("--expect"), QStringLiteral("3"), QStringLiteral("--timeout"),
+                            QStringLiteral("2")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("Timed out after 2.000 s: received 1 of the 3 messages expected")),
+             describe(result));
+    // It still closes properly and says so.
+    QVERIFY2(result.out.contains(QStringLiteral("received 1 message (8 bytes)")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by us with 1000")), describe(result));
+}
+
+void TestBatch::handshakeNeverAnsweredTimesOut()
+{
+    RawServer silent;   // accepts TCP, never answers the upgrade
+    const Run result = run({QStringLiteral("--batch"), silent.url().toString(), QStringLiteral("--timeout"),
+                            QStringLiteral("0.5")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("Timed out after 0.500 s: the connection did not open")),
+             describe(result));
+    QTRY_COMPARE_WITH_TIMEOUT(silent.disconnects(), 1, 10000);
+}
+
+void TestBatch::serverClosingEarlyFails()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    // "close <code> <reason>" makes the peer close: one echo expected, none comes.
+    const Run result = run({QStringLiteral("--batch"), url(peer), QStringLiteral("--send"),
+                            QStringLiteral("close 4000 done early"), QStringLiteral("--expect"), QStringLiteral("1")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("ended before every expected message arrived")), describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("closed by the server with 4000")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by the server with 4000")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("\"done early\"")), describe(result));
+}
+
+void TestBatch::failedSaveFails()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString good = dir.filePath(QStringLiteral("good.txt"));
+    const QString bad = dir.filePath(QStringLiteral("no/such/dir/bad.txt"));
+    const Run result = run({QStringLiteral("--batch"), url(peer), QStringLiteral("--save"), bad,
+                            QStringLiteral("--save"), good});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(bad), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by us with 1000")), describe(result));
+    QVERIFY(QFileInfo(good).size() > 0);   // one failure does not stop the others
+}
+
+void TestBatch::usageErrorsExitTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("messagePart");
+
+    const QString url = QStringLiteral("ws://127.0.0.1:1/");
+    const QString batch = QStringLiteral("--batch");
+    QTest::newRow("no URL") << QStringList{batch} << "--batch needs the URL";
+    QTest::newRow("bad URL") << QStringList{batch, QStringLiteral("wss://")} << "Bad URL";
+    QTest::newRow("bad header") << QStringList{batch, url, QStringLiteral("--header"), QStringLiteral("NoColon")}
+                                << "Bad --header \"NoColon\"";
+    QTest::newRow("bad hex") << QStringList{batch, url, QStringLiteral("--send-hex"), QStringLiteral("0g")}
+                             << "Bad --send-hex \"0g\"";
+    QTest::newRow("unreadable file") << QStringList{batch, url, QStringLiteral("--send-file"),
+                                                    QStringLiteral("/nonexistent/wsscope-test.bin")}
+                                     << "Cannot read --send-file \"/nonexistent/wsscope-test.bin\"";
+    QTest::newRow("expect without number") << QStringList{batch, url, QStringLiteral("--expect")} << "expect";
+    QTest::newRow("expect a word") << QStringList{batch, url, QStringLiteral("--expect"), QStringLiteral("many")}
+                                   << "--expect needs a number";
+    QTest::newRow("bad timeout") << QStringList{batch, url, QStringLiteral("--timeout"), QStringLiteral("-3")}
+                                 << "--timeout needs a number of seconds";
+    QTest::newRow("unknown save format") << QStringList{batch, url, QStringLiteral("--save"), QStringLiteral("x.doc")}
+                                         << "Cannot --save \"x.doc\"";
+    QTest::newRow("serve and batch") << QStringList{QStringLiteral("--serve"), batch} << "cannot be combined";
+}
+
+void TestBatch::usageErrorsExitTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, messagePart);
+    const Run result = run(args, 10000);
+    QVERIFY2(result.finished && result.exitCode == 2, describe(result));
+    QVERIFY2(result.err.contains(messagePart), describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("Usage:")), describe(result));
+    QVERIFY2(result.out.isEmpty(), describe(result));
+}
+
+void TestBatch::runnerLeavesConnectionOpenWithoutClose()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    ScriptRunner::Script script;
+    script.messages = {{ScriptRunner::Message::Kind::Text, "one"},
+                       {ScriptRunner::Message::Kind::Binary, QByteArray("\x01\x02", 2)}};
+    script.closeWhenDone = false;
+    ScriptRunner runner(&session, script);
+    QSignalSpy finished(&runner, &ScriptRunner::finished);
+    runner.start(peer.url());
+    QVERIFY(runner.isRunning());
+    QTRY_COMPARE_WITH_TIMEOUT(runner.counts().receivedMessages, 2, 10000);
+    QCOMPARE(runner.counts().sentMessages, 2);
+    QCOMPARE(runner.counts().sentBytes, 5);
+    QTest::qWait(300);
+    QCOMPARE(session.state(), Session::State::Open);   // left for the user
+    QCOMPARE(finished.count(), 0);
+
+    QVERIFY(session.close(1000));   // the user clicks Close
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QCOMPARE(finished.at(0).at(0).toInt(), int(ScriptRunner::Success));
+    QVERIFY2(finished.at(0).at(1).toString().contains(QStringLiteral("closed by us with 1000")),
+             qPrintable(finished.at(0).at(1).toString()));
+    QVERIFY(runner.problems().isEmpty());
+    QVERIFY(runner.isDone());
+}
+
+void TestBatch::runnerTimeoutClosesWhenNothingIsAwaited()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    ScriptRunner::Script script;
+    script.closeWhenDone = false;
+    script.timeoutMs = 500;
+    ScriptRunner runner(&session, script);
+    QSignalSpy finished(&runner, &ScriptRunner::finished);
+    QElapsedTimer clock;
+    clock.start();
+    runner.start(peer.url());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+    QVERIFY(clock.elapsed() >= 450);
+    QCOMPARE(finished.at(0).at(0).toInt(), int(ScriptRunner::Success));
+    QCOMPARE(session.lastClose().closer, Session::Closer::Us);
+    QCOMPARE(session.lastClose().code, 1000);
+}
+
+void TestBatch::runnerReportsAnOpenerThatFails()
+{
+    Session session;
+    ScriptRunner runner(&session, {});
+    QSignalSpy finished(&runner, &ScriptRunner::finished);
+    QSignalSpy problems(&runner, &ScriptRunner::problem);
+    runner.start([](QString *error) {
+        *error = QStringLiteral("no URL in the bar");
+        return false;
+    });
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(0).toInt(), int(ScriptRunner::Failure));
+    QCOMPARE(problems.count(), 1);
+    QCOMPARE(problems.at(0).at(0).toString(), QStringLiteral("no URL in the bar"));
+    QVERIFY(runner.summary().contains(QStringLiteral("did not open")));
+}
+
+void TestBatch::runnerIgnoresOtherConnections()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    Session session;
+    // An earlier connection of the same session, still in the log.
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Open, 10000);
+    QVERIFY(session.sendText(QStringLiteral("earlier")));
+    QTRY_COMPARE_WITH_TIMEOUT(peer.lines(QStringLiteral("sent")).size(), 1, 10000);
+    QVERIFY(session.close());
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 10000);
+
+    ScriptRunner::Script script;
+    script.messages = {{ScriptRunner::Message::Kind::Text, "later"}};
+    script.expect = 1;
+    script.timeoutMs = 10000;
+    ScriptRunner runner(&session, script);
+    QSignalSpy finished(&runner, &ScriptRunner::finished);
+    runner.start(peer.url());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+    QCOMPARE(finished.at(0).at(0).toInt(), int(ScriptRunner::Success));
+    QCOMPARE(runner.counts().sentMessages, 1);
+    QCOMPARE(runner.counts().sentBytes, 5);
+    QCOMPARE(runner.counts().receivedMessages, 1);
+    QCOMPARE(session.connections().size(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestBatch)
+#include "tst_batch.moc"

@@ -1,0 +1,104 @@
+#include "record/journal.h"
+#include "record/sessionfile.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <csignal>
+
+// Kills a real wsscope window (offscreen) with SIGKILL in the middle of a
+// flood and checks what its journal kept: everything up to the last second.
+class TestCrashJournal : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void killedMidFloodLosesAtMostASecond();
+};
+
+void TestCrashJournal::killedMidFloodLosesAtMostASecond()
+{
+    // The flood: numbered text messages, 200 every 10 ms, for as long as
+    // the client is there.
+    QWebSocketServer server(QStringLiteral("flood"), QWebSocketServer::NonSecureMode);
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    int sent = 0;
+    QTimer pump;
+    QPointer<QWebSocket> client;
+    connect(&server, &QWebSocketServer::newConnection, this, [&] {
+        client = server.nextPendingConnection();
+        pump.start(10);
+    });
+    connect(&pump, &QTimer::timeout, this, [&] {
+        if (!client || client->state() != QAbstractSocket::ConnectedState)
+            return;
+        for (int i = 0; i < 200; ++i)
+            client->sendTextMessage(QStringLiteral("flood message %1").arg(sent++));
+    });
+
+    QTemporaryDir data;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), data.path());
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess wsscope;
+    wsscope.setProcessEnvironment(environment);
+    wsscope.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    const auto stop = qScopeGuard([&wsscope] {
+        wsscope.kill();
+        wsscope.waitForFinished();
+    });
+    wsscope.start(QStringLiteral(WSSCOPE_BINARY), {server.serverUrl().toString(), QStringLiteral("--connect")});
+    QVERIFY2(wsscope.waitForStarted(), qPrintable(wsscope.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(sent > 20000, 20000);
+    QTest::qWait(1500);
+
+    const qint64 killedAt = QDateTime::currentMSecsSinceEpoch() * 1000;
+    ::kill(pid_t(wsscope.processId()), SIGKILL);
+    QVERIFY(wsscope.waitForFinished(5000));
+    QCOMPARE(wsscope.exitStatus(), QProcess::CrashExit);
+    const int sentBeforeKill = sent;
+
+    // The journal is left behind, unlocked, and offered for recovery.
+    const QString directory = data.path() + QStringLiteral("/wsscope/wsscope/journal");
+    const QList<Journal::Recoverable> found = Journal::recoverable(directory);
+    QCOMPARE(found.size(), 1);
+    QFile file(found.first().path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+    // Only the very last line may be cut short by the kill.
+    if (!loaded.problem.isEmpty())
+        QVERIFY2(loaded.problem.contains(QStringLiteral("cut short")), qPrintable(loaded.problem));
+    QVERIFY(!loaded.ended);
+    QCOMPARE(loaded.connections.size(), 1);
+    QVERIFY(loaded.connections.first().opened);
+
+    // Every flood message kept, in order, none missing in between.
+    int received = 0;
+    qint64 lastTime = 0;
+    for (int row = 0; row < log.count(); ++row) {
+        if (log.at(row).direction != MessageLog::Direction::Received)
+            continue;
+        QCOMPARE(log.data(row).toByteArray(), QStringLiteral("flood message %1").arg(received).toUtf8());
+        ++received;
+        lastTime = log.at(row).timeUsec;
+    }
+    qInfo("sent %d before the kill, %d in the journal, the last %lld ms before the kill", sentBeforeKill, received,
+          (killedAt - lastTime) / 1000);
+    QVERIFY(received > 10000);
+    // At most the last second is lost (with a little room for the kill
+    // signal's own delivery).
+    QVERIFY2(killedAt - lastTime <= 1100 * 1000, qPrintable(QString::number((killedAt - lastTime) / 1000)));
+}
+
+QTEST_GUILESS_MAIN(TestCrashJournal)
+#include "tst_crashjournal.moc"
