@@ -35,6 +35,7 @@ void TestCrashJournal::killedMidFloodLosesAtMostASecond()
     QPointer<QWebSocket> client;
     connect(&server, &QWebSocketServer::newConnection, this, [&] {
         client = server.nextPendingConnection();
+        client->setParent(&server);
         pump.start(10);
     });
     connect(&pump, &QTimer::timeout, this, [&] {
