@@ -1,5 +1,6 @@
 #include "cli/commandline.h"
 #include "cli/scriptrunner.h"
+#include "i18n/englishplurals.h"
 #include "mainwindow.h"
 #include "server/echoserver.h"
 #include "settings/settings.h"
@@ -26,6 +27,8 @@ void setIdentity()
 int serve(int argc, char **argv, quint16 port)
 {
     QCoreApplication app(argc, argv);
+    EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
     setIdentity();
     EchoServer server;
     QTextStream err(stderr);
@@ -67,6 +70,8 @@ void report(ScriptRunner *runner)
 int batch(int argc, char **argv, const CommandLine &options)
 {
     QCoreApplication app(argc, argv);
+    EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
     setIdentity();
     Session session;
     configure(&session, options);
@@ -81,6 +86,8 @@ int batch(int argc, char **argv, const CommandLine &options)
 int window(int argc, char **argv, const CommandLine &options)
 {
     QApplication app(argc, argv);
+    EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
     setIdentity();
 
     EchoServer echo;

@@ -508,6 +508,7 @@ void TestMainWindow::savedSessionReopensReadOnly()
     QVERIFY(!viewer.connectButton()->isEnabled());
     QVERIFY(!viewer.urlBox()->isEnabled());
     QVERIFY(!viewer.composer()->sendButton()->isEnabled());
+    QVERIFY(viewer.composer()->isHidden());
     // The same log, handshake and wire as the live window showed.
     LogModel *model = viewer.logModel();
     QTRY_COMPARE(model->rowCount(), 6);   // open, 2 sent, 2 received, close

@@ -141,7 +141,17 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_details = new QTabWidget(this);
     m_details->addTab(m_messageView, tr("&Message"));
     m_details->addTab(m_inspector, tr("&Handshake"));
-    m_details->addTab(m_wireView, tr("&Wire"));
+    // Says, for a reopened session, that its frames are rebuilt, not captured.
+    m_wireNote = new QLabel(this);
+    m_wireNote->setTextFormat(Qt::PlainText);
+    m_wireNote->setWordWrap(true);
+    m_wireNote->hide();
+    auto *wirePane = new QWidget(this);
+    auto *wireLayout = new QVBoxLayout(wirePane);
+    wireLayout->setContentsMargins(0, 0, 0, 0);
+    wireLayout->addWidget(m_wireNote);
+    wireLayout->addWidget(m_wireView, 1);
+    m_details->addTab(wirePane, tr("&Wire"));
     m_details->addTab(m_timing, tr("&Timing"));
     m_details->addTab(m_tls, tr("TL&S"));
     m_details->setDocumentMode(true);
@@ -600,6 +610,11 @@ void MainWindow::showReadOnly()
     const QList<Session::Connection> &connections = m_session.connections();
     if (!connections.isEmpty())
         setUrl(connections.last().url);
+    // Nothing can be sent from a saved session: the log gets the room.
+    m_composer->hide();
+    m_wireNote->setText(tr("A saved session keeps messages, not frames: these frames are rebuilt from the log, "
+                           "one per message, with made-up masks."));
+    m_wireNote->setVisible(!connections.isEmpty());
     onStateChanged(m_session.state());
 }
 

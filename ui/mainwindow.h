@@ -117,6 +117,7 @@ private:
     TlsView *m_tls;
     WireModel *m_wireModel;
     QTreeView *m_wireView;
+    QLabel *m_wireNote = nullptr;
     QTabWidget *m_details = nullptr;
     FilterBar *m_filterBar;
     MessageView *m_messageView;
