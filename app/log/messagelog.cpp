@@ -92,6 +92,33 @@ MessageLog::Rows MessageLog::rows() const
     return {m_entries, m_blocks, m_shared, m_payloadBytes};
 }
 
+MessageLog::Rows MessageLog::rows(int first, int last) const
+{
+    Rows slice;
+    if (first > last)
+        return slice;
+    slice.entries.assign(m_entries.begin() + first, m_entries.begin() + last + 1);
+    slice.blocks = m_blocks;   // shared, not copied
+    // Large payloads: only this slice's, renumbered.
+    for (Entry &entry : slice.entries) {
+        slice.payloadBytes += entry.length;
+        if (entry.block & SharedFlag) {
+            slice.shared.push_back(m_shared[entry.block & ~SharedFlag]);
+            entry.block = SharedFlag | quint32(slice.shared.size() - 1);
+        }
+    }
+    return slice;
+}
+
+QByteArrayView MessageLog::data(const Rows &rows, const Entry &entry)
+{
+    if (entry.length == 0)
+        return {};
+    if (entry.block & SharedFlag)
+        return rows.shared[entry.block & ~SharedFlag];
+    return QByteArrayView(rows.blocks[entry.block].bytes.get() + entry.offset, entry.length);
+}
+
 void MessageLog::adoptRows(Rows rows)
 {
     Q_ASSERT(m_entries.empty());

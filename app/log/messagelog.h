@@ -107,6 +107,10 @@ public:
         qint64 payloadBytes = 0;
     };
     Rows rows() const;
+    // Rows first to last only (the journal takes each new batch this way).
+    Rows rows(int first, int last) const;
+    // A snapshot row's payload; valid while the snapshot lives.
+    static QByteArrayView data(const Rows &rows, const Entry &entry);
     // Takes the rows of a snapshot (this log must be empty) and announces them.
     void adoptRows(Rows rows);
 

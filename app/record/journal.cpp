@@ -18,13 +18,13 @@ constexpr QLatin1StringView LockSuffix(".lock");
 
 } // namespace
 
-// What the GUI thread hands to the writer: log rows (payloads copied into
-// one buffer) with ready-made connection lines between them.
+// What the GUI thread hands to the writer: ready-made connection lines, then
+// log rows. The rows are a slice of the log whose payloads are shared, not
+// copied (MessageLog::rows()), so a batch costs the GUI thread 32 bytes a row.
 struct Journal::Batch
 {
-    std::vector<MessageLog::Entry> rows;   // offset: into payload
-    QByteArray payload;
-    std::vector<std::pair<size_t, QByteArray>> lines;   // written before rows[first]
+    std::vector<QByteArray> lines;
+    MessageLog::Rows rows;
 };
 
 class JournalWriter : public QObject
@@ -50,16 +50,11 @@ public:
         if (m_broken)
             return;
         QByteArray out;
-        out.reserve(qsizetype(batch.rows.size()) * 120 + batch.payload.size());
-        size_t nextLine = 0;
-        for (size_t i = 0; i <= batch.rows.size(); ++i) {
-            while (nextLine < batch.lines.size() && batch.lines[nextLine].first <= i)
-                out += batch.lines[nextLine++].second;
-            if (i == batch.rows.size())
-                break;
-            const MessageLog::Entry &row = batch.rows[i];
-            out += SessionFile::rowLine(row, QByteArrayView(batch.payload).sliced(row.offset, row.length));
-        }
+        out.reserve(qsizetype(batch.rows.entries.size()) * 128 + batch.rows.payloadBytes * 4 / 3);
+        for (const QByteArray &line : batch.lines)
+            out += line;
+        for (const MessageLog::Entry &row : batch.rows.entries)
+            SessionFile::appendRowLine(out, row, MessageLog::data(batch.rows, row));
         // flush() hands the bytes to the OS: a killed process loses nothing
         // that got this far.
         if (m_file.write(out) != out.size() || !m_file.flush()) {
@@ -175,7 +170,7 @@ QString Journal::errorString() const
 
 void Journal::addLine(const QByteArray &line)
 {
-    m_batch->lines.emplace_back(m_batch->rows.size(), line);
+    m_batch->lines.push_back(line);
 }
 
 void Journal::flushRows()
@@ -184,15 +179,11 @@ void Journal::flushRows()
         return;
     const MessageLog &log = *m_session->log();
     const int count = log.count();
-    for (; m_written < count; ++m_written) {
-        MessageLog::Entry row = log.at(m_written);
-        const QByteArrayView data = log.data(m_written);
-        row.offset = quint32(m_batch->payload.size());
-        row.length = quint32(data.size());
-        m_batch->payload += data;
-        m_batch->rows.push_back(row);
+    if (m_written < count) {
+        m_batch->rows = log.rows(m_written, count - 1);
+        m_written = count;
     }
-    if (m_batch->rows.empty() && m_batch->lines.empty())
+    if (m_batch->rows.entries.empty() && m_batch->lines.empty())
         return;
     std::shared_ptr<Batch> batch(m_batch.release());
     m_batch = std::make_unique<Batch>();

@@ -62,29 +62,40 @@ public:
     {
         QByteArray out;
         out.reserve(utf8.size() + 2);
-        out += '"';
+        appendQuoted(out, utf8);
+        return out;
+    }
+
+    // Appends the JSON string literal; runs of plain bytes are copied at once.
+    static void appendQuoted(QByteArray &out, QByteArrayView utf8)
+    {
         static constexpr char hex[] = "0123456789abcdef";
-        for (const char c : utf8) {
-            const auto u = static_cast<unsigned char>(c);
-            if (c == '"' || c == '\\') {
-                out += '\\';
-                out += c;
-            } else if (u < 0x20) {
-                switch (c) {
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                default:
-                    out += "\\u00";
-                    out += hex[u >> 4];
-                    out += hex[u & 0xf];
-                }
-            } else {
-                out += c;
+        out += '"';
+        const char *p = utf8.data();
+        const char *end = p + utf8.size();
+        while (p < end) {
+            const char *run = p;
+            while (p < end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20)
+                ++p;
+            if (p > run)
+                out.append(run, p - run);
+            if (p == end)
+                break;
+            const auto u = static_cast<unsigned char>(*p);
+            switch (*p) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default: {
+                const char escape[6] = {'\\', 'u', '0', '0', hex[u >> 4], hex[u & 0xf]};
+                out.append(escape, 6);
             }
+            }
+            ++p;
         }
         out += '"';
-        return out;
     }
 
     static QByteArray timeText(qint64 usec)
@@ -432,22 +443,43 @@ QByteArray rowLine(const MessageLog &log, int row)
 
 QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data)
 {
-    if (entry.direction == MessageLog::Direction::Local) {
-        return Line("event").time("time", entry.timeUsec).string("kind", eventName(entry.kind)).string("text", data).finish();
+    QByteArray out;
+    appendRowLine(out, entry, data);
+    return out;
+}
+
+void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data)
+{
+    // Written straight into `out`: the journal writes every row this way.
+    const bool event = entry.direction == MessageLog::Direction::Local;
+    out += event ? QByteArrayView("{\"type\":\"event\",\"time\":\"") : QByteArrayView("{\"type\":\"message\",\"time\":\"");
+    out += Line::timeText(entry.timeUsec);
+    if (event) {
+        out += "\",\"kind\":\"";
+        out += eventName(entry.kind);
+        out += "\",\"text\":";
+        Line::appendQuoted(out, data);
+        out += "}\n";
+        return;
     }
-    Line line("message");
-    line.time("time", entry.timeUsec)
-        .number("connection", entry.connection)
-        .string("dir", entry.direction == MessageLog::Direction::Sent ? QByteArrayView("send") : QByteArrayView("receive"))
-        .number("opcode", opcodeOf(entry.kind))
-        .number("size", qint64(data.size()));
+    out += "\",\"connection\":";
+    out += QByteArray::number(entry.connection);
+    out += entry.direction == MessageLog::Direction::Sent ? QByteArrayView(",\"dir\":\"send\",\"opcode\":")
+                                                          : QByteArrayView(",\"dir\":\"receive\",\"opcode\":");
+    out += QByteArray::number(opcodeOf(entry.kind));
+    out += ",\"size\":";
+    out += QByteArray::number(data.size());
     // Text as text; binary as base64; a ping or pong as text when it is UTF-8.
     if (entry.kind == MessageLog::Kind::Text
-        || ((entry.kind == MessageLog::Kind::Ping || entry.kind == MessageLog::Kind::Pong) && data.isValidUtf8()))
-        line.string("text", data);
-    else
-        line.bytes("base64", data);
-    return line.finish();
+        || ((entry.kind == MessageLog::Kind::Ping || entry.kind == MessageLog::Kind::Pong) && data.isValidUtf8())) {
+        out += ",\"text\":";
+        Line::appendQuoted(out, data);
+    } else {
+        out += ",\"base64\":\"";
+        out += QByteArray::fromRawData(data.data(), data.size()).toBase64();
+        out += '"';
+    }
+    out += "}\n";
 }
 
 QByteArray endLine(qint64 timeUsec)
