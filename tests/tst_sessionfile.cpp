@@ -29,6 +29,7 @@ private Q_SLOTS:
     void journalFollowsTheSession();
     void journalOfALiveProcessIsNotRecoverable();
     void maskedSaveHidesCredentials();
+    void journalCanHideCredentials();
 
 private:
     // Runs a short exchange with a Qt peer: text, binary, ping, close.
@@ -356,6 +357,25 @@ void TestSessionFile::maskedSaveHidesCredentials()
         QVERIFY(!masked.data().contains(QByteArray("Bearer secret-token").toBase64()));
         QVERIFY(masked.data().contains("X-Test"));
     }
+}
+
+void TestSessionFile::journalCanHideCredentials()
+{
+    QTemporaryDir dir;
+    QtPeer peer;
+    Session session;
+    SessionExport::Options options;
+    options.maskSecrets = true;
+    Journal journal(&session, dir.path(), options);
+    runExchange(&session, &peer);
+    if (QTest::currentTestFailed())
+        return;
+    journal.finish(true);
+    const QByteArray written = linesOf(journal.path()).join('\n');
+    QVERIFY(written.contains("\"X-Test\""));
+    QVERIFY(written.contains("are you there"));
+    QVERIFY(!written.contains("secret-token"));
+    QVERIFY(!written.contains(QByteArray("Bearer secret-token").toBase64()));
 }
 
 QTEST_GUILESS_MAIN(TestSessionFile)

@@ -201,12 +201,16 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
 
-    m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory());
-    if (!m_journal->isOpen())
-        statusBar()->showMessage(tr("No session journal: %1").arg(m_journal->errorString()));
-    connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(message);
-    });
+    if (Settings::value(Settings::Id::KeepJournal).toBool()) {
+        SessionExport::Options journalOptions;
+        journalOptions.maskSecrets = Settings::value(Settings::Id::MaskSecrets).toBool();
+        m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory(), journalOptions);
+        if (!m_journal->isOpen())
+            statusBar()->showMessage(tr("No session journal: %1").arg(m_journal->errorString()));
+        connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) {
+            statusBar()->showMessage(message);
+        });
+    }
     setAcceptDrops(true);
 
     buildMenus();
@@ -241,6 +245,20 @@ void MainWindow::buildMenus()
     mask->setChecked(Settings::value(Settings::Id::MaskSecrets).toBool());
     mask->setToolTip(tr("Authorization, Cookie, Set-Cookie and Proxy-Authorization values are written as asterisks."));
     connect(mask, &QAction::toggled, this, [](bool on) { Settings::setValue(Settings::Id::MaskSecrets, on); });
+    QAction *journal = file->addAction(tr("&Keep a crash journal"));
+    journal->setCheckable(true);
+    journal->setChecked(Settings::value(Settings::Id::KeepJournal).toBool());
+    journal->setToolTip(tr("Write the session to disk as it runs, so that a crash loses at most a second of it."));
+    connect(journal, &QAction::toggled, this, [this](bool on) {
+        Settings::setValue(Settings::Id::KeepJournal, on);
+        if (!on && m_journal) {
+            m_journal->finish(false);
+            m_journal.reset();
+        }
+        statusBar()->showMessage(on ? tr("The journal starts with the next start of wsscope.")
+                                    : tr("No journal is kept; the journal of this session is deleted."),
+                                 5000);
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -74,9 +74,10 @@ private:
     bool m_broken = false;
 };
 
-Journal::Journal(Session *session, const QString &directory, QObject *parent)
+Journal::Journal(Session *session, const QString &directory, const SessionExport::Options &options, QObject *parent)
     : QObject(parent)
     , m_session(session)
+    , m_options(options)
     , m_batch(std::make_unique<Batch>())
 {
     if (!QDir().mkpath(directory)) {
@@ -118,7 +119,7 @@ Journal::Journal(Session *session, const QString &directory, QObject *parent)
     connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });
     connect(session, &Session::connectionStarted, this, [this] {
         flushRows();
-        addLine(SessionFile::connectionLine(m_session->connections().last(), {}));
+        addLine(SessionFile::connectionLine(m_session->connections().last(), m_options));
     });
     const auto writeHandshake = [this] {
         const Session::Connection &connection = m_session->connections().last();
@@ -126,7 +127,7 @@ Journal::Journal(Session *session, const QString &directory, QObject *parent)
             return;
         m_handshakeWritten = connection.id;
         flushRows();
-        addLine(SessionFile::handshakeLine(connection, {}));
+        addLine(SessionFile::handshakeLine(connection, m_options));
     };
     connect(session, &Session::stateChanged, this, [writeHandshake](Session::State state) {
         if (state == Session::State::Open)

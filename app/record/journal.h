@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/messagelog.h"
+#include "record/export.h"
 
 #include <QDateTime>
 #include <QList>
@@ -29,8 +30,10 @@ class Journal : public QObject
 public:
     static constexpr int FlushIntervalMs = 250;
 
-    // Starts a new journal file for `session` in `directory` (created if need be).
-    Journal(Session *session, const QString &directory, QObject *parent = nullptr);
+    // Starts a new journal file for `session` in `directory` (created if need
+    // be). With options.maskSecrets, credentials never reach the disk.
+    Journal(Session *session, const QString &directory, const SessionExport::Options &options = {},
+            QObject *parent = nullptr);
     ~Journal() override;
     Q_DISABLE_COPY_MOVE(Journal)
 
@@ -65,6 +68,7 @@ private:
     void addLine(const QByteArray &line);
 
     Session *m_session;
+    SessionExport::Options m_options;
     QString m_path;
     QString m_error;
     std::unique_ptr<QLockFile> m_lock;

@@ -27,6 +27,7 @@ const Entry &entry(Id id)
         {Id::HandshakeTimeoutMs, "connection/handshakeTimeoutMs", 10000},
         {Id::UseTap, "connection/useTap", true},
         {Id::MaskSecrets, "export/maskSecrets", false},
+        {Id::KeepJournal, "journal/enabled", true},
         {Id::SaveFolder, "export/folder", QString()},
     };
     for (const Entry &e : table) {

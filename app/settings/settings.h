@@ -17,7 +17,8 @@ enum class Id {
     LogSplitter,       // QByteArray
     HandshakeTimeoutMs, // int
     UseTap,            // bool: capture through the wire tap (default) or connect directly
-    MaskSecrets,       // bool: hide credentials in saved files and exports
+    MaskSecrets,       // bool: hide credentials in saved files, exports and the journal
+    KeepJournal,       // bool: journal the live session for recovery after a crash
     SaveFolder         // QString: where the last file was saved or opened
 };
 
