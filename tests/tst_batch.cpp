@@ -25,6 +25,7 @@ private Q_SLOTS:
     void echoExchangeWithEverything();
     void closesOnceEverythingIsSent();
     void savesEveryRequestedFile();
+    void windowTakesTheSameOptions();
     void refusedConnectionFails();
     void unauthorizedAnswerFails();
     void timeoutFails();
@@ -191,6 +192,45 @@ void TestBatch::savesEveryRequestedFile()
     QCOMPARE(reopened.connections().first().close.closer, Session::Closer::Us);
     QCOMPARE(reopened.connections().first().close.code, 1000);
     QCOMPARE(reopened.connections().first().handshake.statusLine, QByteArray("HTTP/1.1 101 Switching Protocols"));
+}
+
+void TestBatch::windowTakesTheSameOptions()
+{
+    // Without --batch: the window (offscreen) connects, sends, closes after
+    // the expected message, saves, and stays open for the user.
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    QTemporaryDir dir;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    const QString saved = dir.filePath(QStringLiteral("window.jsonl"));
+    QProcess window;
+    window.setProcessEnvironment(environment);
+    window.start(QStringLiteral(WSSCOPE_BINARY),
+                 {url(peer), QStringLiteral("--header"), QStringLiteral("X-From: window"), QStringLiteral("--send"),
+                  QStringLiteral("from the window"), QStringLiteral("--expect"), QStringLiteral("1"),
+                  QStringLiteral("--save"), saved});
+    QVERIFY(window.waitForStarted(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(saved), 20000);
+    QCOMPARE(window.state(), QProcess::Running);
+    window.terminate();
+    QVERIFY(window.waitForFinished(10000));
+
+    const QList<QJsonObject> received = peer.lines(QStringLiteral("received"));
+    QCOMPARE(received.size(), 1);
+    QCOMPARE(QByteArray::fromHex(received.first().value(QStringLiteral("data")).toString().toLatin1()),
+             QByteArray("from the window"));
+    const QJsonArray headers = peer.all().first().value(QStringLiteral("headers")).toArray();
+    QVERIFY(headers.contains(QJsonValue(QStringLiteral("X-From"))));
+    Session reopened;
+    SessionFile::Loaded loaded;
+    QString error;
+    QVERIFY2(SessionFile::load(saved, &reopened, &loaded, &error), qPrintable(error));
+    QCOMPARE(reopened.connections().size(), 1);
+    QCOMPARE(reopened.connections().first().close.code, 1000);
+    QCOMPARE(reopened.connections().first().headers.first().first, QByteArray("X-From"));
 }
 
 void TestBatch::refusedConnectionFails()
