@@ -22,6 +22,20 @@ MessageLog::MessageLog(QObject *parent)
 
 MessageLog::~MessageLog() = default;
 
+int MessageLog::opcodeOf(Kind kind)
+{
+    switch (kind) {
+    case Kind::Text: return 1;
+    case Kind::Binary: return 2;
+    case Kind::Ping: return 9;
+    case Kind::Pong: return 10;
+    case Kind::Open:
+    case Kind::Close:
+    case Kind::Error: break;
+    }
+    return 0;
+}
+
 qint64 MessageLog::nowUsec()
 {
     using namespace std::chrono;

@@ -76,6 +76,9 @@ public:
     int batchInterval() const;
 
     static qint64 nowUsec();
+    // The WebSocket opcode a row's kind travels as (1 text, 2 binary, 9 ping,
+    // 10 pong), or 0 for events.
+    static int opcodeOf(Kind kind);
 
 Q_SIGNALS:
     void appended(int first, int last);

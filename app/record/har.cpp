@@ -145,14 +145,7 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
         const MessageLog::Entry &e = log.at(row);
         if (e.connection != connection.id || e.direction == MessageLog::Direction::Local)
             continue;
-        int opcode = 0;
-        switch (e.kind) {
-        case MessageLog::Kind::Text: opcode = 1; break;
-        case MessageLog::Kind::Binary: opcode = 2; break;
-        case MessageLog::Kind::Ping: opcode = 9; break;
-        case MessageLog::Kind::Pong: opcode = 10; break;
-        default: continue;
-        }
+        const int opcode = MessageLog::opcodeOf(e.kind);
         const QByteArrayView data = log.data(row);
         out += first ? "" : ",";
         first = false;

@@ -168,18 +168,6 @@ QByteArrayView closerName(Session::Closer closer)
     return "nobody";
 }
 
-int opcodeOf(MessageLog::Kind kind)
-{
-    switch (kind) {
-    case MessageLog::Kind::Text: return 1;
-    case MessageLog::Kind::Binary: return 2;
-    case MessageLog::Kind::Ping: return 9;
-    case MessageLog::Kind::Pong: return 10;
-    default: break;
-    }
-    return -1;
-}
-
 QByteArrayView eventName(MessageLog::Kind kind)
 {
     switch (kind) {
@@ -466,7 +454,7 @@ void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayVi
     out += QByteArray::number(entry.connection);
     out += entry.direction == MessageLog::Direction::Sent ? QByteArrayView(",\"dir\":\"send\",\"opcode\":")
                                                           : QByteArrayView(",\"dir\":\"receive\",\"opcode\":");
-    out += QByteArray::number(opcodeOf(entry.kind));
+    out += QByteArray::number(MessageLog::opcodeOf(entry.kind));
     out += ",\"size\":";
     out += QByteArray::number(data.size());
     // Text as text; binary as base64; a ping or pong as text when it is UTF-8.

@@ -12,11 +12,7 @@ namespace WireStream {
 
 namespace {
 
-constexpr quint8 OpText = 0x1;
-constexpr quint8 OpBinary = 0x2;
 constexpr quint8 OpClose = 0x8;
-constexpr quint8 OpPing = 0x9;
-constexpr quint8 OpPong = 0xA;
 
 // Splits "1.2.3.4:port" or "[v6]:port" (as the tap reports the TCP peer).
 bool splitAddress(const QString &text, QString *host, quint16 *port)
@@ -257,14 +253,7 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
             const MessageLog::Entry &entry = log.at(row);
             if (entry.connection != connection.id || entry.direction == MessageLog::Direction::Local)
                 continue;
-            quint8 opcode = 0;
-            switch (entry.kind) {
-            case MessageLog::Kind::Text: opcode = OpText; break;
-            case MessageLog::Kind::Binary: opcode = OpBinary; break;
-            case MessageLog::Kind::Ping: opcode = OpPing; break;
-            case MessageLog::Kind::Pong: opcode = OpPong; break;
-            default: continue;
-            }
+            const auto opcode = quint8(MessageLog::opcodeOf(entry.kind));
             const bool fromClient = entry.direction == MessageLog::Direction::Sent;
             add(entry.timeUsec, fromClient,
                 fromClient ? clientFrame(opcode, log.data(row)) : encodeFrame(opcode, log.data(row), false, 0));
