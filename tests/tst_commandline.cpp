@@ -349,6 +349,7 @@ void TestCommandLine::helpDescribesEveryOption()
                                "--mask-secrets"})
         QVERIFY2(line.helpText.contains(QLatin1String(option)), option);
     QVERIFY(line.helpText.contains(QStringLiteral("30 s")));
+    QVERIFY2(!line.helpText.contains(QStringLiteral("<executable_name>")), qPrintable(line.helpText.left(60)));
     QVERIFY(line.helpText.contains(QStringLiteral("Exit status")));
 }
 

@@ -94,6 +94,15 @@ ScriptRunner::Script CommandLine::script() const
     return script;
 }
 
+// Parsing happens before the application object exists, so Qt's help text
+// cannot know the program's name.
+static QString usageText(const QCommandLineParser &parser)
+{
+    QString text = parser.helpText();
+    text.replace(QStringLiteral("<executable_name>"), QStringLiteral("wsscope"));
+    return text;
+}
+
 CommandLine CommandLine::parse(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -174,7 +183,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const auto usageError = [&result, &parser](const QString &message) {
         result.mode = Mode::Error;
         result.error = message;
-        result.helpText = parser.helpText();
+        result.helpText = usageText(parser);
         return result;
     };
 
@@ -182,7 +191,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return usageError(parser.errorText());
     if (parser.isSet(helpOption)) {
         result.mode = Mode::Help;
-        result.helpText = parser.helpText();
+        result.helpText = usageText(parser);
         return result;
     }
     if (parser.isSet(versionOption)) {

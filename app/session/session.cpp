@@ -455,9 +455,12 @@ QString Session::connectFailure() const
 {
     // Through the tap, the tap knows the real reason (DNS, TCP, TLS); Qt only
     // sees the proxy's status code.
-    const QString upstream = m_capture.upstreamFailure();
+    QString upstream = m_capture.upstreamFailure();
+    const QString where = hostAndPort(m_url);
+    if (upstream.startsWith(where + QStringLiteral(": ")))
+        upstream = upstream.mid(where.size() + 2);   // said once is enough
     return tr("Could not connect to %1: %2")
-        .arg(hostAndPort(m_url), upstream.isEmpty() ? cleanedError(m_socket->errorString()) : upstream);
+        .arg(where, upstream.isEmpty() ? cleanedError(m_socket->errorString()) : upstream);
 }
 
 void Session::onHandshakeTimeout()
