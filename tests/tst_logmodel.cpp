@@ -23,6 +23,10 @@ private Q_SLOTS:
     void viewFollowsTailUnlessScrolledUp();
     void filterRunsInSlicesAndTakesArrivals();
     void relativeTimes();
+    void ringKeepsTheNewestRows();
+    void ringGivesPayloadMemoryBack();
+    void ringWithAFilterOn();
+    void ringKeepsRelativeTimes();
 };
 
 void TestLogModel::rowsArriveInBatches()
@@ -201,6 +205,103 @@ void TestLogModel::relativeTimes()
     const QString relative = model.index(1, LogModel::TimeColumn).data().toString();
     QVERIFY2(relative.startsWith(QStringLiteral("+0.0")), qPrintable(relative));
     QCOMPARE(model.index(0, LogModel::TimeColumn).data().toString(), QStringLiteral("+0.000000 s"));
+}
+
+void TestLogModel::ringKeepsTheNewestRows()
+{
+    MessageLog log;
+    log.setMaxRows(1000);
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    // Batches of 700: the log goes over its limit, then drops back to it.
+    for (int batch = 0; batch < 10; ++batch) {
+        for (int i = 0; i < 700; ++i)
+            log.append(Direction::Received, Kind::Text, "row " + QByteArray::number(batch * 700 + i));
+        log.flush();
+        QVERIFY(model.rowCount() <= 1000);
+        QCOMPARE(model.rowCount(), log.count());
+    }
+    QCOMPARE(log.count(), 1000);
+    QCOMPARE(log.droppedRows(), 6000);
+    QCOMPARE(model.index(0, LogModel::PreviewColumn).data().toString(), QStringLiteral("row 6000"));
+    QCOMPARE(model.index(999, LogModel::PreviewColumn).data().toString(), QStringLiteral("row 6999"));
+    QCOMPARE(removed.count(), 9);   // one removal per batch that went over, never per row
+    // Lifting the limit keeps what is there and drops nothing more.
+    log.setMaxRows(0);
+    log.append(Direction::Received, Kind::Text, "after");
+    log.flush();
+    QCOMPARE(model.rowCount(), 1001);
+}
+
+void TestLogModel::ringGivesPayloadMemoryBack()
+{
+    // A million rows through a ring of 10,000, small and large payloads
+    // mixed: what the log holds stays the size of its ring.
+    MessageLog log;
+    log.setMaxRows(10000);
+    const QByteArray small(100, 's');
+    const QByteArray large(8192, 'L');
+    for (int i = 0; i < 1000000; ++i) {
+        log.append(Direction::Received, i % 100 == 0 ? Kind::Binary : Kind::Text, i % 100 == 0 ? large : small);
+        if (i % 5000 == 4999)
+            log.flush();
+        if (i % 100 == 0)
+            QVERIFY(log.payloadBytes() <= 15000 * 100 + 150 * 8192);
+    }
+    log.flush();
+    QCOMPARE(log.count(), 10000);
+    QCOMPARE(log.payloadBytes(), qint64(9900) * 100 + 100 * 8192);
+    // Rows kept are whole, through the renumbering of blocks and large payloads.
+    for (int row = 0; row < log.count(); ++row) {
+        const bool isLarge = log.at(row).kind == Kind::Binary;
+        QCOMPARE(log.data(row).size(), isLarge ? large.size() : small.size());
+        QCOMPARE(log.data(row).front(), isLarge ? 'L' : 's');
+        QCOMPARE(log.data(row).back(), isLarge ? 'L' : 's');
+    }
+    QCOMPARE(log.at(0).kind, Kind::Binary);   // row 990000 was a large one
+}
+
+void TestLogModel::ringWithAFilterOn()
+{
+    MessageLog log;
+    log.setMaxRows(2000);
+    LogModel model(&log);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setFilter(LogFilter(QStringLiteral("7$"), true));
+    for (int batch = 0; batch < 20; ++batch) {
+        for (int i = 0; i < 500; ++i)
+            log.append(Direction::Received, Kind::Text, "tick " + QByteArray::number(batch * 500 + i));
+        log.flush();
+        QTest::qWait(1);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isSearching(), 10000);
+    // The last 2000 rows (8000 to 9999) hold 200 that end in 7.
+    QCOMPARE(model.rowCount(), 200);
+    QCOMPARE(model.index(0, LogModel::PreviewColumn).data().toString(), QStringLiteral("tick 8007"));
+    QCOMPARE(model.index(199, LogModel::PreviewColumn).data().toString(), QStringLiteral("tick 9997"));
+    QCOMPARE(model.logRow(0), 7);
+    QCOMPARE(model.rowOfLogRow(17), 1);
+    model.setFilter(LogFilter());
+    QCOMPARE(model.rowCount(), 2000);
+}
+
+void TestLogModel::ringKeepsRelativeTimes()
+{
+    MessageLog log;
+    log.setMaxRows(3);
+    LogModel model(&log);
+    model.setRelativeTimes(true);
+    log.appendEvent(Kind::Open, QStringLiteral("Connected"));
+    log.flush();
+    QTest::qWait(20);
+    for (int i = 0; i < 5; ++i)
+        log.append(Direction::Received, Kind::Text, "later");
+    log.flush();
+    QCOMPARE(model.rowCount(), 3);
+    // The Open row is gone, but times still count from it.
+    const QString relative = model.index(0, LogModel::TimeColumn).data().toString();
+    QVERIFY2(relative.startsWith(u'+') && !relative.startsWith(QStringLiteral("+0.000")), qPrintable(relative));
 }
 
 QTEST_MAIN(TestLogModel)

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void droppedFileOpensInItsOwnWindow();
     void badFileSaysWhereReadingStopped();
     void crashedJournalIsOfferedForRecovery();
+    void logCanBeKeptAsARing();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -653,6 +654,28 @@ void TestMainWindow::crashedJournalIsOfferedForRecovery()
     QVERIFY(Journal::recoverable(Journal::defaultDirectory()).isEmpty());
     QVERIFY(window.loadedPath().contains(QStringLiteral("/recovered/")));
     QFile::remove(window.loadedPath());
+}
+
+void TestMainWindow::logCanBeKeptAsARing()
+{
+    Settings::setValue(Settings::Id::MaxLogRows, 100000);
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    QCOMPARE(window.session()->log()->maxRows(), 100000);
+    QAction *every = nullptr;
+    QAction *newest = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text().remove(u'&') == QStringLiteral("Every row"))
+            every = action;
+        if (action->data().toInt() == 100000)
+            newest = action;
+    }
+    QVERIFY(every && newest);
+    QVERIFY(newest->isChecked());
+    every->trigger();
+    QCOMPARE(window.session()->log()->maxRows(), 0);
+    QCOMPARE(Settings::value(Settings::Id::MaxLogRows).toInt(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -16,6 +16,7 @@ class TestSession : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void ringLogTrimsTheCaptureToo();
     void echoRoundTripAndCloseWithCodeAndReason();
     void peerSeesOurCloseCodeAndReason();
     void serverClosesWithCode();
@@ -406,6 +407,32 @@ void TestSession::cancelWhileConnecting()
     QVERIFY(lastEventText(session.log(), Kind::Close).contains(QStringLiteral("cancelled")));
     QTRY_COMPARE(silent.disconnects(), 1);
     QVERIFY(!silent.request().contains("\x88"));   // no Close frame written over HTTP
+}
+
+void TestSession::ringLogTrimsTheCaptureToo()
+{
+    // With the log kept as a ring, the wire capture behind it does not grow
+    // without end either: it is trimmed in bulk.
+    QtPeer peer;
+    Session session;
+    session.log()->setMaxRows(100);
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer.peer());
+    for (int batch = 0; batch < 10; ++batch) {
+        for (int i = 0; i < 1000; ++i)
+            peer.peer()->sendTextMessage(QStringLiteral("m%1").arg(batch * 1000 + i));
+        QTest::qWait(20);
+    }
+    QTRY_VERIFY(session.log()->count() > 0 && session.log()->data(session.log()->count() - 1) == QByteArrayView("m9999"));
+    session.log()->flush();
+    QCOMPARE(session.log()->count(), 100);
+    QVERIFY2(session.capture()->frameCount() <= 2 * 1000 + 1000, qPrintable(QString::number(session.capture()->frameCount())));
+    QVERIFY(!session.capture()->isComplete());
+    QVERIFY(!session.captureHolds(session.connectionId()));   // exports rebuild this connection from the log
+    QVERIFY(session.close());
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 5000);
+    QCOMPARE(session.lastClose().closer, Session::Closer::Us);   // the close is still read from the wire
 }
 
 QTEST_GUILESS_MAIN(TestSession)

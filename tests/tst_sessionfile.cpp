@@ -30,6 +30,7 @@ private Q_SLOTS:
     void journalOfALiveProcessIsNotRecoverable();
     void maskedSaveHidesCredentials();
     void journalCanHideCredentials();
+    void journalKeepsWhatARingDrops();
 
 private:
     // Runs a short exchange with a Qt peer: text, binary, ping, close.
@@ -376,6 +377,42 @@ void TestSessionFile::journalCanHideCredentials()
     QVERIFY(written.contains("are you there"));
     QVERIFY(!written.contains("secret-token"));
     QVERIFY(!written.contains(QByteArray("Bearer secret-token").toBase64()));
+}
+
+void TestSessionFile::journalKeepsWhatARingDrops()
+{
+    // The log keeps the newest 50 rows; the journal has every one.
+    QTemporaryDir dir;
+    QtPeer peer;
+    Session session;
+    session.log()->setMaxRows(50);
+    Journal journal(&session, dir.path());
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer.peer());
+    for (int i = 0; i < 500; ++i) {
+        peer.peer()->sendTextMessage(QStringLiteral("numbered %1").arg(i));
+        if (i % 100 == 99)
+            QTest::qWait(60);   // let batches be announced, and the ring drop rows
+    }
+    QTRY_VERIFY(session.log()->count() > 0
+                && session.log()->data(session.log()->count() - 1) == QByteArrayView("numbered 499"));
+    session.log()->flush();
+    QCOMPARE(session.log()->count(), 50);
+    journal.finish(true);
+
+    QFile file(journal.path());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    MessageLog log;
+    SessionFile::read(&file, &log);
+    int received = 0;
+    for (int row = 0; row < log.count(); ++row) {
+        if (log.at(row).direction == MessageLog::Direction::Received) {
+            QCOMPARE(log.data(row).toByteArray(), QStringLiteral("numbered %1").arg(received).toUtf8());
+            ++received;
+        }
+    }
+    QCOMPARE(received, 500);
 }
 
 QTEST_GUILESS_MAIN(TestSessionFile)

@@ -14,6 +14,7 @@
 #include "session/urlcheck.h"
 #include "settings/settings.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -300,6 +301,22 @@ void MainWindow::buildMenus()
     relative->setCheckable(true);
     connect(relative, &QAction::toggled, m_model, &LogModel::setRelativeTimes);
     log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), this, [this] { m_session.log()->clear(); });
+    // A feed that never ends can be kept as a ring: the newest rows only.
+    QMenu *keep = log->addMenu(tr("&Keep"));
+    auto *keepGroup = new QActionGroup(keep);
+    const int limit = qMax(0, Settings::value(Settings::Id::MaxLogRows).toInt());
+    m_session.log()->setMaxRows(limit);
+    for (const int rows : {0, 10000, 100000, 1000000, 10000000}) {
+        QAction *choice = keep->addAction(rows == 0 ? tr("&Every row") : tr("The newest %1 rows").arg(QLocale().toString(rows)));
+        choice->setCheckable(true);
+        choice->setChecked(rows == limit);
+        choice->setData(rows);
+        keepGroup->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, rows] {
+            Settings::setValue(Settings::Id::MaxLogRows, rows);
+            m_session.log()->setMaxRows(rows);
+        });
+    }
     log->addAction(tr("Go to &message editor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
         m_composer->editor()->setFocus(Qt::ShortcutFocusReason);
     });

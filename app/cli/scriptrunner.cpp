@@ -91,6 +91,7 @@ void ScriptRunner::start(const Opener &open)
     connect(m_session, &Session::finished, this, &ScriptRunner::onSessionFinished);
     connect(m_session->log(), &MessageLog::appended, this, &ScriptRunner::onLogAppended);
     connect(m_session->log(), &MessageLog::cleared, this, [this] { m_scanned = 0; });
+    connect(m_session->log(), &MessageLog::dropped, this, [this](int n) { m_scanned = qMax(0, m_scanned - n); });
     if (m_script.timeoutMs > 0)
         m_deadline.start(m_script.timeoutMs);
 

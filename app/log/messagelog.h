@@ -75,6 +75,14 @@ public:
     void setBatchInterval(int msec);
     int batchInterval() const;
 
+    // Keeps at most `rows` rows (0: every row, the default). Older rows go,
+    // oldest first, when a batch is announced, and their payload memory is
+    // given back: the log becomes a ring.
+    void setMaxRows(int rows);
+    int maxRows() const;
+    // Rows that went this way since the log was made or cleared.
+    qint64 droppedRows() const;
+
     static qint64 nowUsec();
     // The WebSocket opcode a row's kind travels as (1 text, 2 binary, 9 ping,
     // 10 pong), or 0 for events.
@@ -83,9 +91,15 @@ public:
 Q_SIGNALS:
     void appended(int first, int last);
     void cleared();
+    // The first n rows are about to go (setMaxRows): read them now if need be.
+    void aboutToDrop(int n);
+    // The first n rows are gone; every row moved down by n.
+    void dropped(int n);
 
 private:
     void store(Entry &entry, const QByteArray &data);
+    void dropFront(int n);
+    void compact();
 
     static constexpr qsizetype BlockBytes = 1024 * 1024;
     static constexpr qsizetype SharedAbove = 4096;
@@ -118,9 +132,14 @@ public:
     void adoptRows(Rows rows);
 
 private:
-    std::vector<Entry> m_entries;
+    std::vector<Entry> m_entries;       // row r is m_entries[m_first + r]
+    size_t m_first = 0;
     std::vector<Block> m_blocks;
+    std::vector<size_t> m_blockLastEntry;   // per block: the last entry with a payload in it
+    size_t m_firstBlock = 0;            // blocks before it are given back
     std::vector<QByteArray> m_shared;
+    int m_maxRows = 0;
+    qint64 m_droppedRows = 0;
     size_t m_smallBlock = size_t(-1);   // the block small payloads go into
     qint64 m_payloadBytes = 0;
     int m_announced = 0;

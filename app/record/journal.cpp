@@ -117,6 +117,9 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
     addLine(SessionFile::headerLine(MessageLog::nowUsec()));
     const MessageLog *log = session->log();
     connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });
+    // A ring log drops its oldest rows: take them before they go.
+    connect(log, &MessageLog::aboutToDrop, this, &Journal::flushRows);
+    connect(log, &MessageLog::dropped, this, [this](int n) { m_written = qMax(0, m_written - n); });
     connect(session, &Session::connectionStarted, this, [this] {
         flushRows();
         addLine(SessionFile::connectionLine(m_session->connections().last(), m_options));

@@ -43,6 +43,12 @@ Session::Session(QObject *parent)
         if (!m_readOnly && !m_connections.isEmpty() && m_connections.last().id == m_connectionId)
             m_connections.last().handshake = m_handshake;
     });
+    // A ring log keeps only its newest rows; the capture behind them is
+    // trimmed too, in bulk, once it holds twice as many frames.
+    connect(&m_log, &MessageLog::dropped, this, [this] {
+        if (m_log.maxRows() > 0 && m_capture.frameCount() > 2 * qMax(m_log.maxRows(), 1000))
+            m_capture.dropHistory();
+    });
     m_tapWaitTimer.setSingleShot(true);
     connect(&m_tapWaitTimer, &QTimer::timeout, this, [this] {
         if (m_attempt.waitingForTap)

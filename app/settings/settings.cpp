@@ -28,6 +28,7 @@ const Entry &entry(Id id)
         {Id::UseTap, "connection/useTap", true},
         {Id::MaskSecrets, "export/maskSecrets", false},
         {Id::KeepJournal, "journal/enabled", true},
+        {Id::MaxLogRows, "log/maxRows", 0},
         {Id::SaveFolder, "export/folder", QString()},
     };
     for (const Entry &e : table) {

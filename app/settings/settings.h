@@ -19,6 +19,7 @@ enum class Id {
     UseTap,            // bool: capture through the wire tap (default) or connect directly
     MaskSecrets,       // bool: hide credentials in saved files, exports and the journal
     KeepJournal,       // bool: journal the live session for recovery after a crash
+    MaxLogRows,        // int: the log keeps at most this many rows; 0: all
     SaveFolder         // QString: where the last file was saved or opened
 };
 

@@ -62,6 +62,8 @@ LogModel::LogModel(MessageLog *log, QObject *parent)
     // Rows the log already holds are announced with the log's next batch.
     connect(log, &MessageLog::appended, this, &LogModel::onAppended);
     connect(log, &MessageLog::cleared, this, &LogModel::onCleared);
+    connect(log, &MessageLog::aboutToDrop, this, &LogModel::onAboutToDrop);
+    connect(log, &MessageLog::dropped, this, &LogModel::onDropped);
     // A log that goes away first leaves an empty model, never dangling rows.
     connect(log, &QObject::destroyed, this, &LogModel::onCleared);
     log->flush();
@@ -78,15 +80,16 @@ int LogModel::rowCount(const QModelIndex &parent) const
 
 int LogModel::logRow(int row) const
 {
-    return m_filtered ? m_visible.at(size_t(row)) : row;
+    return m_filtered ? int(m_visible.at(size_t(row)) - m_base) : row;
 }
 
 int LogModel::rowOfLogRow(int logRow) const
 {
     if (!m_filtered)
         return logRow < m_rows ? logRow : -1;
-    const auto it = std::lower_bound(m_visible.begin(), m_visible.end(), logRow);
-    return it != m_visible.end() && *it == logRow ? int(it - m_visible.begin()) : -1;
+    const qint64 key = logRow + m_base;
+    const auto it = std::lower_bound(m_visible.begin(), m_visible.end(), key);
+    return it != m_visible.end() && *it == key ? int(it - m_visible.begin()) : -1;
 }
 
 void LogModel::setFilter(const LogFilter &filter)
@@ -96,7 +99,8 @@ void LogModel::setFilter(const LogFilter &filter)
     beginResetModel();
     m_filter = filter;
     m_filtered = filter.isActive();
-    std::vector<int>().swap(m_visible);
+    std::vector<qint64>().swap(m_visible);
+    m_base = 0;
     m_scanned = 0;
     endResetModel();
     if (m_filtered && filter.isValid() && m_scanned < m_rows)
@@ -134,13 +138,13 @@ void LogModel::scanSlice()
     }
     QElapsedTimer clock;
     clock.start();
-    std::vector<int> found;
+    std::vector<qint64> found;
     // Check the clock every 256 rows: reading it costs more than testing a row.
     while (m_scanned < m_rows) {
         const int end = qMin(m_rows, m_scanned + 256);
         for (int row = m_scanned; row < end; ++row) {
             if (m_filter.matches(*m_log, row))
-                found.push_back(row);
+                found.push_back(row + m_base);
         }
         m_scanned = end;
         if (clock.elapsed() >= SliceMs)
@@ -173,10 +177,11 @@ bool LogModel::relativeTimes() const
 
 qint64 LogModel::connectionStartUsec(int logRow) const
 {
-    const auto it = std::upper_bound(m_openRows.begin(), m_openRows.end(), logRow);
+    const auto it = std::upper_bound(m_openRows.begin(), m_openRows.end(), logRow,
+                                     [](int row, const std::pair<int, qint64> &open) { return row < open.first; });
     if (it == m_openRows.begin())
         return -1;
-    return m_log->at(*(it - 1)).timeUsec;
+    return (it - 1)->second;
 }
 
 int LogModel::columnCount(const QModelIndex &parent) const
@@ -265,7 +270,7 @@ void LogModel::onAppended(int first, int last)
         return;
     for (int row = m_rows; row <= last; ++row) {
         if (m_log->at(row).kind == MessageLog::Kind::Open)
-            m_openRows.push_back(row);
+            m_openRows.emplace_back(row, m_log->at(row).timeUsec);
     }
     if (m_filtered) {
         // New rows wait their turn in the scan, like the rows already held.
@@ -279,13 +284,59 @@ void LogModel::onAppended(int first, int last)
     endInsertRows();
 }
 
+void LogModel::onAboutToDrop(int n)
+{
+    // Views must see the rows as they are until endRemoveRows(): begin here,
+    // while the log still holds them, and end once they are gone.
+    n = qMin(n, m_rows);
+    m_removing = 0;
+    if (n <= 0)
+        return;
+    if (!m_filtered) {
+        m_removing = n;
+    } else {
+        const auto firstKept = std::lower_bound(m_visible.begin(), m_visible.end(), m_base + n);
+        m_removing = int(firstKept - m_visible.begin());
+    }
+    if (m_removing > 0)
+        beginRemoveRows({}, 0, m_removing - 1);
+}
+
+void LogModel::onDropped(int n)
+{
+    n = qMin(n, m_rows);
+    if (n <= 0)
+        return;
+    // Open rows move down; of those that went, the newest stays at -1.
+    auto kept = std::upper_bound(m_openRows.begin(), m_openRows.end(), n - 1,
+                                 [](int row, const std::pair<int, qint64> &open) { return row < open.first; });
+    if (kept != m_openRows.begin())
+        --kept;
+    m_openRows.erase(m_openRows.begin(), kept);
+    for (auto &open : m_openRows)
+        open.first = qMax(-1, open.first - n);
+
+    m_rows -= n;
+    if (m_filtered) {
+        m_visible.erase(m_visible.begin(), m_visible.begin() + m_removing);
+        m_base += n;
+        m_scanned = qMax(0, m_scanned - n);
+    }
+    if (m_removing > 0)
+        endRemoveRows();
+    m_removing = 0;
+    if (m_filtered)
+        Q_EMIT searchProgress(m_scanned, m_rows, int(m_visible.size()));
+}
+
 void LogModel::onCleared()
 {
     beginResetModel();
     m_rows = 0;
     m_scanned = 0;
-    std::vector<int>().swap(m_visible);
-    std::vector<int>().swap(m_openRows);
+    m_base = 0;
+    std::vector<qint64>().swap(m_visible);
+    std::vector<std::pair<int, qint64>>().swap(m_openRows);
     m_scanTimer.stop();
     endResetModel();
     Q_EMIT searchProgress(0, 0, 0);

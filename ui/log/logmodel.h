@@ -66,15 +66,23 @@ private:
     void scanSlice();
     qint64 connectionStartUsec(int logRow) const;
     void onAppended(int first, int last);
+    void onAboutToDrop(int n);
+    void onDropped(int n);
     void onCleared();
 
     QPointer<MessageLog> m_log;
     int m_rows = 0;                 // log rows announced to this model
     LogFilter m_filter;
     bool m_filtered = false;
-    std::vector<int> m_visible;     // log rows that match, ascending
+    // Log rows that match, ascending, each plus m_base: rows that a ring
+    // log drops move every row down, and m_base moves instead of each entry.
+    std::vector<qint64> m_visible;
+    qint64 m_base = 0;
+    int m_removing = 0;             // model rows between beginRemoveRows() and endRemoveRows()
     int m_scanned = 0;              // log rows tested so far
     QTimer m_scanTimer;
     bool m_relative = false;
-    std::vector<int> m_openRows;    // log rows of Open events, ascending
+    // Log rows of Open events and their times, ascending. When a ring log
+    // drops an Open row its time stays, at row -1, for the rows after it.
+    std::vector<std::pair<int, qint64>> m_openRows;
 };
