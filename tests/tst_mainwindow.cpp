@@ -1,5 +1,7 @@
 #include "cli/scriptrunner.h"
+#include "closedialog.h"
 #include "composer.h"
+#include "requesteditor.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/messageview.h"
 #include "log/filterbar.h"
@@ -23,6 +25,8 @@
 #include <QFile>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QJsonArray>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QComboBox>
 #include <QLineEdit>
@@ -63,6 +67,10 @@ private Q_SLOTS:
     void badFileSaysWhereReadingStopped();
     void crashedJournalIsOfferedForRecovery();
     void logCanBeKeptAsARing();
+    void requestTabsGoOnTheWire();
+    void badHeaderRowIsMarkedAndNothingConnects();
+    void requestOptionsAreRememberedPerUrl();
+    void closeWithACodeAndAReason();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -676,6 +684,139 @@ void TestMainWindow::logCanBeKeptAsARing()
     every->trigger();
     QCOMPARE(window.session()->log()->maxRows(), 0);
     QCOMPARE(Settings::value(Settings::Id::MaxLogRows).toInt(), 0);
+}
+
+void TestMainWindow::requestTabsGoOnTheWire()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window(QUrl{});
+    window.show();
+    RequestEditor *request = window.requestEditor();
+    typeUrl(window, peer.url().toString() + QStringLiteral("?room=7"));
+    // The URL's query shows in the Params tab; a row added there goes into the URL.
+    QTableWidget *query = request->queryTable();
+    QCOMPARE(query->item(0, 1)->text(), QStringLiteral("room"));
+    QCOMPARE(query->item(0, 2)->text(), QStringLiteral("7"));
+    query->item(1, 1)->setText(QStringLiteral("user"));
+    query->item(1, 2)->setText(QStringLiteral("ann lee"));
+    QCOMPARE(window.urlBox()->currentText(), peer.url().toString() + QStringLiteral("?room=7&user=ann%20lee"));
+
+    request->addHeader(QStringLiteral("X-Sent"), QStringLiteral("yes"));
+    request->addHeader(QStringLiteral("X-Left-Out"), QStringLiteral("no"), false);
+    request->setAuth(RequestEditor::AuthKind::Bearer, {}, QStringLiteral("t0ken"));
+    request->setSubprotocolText(QStringLiteral("chat.v2, json"));
+    request->setOrigin(QStringLiteral("https://example.test"));
+    QVERIFY2(window.connectToUrl(), qPrintable(window.urlError()));
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+
+    // What the peer received, header by header.
+    QTRY_VERIFY(!peer.all().isEmpty());
+    const QJsonArray raw = peer.all().first().value(QStringLiteral("headers")).toArray();
+    QMap<QString, QString> headers;
+    for (int i = 0; i + 1 < raw.size(); i += 2)
+        headers.insert(raw.at(i).toString().toLower(), raw.at(i + 1).toString());
+    QCOMPARE(headers.value(QStringLiteral("x-sent")), QStringLiteral("yes"));
+    QVERIFY(!headers.contains(QStringLiteral("x-left-out")));
+    QCOMPARE(headers.value(QStringLiteral("authorization")), QStringLiteral("Bearer t0ken"));
+    QCOMPARE(headers.value(QStringLiteral("origin")), QStringLiteral("https://example.test"));
+    QCOMPARE(headers.value(QStringLiteral("sec-websocket-protocol")), QStringLiteral("chat.v2, json"));
+    QCOMPARE(peer.all().first().value(QStringLiteral("protocol")).toString(), QStringLiteral("chat.v2"));
+    QTRY_VERIFY(window.session()->handshake().requestLine.startsWith("GET /?room=7&user=ann%20lee HTTP/1.1"));
+    QCOMPARE(window.session()->handshake().subprotocol, QStringLiteral("chat.v2"));
+    window.session()->abort();
+}
+
+void TestMainWindow::badHeaderRowIsMarkedAndNothingConnects()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    RequestEditor *request = window.requestEditor();
+    request->addHeader(QStringLiteral("X Bad Name"), QStringLiteral("1"));
+    QTableWidget *headers = request->headerTable();
+    QVERIFY(headers->item(0, 1)->toolTip().contains(QStringLiteral("may only hold")));
+    QVERIFY(!window.connectToUrl());
+    QVERIFY2(window.urlError().startsWith(QStringLiteral("Header row 1: ")), qPrintable(window.urlError()));
+    QCOMPARE(window.session()->connections().size(), 0);
+    // A line break in a value would split the request.
+    headers->item(0, 1)->setText(QStringLiteral("X-Ok"));
+    headers->item(0, 2)->setText(QStringLiteral("a\r\nInjected: yes"));
+    QVERIFY(!window.connectToUrl());
+    QVERIFY2(window.urlError().contains(QStringLiteral("line break")), qPrintable(window.urlError()));
+    // Unticked, the row is not sent, so nothing stands in the way.
+    headers->item(0, 0)->setCheckState(Qt::Unchecked);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.session()->requestHeaders().isEmpty());
+    window.session()->abort();
+}
+
+void TestMainWindow::requestOptionsAreRememberedPerUrl()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    const QString url = echo.url().toString();
+    {
+        MainWindow window(echo.url());
+        window.setUrl(url);
+        window.requestEditor()->addHeader(QStringLiteral("X-Remembered"), QStringLiteral("42"));
+        window.requestEditor()->setSubprotocolText(QStringLiteral("v1"));
+        QVERIFY(window.connectToUrl());
+        QTRY_COMPARE(window.session()->state(), Session::State::Open);
+        window.session()->abort();
+        QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    }
+    MainWindow again(echo.url());
+    again.setUrl(QStringLiteral("ws://127.0.0.1:1/other"));
+    again.urlBox()->setEditText(url);
+    Q_EMIT again.urlBox()->textActivated(url);
+    QList<Session::Header> headers;
+    QString error;
+    QVERIFY(again.requestEditor()->requestHeaders(&headers, &error));
+    QCOMPARE(headers, (QList<Session::Header>{{"X-Remembered", "42"}}));
+    QStringList protocols;
+    QVERIFY(again.requestEditor()->subprotocols(&protocols, &error));
+    QCOMPARE(protocols, QStringList{QStringLiteral("v1")});
+}
+
+void TestMainWindow::closeWithACodeAndAReason()
+{
+    // 123 bytes of multi-byte UTF-8: 41 three-byte characters.
+    const QString reason = QString(41, QChar(0x20AC));
+    QCOMPARE(reason.toUtf8().size(), 123);
+    CloseDialog dialog;
+    dialog.setCode(4001);
+    dialog.setReason(reason);
+    QVERIFY(dialog.problem().isEmpty());
+    dialog.setReason(reason + u'x');
+    QVERIFY(dialog.problem().contains(QStringLiteral("124 bytes")));
+    dialog.setCode(1005);
+    QVERIFY(dialog.problem().contains(QStringLiteral("cannot be sent")));
+    // Fitting never cuts a character, nor a surrogate pair.
+    QCOMPARE(CloseDialog::fitted(reason + QStringLiteral("€"), 123), reason);
+    QCOMPARE(CloseDialog::fitted(QStringLiteral("ab😀"), 5), QStringLiteral("ab"));
+    QCOMPARE(CloseDialog::fitted(QStringLiteral("ab😀"), 6), QStringLiteral("ab😀"));
+
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window(QUrl{});
+    window.setUrl(peer.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QVERIFY(window.closeWith(4001, reason));
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Closed, 5000);
+    QJsonObject closeLine;
+    QTRY_VERIFY([&] {
+        for (const QJsonObject &line : peer.lines(QStringLiteral("received"))) {
+            if (line.value(QStringLiteral("type")).toString() == u"close")
+                closeLine = line;
+        }
+        return !closeLine.isEmpty();
+    }());
+    QCOMPARE(closeLine.value(QStringLiteral("code")).toInt(), 4001);
+    QCOMPARE(closeLine.value(QStringLiteral("reason")).toString(), reason);
+    QVERIFY2(window.stateText().contains(QStringLiteral("4001")), qPrintable(window.stateText()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -12,6 +12,8 @@
 #include "log/logview.h"
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
+#include "closedialog.h"
+#include "requesteditor.h"
 #include "settings/settings.h"
 
 #include <QActionGroup>
@@ -26,6 +28,7 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QThread>
+#include <QToolButton>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -97,7 +100,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     urlLabel->setBuddy(m_urlBox);
     m_connect->setDefault(true);
     m_connect->setToolTip(tr("Open the connection (Enter in the URL bar)"));
-    m_close->setToolTip(tr("Close the connection with 1000 (Normal closure), or cancel an attempt"));
+    m_close->setToolTip(tr("Close the connection with 1000 (Normal closure), or cancel an attempt. Ctrl+Alt+W closes with a code and a reason."));
     m_state->setTextFormat(Qt::PlainText);
     m_state->setMinimumWidth(m_state->fontMetrics().horizontalAdvance(tr("Connecting…")) + 24);
     m_urlError->setTextFormat(Qt::PlainText);
@@ -105,9 +108,21 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_urlError->setStyleSheet(QStringLiteral("color: #c01c28;"));
     m_urlError->hide();
 
+    // Params, headers, auth and subprotocols: out of the way until wanted.
+    m_request = new RequestEditor(this);
+    m_request->hide();
+    m_request->setMaximumHeight(m_request->fontMetrics().height() * 12);
+    m_requestToggle = new QToolButton(this);
+    m_requestToggle->setText(tr("Re&quest"));
+    m_requestToggle->setCheckable(true);
+    m_requestToggle->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_requestToggle->setToolTip(tr("Query parameters, headers, authorization, subprotocols and origin (Ctrl+R)"));
+    connect(m_requestToggle, &QToolButton::toggled, m_request, &QWidget::setVisible);
+
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(urlLabel);
     urlRow->addWidget(m_urlBox, 1);
+    urlRow->addWidget(m_requestToggle);
     urlRow->addWidget(m_connect);
     urlRow->addWidget(m_close);
     urlRow->addWidget(m_state);
@@ -166,6 +181,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->addLayout(urlRow);
     layout->addWidget(m_urlError);
+    layout->addWidget(m_request);
     layout->addWidget(m_mainSplitter, 1);
     setCentralWidget(central);
 
@@ -182,7 +198,16 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_connect, &QPushButton::clicked, this, &MainWindow::connectToUrl);
     connect(m_close, &QPushButton::clicked, this, &MainWindow::closeConnection);
     connect(m_urlBox->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectToUrl);
-    connect(m_urlBox, &QComboBox::editTextChanged, this, [this] { showUrlError({}); });
+    connect(m_urlBox, &QComboBox::editTextChanged, this, [this](const QString &text) {
+        showUrlError({});
+        m_request->setUrl(text);
+    });
+    connect(m_request, &RequestEditor::urlEdited, this, [this](const QString &url) {
+        const QSignalBlocker blocker(m_urlBox);
+        m_urlBox->setEditText(url);
+    });
+    // Coming back to a URL brings back what was set up for it.
+    connect(m_urlBox, &QComboBox::textActivated, this, &MainWindow::loadConnectionOptions);
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::handshakeChanged, this, &MainWindow::showHandshake);
     connect(m_tls, &TlsView::connectAnywayRequested, this, &MainWindow::connectAnyway);
@@ -270,6 +295,12 @@ void MainWindow::buildMenus()
     });
     connection->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::connectToUrl);
     connection->addAction(tr("C&lose"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), this, &MainWindow::closeConnection);
+    connection->addAction(tr("Close with a co&de…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_W), this,
+                          &MainWindow::chooseCloseCode);
+    connection->addAction(tr("Re&quest options"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
+        m_requestToggle->setChecked(true);
+        m_request->setFocus(Qt::ShortcutFocusReason);
+    });
     connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, [this] {
         QString error;
         if (!m_session.ping({}, &error))
@@ -474,6 +505,7 @@ void MainWindow::restoreSettings()
     }
     const QString last = Settings::value(Settings::Id::LastUrl).toString();
     setUrl(last.isEmpty() ? m_echoUrl.toString() : last);
+    loadConnectionOptions(m_urlBox->currentText());
 
     if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray()))
         resize(1100, 720);
@@ -647,6 +679,8 @@ void MainWindow::showReadOnly()
         setUrl(connections.last().url);
     // Nothing can be sent from a saved session: the log gets the room.
     m_composer->hide();
+    m_requestToggle->setChecked(false);
+    m_requestToggle->hide();
     m_wireNote->setText(tr("A saved session keeps messages, not frames: these frames are rebuilt from the log, "
                            "one per message, with made-up masks."));
     m_wireNote->setVisible(!connections.isEmpty());
@@ -760,13 +794,29 @@ bool MainWindow::connectToUrl()
         return false;
     }
     showUrlError({});
+    // What the Request tabs say goes with this connection.
+    QList<Session::Header> headers;
+    QStringList protocols;
+    QString origin;
     QString error;
+    if (!m_request->requestHeaders(&headers, &error) || !m_request->subprotocols(&protocols, &error)
+        || !m_request->origin(&origin, &error)) {
+        showUrlError(error);
+        m_requestToggle->setChecked(true);
+        return false;
+    }
+    m_session.setRequestHeaders(headers);
+    m_session.setSubprotocols(protocols);
+    m_session.setOrigin(origin);
     if (!m_session.open(checked.url, &error)) {
         showUrlError(error);
         return false;
     }
     const QString url = checked.url.toString(QUrl::FullyEncoded);
     setUrl(url);
+    // Remembered for this URL, so that coming back to it brings them back.
+    Settings::setConnectionOptions(url, m_request->state());
+    m_optionsUrl = url;
     // The built-in server's port changes between runs: remembering it would only go stale.
     if (checked.url != m_echoUrl) {
         Settings::rememberUrl(url);
@@ -778,9 +828,50 @@ bool MainWindow::connectToUrl()
 
 void MainWindow::closeConnection()
 {
+    closeWith(1000, {});
+}
+
+bool MainWindow::closeWith(int code, const QString &reason)
+{
     QString error;
-    if (!m_session.close(1000, {}, &error))
-        statusBar()->showMessage(error, 5000);
+    if (m_session.close(code, reason, &error))
+        return true;
+    statusBar()->showMessage(error, 5000);
+    return false;
+}
+
+void MainWindow::chooseCloseCode()
+{
+    if (m_session.state() != Session::State::Open) {
+        statusBar()->showMessage(tr("There is no open connection to close."), 5000);
+        return;
+    }
+    auto *dialog = new CloseDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { closeWith(dialog->code(), dialog->reason()); });
+    dialog->open();
+}
+
+RequestEditor *MainWindow::requestEditor() const
+{
+    return m_request;
+}
+
+void MainWindow::adoptSessionRequest()
+{
+    m_request->setFromSession(m_session);
+    if (!m_session.requestHeaders().isEmpty() || !m_session.subprotocols().isEmpty() || !m_session.origin().isEmpty())
+        m_requestToggle->setChecked(true);
+}
+
+void MainWindow::loadConnectionOptions(const QString &url)
+{
+    const QVariantMap options = Settings::connectionOptions(url);
+    m_optionsUrl = url;
+    if (options.isEmpty())
+        return;
+    m_request->setUrl(url);
+    m_request->setState(options);
 }
 
 void MainWindow::showUrlError(const QString &message)
@@ -822,6 +913,8 @@ void MainWindow::onStateChanged(Session::State state)
     QString text = Session::stateName(state);
     if (state == Session::State::Connecting || state == Session::State::Closing)
         text += QChar(0x2026);
+    if (state == Session::State::Open && !m_session.handshake().subprotocol.isEmpty())
+        text += QStringLiteral(" \u00B7 ") + m_session.handshake().subprotocol;
     if (closed && m_session.wasOpened()) {
         const Session::CloseInfo info = m_session.lastClose();
         text = tr("Closed \u00B7 %1 %2").arg(info.code).arg(CloseCodes::name(info.code));

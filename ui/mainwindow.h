@@ -11,6 +11,8 @@
 #include <QUrl>
 
 class Composer;
+class RequestEditor;
+class QToolButton;
 class FilterBar;
 class HandshakeInspector;
 class MessageView;
@@ -57,6 +59,13 @@ public:
     // Accept certificates that do not verify, for every connection (--insecure).
     void setInsecure(bool insecure);
     QComboBox *urlBox() const;
+    // Params, headers, auth, subprotocols and origin for the next connection.
+    RequestEditor *requestEditor() const;
+    // Takes headers, subprotocols and origin set on the session (by the
+    // command line) into the request editor, which sets them from then on.
+    void adoptSessionRequest();
+    // Closes with a code and a reason (checked as Session::close() does).
+    bool closeWith(int code, const QString &reason);
     QPushButton *connectButton() const;
     QPushButton *closeButton() const;
     QString stateText() const;
@@ -90,6 +99,8 @@ private:
     void chooseAndSave(SessionExport::Format format);
     void chooseAndOpen();
     void showReadOnly();
+    void loadConnectionOptions(const QString &url);
+    void chooseCloseCode();
     void onStateChanged(Session::State state);
     void showUrlError(const QString &message);
     void sendText(const QString &text);
@@ -129,6 +140,9 @@ private:
     int m_tlsShownFor = -1;
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
+    RequestEditor *m_request = nullptr;
+    QToolButton *m_requestToggle = nullptr;
+    QString m_optionsUrl;               // the URL whose options the editor shows
     std::unique_ptr<Journal> m_journal;
     QString m_loadedPath;
     SessionFile::Loaded m_loaded;

@@ -2,6 +2,7 @@
 
 #include <QSettings>
 #include <QStringList>
+#include <QUrl>
 
 namespace Settings {
 
@@ -54,6 +55,30 @@ QVariant value(Id id)
 void setValue(Id id, const QVariant &value)
 {
     QSettings().setValue(key(id), value);
+}
+
+namespace {
+
+QString connectionKey(const QString &url)
+{
+    QUrl parsed(url);
+    parsed.setQuery(QString());
+    parsed.setFragment(QString());
+    // One QSettings key, not a path of groups.
+    return QStringLiteral("connections/")
+        + QString::fromLatin1(QUrl::toPercentEncoding(parsed.toString(QUrl::FullyEncoded)));
+}
+
+} // namespace
+
+QVariantMap connectionOptions(const QString &url)
+{
+    return QSettings().value(connectionKey(url)).toMap();
+}
+
+void setConnectionOptions(const QString &url, const QVariantMap &options)
+{
+    QSettings().setValue(connectionKey(url), options);
 }
 
 void rememberUrl(const QString &url)

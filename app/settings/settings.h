@@ -31,4 +31,10 @@ constexpr int MaxRecentUrls = 15;
 // Puts url first in the recent list, without duplicates, capped at MaxRecentUrls.
 void rememberUrl(const QString &url);
 
+// What was set up for a connection (headers, auth, subprotocols, …), kept per
+// URL without its query (connections/<key>), so that coming back to a URL
+// brings its options back. Empty when nothing was kept.
+QVariantMap connectionOptions(const QString &url);
+void setConnectionOptions(const QString &url, const QVariantMap &options);
+
 } // namespace Settings
