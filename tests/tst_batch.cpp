@@ -32,6 +32,8 @@ private Q_SLOTS:
     void handshakeNeverAnsweredTimesOut();
     void serverClosingEarlyFails();
     void failedSaveFails();
+    void closeCodeAndReasonAsThePeerSeesThem();
+    void deadConnectionFails();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
     // ScriptRunner in this process, as the window uses it.
@@ -324,6 +326,47 @@ void TestBatch::failedSaveFails()
     QVERIFY(QFileInfo(good).size() > 0);   // one failure does not stop the others
 }
 
+void TestBatch::closeCodeAndReasonAsThePeerSeesThem()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    // 123 bytes of multi-byte UTF-8: the most a Close frame holds.
+    const QString reason = QString(40, QChar(0x2603)) + QStringLiteral("\u00e9x");
+    QCOMPARE(reason.toUtf8().size(), 123);
+    const Run result = run({QStringLiteral("--batch"), url(peer), QStringLiteral("--send"), QStringLiteral("hi"),
+                            QStringLiteral("--expect"), QStringLiteral("1"), QStringLiteral("--close-code"),
+                            QStringLiteral("4001"), QStringLiteral("--close-reason"), reason,
+                            QStringLiteral("--ping-interval"), QStringLiteral("0.1")});
+    QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by us with 4001 (")), describe(result));
+    QVERIFY2(result.out.contains(reason), describe(result));
+    QTRY_VERIFY_WITH_TIMEOUT(!peer.lines(QStringLiteral("received")).isEmpty()
+                                 && peer.lines(QStringLiteral("received")).last().value(QStringLiteral("type"))
+                                     == QStringLiteral("close"),
+                             10000);
+    const QJsonObject close = peer.lines(QStringLiteral("received")).last();
+    QCOMPARE(close.value(QStringLiteral("code")).toInt(), 4001);
+    QCOMPARE(close.value(QStringLiteral("reason")).toString(), reason);
+}
+
+void TestBatch::deadConnectionFails()
+{
+    // Completes the handshake, sends one message, then answers nothing, pings included.
+    RawServer server(QByteArray("\x81\x05ready", 7));
+    server.upgrade();
+    QElapsedTimer clock;
+    clock.start();
+    const Run result = run({QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--expect"),
+                            QStringLiteral("2"), QStringLiteral("--ping-interval"), QStringLiteral("0.2"),
+                            QStringLiteral("--ping-timeout"), QStringLiteral("0.5"), QStringLiteral("--timeout"),
+                            QStringLiteral("20")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(clock.elapsed() < 10000, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("No pong within 0.5 s of the ping sent at ")), describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("the connection is dead")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("received 1 message (5 bytes)")), describe(result));
+}
+
 void TestBatch::usageErrorsExitTwo_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -348,6 +391,12 @@ void TestBatch::usageErrorsExitTwo_data()
     QTest::newRow("unknown save format") << QStringList{batch, url, QStringLiteral("--save"), QStringLiteral("x.doc")}
                                          << "Cannot --save \"x.doc\"";
     QTest::newRow("serve and batch") << QStringList{QStringLiteral("--serve"), batch} << "cannot be combined";
+    QTest::newRow("bad close code") << QStringList{batch, url, QStringLiteral("--close-code"), QStringLiteral("1006")}
+                                    << "--close-code \"1006\" cannot be sent";
+    QTest::newRow("long close reason") << QStringList{batch, url, QStringLiteral("--close-reason"), QString(124, u'r')}
+                                       << "--close-reason is 124 bytes";
+    QTest::newRow("bad ping interval") << QStringList{batch, url, QStringLiteral("--ping-interval"), QStringLiteral("x")}
+                                       << "--ping-interval needs";
 }
 
 void TestBatch::usageErrorsExitTwo()

@@ -1,4 +1,5 @@
 #include "cli/commandline.h"
+#include "tlsfixture.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,8 +23,10 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void unreadableSendFile();
+    void tlsAndProxyOptions();
     void openAndMaskSecrets();
     void helpDescribesEveryOption();
+    void keepAliveReconnectAndCloseOptions();
 };
 
 static CommandLine parse(const QStringList &args)
@@ -287,6 +290,38 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("serve with open") << QStringList{QStringLiteral("--serve"), QStringLiteral("--open"), QStringLiteral("a.jsonl")} << "cannot be combined with --open";
     QTest::newRow("mask without save") << QStringList{QStringLiteral("--mask-secrets")} << "give at least one --save";
     QTest::newRow("save twice") << QStringList{QStringLiteral("--save"), QStringLiteral("a.txt"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "given twice";
+    QTest::newRow("proxy without port") << QStringList{QStringLiteral("--proxy"), QStringLiteral("http://proxy.example")} << "needs a port";
+    QTest::newRow("proxy https") << QStringList{QStringLiteral("--proxy"), QStringLiteral("https://proxy.example:443")} << "use http:// (CONNECT) or socks5://";
+    QTest::newRow("proxy not a URL") << QStringList{QStringLiteral("--proxy"), QStringLiteral("proxy.example:3128")} << "Bad --proxy";
+    QTest::newRow("proxy empty") << QStringList{QStringLiteral("--proxy=")} << "--proxy needs a value";
+    QTest::newRow("proxy twice") << QStringList{QStringLiteral("--proxy"), QStringLiteral("none"), QStringLiteral("--proxy"), QStringLiteral("system")} << "--proxy at most once";
+    QTest::newRow("key without cert") << QStringList{QStringLiteral("--key"), QStringLiteral("k.pem")} << "give the --cert too";
+    QTest::newRow("passphrase without cert") << QStringList{QStringLiteral("--cert-passphrase"), QStringLiteral("x")} << "give the --cert too";
+    QTest::newRow("missing CA file") << QStringList{QStringLiteral("--ca-file"), QStringLiteral("/nonexistent/ca.pem")} << "Cannot read the CA file \"/nonexistent/ca.pem\"";
+    QTest::newRow("missing certificate") << QStringList{QStringLiteral("--cert"), QStringLiteral("/nonexistent/c.p12")} << "Cannot read the client certificate";
+    QTest::newRow("cert twice") << QStringList{QStringLiteral("--cert"), QStringLiteral("a"), QStringLiteral("--cert"), QStringLiteral("b")} << "--cert at most once";
+    QTest::newRow("serve with proxy") << QStringList{QStringLiteral("--serve"), QStringLiteral("--proxy"), QStringLiteral("none")} << "cannot be combined with --proxy";
+    QTest::newRow("ping interval zero") << QStringList{QStringLiteral("--ping-interval"), QStringLiteral("0")} << "--ping-interval needs a number of seconds greater than 0";
+    QTest::newRow("ping interval a word") << QStringList{QStringLiteral("--ping-interval"), QStringLiteral("often")} << "\"often\" is not one";
+    QTest::newRow("ping timeout negative") << QStringList{QStringLiteral("--ping-timeout=-1")} << "--ping-timeout needs a number of seconds";
+    QTest::newRow("ping interval twice") << QStringList{QStringLiteral("--ping-interval"), QStringLiteral("1"), QStringLiteral("--ping-interval"), QStringLiteral("2")} << "--ping-interval at most once";
+    QTest::newRow("reconnect negative") << QStringList{QStringLiteral("--reconnect=-2")} << "--reconnect needs a number of attempts";
+    QTest::newRow("reconnect a word") << QStringList{QStringLiteral("--reconnect"), QStringLiteral("forever")} << "\"forever\" is not one";
+    QTest::newRow("reconnect in batch") << QStringList{QStringLiteral("ws://a/"), QStringLiteral("--batch"), QStringLiteral("--reconnect"), QStringLiteral("3")} << "--reconnect applies to the window";
+    QTest::newRow("reconnect delay alone") << QStringList{QStringLiteral("--reconnect-delay"), QStringLiteral("2")} << "--reconnect-delay applies to reconnecting";
+    QTest::newRow("reconnect max delay alone") << QStringList{QStringLiteral("--reconnect-max-delay"), QStringLiteral("2")} << "--reconnect-max-delay applies to reconnecting";
+    QTest::newRow("reconnect max below delay") << QStringList{QStringLiteral("--reconnect"), QStringLiteral("0"), QStringLiteral("--reconnect-delay"), QStringLiteral("5"), QStringLiteral("--reconnect-max-delay"), QStringLiteral("2")} << "--reconnect-max-delay (2 s) is shorter than --reconnect-delay (5 s)";
+    QTest::newRow("max message size zero") << QStringList{QStringLiteral("--max-message-size"), QStringLiteral("0")} << "--max-message-size needs a number of bytes from 1 to";
+    QTest::newRow("max message size fraction") << QStringList{QStringLiteral("--max-message-size"), QStringLiteral("1.5")} << "\"1.5\" is not one";
+    QTest::newRow("max message size huge") << QStringList{QStringLiteral("--max-message-size"), QStringLiteral("99999999999")} << "--max-message-size needs";
+    QTest::newRow("handshake timeout zero") << QStringList{QStringLiteral("--handshake-timeout"), QStringLiteral("0")} << "--handshake-timeout needs a number of seconds greater than 0";
+    QTest::newRow("close code reserved") << QStringList{QStringLiteral("--close-code"), QStringLiteral("1005")} << "--close-code \"1005\" cannot be sent";
+    QTest::newRow("close code out of range") << QStringList{QStringLiteral("--close-code"), QStringLiteral("5000")} << "cannot be sent as a close code";
+    QTest::newRow("close code a word") << QStringList{QStringLiteral("--close-code"), QStringLiteral("normal")} << "--close-code \"normal\"";
+    QTest::newRow("close reason too long") << QStringList{QStringLiteral("--close-reason"), QString(62, QChar(0xe9))} << "--close-reason is 124 bytes of UTF-8; at most 123";
+    QTest::newRow("serve with ping interval") << QStringList{QStringLiteral("--serve"), QStringLiteral("--ping-interval"), QStringLiteral("1")} << "cannot be combined with --ping-interval";
+    QTest::newRow("open with close code") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--close-code"), QStringLiteral("4000")} << "cannot be combined with --close-code";
+    QTest::newRow("open with ca-file") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--ca-file"), QStringLiteral("ca.pem")} << "cannot be combined with --ca-file";
 }
 
 void TestCommandLine::usageErrors()
@@ -325,6 +360,62 @@ void TestCommandLine::unreadableSendFile()
     QVERIFY(line.messages.at(0).data.isEmpty());
 }
 
+void TestCommandLine::tlsAndProxyOptions()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    const CommandLine line = parse({QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--ca-file"), tls.certPath(),
+                                    QStringLiteral("--cert"), tls.certPath(), QStringLiteral("--key"), tls.keyPath(),
+                                    QStringLiteral("--proxy"), QStringLiteral("socks5://me:p%40ss@proxy.example:1080"),
+                                    QStringLiteral("--send"), QStringLiteral("x")});
+    QCOMPARE(line.mode, CommandLine::Mode::Window);
+    QCOMPARE(line.tlsFiles.caFile, tls.certPath());
+    QCOMPARE(line.tlsFiles.certificateFile, tls.certPath());
+    QCOMPARE(line.tlsFiles.keyFile, tls.keyPath());
+    QVERIFY(line.tlsFiles.passphrase.isEmpty());
+    QVERIFY(line.proxyGiven);
+    QCOMPARE(line.proxy.kind, ProxySetting::Kind::Socks5);
+    QCOMPARE(line.proxy.host, QStringLiteral("proxy.example"));
+    QCOMPARE(line.proxy.port, quint16(1080));
+    QCOMPARE(line.proxy.user, QStringLiteral("me"));
+    QCOMPARE(line.proxy.password, QStringLiteral("p@ss"));
+    // The values after --cert and --key are not taken for messages.
+    QCOMPARE(line.messages.size(), 1);
+
+    QCOMPARE(parse({QStringLiteral("--proxy"), QStringLiteral("system")}).proxy.kind, ProxySetting::Kind::System);
+    const CommandLine none = parse({QStringLiteral("--proxy"), QStringLiteral("none")});
+    QVERIFY(none.proxyGiven);
+    QCOMPARE(none.proxy.kind, ProxySetting::Kind::None);
+    QVERIFY(!parse({QStringLiteral("ws://h/")}).proxyGiven);
+
+    // A certificate and a key in one file need no --key.
+    QTemporaryDir dir;
+    QFile both(dir.filePath(QStringLiteral("both.pem")));
+    QFile cert(tls.certPath()), key(tls.keyPath());
+    QVERIFY(both.open(QIODevice::WriteOnly) && cert.open(QIODevice::ReadOnly) && key.open(QIODevice::ReadOnly));
+    both.write(cert.readAll() + key.readAll());
+    both.close();
+    QCOMPARE(parse({QStringLiteral("--cert"), both.fileName()}).mode, CommandLine::Mode::Window);
+
+    // Files that are not what they should be are usage errors.
+    const CommandLine noKey = parse({QStringLiteral("--cert"), tls.certPath()});
+    QCOMPARE(noKey.mode, CommandLine::Mode::Error);
+    QVERIFY2(noKey.error.contains(QStringLiteral("needs its private key")), qPrintable(noKey.error));
+    const CommandLine keyAsCa = parse({QStringLiteral("--ca-file"), tls.keyPath()});
+    QCOMPARE(keyAsCa.mode, CommandLine::Mode::Error);
+    QVERIFY2(keyAsCa.error.contains(QStringLiteral("holds no PEM certificate")), qPrintable(keyAsCa.error));
+    const CommandLine certAsKey = parse({QStringLiteral("--cert"), tls.certPath(), QStringLiteral("--key"), tls.certPath()});
+    QCOMPARE(certAsKey.mode, CommandLine::Mode::Error);
+    QVERIFY2(certAsKey.error.contains(QStringLiteral("no RSA or EC private key")), qPrintable(certAsKey.error));
+    const CommandLine notP12 = parse({QStringLiteral("--cert"), both.fileName() + QStringLiteral(".p12")});
+    QCOMPARE(notP12.mode, CommandLine::Mode::Error);
+    QVERIFY(QFile::copy(tls.certPath(), dir.filePath(QStringLiteral("pem.p12"))));
+    const CommandLine pemAsP12 = parse({QStringLiteral("--cert"), dir.filePath(QStringLiteral("pem.p12")),
+                                        QStringLiteral("--cert-passphrase"), QStringLiteral("x")});
+    QCOMPARE(pemAsP12.mode, CommandLine::Mode::Error);
+    QVERIFY2(pemAsP12.error.contains(QStringLiteral("not a PKCS#12 file")), qPrintable(pemAsP12.error));
+}
+
 void TestCommandLine::openAndMaskSecrets()
 {
     const CommandLine open = parse({QStringLiteral("--open"), QStringLiteral("/tmp/x.wsscope.jsonl")});
@@ -346,11 +437,64 @@ void TestCommandLine::helpDescribesEveryOption()
     QCOMPARE(line.mode, CommandLine::Mode::Help);
     for (const char *option : {"--batch", "--header", "--protocol", "--origin", "--send", "--send-hex", "--send-file",
                                "--expect", "--timeout", "--save", "--insecure", "--serve", "--connect", "--open",
-                               "--mask-secrets"})
+                               "--mask-secrets", "--ca-file", "--cert", "--key", "--cert-passphrase", "--proxy",
+                               "--ping-interval", "--ping-timeout", "--reconnect", "--reconnect-delay",
+                               "--reconnect-max-delay", "--max-message-size", "--handshake-timeout", "--close-code",
+                               "--close-reason"})
         QVERIFY2(line.helpText.contains(QLatin1String(option)), option);
     QVERIFY(line.helpText.contains(QStringLiteral("30 s")));
     QVERIFY2(!line.helpText.contains(QStringLiteral("<executable_name>")), qPrintable(line.helpText.left(60)));
     QVERIFY(line.helpText.contains(QStringLiteral("Exit status")));
+}
+
+void TestCommandLine::keepAliveReconnectAndCloseOptions()
+{
+    // Nothing given: nothing changes.
+    const CommandLine plain = parse({QStringLiteral("ws://a/")});
+    QCOMPARE(plain.pingIntervalMs, 0);
+    QCOMPARE(plain.pongTimeoutMs, 0);
+    QCOMPARE(plain.reconnectAttempts, -1);
+    QCOMPARE(plain.maxMessageSize, qint64(0));
+    QCOMPARE(plain.handshakeTimeoutMs, -1);
+    QCOMPARE(plain.script().closeCode, 1000);
+    QVERIFY(plain.script().closeReason.isEmpty());
+
+    // 123 bytes of UTF-8: the most a Close frame holds.
+    const QString reason = QString(61, QChar(0xe9)) + u'x';
+    const CommandLine line = parse({QStringLiteral("ws://a/"), QStringLiteral("--ping-interval"), QStringLiteral("2"),
+                                    QStringLiteral("--ping-timeout=5"), QStringLiteral("--reconnect"),
+                                    QStringLiteral("0"), QStringLiteral("--reconnect-delay"), QStringLiteral("0.25"),
+                                    QStringLiteral("--reconnect-max-delay"), QStringLiteral("8"),
+                                    QStringLiteral("--max-message-size"), QStringLiteral("65536"),
+                                    QStringLiteral("--handshake-timeout"), QStringLiteral("1.5"),
+                                    QStringLiteral("--close-code"), QStringLiteral("4001"),
+                                    QStringLiteral("--close-reason"), reason, QStringLiteral("--send"),
+                                    QStringLiteral("x")});
+    QVERIFY2(line.mode == CommandLine::Mode::Window, qPrintable(line.error));
+    QCOMPARE(line.pingIntervalMs, 2000);
+    QCOMPARE(line.pongTimeoutMs, 5000);
+    QCOMPARE(line.reconnectAttempts, 0);
+    QCOMPARE(line.reconnectDelayMs, 250);
+    QCOMPARE(line.reconnectMaxDelayMs, 8000);
+    QCOMPARE(line.maxMessageSize, qint64(65536));
+    QCOMPARE(line.handshakeTimeoutMs, 1500);
+    QCOMPARE(line.script().closeCode, 4001);
+    QCOMPARE(line.script().closeReason, reason);
+    QCOMPARE(line.messages.size(), 1);   // the values were not taken for messages
+
+    // A first delay above the default maximum raises the maximum with it.
+    const CommandLine slow = parse({QStringLiteral("--reconnect"), QStringLiteral("3"),
+                                    QStringLiteral("--reconnect-delay"), QStringLiteral("60")});
+    QCOMPARE(slow.reconnectAttempts, 3);
+    QCOMPARE(slow.reconnectDelayMs, 60000);
+    QCOMPARE(slow.reconnectMaxDelayMs, 60000);
+
+    const CommandLine batch = parse({QStringLiteral("ws://a/"), QStringLiteral("--batch"),
+                                     QStringLiteral("--close-code"), QStringLiteral("3000"),
+                                     QStringLiteral("--ping-interval"), QStringLiteral("0.1")});
+    QCOMPARE(batch.mode, CommandLine::Mode::Batch);
+    QCOMPARE(batch.pingIntervalMs, 100);
+    QCOMPARE(batch.script().closeCode, 3000);
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

@@ -2,12 +2,14 @@
 
 #include "log/payloadformat.h"
 #include "record/export.h"
+#include "session/closecodes.h"
 #include "session/urlcheck.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QWebSocket>
 
 #include <cmath>
 
@@ -84,6 +86,8 @@ ScriptRunner::Script CommandLine::script() const
     script.expect = qMax(expect, 0);
     script.savePaths = savePaths;
     script.saveOptions.maskSecrets = maskSecrets;
+    script.closeCode = closeCode;
+    script.closeReason = closeReason;
     if (mode == Mode::Batch) {
         script.closeWhenDone = true;
         script.timeoutMs = timeoutMs >= 0 ? timeoutMs : DefaultBatchTimeoutMs;
@@ -110,7 +114,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         tr("wsscope: connect to a WebSocket server, send messages, and see the handshake and every message.\n"
            "\n"
            "With --batch there is no window: wsscope connects to URL, sends the messages in the order given,\n"
-           "waits for the --expect messages, closes with 1000, saves the --save files, and prints one line:\n"
+           "waits for the --expect messages, closes (with 1000, or --close-code), saves the --save files, and prints one line:\n"
            "messages and bytes each way, the time taken and how the connection closed. Exit status: 0 when\n"
            "all went well; 1 when the connection or its handshake failed, the server closed before the\n"
            "expected messages arrived, the time ran out, or a file could not be saved; 2 for bad usage.\n"
@@ -169,12 +173,73 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                             "at PORT (0 or none: the OS chooses), and print its URL."));
     const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                             tr("Connect even when the server's TLS certificate does not verify."));
+    const QCommandLineOption caFileOption(
+        QStringLiteral("ca-file"),
+        tr("Trust the certificate authorities in the PEM file PATH as well as the system's."), tr("PATH"));
+    const QCommandLineOption certOption(
+        QStringLiteral("cert"),
+        tr("Present the client certificate in PATH for mutual TLS: a PEM certificate (with --key, unless the file "
+           "holds the key too) or a PKCS#12 file (.p12 or .pfx, with --cert-passphrase)."),
+        tr("PATH"));
+    const QCommandLineOption keyOption(QStringLiteral("key"),
+                                       tr("The private key (PEM, RSA or EC) of a PEM --cert."), tr("PATH"));
+    const QCommandLineOption certPassphraseOption(
+        QStringLiteral("cert-passphrase"),
+        tr("The passphrase of a PKCS#12 --cert or of an encrypted --key."), tr("TEXT"));
+    const QCommandLineOption proxyOption(
+        QStringLiteral("proxy"),
+        tr("Connect through the proxy URL: http://[user:password@]host:port (HTTP CONNECT), "
+           "socks5://[user:password@]host:port, system (the system's proxy) or none (the default)."),
+        tr("URL"));
+    const QList<QCommandLineOption> tlsProxyOptions = {caFileOption, certOption, keyOption, certPassphraseOption,
+                                                       proxyOption};
     const QList<QCommandLineOption> options = {helpOption,     versionOption,  connectOption,  batchOption,
                                                headerOption,   protocolOption, originOption,   sendOption,
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
                                                serveOption};
     parser.addOptions(options);
+    parser.addOptions(tlsProxyOptions);
+    const QCommandLineOption pingIntervalOption(
+        QStringLiteral("ping-interval"),
+        tr("Send a ping every SEC seconds while the connection is open (fractions allowed); each pong gives a "
+           "round-trip time."),
+        tr("SEC"));
+    const QCommandLineOption pingTimeoutOption(
+        QStringLiteral("ping-timeout"),
+        tr("When a ping gets no pong within SEC seconds, the connection is dead: abort it (with --batch, a failure)."),
+        tr("SEC"));
+    const QCommandLineOption reconnectOption(
+        QStringLiteral("reconnect"),
+        tr("In the window, when the connection ends without you closing it (dropped, closed by the server, "
+           "refused, dead), connect again, at most ATTEMPTS times in a row (0: no limit)."),
+        tr("ATTEMPTS"));
+    const QCommandLineOption reconnectDelayOption(
+        QStringLiteral("reconnect-delay"),
+        tr("Wait SEC seconds before the first reconnect, twice as long before each next one (default 1)."),
+        tr("SEC"));
+    const QCommandLineOption reconnectMaxDelayOption(
+        QStringLiteral("reconnect-max-delay"), tr("Wait at most SEC seconds between reconnects (default 30)."),
+        tr("SEC"));
+    const QCommandLineOption maxMessageSizeOption(
+        QStringLiteral("max-message-size"),
+        tr("Accept messages of at most BYTES bytes from the server; a larger one is refused with a Close of 1009."),
+        tr("BYTES"));
+    const QCommandLineOption handshakeTimeoutOption(
+        QStringLiteral("handshake-timeout"),
+        tr("Give up on connecting when the WebSocket handshake has not completed within SEC seconds (default %1).")
+            .arg(Session::DefaultHandshakeTimeoutMs / 1000),
+        tr("SEC"));
+    const QCommandLineOption closeCodeOption(
+        QStringLiteral("close-code"),
+        tr("Close with CODE (1000-1003, 1007-1014 or 3000-4999) when the run is done (default 1000)."), tr("CODE"));
+    const QCommandLineOption closeReasonOption(
+        QStringLiteral("close-reason"), tr("Send TEXT (at most 123 bytes of UTF-8) as the reason of that close."),
+        tr("TEXT"));
+    const QList<QCommandLineOption> keepAliveOptions = {
+        pingIntervalOption,   pingTimeoutOption,      reconnectOption, reconnectDelayOption, reconnectMaxDelayOption,
+        maxMessageSizeOption, handshakeTimeoutOption, closeCodeOption, closeReasonOption};
+    parser.addOptions(keepAliveOptions);
     parser.addPositionalArgument(QStringLiteral("URL"),
                                  tr("ws:// or wss:// URL to put in the URL bar, or to connect to with --batch."),
                                  QStringLiteral("[URL]"));
@@ -204,7 +269,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
             sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption};
-        for (const QCommandLineOption &option : connectionOptions) {
+        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--serve runs only the echo server; it cannot be combined with --%1 "
                                      "or any other option about a connection.")
@@ -230,7 +295,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
             sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption};
-        for (const QCommandLineOption &option : connectionOptions) {
+        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--open shows a saved session; it cannot be combined with --%1.")
                                       .arg(option.names().constFirst()));
@@ -257,6 +322,35 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         result.mode = Mode::Batch;
     }
     result.insecure = parser.isSet(insecureOption);
+
+    // TLS files and the proxy: each at most once, the files loaded to check them.
+    for (const QCommandLineOption &option : tlsProxyOptions) {
+        const QStringList values = parser.values(option);
+        if (values.size() > 1)
+            return usageError(tr("Give --%1 at most once; got %2.").arg(option.names().constFirst()).arg(values.size()));
+        if (!values.isEmpty() && values.first().isEmpty() && option.names() != certPassphraseOption.names())
+            return usageError(tr("--%1 needs a value.").arg(option.names().constFirst()));
+    }
+    result.tlsFiles.caFile = parser.value(caFileOption);
+    result.tlsFiles.certificateFile = parser.value(certOption);
+    result.tlsFiles.keyFile = parser.value(keyOption);
+    result.tlsFiles.passphrase = parser.value(certPassphraseOption);
+    if (parser.isSet(keyOption) && !parser.isSet(certOption))
+        return usageError(tr("--key is the key of a PEM --cert; give the --cert too."));
+    if (parser.isSet(certPassphraseOption) && !parser.isSet(certOption))
+        return usageError(tr("--cert-passphrase is for a PKCS#12 --cert or an encrypted --key; give the --cert too."));
+    if (!result.tlsFiles.isEmpty()) {
+        TlsFiles::Loaded loaded;
+        QString problem;
+        if (!result.tlsFiles.load(&loaded, &problem))
+            return usageError(problem);
+    }
+    if (parser.isSet(proxyOption)) {
+        QString problem;
+        if (!ProxySetting::parse(parser.value(proxyOption), &result.proxy, &problem))
+            return usageError(tr("Bad --proxy: %1").arg(problem));
+        result.proxyGiven = true;
+    }
 
     for (const QString &line : parser.values(headerOption)) {
         const qsizetype colon = line.indexOf(u':');
@@ -318,7 +412,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         files.append({ScriptRunner::Message::Kind::Binary, data});
     }
     QStringList withValues;
-    for (const QCommandLineOption &option : options) {
+    for (const QCommandLineOption &option : options + tlsProxyOptions + keepAliveOptions) {
         if (!option.valueName().isEmpty())
             withValues << option.names();
     }
@@ -370,6 +464,86 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         if (result.savePaths.contains(path))
             return usageError(tr("--save \"%1\" is given twice.").arg(path));
         result.savePaths << path;
+    }
+
+    // Keep-alive, reconnecting, limits and the close: each at most once.
+    for (const QCommandLineOption &option : keepAliveOptions) {
+        const qsizetype count = parser.values(option).size();
+        if (count > 1)
+            return usageError(tr("Give --%1 at most once; got %2.").arg(option.names().constFirst()).arg(count));
+    }
+    // A number of seconds greater than 0 (fractions allowed), as milliseconds.
+    const auto seconds = [&parser](const QCommandLineOption &option, int *msec) -> QString {
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const QString text = parser.value(option);
+        const double value = text.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value <= 0 || value > MaxTimeoutSeconds)
+            return tr("--%1 needs a number of seconds greater than 0 and at most %2; \"%3\" is not one.")
+                .arg(option.names().constFirst())
+                .arg(MaxTimeoutSeconds)
+                .arg(text);
+        *msec = qMax(1, int(std::lround(value * 1000)));
+        return {};
+    };
+    for (const auto &[option, msec] :
+         {std::pair{&pingIntervalOption, &result.pingIntervalMs}, std::pair{&pingTimeoutOption, &result.pongTimeoutMs},
+          std::pair{&reconnectDelayOption, &result.reconnectDelayMs},
+          std::pair{&reconnectMaxDelayOption, &result.reconnectMaxDelayMs},
+          std::pair{&handshakeTimeoutOption, &result.handshakeTimeoutMs}}) {
+        const QString problem = seconds(*option, msec);
+        if (!problem.isEmpty())
+            return usageError(problem);
+    }
+    if (parser.isSet(reconnectOption)) {
+        bool ok = false;
+        const int attempts = parser.value(reconnectOption).trimmed().toInt(&ok);
+        if (!ok || attempts < 0)
+            return usageError(tr("--reconnect needs a number of attempts (0: no limit); \"%1\" is not one.")
+                                  .arg(parser.value(reconnectOption)));
+        if (result.mode == Mode::Batch)
+            return usageError(tr("--reconnect applies to the window; a --batch run follows one connection."));
+        result.reconnectAttempts = attempts;
+    } else if (parser.isSet(reconnectDelayOption) || parser.isSet(reconnectMaxDelayOption)) {
+        return usageError(tr("--%1 applies to reconnecting; give --reconnect too.")
+                              .arg(parser.isSet(reconnectDelayOption) ? reconnectDelayOption.names().constFirst()
+                                                                      : reconnectMaxDelayOption.names().constFirst()));
+    }
+    if (parser.isSet(reconnectMaxDelayOption) && result.reconnectMaxDelayMs < result.reconnectDelayMs)
+        return usageError(tr("--reconnect-max-delay (%1 s) is shorter than --reconnect-delay (%2 s).")
+                              .arg(result.reconnectMaxDelayMs / 1000.0)
+                              .arg(result.reconnectDelayMs / 1000.0));
+    if (!parser.isSet(reconnectMaxDelayOption))
+        result.reconnectMaxDelayMs = qMax(result.reconnectMaxDelayMs, result.reconnectDelayMs);
+    if (parser.isSet(maxMessageSizeOption)) {
+        bool ok = false;
+        const QString text = parser.value(maxMessageSizeOption);
+        const qint64 bytes = text.trimmed().toLongLong(&ok);
+        const qint64 most = qint64(QWebSocket::maxIncomingMessageSize());
+        if (!ok || bytes <= 0 || bytes > most)
+            return usageError(tr("--max-message-size needs a number of bytes from 1 to %1; \"%2\" is not one.")
+                                  .arg(most)
+                                  .arg(text));
+        result.maxMessageSize = bytes;
+    }
+    if (parser.isSet(closeCodeOption)) {
+        bool ok = false;
+        const QString text = parser.value(closeCodeOption);
+        const int code = text.trimmed().toInt(&ok);
+        if (!ok || !CloseCodes::isSendable(code))
+            return usageError(tr("--close-code \"%1\" cannot be sent as a close code: use 1000-1003, 1007-1014 or "
+                                 "3000-4999.")
+                                  .arg(text));
+        result.closeCode = code;
+    }
+    if (parser.isSet(closeReasonOption)) {
+        result.closeReason = parser.value(closeReasonOption);
+        const qsizetype bytes = result.closeReason.toUtf8().size();
+        if (bytes > CloseCodes::MaxReasonBytes)
+            return usageError(tr("--close-reason is %1 bytes of UTF-8; at most %2 fit in a Close frame.")
+                                  .arg(bytes)
+                                  .arg(CloseCodes::MaxReasonBytes));
     }
 
     result.maskSecrets = parser.isSet(maskOption);

@@ -11,7 +11,7 @@
 // What the command line asked for. Parsing is pure so that every rule can be
 // tested without starting a process; main() only acts on the result. (The one
 // exception: --send-file is read here, so that an unreadable file is a usage
-// error like any other.)
+// error like any other, and so are the TLS files, to check them.)
 struct CommandLine
 {
     enum class Mode { Window, Batch, Serve, Help, Version, Error };
@@ -24,6 +24,11 @@ struct CommandLine
     QUrl url;                 // valid and normalised, or empty
     bool connect = false;
     bool insecure = false;    // accept certificates that do not verify
+    // --ca-file, --cert, --key, --cert-passphrase; checked by loading them.
+    TlsFiles tlsFiles;
+    // --proxy; the session's own setting stays when not given.
+    ProxySetting proxy;
+    bool proxyGiven = false;
     QList<Session::Header> headers;          // --header, in order
     QStringList subprotocols;                // --protocol, in order
     QString origin;                          // --origin; empty: none
@@ -34,6 +39,15 @@ struct CommandLine
     QStringList savePaths;    // --save, in order
     bool maskSecrets = false; // --mask-secrets: hide credentials in --save files
     QString openPath;         // --open: a saved session to show, read-only
+    int pingIntervalMs = 0;   // --ping-interval; 0: no keep-alive pings
+    int pongTimeoutMs = 0;    // --ping-timeout; 0: no limit
+    int reconnectAttempts = -1;   // --reconnect; -1: do not reconnect, 0: no limit
+    int reconnectDelayMs = 1000;        // --reconnect-delay
+    int reconnectMaxDelayMs = 30000;    // --reconnect-max-delay
+    qint64 maxMessageSize = 0;          // --max-message-size; 0: Qt's default
+    int handshakeTimeoutMs = -1;        // --handshake-timeout; -1: not given
+    int closeCode = 1000;               // --close-code
+    QString closeReason;                // --close-reason
     quint16 servePort = 0;
     QString error;            // for Mode::Error
     QString helpText;         // for Mode::Help and Mode::Error

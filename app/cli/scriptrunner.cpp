@@ -89,6 +89,11 @@ void ScriptRunner::start(const Opener &open)
     connect(m_session, &Session::connectionStarted, this, &ScriptRunner::onConnectionStarted);
     connect(m_session, &Session::stateChanged, this, &ScriptRunner::onStateChanged);
     connect(m_session, &Session::finished, this, &ScriptRunner::onSessionFinished);
+    // A connection declared dead (no pong in time) is a failure; the Error row says why.
+    connect(m_session, &Session::connectionDead, this, [this] {
+        if (!m_done && m_session && m_session->connectionId() == m_connection)
+            m_failed = true;
+    });
     connect(m_session->log(), &MessageLog::appended, this, &ScriptRunner::onLogAppended);
     connect(m_session->log(), &MessageLog::cleared, this, [this] { m_scanned = 0; });
     connect(m_session->log(), &MessageLog::dropped, this, [this](int n) { m_scanned = qMax(0, m_scanned - n); });
@@ -203,7 +208,7 @@ void ScriptRunner::closeNow()
     m_closeRequested = true;
     switch (m_session->state()) {
     case Session::State::Open:
-        m_session->close(1000);
+        m_session->close(m_script.closeCode, m_script.closeReason);
         break;
     case Session::State::Connecting:
         m_session->abort();

@@ -40,6 +40,8 @@ public:
         bool closeWhenDone = true;
         int timeoutMs = 0;               // bounds the whole run; 0: no bound
         QStringList savePaths;           // written when the connection has ended
+        int closeCode = 1000;            // how the script closes
+        QString closeReason;
         SessionExport::Options saveOptions;
     };
 

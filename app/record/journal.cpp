@@ -25,6 +25,7 @@ struct Journal::Batch
 {
     std::vector<QByteArray> lines;
     MessageLog::Rows rows;
+    std::vector<qint64> rtts;   // per row, when a pong of the batch has a round trip; else empty
 };
 
 class JournalWriter : public QObject
@@ -53,8 +54,11 @@ public:
         out.reserve(qsizetype(batch.rows.entries.size()) * 128 + batch.rows.payloadBytes * 4 / 3);
         for (const QByteArray &line : batch.lines)
             out += line;
-        for (const MessageLog::Entry &row : batch.rows.entries)
-            SessionFile::appendRowLine(out, row, MessageLog::data(batch.rows, row));
+        for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
+            const MessageLog::Entry &row = batch.rows.entries[i];
+            SessionFile::appendRowLine(out, row, MessageLog::data(batch.rows, row),
+                                       batch.rtts.empty() ? -1 : batch.rtts[i]);
+        }
         // flush() hands the bytes to the OS: a killed process loses nothing
         // that got this far.
         if (m_file.write(out) != out.size() || !m_file.flush()) {
@@ -186,6 +190,17 @@ void Journal::flushRows()
     if (m_written < count) {
         m_batch->rows = log.rows(m_written, count - 1);
         m_written = count;
+        // Round trips are known as soon as their pong's row is there.
+        const std::vector<MessageLog::Entry> &entries = m_batch->rows.entries;
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (entries[i].kind != MessageLog::Kind::Pong || entries[i].direction != MessageLog::Direction::Received)
+                continue;
+            const qint64 rtt = m_session->rttOfPong(entries[i].connection, entries[i].sequence);
+            if (rtt >= 0) {
+                m_batch->rtts.resize(entries.size(), -1);
+                m_batch->rtts[i] = rtt;
+            }
+        }
     }
     if (m_batch->rows.entries.empty() && m_batch->lines.empty())
         return;

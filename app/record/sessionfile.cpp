@@ -436,7 +436,7 @@ QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data)
     return out;
 }
 
-void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data)
+void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec)
 {
     // Written straight into `out`: the journal writes every row this way.
     const bool event = entry.direction == MessageLog::Direction::Local;
@@ -467,6 +467,10 @@ void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayVi
         out += QByteArray::fromRawData(data.data(), data.size()).toBase64();
         out += '"';
     }
+    if (rttUsec >= 0 && entry.kind == MessageLog::Kind::Pong) {
+        out += ",\"rttUs\":";
+        out += QByteArray::number(rttUsec);
+    }
     out += "}\n";
 }
 
@@ -488,7 +492,10 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
     SessionExport::walk(
         session,
         [&](int row) {
-            buffer += rowLine(*session.log(), row);
+            const MessageLog::Entry &entry = session.log()->at(row);
+            const bool pong = entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received;
+            appendRowLine(buffer, entry, session.log()->data(row),
+                          pong ? session.rttOfPong(entry.connection, entry.sequence) : -1);
             spill();
         },
         [&](const Session::Connection &connection, SessionExport::Stage stage) {
@@ -614,6 +621,11 @@ Loaded read(QIODevice *in, MessageLog *log)
             }
             log->restore(entry, data);
             ++loaded.rows;
+            const qint64 rtt = qint64(object.value(QStringLiteral("rttUs")).toDouble(-1));
+            if (entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received && rtt >= 0) {
+                if (Session::Connection *connection = findConnection(loaded.connections, id))
+                    connection->rtts.append({time, rtt, entry.sequence});
+            }
         } else if (type == u"event") {
             const QString kind = object.value(QStringLiteral("kind")).toString();
             MessageLog::Entry entry;

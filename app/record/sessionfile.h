@@ -33,8 +33,9 @@ QByteArray closeLine(const Session::Connection &connection);
 // A log row: a message, a ping or pong, or an event.
 QByteArray rowLine(const MessageLog &log, int row);
 QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data);
-// The same, appended to `out` (no temporary line).
-void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data);
+// The same, appended to `out` (no temporary line). A pong that answered one
+// of our pings gets its round trip as "rttUs" (when rttUsec >= 0).
+void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec = -1);
 QByteArray endLine(qint64 timeUsec);
 
 bool write(const Session &session, QIODevice *out, const SessionExport::Options &options, QString *error);

@@ -158,7 +158,7 @@ Stream captured(const Session::Connection &connection, const WireCapture &captur
         switch (event.type) {
         case TapRecord::Type::TcpConnected:
             tcpUp = event.timeUsec;
-            address = event.text;
+            address = event.text.section(u' ', 0, 0);   // what follows names a proxy
             break;
         case TapRecord::Type::ClientClosed:
             if (clientClosed < 0)

@@ -3,6 +3,7 @@
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
 
+#include <QDateTime>
 #include <QNetworkProxy>
 #include <QNetworkRequest>
 #include <QWebSocket>
@@ -54,6 +55,12 @@ Session::Session(QObject *parent)
         if (m_attempt.waitingForTap)
             finishClose();
     });
+    m_clock.start();
+    m_keepAliveTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_keepAliveTimer, &QTimer::timeout, this, &Session::onKeepAlive);
+    m_pongTimer.setSingleShot(true);
+    m_pongTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_pongTimer, &QTimer::timeout, this, &Session::onPongTimeout);
 }
 
 Session::~Session()
@@ -146,6 +153,18 @@ bool Session::open(const QUrl &url, QString *error)
             return false;
         }
     }
+    // Certificates and keys are read now: a file that cannot be used stops
+    // the attempt before anything connects.
+    QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    if (!m_tlsFiles.isEmpty()) {
+        TlsFiles::Loaded loaded;
+        if (!m_tlsFiles.load(&loaded, error))
+            return false;
+        TlsFiles::apply(loaded, &tlsConfiguration);
+    }
+    const bool wss = checked.url.scheme() == u"wss";
+    const QNetworkProxy proxy = m_proxy.resolve(checked.url.host(), quint16(checked.url.port(wss ? 443 : 80)), wss);
+    m_activeProxy = Tap::proxyName(proxy);
 
     if (m_socket) {
         // open() may be called from a slot of the old socket's signal.
@@ -180,10 +199,11 @@ bool Session::open(const QUrl &url, QString *error)
         m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, data, m_connectionId,
                      m_attempt.receivedData++);
     });
-    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId,
-                     m_attempt.receivedPongs++);
-    });
+    connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { onPong(payload); });
+    if (m_maxMessageSize > 0) {
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_maxMessageSize));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_maxMessageSize));
+    }
 
     m_activeMode = m_mode;   // a change of mode applies to the next connection, not this one
     m_handshake = m_activeMode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
@@ -207,7 +227,9 @@ bool Session::open(const QUrl &url, QString *error)
 
     if (m_activeMode == Mode::Direct) {
         m_attempt.socketOpened = true;
-        socket->setProxy(QNetworkProxy::NoProxy);   // no proxy from the environment
+        socket->setProxy(proxy);   // NoProxy unless one is set: none from the environment
+        if (wss && !m_tlsFiles.isEmpty())
+            socket->setSslConfiguration(tlsConfiguration);
         if (m_ignoreTlsErrors)
             connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
         socket->open(request(m_url), handshakeOptions());
@@ -226,6 +248,8 @@ bool Session::open(const QUrl &url, QString *error)
     target.upstreamPort = quint16(m_url.port(tls ? 443 : 80));
     target.tls = tls;
     target.ignoreTlsErrors = m_ignoreTlsErrors;
+    target.tlsConfiguration = tlsConfiguration;
+    target.proxy = proxy;
     m_tap = std::make_unique<TapLink>(target);
     TapLink *tap = m_tap.get();
     connect(tap->tap(), &Tap::records, &m_capture, &WireCapture::addRecords);
@@ -345,9 +369,153 @@ bool Session::ping(const QByteArray &payload, QString *error)
                          .arg(MaxControlPayload).arg(payload.size());
         return false;
     }
+    sendPing(payload);
+    return true;
+}
+
+void Session::sendPing(const QByteArray &payload)
+{
+    m_attempt.pendingPings.append({payload, m_clock.nsecsElapsed(), MessageLog::nowUsec()});
     m_socket->ping(payload);
     m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Ping, payload, m_connectionId, m_attempt.sentPings++);
-    return true;
+    if (!m_pongTimer.isActive())
+        armPongTimer();
+}
+
+void Session::onKeepAlive()
+{
+    if (m_state != State::Open)
+        return;
+    // A payload of its own, so that its pong is told apart from the others'.
+    sendPing("keep-alive " + QByteArray::number(m_attempt.sentPings));
+}
+
+void Session::onPong(const QByteArray &payload)
+{
+    const qint64 arrivedNsec = m_clock.nsecsElapsed();
+    const qint32 sequence = m_attempt.receivedPongs++;
+    m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId, sequence);
+    // A pong answers the oldest waiting ping with its payload; a peer may
+    // answer only the latest of several pings, so earlier ones count as
+    // answered too. A pong that matches none (unsolicited) answers nothing.
+    qsizetype answered = -1;
+    for (qsizetype i = 0; i < m_attempt.pendingPings.size(); ++i) {
+        if (m_attempt.pendingPings.at(i).payload == payload) {
+            answered = i;
+            break;
+        }
+    }
+    if (answered < 0)
+        return;
+    const qint64 rttUsec = (arrivedNsec - m_attempt.pendingPings.at(answered).sentNsec) / 1000;
+    m_attempt.pendingPings.remove(0, answered + 1);
+    armPongTimer();
+    if (!m_connections.isEmpty() && m_connections.last().id == m_connectionId) {
+        QList<RttSample> &samples = m_connections.last().rtts;
+        if (samples.size() >= MaxRttSamples)
+            samples.remove(0, MaxRttSamples / 10);   // in bulk, not one by one
+        samples.append({MessageLog::nowUsec(), rttUsec, sequence});
+    }
+    Q_EMIT rttMeasured(rttUsec);
+}
+
+void Session::armPongTimer()
+{
+    m_pongTimer.stop();
+    if (m_pongTimeoutMs <= 0 || m_attempt.pendingPings.isEmpty() || m_state != State::Open)
+        return;
+    const qint64 dueNsec = m_attempt.pendingPings.first().sentNsec + qint64(m_pongTimeoutMs) * 1000000;
+    const qint64 leftNsec = dueNsec - m_clock.nsecsElapsed();
+    // Rounded up: the timer must not fire before the timeout has passed.
+    m_pongTimer.start(int(qMax<qint64>(0, (leftNsec + 999999) / 1000000)));
+}
+
+void Session::onPongTimeout()
+{
+    if (m_state != State::Open || m_attempt.pendingPings.isEmpty() || m_pongTimeoutMs <= 0)
+        return;
+    const Attempt::Ping &oldest = m_attempt.pendingPings.first();
+    if (m_clock.nsecsElapsed() - oldest.sentNsec < qint64(m_pongTimeoutMs) * 1000000) {
+        armPongTimer();
+        return;
+    }
+    const QString sentAt = QDateTime::fromMSecsSinceEpoch(oldest.sentUsec / 1000).toString(QStringLiteral("HH:mm:ss.zzz"));
+    m_log.appendEvent(MessageLog::Kind::Error, tr("No pong within %1 s of the ping sent at %2: the connection is dead")
+                                                   .arg(QString::number(m_pongTimeoutMs / 1000.0), sentAt));
+    m_attempt.pongTimedOut = true;
+    m_attempt.abortedByUs = true;
+    Q_EMIT connectionDead();
+    if (m_state == State::Open)
+        endAttempt();
+}
+
+void Session::setPingInterval(int msec)
+{
+    m_keepAliveTimer.setInterval(qMax(0, msec));
+    if (msec > 0 && m_state == State::Open)
+        m_keepAliveTimer.start();
+    else if (msec <= 0)
+        m_keepAliveTimer.stop();
+}
+
+int Session::pingInterval() const
+{
+    return m_keepAliveTimer.interval();
+}
+
+void Session::setPongTimeout(int msec)
+{
+    m_pongTimeoutMs = qMax(0, msec);
+    armPongTimer();
+}
+
+int Session::pongTimeout() const
+{
+    return m_pongTimeoutMs;
+}
+
+void Session::setMaxMessageSize(qint64 bytes)
+{
+    m_maxMessageSize = qMax<qint64>(0, bytes);
+}
+
+qint64 Session::maxMessageSize() const
+{
+    return m_maxMessageSize;
+}
+
+QList<Session::RttSample> Session::rtts(int id) const
+{
+    if (id == 0)
+        id = m_connectionId;
+    for (const Connection &connection : m_connections) {
+        if (connection.id == id)
+            return connection.rtts;
+    }
+    return {};
+}
+
+qint64 Session::rttOfPong(int id, int sequence) const
+{
+    for (auto connection = m_connections.crbegin(); connection != m_connections.crend(); ++connection) {
+        if (connection->id != id)
+            continue;
+        const QList<RttSample> &samples = connection->rtts;
+        const auto found = std::lower_bound(samples.cbegin(), samples.cend(), sequence,
+                                            [](const RttSample &sample, int s) { return sample.pongSequence < s; });
+        return found != samples.cend() && found->pongSequence == sequence ? found->rttUsec : -1;
+    }
+    return -1;
+}
+
+bool Session::endedByUser() const
+{
+    return m_attempt.endedByUser;
+}
+
+bool Session::pongTimedOut() const
+{
+    return m_attempt.pongTimedOut;
 }
 
 bool Session::close(int code, const QString &reason, QString *error)
@@ -377,6 +545,7 @@ bool Session::close(int code, const QString &reason, QString *error)
                           .arg(reasonBytes).arg(CloseCodes::MaxReasonBytes));
 
     m_attempt.closingByUs = true;
+    m_attempt.endedByUser = true;
     m_close = {Closer::Us, code, reason, false};
     setState(State::Closing);
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
@@ -387,6 +556,7 @@ void Session::abort()
 {
     if (!m_socket || m_state == State::Closed)
         return;
+    m_attempt.endedByUser = true;
     if (!m_attempt.opened)
         m_attempt.cancelling = true;
     else
@@ -425,6 +595,8 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
             m_connections.last().handshakeUsec = MessageLog::nowUsec();
         }
         setState(State::Open);
+        if (m_keepAliveTimer.interval() > 0)
+            m_keepAliveTimer.start();
         break;
     }
     case QAbstractSocket::ClosingState:
@@ -465,6 +637,9 @@ QString Session::connectFailure() const
     const QString where = hostAndPort(m_url);
     if (upstream.startsWith(where + QStringLiteral(": ")))
         upstream = upstream.mid(where.size() + 2);   // said once is enough
+    if (upstream.isEmpty() && !m_activeProxy.isEmpty())
+        return tr("Could not connect to %1 through the %2: %3")
+            .arg(where, m_activeProxy, cleanedError(m_socket->errorString()));
     return tr("Could not connect to %1: %2")
         .arg(where, upstream.isEmpty() ? cleanedError(m_socket->errorString()) : upstream);
 }
@@ -534,6 +709,14 @@ void Session::finishClose()
     m_tapWaitTimer.stop();
     if (m_attempt.opened) {
         m_close = m_activeMode == Mode::Tap ? closeFromWire() : closeFromQt();
+        // Qt refuses a message or frame over the limit with a Close of 1009
+        // and says nothing else.
+        if (m_close.closer == Closer::Client && m_close.code == 1009) {
+            const qint64 limit = m_maxMessageSize > 0 ? m_maxMessageSize
+                                                      : qint64(QWebSocket::maxIncomingMessageSize());
+            m_log.appendEvent(MessageLog::Kind::Error, tr("A message of more than %1 bytes arrived: closed with 1009")
+                                                           .arg(limit));
+        }
         m_log.appendEvent(MessageLog::Kind::Close, closeDescription(m_close));
     } else if (m_attempt.cancelling) {
         m_log.appendEvent(MessageLog::Kind::Close, tr("Connection attempt to %1 cancelled").arg(hostAndPort(m_url)));
@@ -593,7 +776,9 @@ QString Session::closeDescription(const CloseInfo &close) const
     QString text;
     switch (close.closer) {
     case Closer::Us:
-        text = m_attempt.abortedByUs ? tr("Aborted by you, without a close handshake") : tr("Closed by you: %1").arg(code);
+        text = m_attempt.pongTimedOut ? tr("Aborted because no pong came, without a close handshake: %1").arg(code)
+            : m_attempt.abortedByUs   ? tr("Aborted by you, without a close handshake")
+                                      : tr("Closed by you: %1").arg(code);
         break;
     case Closer::Peer:
         text = tr("Closed by the server: %1").arg(code);
@@ -621,6 +806,10 @@ void Session::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    if (state != State::Open) {
+        m_keepAliveTimer.stop();
+        m_pongTimer.stop();
+    }
     Q_EMIT stateChanged(state);
 }
 
@@ -642,6 +831,26 @@ void Session::setIgnoreTlsErrors(bool ignore)
 bool Session::ignoreTlsErrors() const
 {
     return m_ignoreTlsErrors;
+}
+
+void Session::setTlsFiles(const TlsFiles &files)
+{
+    m_tlsFiles = files;
+}
+
+TlsFiles Session::tlsFiles() const
+{
+    return m_tlsFiles;
+}
+
+void Session::setProxy(const ProxySetting &proxy)
+{
+    m_proxy = proxy;
+}
+
+ProxySetting Session::proxy() const
+{
+    return m_proxy;
 }
 
 const WireCapture *Session::capture() const

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "log/messagelog.h"
+#include "session/connectoptions.h"
 #include "session/handshakeinfo.h"
 #include "wire/taplink.h"
 #include "wire/wirecapture.h"
 
 #include <QAbstractSocket>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -49,6 +51,15 @@ public:
 
     using Header = HandshakeInfo::Header;
 
+    // A round trip: one of our pings (sent by hand or by the keep-alive) and
+    // the pong that answered it, timed with a monotonic clock.
+    struct RttSample
+    {
+        qint64 timeUsec = 0;        // when the pong arrived, microseconds since the Unix epoch, UTC
+        qint64 rttUsec = 0;         // from sending the ping to receiving its pong
+        qint32 pongSequence = -1;   // the pong's row: MessageLog::Entry::sequence
+    };
+
     // One attempt to connect, kept for the whole session: what was asked for,
     // the handshake as it ended up, and how it ended. Session files and
     // exports are written from these and the log.
@@ -68,10 +79,14 @@ public:
         bool opened = false;          // the upgrade succeeded
         HandshakeInfo handshake;
         CloseInfo close;              // valid once ended
+        // Pongs that answered our pings, oldest first; at most MaxRttSamples
+        // (the oldest go).
+        QList<RttSample> rtts;
     };
 
     static constexpr int DefaultHandshakeTimeoutMs = 10000;
     static constexpr qint64 SocketReadBufferBytes = 256 * 1024;
+    static constexpr int MaxRttSamples = 100000;
 
     explicit Session(QObject *parent = nullptr);
     ~Session() override;
@@ -93,6 +108,13 @@ public:
     // Connect even when the server's certificate does not verify.
     void setIgnoreTlsErrors(bool ignore);
     bool ignoreTlsErrors() const;
+    // Extra CAs and a client certificate for mutual TLS. Read by each open(),
+    // which fails with the reason when a file cannot be used.
+    void setTlsFiles(const TlsFiles &files);
+    TlsFiles tlsFiles() const;
+    // The proxy the connection goes through (none by default), through the tap and directly.
+    void setProxy(const ProxySetting &proxy);
+    ProxySetting proxy() const;
     const WireCapture *capture() const;
     // Counts up with every open(); log entries carry it (MessageLog::Entry::connection).
     int connectionId() const;
@@ -108,6 +130,32 @@ public:
     // Why a header cannot be sent (a CR or LF, a name that is not an HTTP
     // token, a header the handshake itself sets), or an empty string.
     static QString checkHeader(const QByteArray &name, const QByteArray &value);
+
+    // Keep-alive: a ping every `msec` while Open (0: none, the default).
+    // Takes effect at once.
+    void setPingInterval(int msec);
+    int pingInterval() const;
+    // A ping of ours (keep-alive or by hand) with no pong within `msec`
+    // (0: no limit, the default) means the connection is dead: an Error row
+    // says so and the connection is aborted (1006, closed by us). A pong
+    // answers its ping and every earlier one still waiting.
+    void setPongTimeout(int msec);
+    int pongTimeout() const;
+    // The largest message (and frame) accepted from the server, in bytes;
+    // a larger one is refused with a Close of 1009 (Message too big).
+    // 0: Qt's default. Takes effect with the next open().
+    void setMaxMessageSize(qint64 bytes);
+    qint64 maxMessageSize() const;
+    // Round trips measured on connection `id` (0: the current one), oldest first.
+    QList<RttSample> rtts(int id = 0) const;
+    // The round trip that the pong with this row sequence of connection `id`
+    // answered, in microseconds, or -1 when it answered none of our pings.
+    qint64 rttOfPong(int id, int sequence) const;
+    // Whether the last attempt was ended by close() or abort() (not by a
+    // failure, the server, a drop or the pong timeout).
+    bool endedByUser() const;
+    // Whether the last attempt was aborted because a pong did not come.
+    bool pongTimedOut() const;
 
     // Every connection of this session, oldest first.
     const QList<Connection> &connections() const;
@@ -141,6 +189,10 @@ Q_SIGNALS:
     void finished();
     // A new entry at the end of connections().
     void connectionStarted(int id);
+    // A pong answered one of our pings (rare: once per pong).
+    void rttMeasured(qint64 rttUsec);
+    // No pong came within the pong timeout; the connection is being aborted.
+    void connectionDead();
 
 private:
     void onSocketStateChanged(QAbstractSocket::SocketState socketState);
@@ -161,6 +213,11 @@ private:
     void fail(const QString &message);
     void endAttempt();
     bool checkOpen(QString *error) const;
+    void sendPing(const QByteArray &payload);
+    void onPong(const QByteArray &payload);
+    void armPongTimer();
+    void onPongTimeout();
+    void onKeepAlive();
 
     MessageLog m_log;
     WireCapture m_capture;
@@ -178,6 +235,9 @@ private:
     Mode m_mode = Mode::Tap;
     Mode m_activeMode = Mode::Tap;   // the mode of the connection in progress
     bool m_ignoreTlsErrors = false;
+    TlsFiles m_tlsFiles;
+    ProxySetting m_proxy;
+    QString m_activeProxy;   // Tap::proxyName() of the connection in progress; empty: none
     QStringList m_subprotocols;
     QList<Header> m_requestHeaders;
     QString m_origin;
@@ -201,6 +261,20 @@ private:
         bool abortedByUs = false;
         bool tapFinished = false;
         bool waitingForTap = false;
+        bool endedByUser = false;    // close() or abort() was called
+        bool pongTimedOut = false;
+        struct Ping
+        {
+            QByteArray payload;
+            qint64 sentNsec = 0;     // m_clock
+            qint64 sentUsec = 0;     // since the Unix epoch
+        };
+        QList<Ping> pendingPings;    // our pings with no pong yet, oldest first
     } m_attempt;
+    QElapsedTimer m_clock;           // monotonic, for round trips
+    QTimer m_keepAliveTimer;
+    QTimer m_pongTimer;
+    int m_pongTimeoutMs = 0;
+    qint64 m_maxMessageSize = 0;
     QTimer m_tapWaitTimer;
 };

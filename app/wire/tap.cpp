@@ -47,6 +47,24 @@ Tap::~Tap()
         QHostInfo::abortHostLookup(m_lookupId);
 }
 
+QString Tap::proxyName(const QNetworkProxy &proxy)
+{
+    const QString where = proxy.hostName().contains(u':') ? u'[' + proxy.hostName() + u']' : proxy.hostName();
+    switch (proxy.type()) {
+    case QNetworkProxy::HttpProxy:
+        return tr("HTTP proxy %1:%2").arg(where).arg(proxy.port());
+    case QNetworkProxy::Socks5Proxy:
+        return tr("SOCKS5 proxy %1:%2").arg(where).arg(proxy.port());
+    default:
+        return {};
+    }
+}
+
+bool Tap::proxied() const
+{
+    return m_target.proxy.type() == QNetworkProxy::HttpProxy || m_target.proxy.type() == QNetworkProxy::Socks5Proxy;
+}
+
 void Tap::start()
 {
     m_batchTimer = new QTimer(this);
@@ -229,6 +247,12 @@ void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
     connect(client, &QTcpSocket::disconnected, this, &Tap::onClientGone);
 
     record(TapRecord::Type::ConnectRequested, {}, QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort));
+    if (proxied()) {
+        // The proxy is given the name and looks it up itself.
+        record(TapRecord::Type::DnsResolved, {}, tr("Left to the %1").arg(proxyName(m_target.proxy)));
+        connectNext();
+        return;
+    }
     m_lookupId = QHostInfo::lookupHost(m_target.host, this, &Tap::onLookedUp);
 }
 
@@ -254,7 +278,7 @@ void Tap::connectNext()
         m_upstream->deleteLater();
         m_upstream = nullptr;
     }
-    const QHostAddress address = m_addresses.at(m_nextAddress++);
+    const QHostAddress address = proxied() ? QHostAddress() : m_addresses.at(m_nextAddress++);
     if (m_target.tls) {
         auto *ssl = new QSslSocket(this);
         ssl->setSslConfiguration(m_target.tlsConfiguration);
@@ -279,8 +303,14 @@ void Tap::connectNext()
     connect(m_upstream, &QTcpSocket::bytesWritten, this, &Tap::relayFromClient);
     m_upstream->setReadBufferSize(ReadBufferBytes);
     connect(m_upstream, &QTcpSocket::disconnected, this, &Tap::onUpstreamGone);
+    m_upstream->setProxy(m_target.proxy);
 
-    if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream)) {
+    if (proxied()) {
+        if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream))
+            ssl->connectToHostEncrypted(m_target.host, m_target.upstreamPort);
+        else
+            m_upstream->connectToHost(m_target.host, m_target.upstreamPort);
+    } else if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream)) {
         // Connect to the address we resolved, but verify and send SNI for the name typed.
         ssl->connectToHostEncrypted(address.toString(), m_target.upstreamPort, m_target.host);
     } else {
@@ -319,6 +349,7 @@ void Tap::relayFromServer()
     if (room <= 0)
         return;   // bytesWritten on the client calls again
     const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
+    m_serverSpoke = true;
     record(TapRecord::Type::ServerBytes, data);
     if (!clientGone)
         m_client->write(data);
@@ -326,7 +357,13 @@ void Tap::relayFromServer()
 
 void Tap::onUpstreamConnected()
 {
-    record(TapRecord::Type::TcpConnected, {}, addressText(m_upstream->peerAddress(), m_upstream->peerPort()));
+    if (proxied()) {
+        const QString host = m_target.host.contains(u':') ? u'[' + m_target.host + u']' : m_target.host;
+        record(TapRecord::Type::TcpConnected, {},
+               tr("%1:%2 through the %3").arg(host).arg(m_target.upstreamPort).arg(proxyName(m_target.proxy)));
+    } else {
+        record(TapRecord::Type::TcpConnected, {}, addressText(m_upstream->peerAddress(), m_upstream->peerPort()));
+    }
     if (!m_target.tls)
         startRelay();
 }
@@ -355,6 +392,7 @@ TapTls Tap::tlsFacts() const
     facts.chain = ssl->peerCertificateChain();
     facts.errors = m_tlsErrors;
     facts.errorsIgnored = m_tlsErrorsIgnored;
+    facts.clientCertificate = ssl->localCertificate();
     return facts;
 }
 
@@ -374,9 +412,23 @@ void Tap::startRelay()
 
 void Tap::onUpstreamError()
 {
-    if (m_relaying)
-        return;   // the end of a relayed connection is handled by onUpstreamGone
     const QAbstractSocket::SocketError error = m_upstream->error();
+    if (m_relaying) {
+        // The end of a relayed connection is handled by onUpstreamGone. But a
+        // server that ends TLS before it says a word (in TLS 1.3, refusing
+        // the client's certificate comes after the handshake) has a reason.
+        if (!m_serverSpoke && error != QAbstractSocket::RemoteHostClosedError && m_target.tls) {
+            const QString offered = m_target.tlsConfiguration.localCertificate().isNull()
+                ? tr(" (no client certificate was offered)")
+                : QString();
+            record(TapRecord::Type::UpstreamFailed, {},
+                   tr("%1:%2: the server ended TLS before answering: %3%4")
+                       .arg(m_target.host)
+                       .arg(m_target.upstreamPort)
+                       .arg(m_upstream->errorString(), offered));
+        }
+        return;
+    }
     const bool moreAddresses = m_nextAddress < m_addresses.size();
     const bool certificateRefused = !m_tlsErrors.isEmpty() && !m_target.ignoreTlsErrors;
     if (!certificateRefused && moreAddresses
@@ -393,7 +445,35 @@ void Tap::onUpstreamError()
     }
     const QByteArray status = error == QAbstractSocket::ConnectionRefusedError ? QByteArray("503 Service Unavailable")
                                                                                : QByteArray("502 Bad Gateway");
+    if (proxied()) {
+        failUpstream(status, tr("%1: %2").arg(where, proxyFailure(error)));
+        return;
+    }
     failUpstream(status, tr("%1: %2").arg(where, m_upstream->errorString()));
+}
+
+QString Tap::proxyFailure(QAbstractSocket::SocketError error) const
+{
+    const QString proxy = proxyName(m_target.proxy);
+    const QString qtSays = m_upstream->errorString();
+    const bool hasCredentials = !m_target.proxy.user().isEmpty() || !m_target.proxy.password().isEmpty();
+    switch (error) {
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+        return hasCredentials ? tr("the %1 refused the user name and password given (%2)").arg(proxy, qtSays)
+                              : tr("the %1 asks for a user name and password (%2)").arg(proxy, qtSays);
+    case QAbstractSocket::SocketAccessError:
+        // Qt's answer to a 403 or 405 from an HTTP proxy.
+        return tr("the %1 refused to connect there (%2)").arg(proxy, qtSays);
+    case QAbstractSocket::ProxyConnectionRefusedError:
+    case QAbstractSocket::ProxyNotFoundError:
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return tr("the %1 cannot be reached (%2)").arg(proxy, qtSays);
+    case QAbstractSocket::ProxyConnectionClosedError:
+    case QAbstractSocket::ProxyProtocolError:
+        return tr("the %1 failed (%2)").arg(proxy, qtSays);
+    default:
+        return tr("through the %1: %2").arg(proxy, qtSays);
+    }
 }
 
 void Tap::failUpstream(const QByteArray &statusLine, const QString &why)

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QPointer>
 #include <QSslConfiguration>
@@ -40,6 +41,9 @@ public:
         bool tls = false;
         bool ignoreTlsErrors = false;
         QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
+        // The upstream connection goes through this HTTP (CONNECT) or SOCKS5
+        // proxy, which also resolves the host; NoProxy: straight to the host.
+        QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy);
     };
 
     static constexpr int BatchIntervalMs = 30;
@@ -50,6 +54,9 @@ public:
     Tap(const Target &target, const QString &user, const QString &secret);
     ~Tap() override;
     Q_DISABLE_COPY_MOVE(Tap)
+
+    // "HTTP proxy host:port" or "SOCKS5 proxy host:port"; empty for NoProxy.
+    static QString proxyName(const QNetworkProxy &proxy);
 
     // Called in the tap's thread.
     void start();
@@ -76,6 +83,8 @@ private:
     void relayFromClient();
     void relayFromServer();
     void failUpstream(const QByteArray &statusLine, const QString &why);
+    QString proxyFailure(QAbstractSocket::SocketError error) const;
+    bool proxied() const;
     void onClientGone();
     void onUpstreamGone();
     void record(TapRecord::Type type, const QByteArray &bytes = {}, const QString &text = {});
@@ -106,6 +115,7 @@ private:
     QStringList m_tlsErrors;
     bool m_tlsErrorsIgnored = false;
     bool m_relaying = false;
+    bool m_serverSpoke = false;   // bytes came from the server
     bool m_clientClosed = false;
     bool m_upstreamClosed = false;
     bool m_finished = false;

@@ -16,7 +16,7 @@ struct TapRecord
         ServerBytes,        // from the server, on their way to QWebSocket
         ConnectRequested,   // text: the CONNECT target
         DnsResolved,        // text: the addresses, comma-separated
-        TcpConnected,       // text: address:port
+        TcpConnected,       // text: address:port, then " through the <proxy>" when proxied
         TlsEstablished,     // see TapTls
         Relaying,           // 200 sent; bytes flow from here on
         UpstreamFailed,     // text: why
@@ -38,6 +38,7 @@ struct TapTls
     QList<QSslCertificate> chain;
     QStringList errors;     // verification errors, empty when verified
     bool errorsIgnored = false;
+    QSslCertificate clientCertificate = QSslCertificate();   // offered for mutual TLS (sent when the server asks); null: none
 };
 
 Q_DECLARE_METATYPE(TapRecord)

@@ -111,7 +111,7 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             break;
         case TapRecord::Type::TcpConnected:
             m_tcpTime = record.timeUsec;
-            m_serverAddress = record.text;
+            m_serverAddress = record.text.section(u' ', 0, 0);   // what follows names a proxy
             break;
         case TapRecord::Type::TlsEstablished:
             m_tlsTime = record.timeUsec;

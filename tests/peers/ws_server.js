@@ -22,11 +22,19 @@ const WebSocket = require('ws');
 const args = process.argv.slice(2);
 let server;
 const tls = args.indexOf('--tls');
+const requireCert = args.indexOf('--require-cert');
 if (tls >= 0) {
-  server = https.createServer({
+  const options = {
     cert: fs.readFileSync(args[tls + 1]),
     key: fs.readFileSync(args[tls + 2]),
-  });
+  };
+  if (requireCert >= 0) {
+    // Mutual TLS: only clients with a certificate signed by CA get in.
+    options.requestCert = true;
+    options.rejectUnauthorized = true;
+    options.ca = fs.readFileSync(args[requireCert + 1]);
+  }
+  server = https.createServer(options);
 } else {
   server = http.createServer();
 }
@@ -42,7 +50,12 @@ const wss = new WebSocket.Server({
 wss.on('headers', (headers) => headers.push('X-Wsscope-Test: yes'));
 
 wss.on('connection', (ws, request) => {
-  log({ event: 'open', headers: request.rawHeaders, protocol: ws.protocol });
+  const entry = { event: 'open', headers: request.rawHeaders, protocol: ws.protocol };
+  if (requireCert >= 0 && request.socket.getPeerCertificate) {
+    const certificate = request.socket.getPeerCertificate();
+    entry.clientSubject = certificate && certificate.subject ? certificate.subject : null;
+  }
+  log(entry);
   const send = (data, options) => {
     ws.send(data, options);
     log({ dir: 'sent', type: options.binary ? 'binary' : 'text', fin: options.fin !== false, data: hex(data) });
