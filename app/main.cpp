@@ -3,6 +3,7 @@
 #include "i18n/englishplurals.h"
 #include "mainwindow.h"
 #include "server/echoserver.h"
+#include "requesteditor.h"
 #include "settings/settings.h"
 
 #include <QApplication>
@@ -43,7 +44,7 @@ int serve(int argc, char **argv, quint16 port)
     return app.exec();
 }
 
-// --header, --protocol, --origin and --insecure, for the batch session and the window's.
+// --header, --protocol, --origin, --insecure, the TLS files and --proxy, for the batch session and the window's.
 void configure(Session *session, const CommandLine &options)
 {
     if (!options.headers.isEmpty())
@@ -54,6 +55,19 @@ void configure(Session *session, const CommandLine &options)
         session->setOrigin(options.origin);
     if (options.insecure)
         session->setIgnoreTlsErrors(true);
+    if (!options.tlsFiles.isEmpty())
+        session->setTlsFiles(options.tlsFiles);
+    if (options.proxyGiven)
+        session->setProxy(options.proxy);
+    // --ping-interval, --ping-timeout, --max-message-size, --handshake-timeout.
+    if (options.pingIntervalMs > 0)
+        session->setPingInterval(options.pingIntervalMs);
+    if (options.pongTimeoutMs > 0)
+        session->setPongTimeout(options.pongTimeoutMs);
+    if (options.maxMessageSize > 0)
+        session->setMaxMessageSize(options.maxMessageSize);
+    if (options.handshakeTimeoutMs > 0)
+        session->setHandshakeTimeout(options.handshakeTimeoutMs);
 }
 
 // Problems go to stderr as they happen, the summary to stdout at the end.
@@ -96,9 +110,23 @@ int window(int argc, char **argv, const CommandLine &options)
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
     window.setInsecure(options.insecure);
-    configure(window.session(), options);
-    if (!options.url.isEmpty())
+    // The URL's remembered request tabs first, then what the command line says on top.
+    if (!options.url.isEmpty()) {
         window.setUrl(options.url.toString(QUrl::FullyEncoded));
+        window.loadConnectionOptions(options.url.toString(QUrl::FullyEncoded), true);
+    }
+    configure(window.session(), options);
+    window.adoptSessionRequest();
+    // --reconnect: the window's Connection tab reopens the connection when
+    // it ends without the user closing it.
+    if (options.reconnectAttempts >= 0) {
+        RequestEditor::Timing timing = window.requestEditor()->timing();
+        timing.reconnect = true;
+        timing.reconnectPolicy.maxAttempts = options.reconnectAttempts;
+        timing.reconnectPolicy.initialDelayMs = options.reconnectDelayMs;
+        timing.reconnectPolicy.maxDelayMs = options.reconnectMaxDelayMs;
+        window.requestEditor()->setTiming(timing);
+    }
     window.show();
     if (!options.openPath.isEmpty()) {
         window.openSessionFile(options.openPath);

@@ -71,6 +71,8 @@ private Q_SLOTS:
     void badHeaderRowIsMarkedAndNothingConnects();
     void requestOptionsAreRememberedPerUrl();
     void closeWithACodeAndAReason();
+    void keepAliveShowsRoundTrips();
+    void reconnectsAndCloseStopsIt();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -817,6 +819,69 @@ void TestMainWindow::closeWithACodeAndAReason()
     QCOMPARE(closeLine.value(QStringLiteral("code")).toInt(), 4001);
     QCOMPARE(closeLine.value(QStringLiteral("reason")).toString(), reason);
     QVERIFY2(window.stateText().contains(QStringLiteral("4001")), qPrintable(window.stateText()));
+}
+
+void TestMainWindow::keepAliveShowsRoundTrips()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window(QUrl{});
+    window.setUrl(peer.url().toString());
+    RequestEditor::Timing timing = window.requestEditor()->timing();
+    timing.pingIntervalMs = 200;
+    timing.pongTimeoutMs = 2000;
+    window.requestEditor()->setTiming(timing);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QCOMPARE(window.session()->pingInterval(), 200);
+    // Pings go out on their own; each pong row says its round trip.
+    QTRY_VERIFY_WITH_TIMEOUT(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong) >= 3, 5000);
+    int shown = 0;
+    for (int row = 0; row < window.logModel()->rowCount(); ++row) {
+        const QModelIndex index = window.logModel()->index(row, LogModel::PreviewColumn);
+        if (index.data(LogModel::KindRole).toInt() == int(MessageLog::Kind::Pong))
+            shown += index.data().toString().contains(QStringLiteral("round trip"));
+    }
+    QVERIFY(shown >= 3);
+    QVERIFY(window.session()->rtts().size() >= 3);
+    int pingsSeen = 0;
+    for (const QJsonObject &line : peer.lines(QStringLiteral("received")))
+        pingsSeen += line.value(QStringLiteral("type")).toString() == u"ping";
+    QVERIFY(pingsSeen >= 3);
+    window.session()->abort();
+}
+
+void TestMainWindow::reconnectsAndCloseStopsIt()
+{
+    QtPeer peer;
+    QVERIFY(peer.isListening());
+    MainWindow window(QUrl{});
+    window.setUrl(peer.url().toString());
+    RequestEditor::Timing timing = window.requestEditor()->timing();
+    timing.reconnect = true;
+    timing.reconnectPolicy.initialDelayMs = 200;
+    timing.reconnectPolicy.maxDelayMs = 400;
+    timing.reconnectPolicy.maxAttempts = 0;
+    window.requestEditor()->setTiming(timing);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QTRY_VERIFY(peer.peer());
+    // The server drops the connection: wsscope comes back by itself.
+    peer.peer()->abort();
+    QTRY_COMPARE(window.session()->connections().size(), 2);
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    // Now the server is gone: attempts go on until Close stops them.
+    peer.close();
+    QTRY_VERIFY(peer.peer());
+    peer.peer()->abort();
+    QTRY_VERIFY_WITH_TIMEOUT(window.session()->connections().size() >= 4, 5000);
+    QTRY_VERIFY(window.stateText().contains(QStringLiteral("Reconnecting in")));
+    QVERIFY(window.closeButton()->isEnabled());
+    QTest::mouseClick(window.closeButton(), Qt::LeftButton);
+    const qsizetype attempts = window.session()->connections().size();
+    QTest::qWait(1000);
+    QCOMPARE(window.session()->connections().size(), attempts);
+    QVERIFY(!window.stateText().contains(QStringLiteral("Reconnecting")));
 }
 
 QTEST_MAIN(TestMainWindow)

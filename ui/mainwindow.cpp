@@ -111,6 +111,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     // Params, headers, auth and subprotocols: out of the way until wanted.
     m_request = new RequestEditor(this);
     m_request->hide();
+    RequestEditor::Timing timing;
+    timing.handshakeTimeoutMs = m_session.handshakeTimeout();
+    m_request->setTiming(timing);
     m_request->setMaximumHeight(m_request->fontMetrics().height() * 12);
     m_requestToggle = new QToolButton(this);
     m_requestToggle->setText(tr("Re&quest"));
@@ -128,6 +131,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     urlRow->addWidget(m_state);
 
     m_logView->setModel(m_model);
+    m_model->setRoundTrips([this](int connection, int sequence) { return m_session.rttOfPong(connection, sequence); });
     m_logView->setAccessibleName(tr("Message log"));
     auto *logPane = new QWidget(this);
     auto *logLayout = new QVBoxLayout(logPane);
@@ -207,7 +211,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
         m_urlBox->setEditText(url);
     });
     // Coming back to a URL brings back what was set up for it.
-    connect(m_urlBox, &QComboBox::textActivated, this, &MainWindow::loadConnectionOptions);
+    connect(m_urlBox, &QComboBox::textActivated, this, [this](const QString &url) { loadConnectionOptions(url); });
     connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
     connect(&m_session, &Session::handshakeChanged, this, &MainWindow::showHandshake);
     connect(m_tls, &TlsView::connectAnywayRequested, this, &MainWindow::connectAnyway);
@@ -805,9 +809,34 @@ bool MainWindow::connectToUrl()
         m_requestToggle->setChecked(true);
         return false;
     }
+    ProxySetting proxy;
+    if (!m_request->proxy(&proxy, &error)) {
+        showUrlError(error);
+        m_requestToggle->setChecked(true);
+        return false;
+    }
     m_session.setRequestHeaders(headers);
     m_session.setSubprotocols(protocols);
     m_session.setOrigin(origin);
+    m_session.setProxy(proxy);
+    m_session.setTlsFiles(m_request->tlsFiles());
+    const RequestEditor::Timing timing = m_request->timing();
+    m_session.setPingInterval(timing.pingIntervalMs);
+    m_session.setPongTimeout(timing.pongTimeoutMs);
+    m_session.setHandshakeTimeout(timing.handshakeTimeoutMs);
+    m_session.setMaxMessageSize(timing.maxMessageBytes);
+    if (!timing.reconnect) {
+        m_reconnector.reset();
+    } else if (m_reconnector) {
+        m_reconnector->setPolicy(timing.reconnectPolicy);
+    } else {
+        m_reconnector = std::make_unique<Reconnector>(&m_session, timing.reconnectPolicy);
+        connect(m_reconnector.get(), &Reconnector::reconnecting, this, [this](int attempt, int delayMs) {
+            m_state->setText(u'\u25CF' + QStringLiteral(" ")
+                             + tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
+            m_close->setEnabled(true);   // Close stops the waiting
+        });
+    }
     if (!m_session.open(checked.url, &error)) {
         showUrlError(error);
         return false;
@@ -828,6 +857,12 @@ bool MainWindow::connectToUrl()
 
 void MainWindow::closeConnection()
 {
+    if (m_reconnector && m_reconnector->isWaiting()) {
+        m_reconnector->cancel();
+        onStateChanged(m_session.state());
+        statusBar()->showMessage(tr("No more reconnecting."), 5000);
+        return;
+    }
     closeWith(1000, {});
 }
 
@@ -860,16 +895,21 @@ RequestEditor *MainWindow::requestEditor() const
 void MainWindow::adoptSessionRequest()
 {
     m_request->setFromSession(m_session);
+    if (m_session.pingInterval() > 0 || !m_session.tlsFiles().isEmpty()
+        || m_session.proxy().kind != ProxySetting::Kind::None)
+        m_requestToggle->setChecked(true);
     if (!m_session.requestHeaders().isEmpty() || !m_session.subprotocols().isEmpty() || !m_session.origin().isEmpty())
         m_requestToggle->setChecked(true);
 }
 
-void MainWindow::loadConnectionOptions(const QString &url)
+void MainWindow::loadConnectionOptions(const QString &url, bool resetWhenUnknown)
 {
-    const QVariantMap options = Settings::connectionOptions(url);
+    QVariantMap options = Settings::connectionOptions(url);
     m_optionsUrl = url;
-    if (options.isEmpty())
+    if (options.isEmpty() && !resetWhenUnknown)
         return;
+    if (options.isEmpty())
+        options.insert(QStringLiteral("handshakeTimeoutMs"), m_session.handshakeTimeout());
     m_request->setUrl(url);
     m_request->setState(options);
 }

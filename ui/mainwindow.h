@@ -2,6 +2,7 @@
 
 #include "record/journal.h"
 #include "record/sessionfile.h"
+#include "session/reconnector.h"
 #include "session/session.h"
 
 #include <QMainWindow>
@@ -64,6 +65,9 @@ public:
     // Takes headers, subprotocols and origin set on the session (by the
     // command line) into the request editor, which sets them from then on.
     void adoptSessionRequest();
+    // Fills the request tabs with what was kept for `url`; when nothing was
+    // and `resetWhenUnknown`, empties them.
+    void loadConnectionOptions(const QString &url, bool resetWhenUnknown = false);
     // Closes with a code and a reason (checked as Session::close() does).
     bool closeWith(int code, const QString &reason);
     QPushButton *connectButton() const;
@@ -99,7 +103,6 @@ private:
     void chooseAndSave(SessionExport::Format format);
     void chooseAndOpen();
     void showReadOnly();
-    void loadConnectionOptions(const QString &url);
     void chooseCloseCode();
     void onStateChanged(Session::State state);
     void showUrlError(const QString &message);
@@ -141,6 +144,7 @@ private:
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
     RequestEditor *m_request = nullptr;
+    std::unique_ptr<Reconnector> m_reconnector;   // while reconnecting is on
     QToolButton *m_requestToggle = nullptr;
     QString m_optionsUrl;               // the URL whose options the editor shows
     std::unique_ptr<Journal> m_journal;

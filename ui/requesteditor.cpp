@@ -1,6 +1,11 @@
 #include "requesteditor.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QSpinBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
@@ -112,6 +117,19 @@ RequestEditor::RequestEditor(QWidget *parent)
     , m_protocols(new QLineEdit(this))
     , m_origin(new QLineEdit(this))
     , m_protocolsError(new QLabel(this))
+    , m_pingInterval(new QDoubleSpinBox(this))
+    , m_pongTimeout(new QDoubleSpinBox(this))
+    , m_reconnect(new QCheckBox(tr("Reconnect when the connection ends without you closing it"), this))
+    , m_reconnectAttempts(new QSpinBox(this))
+    , m_reconnectDelay(new QDoubleSpinBox(this))
+    , m_reconnectMaxDelay(new QDoubleSpinBox(this))
+    , m_handshakeTimeout(new QDoubleSpinBox(this))
+    , m_maxMessageKiB(new QSpinBox(this))
+    , m_caFile(new QLineEdit(this))
+    , m_certFile(new QLineEdit(this))
+    , m_keyFile(new QLineEdit(this))
+    , m_passphrase(new QLineEdit(this))
+    , m_proxy(new QLineEdit(this))
 {
     setDocumentMode(true);
     addRow(m_query, {}, {}, true);
@@ -148,6 +166,93 @@ RequestEditor::RequestEditor(QWidget *parent)
     protocolsForm->addRow(tr("&Origin"), m_origin);
     protocolsForm->addRow(m_protocolsError);
     addTab(protocols, tr("P&rotocols"));
+
+    // Keep-alive, reconnect and limits.
+    const auto seconds = [](QDoubleSpinBox *box, double max, const QString &zero) {
+        box->setRange(0, max);
+        box->setDecimals(1);
+        box->setSingleStep(1);
+        box->setSuffix(tr(" s"));
+        box->setSpecialValueText(zero);
+    };
+    seconds(m_pingInterval, 3600, tr("no pings"));
+    seconds(m_pongTimeout, 3600, tr("no limit"));
+    seconds(m_reconnectDelay, 3600, QString());
+    seconds(m_reconnectMaxDelay, 3600, QString());
+    seconds(m_handshakeTimeout, 3600, QString());
+    m_reconnectDelay->setMinimum(0.1);
+    m_reconnectMaxDelay->setMinimum(0.1);
+    m_handshakeTimeout->setMinimum(0.1);
+    m_reconnectAttempts->setRange(0, 100000);
+    m_reconnectAttempts->setSpecialValueText(tr("no limit"));
+    m_maxMessageKiB->setRange(0, 2 * 1024 * 1024);
+    m_maxMessageKiB->setSuffix(tr(" KiB"));
+    m_maxMessageKiB->setSpecialValueText(tr("Qt's default"));
+    m_pingInterval->setToolTip(tr("A ping every so often while open; each pong's round trip is logged."));
+    m_pongTimeout->setToolTip(tr("A ping with no pong in this time marks the connection dead: it is aborted."));
+    m_maxMessageKiB->setToolTip(tr("A larger message from the server closes the connection with 1009."));
+    auto *connection = new QWidget(this);
+    auto *connectionForm = new QFormLayout(connection);
+    auto *keepAlive = new QHBoxLayout;
+    keepAlive->addWidget(new QLabel(tr("Ping every"), this));
+    keepAlive->addWidget(m_pingInterval);
+    keepAlive->addWidget(new QLabel(tr("pong within"), this));
+    keepAlive->addWidget(m_pongTimeout);
+    keepAlive->addStretch(1);
+    connectionForm->addRow(tr("Keep-alive"), keepAlive);
+    connectionForm->addRow(m_reconnect);
+    auto *backoff = new QHBoxLayout;
+    backoff->addWidget(new QLabel(tr("first after"), this));
+    backoff->addWidget(m_reconnectDelay);
+    backoff->addWidget(new QLabel(tr("doubling up to"), this));
+    backoff->addWidget(m_reconnectMaxDelay);
+    backoff->addWidget(new QLabel(tr("attempts"), this));
+    backoff->addWidget(m_reconnectAttempts);
+    backoff->addStretch(1);
+    connectionForm->addRow(tr("Backoff"), backoff);
+    auto *limits = new QHBoxLayout;
+    limits->addWidget(new QLabel(tr("Handshake within"), this));
+    limits->addWidget(m_handshakeTimeout);
+    limits->addWidget(new QLabel(tr("largest message"), this));
+    limits->addWidget(m_maxMessageKiB);
+    limits->addStretch(1);
+    connectionForm->addRow(tr("Limits"), limits);
+    addTab(connection, tr("Co&nnection"));
+    setTiming({});
+    connect(m_reconnect, &QCheckBox::toggled, this, [this](bool on) {
+        m_reconnectAttempts->setEnabled(on);
+        m_reconnectDelay->setEnabled(on);
+        m_reconnectMaxDelay->setEnabled(on);
+    });
+    m_reconnect->toggled(false);
+
+    // TLS files and the proxy.
+    auto *tls = new QWidget(this);
+    auto *tlsForm = new QFormLayout(tls);
+    const auto fileRow = [this, tlsForm](const QString &label, QLineEdit *edit, const QString &filter) {
+        auto *row = new QHBoxLayout;
+        row->addWidget(edit, 1);
+        auto *browse = new QPushButton(tr("Browse…"), this);
+        row->addWidget(browse);
+        connect(browse, &QPushButton::clicked, this, [this, edit, filter] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Choose a file"), edit->text(), filter);
+            if (!path.isEmpty())
+                edit->setText(path);
+        });
+        tlsForm->addRow(label, row);
+    };
+    m_caFile->setPlaceholderText(tr("PEM file of extra certificate authorities (the system's are trusted too)"));
+    m_certFile->setPlaceholderText(tr("client certificate: PEM, or PKCS#12 (.p12, .pfx) with its key"));
+    m_keyFile->setPlaceholderText(tr("PEM key of a PEM client certificate"));
+    m_passphrase->setEchoMode(QLineEdit::PasswordEchoOnEdit);
+    m_passphrase->setPlaceholderText(tr("of the PKCS#12 file or of an encrypted key"));
+    m_proxy->setPlaceholderText(tr("none, system, http://user:password@host:port or socks5://host:port"));
+    fileRow(tr("&CA file"), m_caFile, tr("Certificates (*.pem *.crt *.cer);;All files (*)"));
+    fileRow(tr("Client c&ertificate"), m_certFile, tr("Certificates (*.pem *.crt *.p12 *.pfx);;All files (*)"));
+    fileRow(tr("Client &key"), m_keyFile, tr("Keys (*.pem *.key);;All files (*)"));
+    tlsForm->addRow(tr("Pa&ssphrase"), m_passphrase);
+    tlsForm->addRow(tr("Pro&xy"), m_proxy);
+    addTab(tls, tr("&TLS && proxy"));
 
     connect(m_headers, &QTableWidget::itemChanged, this, &RequestEditor::onHeadersChanged);
     connect(m_query, &QTableWidget::itemChanged, this, &RequestEditor::onQueryChanged);
@@ -368,8 +473,81 @@ bool RequestEditor::origin(QString *origin, QString *error) const
     return true;
 }
 
+RequestEditor::Timing RequestEditor::timing() const
+{
+    Timing t;
+    t.pingIntervalMs = int(m_pingInterval->value() * 1000);
+    t.pongTimeoutMs = int(m_pongTimeout->value() * 1000);
+    t.reconnect = m_reconnect->isChecked();
+    t.reconnectPolicy.maxAttempts = m_reconnectAttempts->value();
+    t.reconnectPolicy.initialDelayMs = int(m_reconnectDelay->value() * 1000);
+    t.reconnectPolicy.maxDelayMs = qMax(t.reconnectPolicy.initialDelayMs, int(m_reconnectMaxDelay->value() * 1000));
+    t.handshakeTimeoutMs = int(m_handshakeTimeout->value() * 1000);
+    t.maxMessageBytes = qint64(m_maxMessageKiB->value()) * 1024;
+    return t;
+}
+
+void RequestEditor::setTiming(const Timing &timing)
+{
+    m_pingInterval->setValue(timing.pingIntervalMs / 1000.0);
+    m_pongTimeout->setValue(timing.pongTimeoutMs / 1000.0);
+    m_reconnect->setChecked(timing.reconnect);
+    m_reconnectAttempts->setValue(timing.reconnectPolicy.maxAttempts);
+    m_reconnectDelay->setValue(timing.reconnectPolicy.initialDelayMs / 1000.0);
+    m_reconnectMaxDelay->setValue(timing.reconnectPolicy.maxDelayMs / 1000.0);
+    m_handshakeTimeout->setValue(timing.handshakeTimeoutMs / 1000.0);
+    m_maxMessageKiB->setValue(int(timing.maxMessageBytes / 1024));
+}
+
+TlsFiles RequestEditor::tlsFiles() const
+{
+    TlsFiles files;
+    files.caFile = m_caFile->text().trimmed();
+    files.certificateFile = m_certFile->text().trimmed();
+    files.keyFile = m_keyFile->text().trimmed();
+    files.passphrase = m_passphrase->text();
+    return files;
+}
+
+void RequestEditor::setTlsFiles(const TlsFiles &files)
+{
+    m_caFile->setText(files.caFile);
+    m_certFile->setText(files.certificateFile);
+    m_keyFile->setText(files.keyFile);
+    m_passphrase->setText(files.passphrase);
+}
+
+bool RequestEditor::proxy(ProxySetting *proxy, QString *error) const
+{
+    const QString text = m_proxy->text().trimmed();
+    if (text.isEmpty()) {
+        *proxy = {};
+        return true;
+    }
+    return ProxySetting::parse(text, proxy, error);
+}
+
+void RequestEditor::setProxy(const ProxySetting &proxy)
+{
+    // toString() leaves the password out; keep a typed one.
+    QString text = proxy.toString();
+    if (!proxy.password.isEmpty() && text.contains(u'@')) {
+        const QString user = proxy.user + u'@';
+        text.replace(user, proxy.user + u':' + proxy.password + u'@');
+    }
+    m_proxy->setText(proxy.kind == ProxySetting::Kind::None ? QString() : text);
+}
+
 void RequestEditor::setFromSession(const Session &session)
 {
+    Timing t = timing();
+    t.pingIntervalMs = session.pingInterval();
+    t.pongTimeoutMs = session.pongTimeout();
+    t.handshakeTimeoutMs = session.handshakeTimeout();
+    t.maxMessageBytes = session.maxMessageSize();
+    setTiming(t);
+    setTlsFiles(session.tlsFiles());
+    setProxy(session.proxy());
     const QList<Session::Header> headers = session.requestHeaders();
     for (const Session::Header &header : headers)
         addHeader(QString::fromLatin1(header.first), QString::fromLatin1(header.second));
@@ -389,6 +567,20 @@ QVariantMap RequestEditor::state() const
     map.insert(QStringLiteral("authSecret"), m_authSecret->text());
     map.insert(QStringLiteral("protocols"), m_protocols->text());
     map.insert(QStringLiteral("origin"), m_origin->text());
+    const Timing t = timing();
+    map.insert(QStringLiteral("pingIntervalMs"), t.pingIntervalMs);
+    map.insert(QStringLiteral("pongTimeoutMs"), t.pongTimeoutMs);
+    map.insert(QStringLiteral("reconnect"), t.reconnect);
+    map.insert(QStringLiteral("reconnectAttempts"), t.reconnectPolicy.maxAttempts);
+    map.insert(QStringLiteral("reconnectDelayMs"), t.reconnectPolicy.initialDelayMs);
+    map.insert(QStringLiteral("reconnectMaxDelayMs"), t.reconnectPolicy.maxDelayMs);
+    map.insert(QStringLiteral("handshakeTimeoutMs"), t.handshakeTimeoutMs);
+    map.insert(QStringLiteral("maxMessageBytes"), t.maxMessageBytes);
+    map.insert(QStringLiteral("caFile"), m_caFile->text());
+    map.insert(QStringLiteral("certFile"), m_certFile->text());
+    map.insert(QStringLiteral("keyFile"), m_keyFile->text());
+    map.insert(QStringLiteral("passphrase"), m_passphrase->text());
+    map.insert(QStringLiteral("proxy"), m_proxy->text());
     return map;
 }
 
@@ -422,6 +614,21 @@ void RequestEditor::setState(const QVariantMap &state)
     m_authSecret->setText(state.value(QStringLiteral("authSecret")).toString());
     m_protocols->setText(state.value(QStringLiteral("protocols")).toString());
     m_origin->setText(state.value(QStringLiteral("origin")).toString());
+    Timing t;
+    t.pingIntervalMs = state.value(QStringLiteral("pingIntervalMs"), 0).toInt();
+    t.pongTimeoutMs = state.value(QStringLiteral("pongTimeoutMs"), 0).toInt();
+    t.reconnect = state.value(QStringLiteral("reconnect"), false).toBool();
+    t.reconnectPolicy.maxAttempts = state.value(QStringLiteral("reconnectAttempts"), 0).toInt();
+    t.reconnectPolicy.initialDelayMs = state.value(QStringLiteral("reconnectDelayMs"), 1000).toInt();
+    t.reconnectPolicy.maxDelayMs = state.value(QStringLiteral("reconnectMaxDelayMs"), 30000).toInt();
+    t.handshakeTimeoutMs = state.value(QStringLiteral("handshakeTimeoutMs"), Session::DefaultHandshakeTimeoutMs).toInt();
+    t.maxMessageBytes = state.value(QStringLiteral("maxMessageBytes"), 0).toLongLong();
+    setTiming(t);
+    m_caFile->setText(state.value(QStringLiteral("caFile")).toString());
+    m_certFile->setText(state.value(QStringLiteral("certFile")).toString());
+    m_keyFile->setText(state.value(QStringLiteral("keyFile")).toString());
+    m_passphrase->setText(state.value(QStringLiteral("passphrase")).toString());
+    m_proxy->setText(state.value(QStringLiteral("proxy")).toString());
     updateTabTitles();
 }
 

@@ -1,11 +1,16 @@
 #pragma once
 
+#include "session/connectoptions.h"
+#include "session/reconnector.h"
 #include "session/session.h"
 
 #include <QTabWidget>
 #include <QVariantMap>
 
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QTableWidget;
@@ -35,6 +40,24 @@ public:
     bool requestHeaders(QList<Session::Header> *headers, QString *error) const;
     bool subprotocols(QStringList *protocols, QString *error) const;
     bool origin(QString *origin, QString *error) const;
+
+    // The Connection tab: keep-alive, reconnect, limits.
+    struct Timing
+    {
+        int pingIntervalMs = 0;       // 0: no keep-alive pings
+        int pongTimeoutMs = 0;        // 0: no limit
+        bool reconnect = false;
+        Reconnector::Policy reconnectPolicy;
+        int handshakeTimeoutMs = Session::DefaultHandshakeTimeoutMs;
+        qint64 maxMessageBytes = 0;   // 0: Qt's default
+    };
+    Timing timing() const;
+    void setTiming(const Timing &timing);
+    // The TLS and proxy tab. False with the problem when the proxy cannot be read.
+    TlsFiles tlsFiles() const;
+    bool proxy(ProxySetting *proxy, QString *error) const;
+    void setTlsFiles(const TlsFiles &files);
+    void setProxy(const ProxySetting &proxy);
 
     // Fills the tabs from a session's settings (the command line's).
     void setFromSession(const Session &session);
@@ -71,6 +94,19 @@ private:
     QLineEdit *m_protocols;
     QLineEdit *m_origin;
     QLabel *m_protocolsError;
+    QDoubleSpinBox *m_pingInterval;
+    QDoubleSpinBox *m_pongTimeout;
+    QCheckBox *m_reconnect;
+    QSpinBox *m_reconnectAttempts;
+    QDoubleSpinBox *m_reconnectDelay;
+    QDoubleSpinBox *m_reconnectMaxDelay;
+    QDoubleSpinBox *m_handshakeTimeout;
+    QSpinBox *m_maxMessageKiB;
+    QLineEdit *m_caFile;
+    QLineEdit *m_certFile;
+    QLineEdit *m_keyFile;
+    QLineEdit *m_passphrase;
+    QLineEdit *m_proxy;
     QString m_url;
     bool m_syncing = false;
 };

@@ -75,6 +75,12 @@ void TlsView::setTls(const TapTls &tls)
         summary += tr("Certificate NOT verified, accepted for this connection:\n%1").arg(tls.errors.join(u'\n'));
     else
         summary += tr("Certificate NOT verified; the connection was refused:\n%1").arg(tls.errors.join(u'\n'));
+    if (!tls.clientCertificate.isNull()) {
+        summary += u'\n' + tr("Client certificate offered: %1")
+                               .arg(tls.clientCertificate.subjectDisplayName().isEmpty()
+                                        ? tls.clientCertificate.subjectInfo(QSslCertificate::CommonName).join(QStringLiteral(", "))
+                                        : tls.clientCertificate.subjectDisplayName());
+    }
     m_summary->setText(summary);
     m_connectAnyway->setVisible(!tls.errors.isEmpty() && !tls.errorsIgnored);
 

@@ -170,6 +170,11 @@ void LogModel::setRelativeTimes(bool relative)
         Q_EMIT dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn), {Qt::DisplayRole});
 }
 
+void LogModel::setRoundTrips(const std::function<qint64(int, int)> &lookup)
+{
+    m_roundTrips = lookup;
+}
+
 bool LogModel::relativeTimes() const
 {
     return m_relative;
@@ -211,8 +216,16 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return kindText(entry.kind);
         case SizeColumn:
             return entry.direction == MessageLog::Direction::Local ? QString() : QLocale().toString(entry.size());
-        case PreviewColumn:
-            return previewText(entry, m_log->data(row));
+        case PreviewColumn: {
+            QString preview = previewText(entry, m_log->data(row));
+            if (entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received
+                && m_roundTrips) {
+                const qint64 rtt = m_roundTrips(entry.connection, entry.sequence);
+                if (rtt >= 0)
+                    preview += tr("  \u00B7 round trip %1 ms").arg(double(rtt) / 1000.0, 0, 'f', 2);
+            }
+            return preview;
+        }
         }
         break;
     case Qt::TextAlignmentRole:

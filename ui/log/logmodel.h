@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
 #include <vector>
 
 class MessageLog;
@@ -55,6 +56,10 @@ public:
     int logRow(int row) const;
     int rowOfLogRow(int logRow) const;
 
+    // Where a pong row finds the round trip of the ping it answered
+    // (connection, pong sequence -> microseconds, -1: none); shown after its preview.
+    void setRoundTrips(const std::function<qint64(int connection, int sequence)> &lookup);
+
     // Times in the time column: wall-clock, or since the row's connection opened.
     void setRelativeTimes(bool relative);
     bool relativeTimes() const;
@@ -82,6 +87,7 @@ private:
     int m_scanned = 0;              // log rows tested so far
     QTimer m_scanTimer;
     bool m_relative = false;
+    std::function<qint64(int, int)> m_roundTrips;
     // Log rows of Open events and their times, ascending. When a ring log
     // drops an Open row its time stays, at row -1, for the rows after it.
     std::vector<std::pair<int, qint64>> m_openRows;
