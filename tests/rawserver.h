@@ -44,6 +44,8 @@ public:
     QByteArray request() const { return m_request; }
     // Answer with a valid 101, then with the bytes given to the constructor.
     void upgrade() { m_upgrade = true; }
+    // Extra header lines for the 101 of upgrade(), each ending in \r\n.
+    void setUpgradeHeaders(const QByteArray &lines) { m_upgradeHeaders = lines; }
     int connections() const { return int(m_sockets.size()); }
     int disconnects() const { return m_disconnects; }
 
@@ -55,7 +57,7 @@ private:
         const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
                                                            QCryptographicHash::Sha1).toBase64();
         return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Accept: " + accept + "\r\n\r\n";
+               "Sec-WebSocket-Accept: " + accept + "\r\n" + m_upgradeHeaders + "\r\n";
     }
 
     QTcpServer m_server;
@@ -64,5 +66,6 @@ private:
     QByteArray m_request;
     bool m_answered = false;
     bool m_upgrade = false;
+    QByteArray m_upgradeHeaders;
     int m_disconnects = 0;
 };

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void closeWithACodeAndAReason();
     void keepAliveShowsRoundTrips();
     void reconnectsAndCloseStopsIt();
+    void serverThatNeedsAHeaderAndASubprotocol();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -848,6 +849,20 @@ void TestMainWindow::keepAliveShowsRoundTrips()
     for (const QJsonObject &line : peer.lines(QStringLiteral("received")))
         pingsSeen += line.value(QStringLiteral("type")).toString() == u"ping";
     QVERIFY(pingsSeen >= 3);
+    // Log > Show pings and pongs, off: the keep-alive leaves the log alone.
+    QAction *control = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text().remove(u'&') == QStringLiteral("Show pings and pongs"))
+            control = action;
+    }
+    QVERIFY(control && control->isChecked());
+    control->trigger();
+    QTRY_VERIFY(!window.logModel()->isSearching());
+    QVERIFY(window.logModel()->rowCount() > 0);
+    QCOMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong), 0);
+    QCOMPARE(rowsOf(window.logModel(), MessageLog::Direction::Sent, MessageLog::Kind::Ping), 0);
+    control->trigger();
+    QTRY_VERIFY(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong) >= 3);
     window.session()->abort();
 }
 
@@ -882,6 +897,52 @@ void TestMainWindow::reconnectsAndCloseStopsIt()
     QTest::qWait(1000);
     QCOMPARE(window.session()->connections().size(), attempts);
     QVERIFY(!window.stateText().contains(QStringLiteral("Reconnecting")));
+}
+
+void TestMainWindow::serverThatNeedsAHeaderAndASubprotocol()
+{
+    NodePeer peer({QStringLiteral("--require-header"), QStringLiteral("X-Api-Key: k1"), QStringLiteral("--require-protocol"),
+                   QStringLiteral("graphql-ws")});
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window(QUrl{});
+    window.setUrl(peer.url().toString());
+    RequestEditor *request = window.requestEditor();
+    const auto attempt = [&window]() -> QByteArray {
+        if (!window.connectToUrl())
+            return "not started";
+        if (!QTest::qWaitFor([&window] { return window.session()->state() != Session::State::Connecting; }, 10000))
+            return "hung";
+        const QByteArray status = window.session()->state() == Session::State::Open
+            ? QByteArray("open")
+            : window.session()->handshake().statusLine;
+        window.session()->abort();
+        (void)QTest::qWaitFor([&window] { return window.session()->state() == Session::State::Closed; }, 5000);
+        return status;
+    };
+    // Without the header: 401.
+    request->setSubprotocolText(QStringLiteral("graphql-ws"));
+    QCOMPARE(attempt(), QByteArray("HTTP/1.1 401 Unauthorized"));
+    // The header in an unticked row is not sent: still 401, and not on the wire.
+    request->addHeader(QStringLiteral("X-Api-Key"), QStringLiteral("k1"), false);
+    QCOMPARE(attempt(), QByteArray("HTTP/1.1 401 Unauthorized"));
+    QVERIFY(!window.session()->handshake().requestRaw.contains("X-Api-Key"));
+    // Ticked, but no subprotocol offered: 400.
+    request->headerTable()->item(0, 0)->setCheckState(Qt::Checked);
+    request->setSubprotocolText(QString());
+    QCOMPARE(attempt(), QByteArray("HTTP/1.1 400 Bad Request"));
+    QVERIFY(window.session()->handshake().requestRaw.contains("X-Api-Key: k1\r\n"));
+    // Both: accepted, with the subprotocol.
+    request->setSubprotocolText(QStringLiteral("graphql-ws"));
+    window.setUrl(peer.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QCOMPARE(window.session()->handshake().subprotocol, QStringLiteral("graphql-ws"));
+    QVERIFY2(window.stateText().contains(QStringLiteral("graphql-ws")), qPrintable(window.stateText()));
+    int refused = 0;
+    for (const QJsonObject &line : peer.all())
+        refused += line.value(QStringLiteral("event")).toString() == u"refused";
+    QCOMPARE(refused, 3);
+    window.session()->abort();
 }
 
 QTEST_MAIN(TestMainWindow)

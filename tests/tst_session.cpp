@@ -16,6 +16,7 @@ class TestSession : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void subprotocolNotOfferedIsFlagged();
     void ringLogTrimsTheCaptureToo();
     void echoRoundTripAndCloseWithCodeAndReason();
     void peerSeesOurCloseCodeAndReason();
@@ -407,6 +408,24 @@ void TestSession::cancelWhileConnecting()
     QVERIFY(lastEventText(session.log(), Kind::Close).contains(QStringLiteral("cancelled")));
     QTRY_COMPARE(silent.disconnects(), 1);
     QVERIFY(!silent.request().contains("\x88"));   // no Close frame written over HTTP
+}
+
+void TestSession::subprotocolNotOfferedIsFlagged()
+{
+    // A server that answers with a subprotocol nobody offered, then says "hi".
+    RawServer server(QByteArray("\x81\x02hi", 4));
+    server.upgrade();
+    server.setUpgradeHeaders("Sec-WebSocket-Protocol: evil.v1\r\n");
+    Session session;
+    session.setSubprotocols({QStringLiteral("chat.v2")});
+    QVERIFY(session.open(server.url()));
+    QTRY_VERIFY(!session.handshake().statusLine.isEmpty());
+    QTRY_VERIFY(session.state() == Session::State::Open || session.state() == Session::State::Closed);
+    const QStringList findings = session.handshake().findings;
+    QVERIFY2(findings.join(u'\n').contains(QStringLiteral("chose the subprotocol evil.v1, which was not offered (offered: chat.v2)")),
+             qPrintable(findings.join(u'\n')));
+    qInfo("Qt %s the connection", session.state() == Session::State::Open ? "opens" : "refuses");
+    session.abort();
 }
 
 void TestSession::ringLogTrimsTheCaptureToo()

@@ -332,6 +332,15 @@ void MainWindow::buildMenus()
         m_filterBar->searchEdit()->setFocus(Qt::ShortcutFocusReason);
         m_filterBar->searchEdit()->selectAll();
     });
+    QAction *control = log->addAction(tr("Show &pings and pongs"));
+    control->setCheckable(true);
+    control->setChecked(true);
+    control->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
+    connect(control, &QAction::toggled, m_filterBar, &FilterBar::setControlFramesShown);
+    connect(m_filterBar->kindBox(), &QComboBox::currentIndexChanged, control, [this, control] {
+        const QSignalBlocker blocker(control);
+        control->setChecked(m_filterBar->controlFramesShown());
+    });
     QAction *relative = log->addAction(tr("Times &relative to the connection"));
     relative->setCheckable(true);
     connect(relative, &QAction::toggled, m_model, &LogModel::setRelativeTimes);

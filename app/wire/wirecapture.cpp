@@ -422,6 +422,20 @@ HandshakeInfo WireCapture::handshake() const
             info.accept = acceptCheck(m_request.head().value("Sec-WebSocket-Key"), head.value("Sec-WebSocket-Accept"));
             if (!info.accept.matches)
                 info.findings << tr("Sec-WebSocket-Accept does not match the key that was sent.");
+            // RFC 6455 4.1: the server may only choose one of the subprotocols offered.
+            if (!info.subprotocol.isEmpty()) {
+                QStringList offered;
+                for (const QByteArray &value : m_request.head().values("Sec-WebSocket-Protocol")) {
+                    for (const QByteArray &name : value.split(','))
+                        offered << QString::fromLatin1(name.trimmed());
+                }
+                if (!offered.contains(info.subprotocol)) {
+                    info.findings << (offered.isEmpty()
+                                          ? tr("The server chose the subprotocol %1, but none was offered.").arg(info.subprotocol)
+                                          : tr("The server chose the subprotocol %1, which was not offered (offered: %2).")
+                                                .arg(info.subprotocol, offered.join(QStringLiteral(", "))));
+                }
+            }
         }
     } else if (m_response.status() == HttpHeadParser::Status::Error) {
         info.findings << tr("Server answer: %1").arg(m_response.errorString());

@@ -2,6 +2,11 @@
 // A WebSocket server built on Node's `ws`, started by the tests on loopback.
 //
 // Usage: ws_server.js [--tls CERT KEY] [--require-cert CA]
+//                     [--require-header NAME:VALUE] [--require-protocol NAME]
+//
+// With --require-header, an upgrade without that header (and value) is
+// answered 401; with --require-protocol, one that does not offer that
+// subprotocol is answered 400. Each refusal is logged as {"event": "refused"}.
 //
 // Prints {"port": N} on its first line, then one JSON line per thing it sends
 // or receives, so a test can compare the frames wsscope saw with the frames
@@ -42,9 +47,38 @@ if (tls >= 0) {
 const log = (entry) => process.stdout.write(JSON.stringify(entry) + '\n');
 const hex = (data) => Buffer.from(data).toString('hex');
 
+const requireHeader = args.indexOf('--require-header');
+const requireProtocol = args.indexOf('--require-protocol');
+const verifyClient = (info, done) => {
+  const request = info.req;
+  if (requireHeader >= 0) {
+    const spec = args[requireHeader + 1];
+    const colon = spec.indexOf(':');
+    const name = spec.slice(0, colon).trim().toLowerCase();
+    const value = spec.slice(colon + 1).trim();
+    if (request.headers[name] !== value) {
+      log({ event: 'refused', status: 401, headers: request.rawHeaders });
+      return done(false, 401, 'Unauthorized');
+    }
+  }
+  if (requireProtocol >= 0) {
+    const offered = (request.headers['sec-websocket-protocol'] || '').split(',').map((p) => p.trim());
+    if (!offered.includes(args[requireProtocol + 1])) {
+      log({ event: 'refused', status: 400, headers: request.rawHeaders });
+      return done(false, 400, 'Bad Request');
+    }
+  }
+  return done(true);
+};
+
 const wss = new WebSocket.Server({
   server,
-  handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false),
+  verifyClient,
+  handleProtocols: (protocols) => {
+    if (requireProtocol >= 0)
+      return protocols.has(args[requireProtocol + 1]) ? args[requireProtocol + 1] : false;
+    return protocols.has('chat.v2') ? 'chat.v2' : false;
+  },
 });
 
 wss.on('headers', (headers) => headers.push('X-Wsscope-Test: yes'));

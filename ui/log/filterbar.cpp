@@ -28,6 +28,7 @@ FilterBar::FilterBar(QWidget *parent)
     m_kind->addItem(tr("Data (text, binary)"), int(LogFilter::Data));
     m_kind->addItem(tr("Control (ping, pong)"), int(LogFilter::Control));
     m_kind->addItem(tr("Events (open, close, error)"), int(LogFilter::Local));
+    m_kind->addItem(tr("All but pings and pongs"), int(LogFilter::Data | LogFilter::Local));
     m_kind->setAccessibleName(tr("Kind filter"));
     m_status->setTextFormat(Qt::PlainText);
 
@@ -50,6 +51,17 @@ FilterBar::FilterBar(QWidget *parent)
 }
 
 FilterBar::~FilterBar() = default;
+
+void FilterBar::setControlFramesShown(bool shown)
+{
+    const int kinds = shown ? int(LogFilter::AllKinds) : int(LogFilter::Data | LogFilter::Local);
+    m_kind->setCurrentIndex(m_kind->findData(kinds));
+}
+
+bool FilterBar::controlFramesShown() const
+{
+    return m_kind->currentData().toInt() & LogFilter::Control;
+}
 
 LogFilter FilterBar::filter() const
 {

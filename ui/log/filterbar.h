@@ -29,6 +29,9 @@ public:
     QComboBox *kindBox() const;
     QString statusText() const;
     void setProgress(int searched, int total, int matches, bool active);
+    // Pings and pongs shown or left out (the kind filter's first and last choices).
+    void setControlFramesShown(bool shown);
+    bool controlFramesShown() const;
 
 Q_SIGNALS:
     void filterChanged(const LogFilter &filter);
