@@ -3,6 +3,7 @@
 #include "composer.h"
 #include "requesteditor.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/livechart.h"
 #include "inspector/messageview.h"
 #include "log/filterbar.h"
 #include "log/logmodel.h"
@@ -845,6 +846,11 @@ void TestMainWindow::keepAliveShowsRoundTrips()
     }
     QVERIFY(shown >= 3);
     QVERIFY(window.session()->rtts().size() >= 3);
+    // The Live tab plots them (it samples once a second; a sample now).
+    window.liveChart()->sample();
+    QVERIFY(window.liveChart()->roundTrips().size() >= 3);
+    QVERIFY(!window.liveChart()->rates().empty());
+    QVERIFY(window.liveChart()->roundTrips().back().milliseconds > 0);
     int pingsSeen = 0;
     for (const QJsonObject &line : peer.lines(QStringLiteral("received")))
         pingsSeen += line.value(QStringLiteral("type")).toString() == u"ping";

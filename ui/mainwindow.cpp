@@ -3,6 +3,7 @@
 #include "columnwidth.h"
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/livechart.h"
 #include "inspector/messageview.h"
 #include "log/filterbar.h"
 #include "inspector/timingview.h"
@@ -173,6 +174,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     wireLayout->addWidget(m_wireView, 1);
     m_details->addTab(wirePane, tr("&Wire"));
     m_details->addTab(m_timing, tr("&Timing"));
+    m_live = new LiveChart(this);
+    m_live->setSession(&m_session);
+    m_details->addTab(m_live, tr("Li&ve"));
     m_details->addTab(m_tls, tr("TL&S"));
     m_details->setDocumentMode(true);
     QTabWidget *details = m_details;
@@ -894,6 +898,11 @@ void MainWindow::chooseCloseCode()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { closeWith(dialog->code(), dialog->reason()); });
     dialog->open();
+}
+
+LiveChart *MainWindow::liveChart() const
+{
+    return m_live;
 }
 
 RequestEditor *MainWindow::requestEditor() const

@@ -12,6 +12,7 @@
 #include <QUrl>
 
 class Composer;
+class LiveChart;
 class RequestEditor;
 class QToolButton;
 class FilterBar;
@@ -60,6 +61,7 @@ public:
     // Accept certificates that do not verify, for every connection (--insecure).
     void setInsecure(bool insecure);
     QComboBox *urlBox() const;
+    LiveChart *liveChart() const;
     // Params, headers, auth, subprotocols and origin for the next connection.
     RequestEditor *requestEditor() const;
     // Takes headers, subprotocols and origin set on the session (by the
@@ -144,6 +146,7 @@ private:
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
     RequestEditor *m_request = nullptr;
+    LiveChart *m_live = nullptr;
     std::unique_ptr<Reconnector> m_reconnector;   // while reconnecting is on
     QToolButton *m_requestToggle = nullptr;
     QString m_optionsUrl;               // the URL whose options the editor shows
