@@ -891,6 +891,18 @@ void TestMainWindow::reconnectsAndCloseStopsIt()
     peer.peer()->abort();
     QTRY_COMPARE(window.session()->connections().size(), 2);
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    // Both handshakes stay in the Handshake tab; the first can be picked again.
+    QComboBox *history = window.handshakeHistory();
+    QTRY_COMPARE(history->count(), 2);
+    QVERIFY(!history->isHidden());
+    QTRY_VERIFY(window.inspector()->requestText().contains(
+        QString::fromLatin1(window.session()->connections().at(1).handshake.accept.key)));
+    history->setCurrentIndex(1);
+    Q_EMIT history->activated(1);
+    QVERIFY(window.inspector()->requestText().contains(
+        QString::fromLatin1(window.session()->connections().at(0).handshake.accept.key)));
+    history->setCurrentIndex(0);
+    Q_EMIT history->activated(0);
     // Now the server is gone: attempts go on until Close stops them.
     peer.close();
     QTRY_VERIFY(peer.peer());

@@ -161,7 +161,18 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     fitColumn(m_wireView, WireModel::PayloadColumn, QString(40, u'x'));
     m_details = new QTabWidget(this);
     m_details->addTab(m_messageView, tr("&Message"));
-    m_details->addTab(m_inspector, tr("&Handshake"));
+    // Every connection's handshake stays: the newest is shown unless another is picked.
+    m_handshakes = new QComboBox(this);
+    m_handshakes->setAccessibleName(tr("Handshake of connection"));
+    m_handshakes->setToolTip(tr("Each connection of this session keeps its handshake (reconnects included)."));
+    auto *handshakePane = new QWidget(this);
+    auto *handshakeLayout = new QVBoxLayout(handshakePane);
+    handshakeLayout->setContentsMargins(0, 0, 0, 0);
+    handshakeLayout->addWidget(m_handshakes);
+    handshakeLayout->addWidget(m_inspector, 1);
+    m_handshakes->hide();
+    connect(m_handshakes, &QComboBox::activated, this, [this] { showHandshake(); });
+    m_details->addTab(handshakePane, tr("&Handshake"));
     // Says, for a reopened session, that its frames are rebuilt, not captured.
     m_wireNote = new QLabel(this);
     m_wireNote->setTextFormat(Qt::PlainText);
@@ -377,9 +388,36 @@ void MainWindow::buildMenus()
     });
 }
 
+void MainWindow::updateHandshakeHistory()
+{
+    const QList<Session::Connection> &connections = m_session.connections();
+    const int picked = m_handshakes->currentIndex() > 0 ? m_handshakes->currentData().toInt() : -1;
+    const QSignalBlocker blocker(m_handshakes);
+    m_handshakes->clear();
+    // Newest first; the first entry follows whatever connection is current.
+    for (qsizetype i = connections.size() - 1; i >= 0; --i) {
+        const Session::Connection &connection = connections.at(i);
+        const QString when = QDateTime::fromMSecsSinceEpoch(connection.startUsec / 1000).toString(QStringLiteral("HH:mm:ss"));
+        const QString status = connection.handshake.statusLine.isEmpty()
+            ? tr("no answer")
+            : QString::fromLatin1(connection.handshake.statusLine.mid(9, 3));
+        m_handshakes->addItem(tr("Connection %1, %2: %3").arg(connection.id).arg(when, status), connection.id);
+    }
+    m_handshakes->setVisible(connections.size() > 1);
+    m_handshakes->setCurrentIndex(picked >= 0 ? qMax(0, m_handshakes->findData(picked)) : 0);
+}
+
 void MainWindow::showHandshake()
 {
-    const HandshakeInfo info = m_session.handshake();
+    HandshakeInfo info = m_session.handshake();
+    if (m_handshakes->count() != m_session.connections().size() || m_handshakes->currentIndex() <= 0)
+        updateHandshakeHistory();
+    // An earlier connection picked in the list: its handshake as it was kept.
+    const int picked = m_handshakes->currentIndex() > 0 ? m_handshakes->currentData().toInt() : -1;
+    for (const Session::Connection &connection : m_session.connections()) {
+        if (connection.id == picked)
+            info = connection.handshake;
+    }
     m_inspector->setHandshake(info);
     m_timing->setTiming(info.timing, info.captured);
     if (info.hasTls) {
@@ -898,6 +936,11 @@ void MainWindow::chooseCloseCode()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { closeWith(dialog->code(), dialog->reason()); });
     dialog->open();
+}
+
+QComboBox *MainWindow::handshakeHistory() const
+{
+    return m_handshakes;
 }
 
 LiveChart *MainWindow::liveChart() const

@@ -54,6 +54,8 @@ public:
     TimingView *timingView() const;
     TlsView *tlsView() const;
     QTreeView *wireView() const;
+    // Which connection's handshake the Handshake tab shows (hidden with one connection).
+    QComboBox *handshakeHistory() const;
     FilterBar *filterBar() const;
     MessageView *messageView() const;
     // What the status line says about the selected rows (the time between two).
@@ -112,6 +114,7 @@ private:
     void sendBinary(const QByteArray &bytes);
     void restoreSettings();
     void showHandshake();
+    void updateHandshakeHistory();
     void connectAnyway();
     QList<int> framesOfLogRow(int row) const;
     void followLogSelection();
@@ -147,6 +150,7 @@ private:
     QSplitter *m_logSplitter;
     RequestEditor *m_request = nullptr;
     LiveChart *m_live = nullptr;
+    QComboBox *m_handshakes = nullptr;   // which connection's handshake the Handshake tab shows
     std::unique_ptr<Reconnector> m_reconnector;   // while reconnecting is on
     QToolButton *m_requestToggle = nullptr;
     QString m_optionsUrl;               // the URL whose options the editor shows
