@@ -75,6 +75,7 @@ private Q_SLOTS:
     void keepAliveShowsRoundTrips();
     void reconnectsAndCloseStopsIt();
     void serverThatNeedsAHeaderAndASubprotocol();
+    void pingWithAPayloadFromTheComposer();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -960,6 +961,34 @@ void TestMainWindow::serverThatNeedsAHeaderAndASubprotocol()
     for (const QJsonObject &line : peer.all())
         refused += line.value(QStringLiteral("event")).toString() == u"refused";
     QCOMPARE(refused, 3);
+    window.session()->abort();
+}
+
+void TestMainWindow::pingWithAPayloadFromTheComposer()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.setUrl(echo.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    Composer *composer = window.composer();
+    composer->setFormat(Composer::Format::Ping);
+    // Too long for a control frame: said, and nothing goes out.
+    composer->editor()->setPlainText(QString(126, u'p'));
+    QTest::mouseClick(composer->sendButton(), Qt::LeftButton);
+    QTest::qWait(100);
+    QCOMPARE(rowsOf(window.logModel(), MessageLog::Direction::Sent, MessageLog::Kind::Ping), 0);
+    composer->editor()->setPlainText(QStringLiteral("are you there?"));
+    QTest::mouseClick(composer->sendButton(), Qt::LeftButton);
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong), 1);
+    for (int row = 0; row < window.logModel()->rowCount(); ++row) {
+        const QModelIndex index = window.logModel()->index(row, LogModel::PreviewColumn);
+        if (index.data(LogModel::KindRole).toInt() == int(MessageLog::Kind::Pong)) {
+            QCOMPARE(index.data(LogModel::PayloadRole).toByteArray(), QByteArray("are you there?"));
+            QVERIFY(index.data().toString().contains(QStringLiteral("round trip")));
+        }
+    }
     window.session()->abort();
 }
 

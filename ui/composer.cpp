@@ -24,6 +24,7 @@ Composer::Composer(QWidget *parent)
     m_editor->setAccessibleName(tr("Message"));
     m_format->addItem(tr("Text"), int(Format::Text));
     m_format->addItem(tr("Binary (hex)"), int(Format::Hex));
+    m_format->addItem(tr("Ping (payload)"), int(Format::Ping));
     m_format->setToolTip(tr("Send the message as a text frame, or as a binary frame from hex digits like \"0a ff 10\"."));
     m_format->setAccessibleName(tr("Message format"));
     m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
@@ -100,6 +101,15 @@ void Composer::updateHint()
         m_status->setText(tr("%n byte(s)", nullptr, int(hex.bytes.size())));
         return;
     }
+    if (Format(m_format->currentData().toInt()) == Format::Ping) {
+        const qsizetype bytes = m_editor->toPlainText().toUtf8().size();
+        if (bytes > MaxPingPayload) {
+            showError(tr("%1 of %2 bytes: a ping's payload has room for %2.").arg(bytes).arg(MaxPingPayload));
+            return;
+        }
+        m_status->setText(tr("%1 of %2 bytes").arg(bytes).arg(MaxPingPayload));
+        return;
+    }
     m_status->clear();
 }
 
@@ -110,6 +120,15 @@ void Composer::submit()
     const QString text = m_editor->toPlainText();
     if (Format(m_format->currentData().toInt()) == Format::Text) {
         Q_EMIT textSubmitted(text);
+        return;
+    }
+    if (Format(m_format->currentData().toInt()) == Format::Ping) {
+        const QByteArray payload = text.toUtf8();
+        if (payload.size() > MaxPingPayload) {
+            showError(tr("%1 of %2 bytes: a ping's payload has room for %2.").arg(payload.size()).arg(MaxPingPayload));
+            return;
+        }
+        Q_EMIT pingSubmitted(payload);
         return;
     }
     const PayloadFormat::HexResult hex = PayloadFormat::parseHex(text);

@@ -14,7 +14,9 @@ class Composer : public QWidget
     Q_OBJECT
 
 public:
-    enum class Format { Text, Hex };
+    // Ping: the text is the ping's payload (UTF-8, at most 125 bytes).
+    enum class Format { Text, Hex, Ping };
+    static constexpr int MaxPingPayload = 125;
 
     explicit Composer(QWidget *parent = nullptr);
     ~Composer() override;
@@ -31,6 +33,7 @@ public:
 Q_SIGNALS:
     void textSubmitted(const QString &text);
     void binarySubmitted(const QByteArray &bytes);
+    void pingSubmitted(const QByteArray &payload);
 
 private:
     void submit();

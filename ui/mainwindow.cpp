@@ -245,6 +245,11 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     statusBar()->addPermanentWidget(m_selectionLabel);
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
+    connect(m_composer, &Composer::pingSubmitted, this, [this](const QByteArray &payload) {
+        QString error;
+        if (!m_session.ping(payload, &error))
+            m_composer->showError(error);
+    });
 
     if (Settings::value(Settings::Id::KeepJournal).toBool()) {
         SessionExport::Options journalOptions;
