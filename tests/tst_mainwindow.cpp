@@ -28,6 +28,7 @@
 #include <QMimeData>
 #include <QJsonArray>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QComboBox>
 #include <QLineEdit>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void reconnectsAndCloseStopsIt();
     void serverThatNeedsAHeaderAndASubprotocol();
     void pingWithAPayloadFromTheComposer();
+    void tlsFilesAndProxyFromTheTabs();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -989,6 +991,42 @@ void TestMainWindow::pingWithAPayloadFromTheComposer()
             QVERIFY(index.data().toString().contains(QStringLiteral("round trip")));
         }
     }
+    window.session()->abort();
+}
+
+void TestMainWindow::tlsFilesAndProxyFromTheTabs()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.setUrl(echo.url().toString());
+    RequestEditor *request = window.requestEditor();
+    // A CA file that is not there: said before anything connects.
+    TlsFiles files;
+    files.caFile = QStringLiteral("/nonexistent/ca.pem");
+    request->setTlsFiles(files);
+    QVERIFY(!window.connectToUrl());
+    QVERIFY2(window.urlError().contains(QStringLiteral("/nonexistent/ca.pem")), qPrintable(window.urlError()));
+    QCOMPARE(window.session()->state(), Session::State::Closed);
+    request->setTlsFiles({});
+    // A proxy nobody listens on: the connection goes to it, and the error names it.
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    ProxySetting proxy;
+    QString error;
+    QVERIFY(ProxySetting::parse(QStringLiteral("http://127.0.0.1:%1").arg(port), &proxy, &error));
+    request->setProxy(proxy);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Closed, 10000);
+    QVERIFY(!window.session()->wasOpened());
+    const QString failure = window.session()->handshake().failure;
+    QVERIFY2(failure.contains(QStringLiteral("proxy 127.0.0.1:%1").arg(port)), qPrintable(failure));
+    // Without the proxy the same URL works.
+    request->setProxy({});
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
     window.session()->abort();
 }
 
