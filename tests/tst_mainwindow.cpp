@@ -785,6 +785,19 @@ void TestMainWindow::requestOptionsAreRememberedPerUrl()
     QStringList protocols;
     QVERIFY(again.requestEditor()->subprotocols(&protocols, &error));
     QCOMPARE(protocols, QStringList{QStringLiteral("v1")});
+
+    // Bringing the tabs back keeps the query of the URL they are for.
+    const QString withQuery = url + QStringLiteral("?room=7");
+    again.setUrl(withQuery);
+    again.loadConnectionOptions(withQuery, true);
+    QCOMPARE(again.urlBox()->currentText(), withQuery);
+    QCOMPARE(again.requestEditor()->queryTable()->item(0, 2)->text(), QStringLiteral("7"));
+    again.loadConnectionOptions(withQuery);
+    QCOMPARE(again.urlBox()->currentText(), withQuery);
+    QVERIFY(again.connectToUrl());
+    QTRY_COMPARE(again.session()->state(), Session::State::Open);
+    QTRY_VERIFY(again.session()->handshake().requestLine.startsWith("GET /?room=7 HTTP/1.1"));
+    again.session()->abort();
 }
 
 void TestMainWindow::closeWithACodeAndAReason()

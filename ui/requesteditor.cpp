@@ -586,6 +586,9 @@ QVariantMap RequestEditor::state() const
 
 void RequestEditor::setState(const QVariantMap &state)
 {
+    // Emptying a table removes rows from its model, which would otherwise
+    // rebuild the URL from an empty query.
+    m_syncing = true;
     {
         const QSignalBlocker blocker(m_headers);
         m_headers->setRowCount(0);
@@ -595,7 +598,6 @@ void RequestEditor::setState(const QVariantMap &state)
         const QVariantList fields = row.toList();
         addRow(m_headers, fields.value(1).toString(), fields.value(2).toString(), fields.value(0).toBool());
     }
-    onHeadersChanged();
     const QString url = m_url;
     {
         const QSignalBlocker blocker(m_query);
@@ -606,6 +608,8 @@ void RequestEditor::setState(const QVariantMap &state)
         const QVariantList fields = row.toList();
         addRow(m_query, fields.value(1).toString(), fields.value(2).toString(), false);
     }
+    m_syncing = false;
+    onHeadersChanged();
     m_url.clear();
     setUrl(url);
     const int kind = m_authKind->findData(state.value(QStringLiteral("authKind")).toInt());
