@@ -442,17 +442,26 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         result.expect = count;
     }
 
+    // A number of seconds greater than 0 (fractions allowed), as milliseconds.
+    const auto seconds = [&parser](const QCommandLineOption &option, int *msec) -> QString {
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const QString text = parser.value(option);
+        const double value = text.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value <= 0 || value > MaxTimeoutSeconds)
+            return tr("--%1 needs a number of seconds greater than 0 and at most %2; \"%3\" is not one.")
+                .arg(option.names().constFirst())
+                .arg(MaxTimeoutSeconds)
+                .arg(text);
+        *msec = qMax(1, int(std::lround(value * 1000)));
+        return {};
+    };
     const QStringList timeouts = parser.values(timeoutOption);
     if (timeouts.size() > 1)
         return usageError(tr("Give --timeout at most once; got %1.").arg(timeouts.size()));
-    if (!timeouts.isEmpty()) {
-        bool ok = false;
-        const double seconds = timeouts.first().trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(seconds) || seconds <= 0 || seconds > MaxTimeoutSeconds)
-            return usageError(tr("--timeout needs a number of seconds greater than 0 and at most %1; \"%2\" is not one.")
-                                  .arg(MaxTimeoutSeconds).arg(timeouts.first()));
-        result.timeoutMs = qMax(1, int(std::lround(seconds * 1000)));
-    }
+    if (const QString problem = seconds(timeoutOption, &result.timeoutMs); !problem.isEmpty())
+        return usageError(problem);
 
     for (const QString &path : parser.values(saveOption)) {
         if (path.isEmpty())
@@ -472,21 +481,6 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         if (count > 1)
             return usageError(tr("Give --%1 at most once; got %2.").arg(option.names().constFirst()).arg(count));
     }
-    // A number of seconds greater than 0 (fractions allowed), as milliseconds.
-    const auto seconds = [&parser](const QCommandLineOption &option, int *msec) -> QString {
-        if (!parser.isSet(option))
-            return {};
-        bool ok = false;
-        const QString text = parser.value(option);
-        const double value = text.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(value) || value <= 0 || value > MaxTimeoutSeconds)
-            return tr("--%1 needs a number of seconds greater than 0 and at most %2; \"%3\" is not one.")
-                .arg(option.names().constFirst())
-                .arg(MaxTimeoutSeconds)
-                .arg(text);
-        *msec = qMax(1, int(std::lround(value * 1000)));
-        return {};
-    };
     for (const auto &[option, msec] :
          {std::pair{&pingIntervalOption, &result.pingIntervalMs}, std::pair{&pingTimeoutOption, &result.pongTimeoutMs},
           std::pair{&reconnectDelayOption, &result.reconnectDelayMs},
