@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the whole test suite twice: once in the CI build
-# (warnings are errors) and once under AddressSanitizer and
-# UndefinedBehaviorSanitizer; in between, the wire parsers are fuzzed with
+# Sets up, builds and runs the whole test suite twice: first under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then in the CI build
+# (warnings are errors); in between, the wire parsers are fuzzed with
 # libFuzzer for 30 s each. Exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
