@@ -837,6 +837,33 @@ void TestMainWindow::closeWithACodeAndAReason()
     QCOMPARE(closeLine.value(QStringLiteral("code")).toInt(), 4001);
     QCOMPARE(closeLine.value(QStringLiteral("reason")).toString(), reason);
     QVERIFY2(window.stateText().contains(QStringLiteral("4001")), qPrintable(window.stateText()));
+
+    // Through the dialog: what was chosen for this URL comes back next time.
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QAction *closeWithCode = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text().remove(u'&').startsWith(QStringLiteral("Close with a code")))
+            closeWithCode = action;
+    }
+    QVERIFY(closeWithCode);
+    closeWithCode->trigger();
+    CloseDialog *chooser = nullptr;
+    QTRY_VERIFY((chooser = window.findChild<CloseDialog *>()) != nullptr);
+    QCOMPARE(chooser->code(), 1000);
+    chooser->setCode(4321);
+    chooser->setReason(QStringLiteral("maintenance"));
+    chooser->accept();
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Closed, 5000);
+    QCOMPARE(window.session()->lastClose().code, 4321);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    closeWithCode->trigger();
+    QTRY_VERIFY((chooser = window.findChild<CloseDialog *>()) != nullptr);
+    QCOMPARE(chooser->code(), 4321);
+    QCOMPARE(chooser->reason(), QStringLiteral("maintenance"));
+    chooser->reject();
+    window.session()->abort();
 }
 
 void TestMainWindow::keepAliveShowsRoundTrips()

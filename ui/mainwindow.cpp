@@ -900,7 +900,9 @@ bool MainWindow::connectToUrl()
     const QString url = checked.url.toString(QUrl::FullyEncoded);
     setUrl(url);
     // Remembered for this URL, so that coming back to it brings them back.
-    Settings::setConnectionOptions(url, m_request->state());
+    QVariantMap options = Settings::connectionOptions(url);   // keeps the close code and reason
+    options.insert(m_request->state());
+    Settings::setConnectionOptions(url, options);
     m_optionsUrl = url;
     // The built-in server's port changes between runs: remembering it would only go stale.
     if (checked.url != m_echoUrl) {
@@ -937,9 +939,20 @@ void MainWindow::chooseCloseCode()
         statusBar()->showMessage(tr("There is no open connection to close."), 5000);
         return;
     }
+    // The code and reason last used for this URL come back.
+    const QString url = m_session.url().toString(QUrl::FullyEncoded);
+    const QVariantMap options = Settings::connectionOptions(url);
     auto *dialog = new CloseDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { closeWith(dialog->code(), dialog->reason()); });
+    dialog->setCode(options.value(QStringLiteral("closeCode"), 1000).toInt());
+    dialog->setReason(options.value(QStringLiteral("closeReason")).toString());
+    connect(dialog, &QDialog::accepted, this, [this, dialog, url] {
+        QVariantMap kept = Settings::connectionOptions(url);
+        kept.insert(QStringLiteral("closeCode"), dialog->code());
+        kept.insert(QStringLiteral("closeReason"), dialog->reason());
+        Settings::setConnectionOptions(url, kept);
+        closeWith(dialog->code(), dialog->reason());
+    });
     dialog->open();
 }
 
