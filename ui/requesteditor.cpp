@@ -72,11 +72,16 @@ QTableWidget *makeTable(QWidget *parent, const QString &name)
     return table;
 }
 
-// Protocol names are HTTP tokens.
-bool isToken(const QString &text)
+// Why a header row (as it will be sent: trimmed) cannot be sent, or empty.
+QString headerProblem(const QString &name, const QString &value)
 {
-    static const QRegularExpression token(QStringLiteral("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"));
-    return token.match(text).hasMatch();
+    const QString problem = Session::checkHeader(name.toLatin1(), value.toLatin1());
+    if (!problem.isEmpty())
+        return problem;
+    // Latin-1 is what HTTP carries; anything beyond it cannot be sent as typed.
+    if (!std::all_of(value.cbegin(), value.cend(), [](QChar c) { return c.unicode() < 256; }))
+        return RequestEditor::tr("Header values are Latin-1 on the wire; this one has other characters.");
+    return {};
 }
 
 QByteArray authorizationValue(RequestEditor::AuthKind kind, const QString &user, const QString &secret)
@@ -342,15 +347,9 @@ void RequestEditor::onHeadersChanged()
         addRow(m_headers, {}, {}, true);
     for (int row = 0; row < m_headers->rowCount(); ++row) {
         const bool used = rowEnabled(m_headers, row) && !rowEmpty(m_headers, row);
-        const QString problem = used ? Session::checkHeader(cellText(m_headers, row, NameColumn).toLatin1(),
-                                                            cellText(m_headers, row, ValueColumn).toLatin1())
-                                     : QString();
-        // Latin-1 is what HTTP carries; anything beyond it cannot be sent as typed.
-        const QString value = cellText(m_headers, row, ValueColumn);
-        const bool latin1 = std::all_of(value.cbegin(), value.cend(), [](QChar c) { return c.unicode() < 256; });
-        const QString shown = !problem.isEmpty() ? problem
-            : (used && !latin1)                  ? tr("Header values are Latin-1 on the wire; this one has other characters.")
-                                                 : QString();
+        const QString shown = used ? headerProblem(cellText(m_headers, row, NameColumn).trimmed(),
+                                                   cellText(m_headers, row, ValueColumn).trimmed())
+                                   : QString();
         for (const int column : {NameColumn, ValueColumn}) {
             QTableWidgetItem *item = m_headers->item(row, column);
             if (!item)
@@ -419,10 +418,7 @@ bool RequestEditor::requestHeaders(QList<Session::Header> *headers, QString *err
             continue;
         const QString name = cellText(m_headers, row, NameColumn).trimmed();
         const QString value = cellText(m_headers, row, ValueColumn).trimmed();
-        QString problem = Session::checkHeader(name.toLatin1(), value.toLatin1());
-        if (problem.isEmpty()
-            && !std::all_of(value.cbegin(), value.cend(), [](QChar c) { return c.unicode() < 256; }))
-            problem = tr("Header values are Latin-1 on the wire; this one has other characters.");
+        const QString problem = headerProblem(name, value);
         if (!problem.isEmpty()) {
             *error = tr("Header row %1: %2").arg(row + 1).arg(problem);
             return false;
@@ -449,7 +445,7 @@ bool RequestEditor::subprotocols(QStringList *protocols, QString *error) const
 {
     *protocols = m_protocols->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
     for (const QString &protocol : std::as_const(*protocols)) {
-        if (!isToken(protocol)) {
+        if (!Session::isToken(protocol)) {
             *error = tr("\"%1\" cannot be a subprotocol: use letters, digits and !#$%&'*+-.^_`|~ only.").arg(protocol);
             return false;
         }

@@ -49,20 +49,6 @@ QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optio
     return order;
 }
 
-// A subprotocol is an HTTP token (RFC 6455 section 4.1).
-bool isToken(const QString &text)
-{
-    if (text.isEmpty())
-        return false;
-    static const QString punctuation = QStringLiteral("!#$%&'*+-.^_`|~");
-    for (const QChar c : text) {
-        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
-        if (!alnum && !punctuation.contains(c))
-            return false;
-    }
-    return true;
-}
-
 bool hasControlCharacter(const QString &text)
 {
     for (const QChar c : text) {
@@ -369,7 +355,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     }
 
     for (const QString &protocol : parser.values(protocolOption)) {
-        if (!isToken(protocol))
+        if (!Session::isToken(protocol))
             return usageError(tr("Bad --protocol \"%1\": a subprotocol name is one word of letters, digits and "
                                  "!#$%&'*+-.^_`|~, with no spaces or commas.")
                                   .arg(protocol));

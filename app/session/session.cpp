@@ -888,17 +888,24 @@ QString Session::origin() const
     return m_origin;
 }
 
+bool Session::isToken(QStringView text)
+{
+    static constexpr QStringView punctuation = u"!#$%&'*+-.^_`|~";
+    for (const QChar c : text) {
+        const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        if (!alnum && !punctuation.contains(c))
+            return false;
+    }
+    return !text.isEmpty();
+}
+
 QString Session::checkHeader(const QByteArray &name, const QByteArray &value)
 {
     if (name.isEmpty())
         return tr("A header needs a name.");
-    static constexpr QByteArrayView tokenPunctuation = "!#$%&'*+-.^_`|~";
-    for (const char c : name) {
-        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum && !tokenPunctuation.contains(c))
-            return tr("The header name \"%1\" may only hold letters, digits and !#$%&'*+-.^_`|~.")
-                .arg(QString::fromLatin1(name));
-    }
+    if (!isToken(QString::fromLatin1(name)))
+        return tr("The header name \"%1\" may only hold letters, digits and !#$%&'*+-.^_`|~.")
+            .arg(QString::fromLatin1(name));
     if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
         return tr("The value of %1 holds a line break or a NUL byte, which would split the request.")
             .arg(QString::fromLatin1(name));

@@ -130,6 +130,9 @@ public:
     // Why a header cannot be sent (a CR or LF, a name that is not an HTTP
     // token, a header the handshake itself sets), or an empty string.
     static QString checkHeader(const QByteArray &name, const QByteArray &value);
+    // Whether `text` is an HTTP token (RFC 9110 5.6.2): what header names and
+    // subprotocols (RFC 6455 4.1) are made of. Empty text is not a token.
+    static bool isToken(QStringView text);
 
     // Keep-alive: a ping every `msec` while Open (0: none, the default).
     // Takes effect at once.
