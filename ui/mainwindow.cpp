@@ -703,13 +703,7 @@ void MainWindow::loadHere(const QString &path)
         thread->deleteLater();
         m_loading = false;
         m_loaded = reading->loaded;
-        const auto warn = [this](const QString &text) {
-            auto *box = new QMessageBox(QMessageBox::Warning, tr("Open session"), text, QMessageBox::Ok, this);
-            box->setTextFormat(Qt::PlainText);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-            statusBar()->showMessage(text);
-        };
+        const auto warn = [this](const QString &text) { showProblem(tr("Open session"), text); };
         if (!reading->error.isEmpty() || !reading->loaded.valid) {
             warn(reading->error.isEmpty()
                      ? tr("%1 cannot be opened: %2").arg(QDir::toNativeSeparators(path), reading->loaded.problem)
@@ -730,6 +724,16 @@ void MainWindow::loadHere(const QString &path)
         Q_EMIT loaded(true);
     });
     thread->start();
+}
+
+void MainWindow::showProblem(const QString &title, const QString &text)
+{
+    // Not modal to the event loop: the session goes on while it is shown.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    statusBar()->showMessage(text);
 }
 
 void MainWindow::showReadOnly()
@@ -789,11 +793,7 @@ bool MainWindow::saveTo(const QString &path)
             statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 10000);
             return;
         }
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Save"), *error, QMessageBox::Ok, this);
-        box->setTextFormat(Qt::PlainText);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        statusBar()->showMessage(*error);
+        showProblem(tr("Save"), *error);
     });
     thread->start();
     return true;

@@ -107,6 +107,8 @@ private:
     void chooseAndSave(SessionExport::Format format);
     void chooseAndOpen();
     void showReadOnly();
+    // A warning in a window-modal box and the status bar, as plain text.
+    void showProblem(const QString &title, const QString &text);
     void chooseCloseCode();
     void onStateChanged(Session::State state);
     void showUrlError(const QString &message);
