@@ -18,6 +18,7 @@ class TestSession : public QObject
 private Q_SLOTS:
     void subprotocolNotOfferedIsFlagged();
     void ringLogTrimsTheCaptureToo();
+    void largeMessagesAreKeptOnce();
     void echoRoundTripAndCloseWithCodeAndReason();
     void peerSeesOurCloseCodeAndReason();
     void serverClosesWithCode();
@@ -452,6 +453,66 @@ void TestSession::ringLogTrimsTheCaptureToo()
     QVERIFY(session.close());
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 5000);
     QCOMPARE(session.lastClose().closer, Session::Closer::Us);   // the close is still read from the wire
+}
+
+void TestSession::largeMessagesAreKeptOnce()
+{
+    // A large received message is in the capture's wire bytes already; the
+    // log reads it from there instead of keeping QWebSocket's copy as well.
+    QtPeer peer;
+    Session session;
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    QTRY_VERIFY(peer.peer());
+    QList<QByteArray> sent;
+    for (int i = 0; i < 200; ++i) {
+        QByteArray payload(5000 + i * 397, Qt::Uninitialized);
+        for (int b = 0; b < payload.size(); ++b)
+            payload[b] = char(b * 31 + i);
+        sent << payload;
+        if (i % 3 == 0)
+            peer.peer()->sendTextMessage(QString::fromLatin1(payload.toHex()));
+        else
+            peer.peer()->sendBinaryMessage(payload);
+    }
+    MessageLog *log = session.log();
+    const auto received = [&] { return countRows(log, Direction::Received, Kind::Binary) + countRows(log, Direction::Received, Kind::Text); };
+    QTRY_COMPARE(received(), sent.size());
+    QTest::qWait(200);   // the tap's last batch
+    const auto inCapture = [&](QByteArrayView bytes) {
+        for (const WireCapture::Chunk &chunk : session.capture()->chunks()) {
+            if (bytes.data() >= chunk.bytes.constData() && bytes.data() + bytes.size() <= chunk.bytes.constData() + chunk.bytes.size())
+                return true;
+        }
+        return false;
+    };
+    int shared = 0;
+    int message = 0;
+    for (int row = 0; row < log->count(); ++row) {
+        if (log->at(row).direction != Direction::Received)
+            continue;
+        const QByteArray expected = message % 3 == 0 ? sent.at(message).toHex() : sent.at(message);
+        QCOMPARE(log->data(row).toByteArray(), expected);
+        shared += inCapture(log->data(row));
+        ++message;
+    }
+    // Those that straddle two of the tap's reads keep their own copy.
+    QVERIFY2(shared >= sent.size() / 2, qPrintable(QString::number(shared)));
+
+    // A new connection clears the capture; the rows keep their bytes.
+    QVERIFY(session.close());
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 5000);
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE(session.state(), Session::State::Open);
+    message = 0;
+    for (int row = 0; row < log->count() && message < sent.size(); ++row) {
+        if (log->at(row).direction != Direction::Received)
+            continue;
+        QCOMPARE(log->data(row).toByteArray(), message % 3 == 0 ? sent.at(message).toHex() : sent.at(message));
+        ++message;
+    }
+    QCOMPARE(message, sent.size());
+    session.abort();
 }
 
 QTEST_GUILESS_MAIN(TestSession)

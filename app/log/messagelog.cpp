@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <limits>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -49,6 +50,7 @@ void MessageLog::store(Entry &entry, const QByteArray &data)
     m_payloadBytes += length;
     if (length > SharedAbove) {
         entry.block = SharedFlag | quint32(m_shared.size());
+        entry.offset = 0;
         m_shared.push_back(data);
         return;
     }
@@ -136,7 +138,7 @@ QByteArrayView MessageLog::data(const Rows &rows, const Entry &entry)
     if (entry.length == 0)
         return {};
     if (entry.block & SharedFlag)
-        return rows.shared[entry.block & ~SharedFlag];
+        return QByteArrayView(rows.shared[entry.block & ~SharedFlag]).sliced(entry.offset, entry.length);
     return QByteArrayView(rows.blocks[entry.block].bytes.get() + entry.offset, entry.length);
 }
 
@@ -168,8 +170,22 @@ QByteArrayView MessageLog::data(int row) const
     if (entry.length == 0)
         return {};
     if (entry.block & SharedFlag)
-        return m_shared[entry.block & ~SharedFlag];
+        return QByteArrayView(m_shared[entry.block & ~SharedFlag]).sliced(entry.offset, entry.length);
     return QByteArrayView(m_blocks[entry.block].bytes.get() + entry.offset, entry.length);
+}
+
+bool MessageLog::sharePayload(int row, const QByteArray &holder, qsizetype offset)
+{
+    Entry &entry = m_entries.at(m_first + size_t(row));
+    if (!(entry.block & SharedFlag) || offset < 0 || offset > holder.size() - qsizetype(entry.length)
+        || offset > qsizetype(std::numeric_limits<quint32>::max()))
+        return false;
+    const QByteArrayView bytes(holder.constData() + offset, entry.length);
+    if (bytes != data(row))
+        return false;
+    m_shared[entry.block & ~SharedFlag] = holder;
+    entry.offset = quint32(offset);
+    return true;
 }
 
 qint64 MessageLog::payloadBytes() const

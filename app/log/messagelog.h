@@ -29,7 +29,7 @@ public:
     {
         qint64 timeUsec = 0;   // microseconds since the Unix epoch, UTC
         quint32 block = 0;     // where the payload is kept
-        quint32 offset = 0;
+        quint32 offset = 0;    // in the block, or in a shared payload's holder
         quint32 length = 0;    // payload bytes (text as UTF-8), or an event's description
         // Which connection of the session, and the message's place among its
         // direction's data messages (or pings, or pongs): how a row finds its
@@ -47,8 +47,9 @@ public:
     ~MessageLog() override;
     Q_DISABLE_COPY_MOVE(MessageLog)
 
-    // Small payloads are copied into the blocks; a large one is kept as the
-    // QByteArray it came in, shared, not copied.
+    // Payloads up to this size are copied into the blocks; a larger one is
+    // kept as the QByteArray it came in, shared, not copied.
+    static constexpr qsizetype SharedAbove = 4096;
     void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
     void appendEvent(Kind kind, const QString &description);
     // Appends a row as it was saved: its time, connection and sequence are
@@ -58,6 +59,13 @@ public:
     // Takes every row of `other` (this log must be empty), announces them,
     // and leaves `other` empty. How a file read on a worker thread arrives.
     void adopt(MessageLog &other);
+
+    // Lets a large row read its payload from `holder`, from `offset` on,
+    // and gives back the bytes it was appended with: how a received message
+    // shares the bytes the wire capture keeps instead of being held twice.
+    // False, and nothing changes, unless the row's payload is a shared one
+    // and those bytes are the same.
+    bool sharePayload(int row, const QByteArray &holder, qsizetype offset);
 
     int count() const;
     const Entry &at(int row) const;
@@ -102,7 +110,6 @@ private:
     void compact();
 
     static constexpr qsizetype BlockBytes = 1024 * 1024;
-    static constexpr qsizetype SharedAbove = 4096;
     static constexpr quint32 SharedFlag = 0x80000000u;   // in Entry::block: an index into m_shared
     struct Block
     {

@@ -38,6 +38,8 @@ Session::Session(QObject *parent)
     m_handshakeTimer.setInterval(DefaultHandshakeTimeoutMs);
     connect(&m_handshakeTimer, &QTimer::timeout, this, &Session::onHandshakeTimeout);
     connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
+    connect(&m_capture, &WireCapture::timelineAdded, this, &Session::shareReceivedPayloads);
+    connect(&m_capture, &WireCapture::cleared, this, [this] { m_unshared.clear(); });
     // The connection's record follows its handshake; connected first so that
     // it is up to date for every other receiver.
     connect(this, &Session::handshakeChanged, this, [this] {
@@ -191,14 +193,10 @@ bool Session::open(const QUrl &url, QString *error)
             this, &Session::onSocketError);
     connect(socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
     connect(socket, &QWebSocket::aboutToClose, this, [this] { m_attempt.closeFrameSeen = true; });
-    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Text, text.toUtf8(), m_connectionId,
-                     m_attempt.receivedData++);
-    });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
-        m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, data, m_connectionId,
-                     m_attempt.receivedData++);
-    });
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { received(MessageLog::Kind::Text, text.toUtf8()); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this,
+            [this](const QByteArray &data) { received(MessageLog::Kind::Binary, data); });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { onPong(payload); });
     if (m_maxMessageSize > 0) {
         socket->setMaxAllowedIncomingMessageSize(quint64(m_maxMessageSize));
@@ -316,6 +314,40 @@ HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
         tr("The server's response headers, timings and TLS details are not reported by Qt on a direct connection."),
     };
     return info;
+}
+
+void Session::received(MessageLog::Kind kind, const QByteArray &payload)
+{
+    const qint32 sequence = m_attempt.receivedData++;
+    m_log.append(MessageLog::Direction::Received, kind, payload, m_connectionId, sequence);
+    if (m_activeMode == Mode::Tap && payload.size() > MessageLog::SharedAbove) {
+        m_unshared.push_back({sequence, m_log.droppedRows() + m_log.count() - 1});
+        shareReceivedPayloads();
+    }
+}
+
+// A large received message would be kept twice: as QWebSocket handed it over
+// and in the chunk of wire bytes the capture keeps. Once the capture has
+// decoded the message's frame, the row reads its payload from that chunk and
+// QWebSocket's copy goes back to the allocator, so a flood of large messages
+// costs its size once. The capture may be behind the socket (the tap sends
+// its records in batches) or ahead of it; whichever comes second does this.
+void Session::shareReceivedPayloads()
+{
+    while (!m_unshared.empty()) {
+        const Unshared next = m_unshared.front();
+        const qint64 row = next.row - m_log.droppedRows();
+        QByteArray chunk;
+        qsizetype offset = 0;
+        if (row >= 0) {
+            const WireCapture::Payload found = m_capture.messagePayload(false, next.sequence, &chunk, &offset);
+            if (found == WireCapture::Payload::Later)
+                return;
+            if (found == WireCapture::Payload::Found)
+                m_log.sharePayload(int(row), chunk, offset);
+        }
+        m_unshared.pop_front();
+    }
 }
 
 void Session::onCaptureChanged()

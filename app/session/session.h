@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <deque>
 #include <memory>
 
 class QWebSocket;
@@ -202,6 +203,8 @@ private:
     void onSocketError(QAbstractSocket::SocketError socketError);
     void onHandshakeTimeout();
     void onCaptureChanged();
+    void received(MessageLog::Kind kind, const QByteArray &payload);
+    void shareReceivedPayloads();
     QString connectFailure() const;
     QString stalledStep() const;
     HandshakeInfo reconstructedHandshake(const QUrl &url) const;
@@ -275,6 +278,15 @@ private:
         QList<Ping> pendingPings;    // our pings with no pong yet, oldest first
     } m_attempt;
     QElapsedTimer m_clock;           // monotonic, for round trips
+    // Large received messages of this connection whose rows still hold
+    // QWebSocket's copy of the payload: their sequence and their row counted
+    // from the log's start (dropped rows included). See shareReceivedPayloads().
+    struct Unshared
+    {
+        qint32 sequence;
+        qint64 row;
+    };
+    std::deque<Unshared> m_unshared;
     QTimer m_keepAliveTimer;
     QTimer m_pongTimer;
     int m_pongTimeoutMs = 0;

@@ -326,6 +326,34 @@ int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
     return -1;
 }
 
+WireCapture::Payload WireCapture::messagePayload(bool fromClient, int sequence, QByteArray *chunk, qsizetype *offset) const
+{
+    const Direction::Index &kept = side(fromClient).counted[int(Counted::DataMessage)];
+    if (sequence - kept.dropped >= kept.count)
+        return Payload::Later;
+    const int index = messageStart(fromClient, sequence);
+    if (index < 0)
+        return Payload::Apart;
+    const Direction &direction = side(fromClient);
+    const qint64 start = qint64(m_frames[size_t(index)].packed & OffsetMask);
+    WsFrame frame;
+    if (!FrameDecoder::decodeHeader(readStream(fromClient, start, 14), &frame) || !frame.fin || frame.masked)
+        return Payload::Apart;
+    const qint64 from = start + frame.headerSize;
+    const qint64 to = from + qint64(frame.payloadLength);
+    auto it = std::upper_bound(direction.chunkStarts.begin(), direction.chunkStarts.end(), from,
+                               [](qint64 value, const std::pair<qint64, int> &begin) { return value < begin.first; });
+    if (it == direction.chunkStarts.begin())
+        return Payload::Apart;
+    --it;
+    const QByteArray &bytes = m_chunks[size_t(it->second)].bytes;
+    if (to > it->first + bytes.size())
+        return Payload::Apart;
+    *chunk = bytes;
+    *offset = qsizetype(from - it->first);
+    return Payload::Found;
+}
+
 QList<int> WireCapture::messageFrames(int start) const
 {
     QList<int> frames{start};

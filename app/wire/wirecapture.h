@@ -76,6 +76,12 @@ public:
     int messageStart(bool fromClient, int sequence) const;
     // Likewise for any Counted kind: the frame of the sequence-th ping, say.
     int nthFrame(bool fromClient, Counted what, int sequence) const;
+    // Where the payload of a direction's data message number `sequence` is
+    // kept, when it lies whole in one chunk: *chunk shares that chunk's bytes
+    // and *offset is where the payload starts in them. A message that is not
+    // one unmasked frame in one chunk is Apart; one not decoded yet is Later.
+    enum class Payload { Found, Later, Apart };
+    Payload messagePayload(bool fromClient, int sequence, QByteArray *chunk, qsizetype *offset) const;
     // Frames of the message that starts at frame index `start`.
     QList<int> messageFrames(int start) const;
     // Whether a Close frame was seen in each direction, and the first one's index (-1: none held).
