@@ -23,6 +23,7 @@ class TestSessionFile : public QObject
 private Q_SLOTS:
     void roundTripKeepsEverything();
     void linesAreDocumentedJson();
+    void binaryPayloadsAreStandardBase64();
     void badFilesOpenAsFarAsReadable_data();
     void badFilesOpenAsFarAsReadable();
     void hugeLineStopsReading();
@@ -184,6 +185,41 @@ void TestSessionFile::linesAreDocumentedJson()
                            QStringLiteral("receive 2 AAECAwQF"),
                            QStringLiteral("receive 10 are you there"),
                        }));
+}
+
+// Binary payloads of every length modulo 3 and every byte value: the field
+// is the RFC 4648 base64 any JSON reader decodes, and reading it back gives
+// the bytes.
+void TestSessionFile::binaryPayloadsAreStandardBase64()
+{
+    QByteArray everyByte(256 * 3 + 2, Qt::Uninitialized);
+    for (int i = 0; i < everyByte.size(); ++i)
+        everyByte[i] = char(i * 37 + i / 256);
+    QList<QByteArray> payloads;
+    for (int size : {0, 1, 2, 3, 4, 5, 6, 7, 256, 257, 258, int(everyByte.size())})
+        payloads << everyByte.first(size);
+    payloads << QByteArray(70000, '\xff');   // a large one, kept shared by the log
+    MessageLog log;
+    for (int i = 0; i < payloads.size(); ++i)
+        log.append(MessageLog::Direction::Received, MessageLog::Kind::Binary, payloads.at(i), 1, i);
+    QByteArray lines;
+    for (int row = 0; row < log.count(); ++row) {
+        const QByteArray line = SessionFile::rowLine(log, row);
+        const QJsonObject object = QJsonDocument::fromJson(line).object();
+        QCOMPARE(object.value(QStringLiteral("base64")).toString().toLatin1(), payloads.at(row).toBase64());
+        QCOMPARE(object.value(QStringLiteral("size")).toInt(), payloads.at(row).size());
+        lines += line;
+    }
+    QBuffer file;
+    file.setData(SessionFile::headerLine(MessageLog::nowUsec()) + lines);
+    file.open(QIODevice::ReadOnly);
+    MessageLog readBack;
+    const SessionFile::Loaded loaded = SessionFile::read(&file, &readBack);
+    QVERIFY(loaded.valid);
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QCOMPARE(readBack.count(), payloads.size());
+    for (int row = 0; row < readBack.count(); ++row)
+        QCOMPARE(readBack.data(row).toByteArray(), payloads.at(row));
 }
 
 void TestSessionFile::badFilesOpenAsFarAsReadable_data()
