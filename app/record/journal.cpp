@@ -11,10 +11,16 @@
 
 #include <utility>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace {
 
 constexpr QLatin1StringView JournalSuffix(".wsscope.jsonl");
 constexpr QLatin1StringView LockSuffix(".lock");
+constexpr int WriterNice = 10;   // of 19; 0 is the default
 
 } // namespace
 
@@ -116,6 +122,13 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
         Q_EMIT failed(message);
     });
     m_thread.setObjectName(QStringLiteral("wsscope journal"));
+#ifdef Q_OS_LINUX
+    // QThread::LowPriority means nothing to Linux's normal scheduler, so the
+    // writer thread lowers its own nice value: when a flood takes every core,
+    // receiving and the window come first and the journal catches up after.
+    connect(&m_thread, &QThread::started, m_writer, [] { setpriority(PRIO_PROCESS, id_t(gettid()), WriterNice); },
+            Qt::DirectConnection);
+#endif
     m_thread.start(QThread::LowPriority);
 
     addLine(SessionFile::headerLine(MessageLog::nowUsec()));
