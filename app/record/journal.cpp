@@ -12,6 +12,7 @@
 #include <utility>
 
 #ifdef Q_OS_LINUX
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #endif
@@ -46,7 +47,9 @@ public:
 
     bool open(QString *error)
     {
-        if (m_file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        // Unbuffered: the lines are built in m_piece and go straight to the
+        // OS; QFile's own buffer would only copy them once more.
+        if (m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered))
             return true;
         *error = m_file.errorString();
         return false;
@@ -56,22 +59,18 @@ public:
     {
         if (m_broken)
             return;
-        QByteArray out;
-        out.reserve(qsizetype(batch.rows.entries.size()) * 128 + batch.rows.payloadBytes * 4 / 3);
         for (const QByteArray &line : batch.lines)
-            out += line;
+            m_piece += line;
         for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
             const MessageLog::Entry &row = batch.rows.entries[i];
-            SessionFile::appendRowLine(out, row, MessageLog::data(batch.rows, row),
+            SessionFile::appendRowLine(m_piece, row, MessageLog::data(batch.rows, row),
                                        batch.rtts.empty() ? -1 : batch.rtts[i]);
+            if (m_piece.size() >= PieceBytes && !put())
+                return;
         }
-        // flush() hands the bytes to the OS: a killed process loses nothing
+        // What is written is with the OS: a killed process loses nothing
         // that got this far.
-        if (m_file.write(out) != out.size() || !m_file.flush()) {
-            m_broken = true;
-            Q_EMIT failed(tr("The session journal %1 could not be written: %2. The session goes on without it.")
-                              .arg(m_file.fileName(), m_file.errorString()));
-        }
+        put();
     }
 
     void close() { m_file.close(); }
@@ -80,7 +79,53 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
+    // Hands m_piece to the OS and empties it, keeping its memory: a batch
+    // of large messages is written a piece at a time through the same
+    // buffer instead of being built whole in fresh memory.
+    bool put()
+    {
+        if (m_file.write(m_piece) == m_piece.size()) {
+            dropWritten(m_piece.size());
+            if (m_piece.capacity() > 4 * PieceBytes)
+                m_piece = QByteArray();   // a huge message passed: give its memory back
+            else
+                m_piece.resize(0);
+            return true;
+        }
+        m_broken = true;
+        m_piece = QByteArray();
+        Q_EMIT failed(tr("The session journal %1 could not be written: %2. The session goes on without it.")
+                          .arg(m_file.fileName(), m_file.errorString()));
+        return false;
+    }
+
+    // The journal is read only after a crash, so its pages need not stay in
+    // the page cache: writing back what is well behind the end and dropping
+    // it lets a long flood reuse the same pages instead of filling memory.
+    void dropWritten(qint64 bytes)
+    {
+#ifdef Q_OS_LINUX
+        const int fd = m_file.handle();
+        sync_file_range(fd, m_written, bytes, SYNC_FILE_RANGE_WRITE);
+        m_written += bytes;
+        if (m_written - m_dropped < 2 * DropBehind)
+            return;
+        const qint64 end = m_written - DropBehind;
+        sync_file_range(fd, m_dropped, end - m_dropped,
+                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+        posix_fadvise(fd, m_dropped, end - m_dropped, POSIX_FADV_DONTNEED);
+        m_dropped = end;
+#else
+        Q_UNUSED(bytes)
+#endif
+    }
+
+    static constexpr qsizetype PieceBytes = 1024 * 1024;
+    static constexpr qint64 DropBehind = 8 * 1024 * 1024;
+    qint64 m_written = 0;
+    qint64 m_dropped = 0;
     QFile m_file;
+    QByteArray m_piece;
     bool m_broken = false;
 };
 
