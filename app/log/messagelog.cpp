@@ -176,7 +176,9 @@ QByteArrayView MessageLog::data(int row) const
 
 bool MessageLog::sharePayload(int row, const QByteArray &holder, qsizetype offset)
 {
-    Entry &entry = m_entries.at(m_first + size_t(row));
+    if (row < 0 || row >= count())
+        return false;
+    Entry &entry = m_entries[m_first + size_t(row)];
     if (!(entry.block & SharedFlag) || offset < 0 || offset > holder.size() - qsizetype(entry.length)
         || offset > qsizetype(std::numeric_limits<quint32>::max()))
         return false;

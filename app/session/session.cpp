@@ -39,7 +39,9 @@ Session::Session(QObject *parent)
     connect(&m_handshakeTimer, &QTimer::timeout, this, &Session::onHandshakeTimeout);
     connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
     connect(&m_capture, &WireCapture::timelineAdded, this, &Session::shareReceivedPayloads);
+    // Their row numbers mean nothing once either side is cleared.
     connect(&m_capture, &WireCapture::cleared, this, [this] { m_unshared.clear(); });
+    connect(&m_log, &MessageLog::cleared, this, [this] { m_unshared.clear(); });
     // The connection's record follows its handshake; connected first so that
     // it is up to date for every other receiver.
     connect(this, &Session::handshakeChanged, this, [this] {
