@@ -200,6 +200,15 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
     }
 }
 
+// The chunk that holds stream offset `offset`: the last one starting at or
+// before it; end() when that part of the stream was dropped.
+WireCapture::ChunkStarts::const_iterator WireCapture::chunkHolding(const Direction &direction, qint64 offset)
+{
+    auto it = std::upper_bound(direction.chunkStarts.begin(), direction.chunkStarts.end(), offset,
+                               [](qint64 value, const std::pair<qint64, int> &start) { return value < start.first; });
+    return it == direction.chunkStarts.begin() ? direction.chunkStarts.end() : it - 1;
+}
+
 QByteArray WireCapture::readStream(bool fromClient, qint64 offset, qint64 length) const
 {
     const Direction &direction = side(fromClient);
@@ -207,12 +216,9 @@ QByteArray WireCapture::readStream(bool fromClient, qint64 offset, qint64 length
     if (length <= 0 || direction.chunkStarts.empty())
         return out;
     out.reserve(qsizetype(length));
-    // The chunk that holds `offset`: the last one starting at or before it.
-    auto it = std::upper_bound(direction.chunkStarts.begin(), direction.chunkStarts.end(), offset,
-                               [](qint64 value, const std::pair<qint64, int> &start) { return value < start.first; });
-    if (it == direction.chunkStarts.begin())
+    auto it = chunkHolding(direction, offset);
+    if (it == direction.chunkStarts.end())
         return out;   // that part was dropped
-    --it;
     qint64 at = offset;
     for (; it != direction.chunkStarts.end() && out.size() < length; ++it) {
         const QByteArray &bytes = m_chunks.at(size_t(it->second)).bytes;
@@ -341,11 +347,9 @@ WireCapture::Payload WireCapture::messagePayload(bool fromClient, int sequence, 
         return Payload::Apart;
     const qint64 from = start + frame.headerSize;
     const qint64 to = from + qint64(frame.payloadLength);
-    auto it = std::upper_bound(direction.chunkStarts.begin(), direction.chunkStarts.end(), from,
-                               [](qint64 value, const std::pair<qint64, int> &begin) { return value < begin.first; });
-    if (it == direction.chunkStarts.begin())
+    const auto it = chunkHolding(direction, from);
+    if (it == direction.chunkStarts.end())
         return Payload::Apart;
-    --it;
     const QByteArray &bytes = m_chunks[size_t(it->second)].bytes;
     if (to > it->first + bytes.size())
         return Payload::Apart;

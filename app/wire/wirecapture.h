@@ -105,9 +105,10 @@ private:
         // Stream offset of the frame (48 bits), its finding bits (12) and direction (top bit).
         quint64 packed;
     };
+    using ChunkStarts = std::vector<std::pair<qint64, int>>;
     struct Direction
     {
-        std::vector<std::pair<qint64, int>> chunkStarts;   // stream offset -> chunk index
+        ChunkStarts chunkStarts;                           // stream offset -> chunk index
         qint64 streamBytes = 0;
         qint64 frameBase = -1;                             // stream offset where frames begin
         struct Index
@@ -125,6 +126,7 @@ private:
     void feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec);
     void collect(FrameDecoder &decoder, bool fromClient, qint64 timeUsec);
     QByteArray readStream(bool fromClient, qint64 offset, qint64 length) const;
+    static ChunkStarts::const_iterator chunkHolding(const Direction &direction, qint64 offset);
     Direction &side(bool fromClient) { return fromClient ? m_client : m_server; }
     const Direction &side(bool fromClient) const { return fromClient ? m_client : m_server; }
 
