@@ -18,6 +18,12 @@ namespace {
 
 constexpr int ExitUsage = 2;
 
+int usageError(const QString &error, const QString &helpText)
+{
+    QTextStream(stderr) << "wsscope: " << error << "\n\n" << helpText;
+    return ExitUsage;
+}
+
 void setIdentity()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("wsscope"));
@@ -87,6 +93,8 @@ int batch(int argc, char **argv, const CommandLine &options)
     EnglishPlurals plurals;
     QCoreApplication::installTranslator(&plurals);
     setIdentity();
+    if (const QString problem = options.tlsFileProblem(); !problem.isEmpty())
+        return usageError(problem, options.helpText);
     Session session;
     configure(&session, options);
     ScriptRunner runner(&session, options.script());
@@ -103,6 +111,8 @@ int window(int argc, char **argv, const CommandLine &options)
     EnglishPlurals plurals;
     QCoreApplication::installTranslator(&plurals);
     setIdentity();
+    if (const QString problem = options.tlsFileProblem(); !problem.isEmpty())
+        return usageError(problem, options.helpText);
 
     EchoServer echo;
     const int echoPort = Settings::value(Settings::Id::EchoPort).toInt();
@@ -166,7 +176,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     setIdentity();
-    const CommandLine options = CommandLine::parse(arguments);
+    // The TLS files are read once the application exists (see CommandLine::parse).
+    const CommandLine options = CommandLine::parse(arguments, CommandLine::TlsFileCheck::Later);
 
     switch (options.mode) {
     case CommandLine::Mode::Help:
@@ -176,8 +187,7 @@ int main(int argc, char **argv)
         QTextStream(stdout) << "wsscope " << QCoreApplication::applicationVersion() << Qt::endl;
         return 0;
     case CommandLine::Mode::Error:
-        QTextStream(stderr) << "wsscope: " << options.error << "\n\n" << options.helpText;
-        return ExitUsage;
+        return usageError(options.error, options.helpText);
     case CommandLine::Mode::Serve:
         return serve(argc, argv, options.servePort);
     case CommandLine::Mode::Batch:

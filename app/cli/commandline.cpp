@@ -60,6 +60,16 @@ bool hasControlCharacter(const QString &text)
 
 } // namespace
 
+QString CommandLine::tlsFileProblem() const
+{
+    if (tlsFiles.isEmpty())
+        return {};
+    TlsFiles::Loaded loaded;
+    QString problem;
+    tlsFiles.load(&loaded, &problem);
+    return problem;
+}
+
 bool CommandLine::hasScript() const
 {
     return mode == Mode::Batch || !messages.isEmpty() || expect >= 0 || timeoutMs >= 0 || !savePaths.isEmpty();
@@ -93,7 +103,7 @@ static QString usageText(const QCommandLineParser &parser)
     return text;
 }
 
-CommandLine CommandLine::parse(const QStringList &arguments)
+CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkTlsFiles)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -325,11 +335,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return usageError(tr("--key is the key of a PEM --cert; give the --cert too."));
     if (parser.isSet(certPassphraseOption) && !parser.isSet(certOption))
         return usageError(tr("--cert-passphrase is for a PKCS#12 --cert or an encrypted --key; give the --cert too."));
-    if (!result.tlsFiles.isEmpty()) {
-        TlsFiles::Loaded loaded;
-        QString problem;
-        if (!result.tlsFiles.load(&loaded, &problem))
+    if (checkTlsFiles == TlsFileCheck::Now) {
+        const QString problem = result.tlsFileProblem();
+        if (!problem.isEmpty())
             return usageError(problem);
+    } else {
+        result.helpText = usageText(parser);   // for a problem found later
     }
     if (parser.isSet(proxyOption)) {
         QString problem;

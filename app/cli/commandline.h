@@ -11,7 +11,8 @@
 // What the command line asked for. Parsing is pure so that every rule can be
 // tested without starting a process; main() only acts on the result. (The one
 // exception: --send-file is read here, so that an unreadable file is a usage
-// error like any other, and so are the TLS files, to check them.)
+// error like any other, and so are the TLS files, to check them, unless
+// TlsFileCheck::Later.)
 struct CommandLine
 {
     enum class Mode { Window, Batch, Serve, Help, Version, Error };
@@ -50,7 +51,7 @@ struct CommandLine
     QString closeReason;                // --close-reason
     quint16 servePort = 0;
     QString error;            // for Mode::Error
-    QString helpText;         // for Mode::Help and Mode::Error
+    QString helpText;         // for Mode::Help and Mode::Error (and TlsFileCheck::Later)
 
     // Whether the connection has to be driven by a ScriptRunner: always in
     // batch mode; in the window, when anything is to be sent, expected or saved,
@@ -64,5 +65,12 @@ struct CommandLine
     // --timeout is bounded by the default.
     ScriptRunner::Script script() const;
 
-    static CommandLine parse(const QStringList &arguments);
+    // Reading the TLS files starts Qt's TLS backend, which needs the
+    // application object (without one Qt warns "QObject::connect(QObject,
+    // Unknown): invalid nullptr parameter"). main() parses before it knows
+    // which application to create, so it checks them afterwards.
+    enum class TlsFileCheck { Now, Later };
+    static CommandLine parse(const QStringList &arguments, TlsFileCheck checkTlsFiles = TlsFileCheck::Now);
+    // Why the TLS files cannot be used, or an empty string.
+    QString tlsFileProblem() const;
 };
