@@ -7,44 +7,65 @@
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpression>
+#include <QSet>
 #include <QSyntaxHighlighter>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-namespace {
+#include <algorithm>
+#include <climits>
 
-// Colours JSON that QJsonDocument has indented: keys, strings, numbers, literals.
+// Colours the JSON view from the tokens it was indented from: keys,
+// strings, numbers, literals, and a repeated key in red. Only formats on
+// plain text: nothing the server sent is read as markup.
 class JsonHighlighter : public QSyntaxHighlighter
 {
 public:
     using QSyntaxHighlighter::QSyntaxHighlighter;
 
+    void setSpans(QList<JsonTokens::Pretty::Span> spans, QSet<qsizetype> duplicates)
+    {
+        m_spans = std::move(spans);
+        m_duplicates = std::move(duplicates);
+    }
+
 protected:
     void highlightBlock(const QString &text) override
     {
-        static const QRegularExpression token(
-            QStringLiteral(R"("(?:[^"\\]|\\.)*"(\s*:)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\btrue\b|\bfalse\b|\bnull\b)"));
-        QTextCharFormat key, string, number, literal;
+        QTextCharFormat key, duplicate, string, number, literal;
         key.setForeground(QColor(0x1a, 0x5f, 0xb4));
+        duplicate.setForeground(QColor(0xc0, 0x1c, 0x28));
+        duplicate.setFontUnderline(true);
         string.setForeground(QColor(0x26, 0xa2, 0x69));
         number.setForeground(QColor(0xc6, 0x46, 0x00));
         literal.setForeground(QColor(0x81, 0x3d, 0x9c));
-        for (auto it = token.globalMatch(text); it.hasNext();) {
-            const QRegularExpressionMatch match = it.next();
-            const QChar first = match.captured(0).at(0);
-            const QTextCharFormat &format = first == u'"' ? (match.capturedLength(1) > 0 ? key : string)
-                : (first == u'-' || first.isDigit()) ? number
+        const qsizetype blockStart = currentBlock().position();
+        const qsizetype blockEnd = blockStart + text.size();
+        auto it = std::lower_bound(m_spans.cbegin(), m_spans.cend(), blockStart,
+                                   [](const JsonTokens::Pretty::Span &span, qsizetype at) {
+                                       return span.start + span.length <= at;
+                                   });
+        for (; it != m_spans.cend() && it->start < blockEnd; ++it) {
+            const qsizetype from = qMax(it->start, blockStart);
+            const qsizetype to = qMin(it->start + it->length, blockEnd);
+            const QTextCharFormat &format = it->kind == JsonTokens::Kind::Key
+                ? (m_duplicates.contains(it->offset) ? duplicate : key)
+                : it->kind == JsonTokens::Kind::String ? string
+                : it->kind == JsonTokens::Kind::Number ? number
                                                        : literal;
-            setFormat(int(match.capturedStart(0)), int(match.capturedLength(0)), format);
+            setFormat(int(from - blockStart), int(to - from), format);
         }
     }
+
+private:
+    QList<JsonTokens::Pretty::Span> m_spans;
+    QSet<qsizetype> m_duplicates;
 };
+
+namespace {
 
 QPlainTextEdit *pane(QWidget *parent, const QString &name)
 {
@@ -56,22 +77,6 @@ QPlainTextEdit *pane(QWidget *parent, const QString &name)
     return edit;
 }
 
-// Where line `line`, column `column` (both from 1) of text is, for a JSON error offset.
-QPair<int, int> lineAndColumn(const QByteArray &bytes, int offset)
-{
-    int line = 1;
-    int column = 1;
-    for (int i = 0; i < offset && i < bytes.size(); ++i) {
-        if (bytes.at(i) == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return {line, column};
-}
-
 } // namespace
 
 MessageView::MessageView(QWidget *parent)
@@ -81,6 +86,7 @@ MessageView::MessageView(QWidget *parent)
     , m_text(pane(this, tr("Message as text")))
     , m_json(pane(this, tr("Message as JSON")))
     , m_jsonStatus(new QLabel(this))
+    , m_jsonFindings(new QLabel(this))
     , m_hex(pane(this, tr("Message as hex")))
     , m_wrap(new QCheckBox(tr("&Wrap lines"), this))
     , m_previous(new QPushButton(tr("&Previous page"), this))
@@ -94,12 +100,16 @@ MessageView::MessageView(QWidget *parent)
     m_pageLabel->setTextFormat(Qt::PlainText);
     m_hex->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
-    new JsonHighlighter(m_json->document());
+    m_jsonFindings->setTextFormat(Qt::PlainText);
+    m_jsonFindings->setWordWrap(true);
+    m_jsonFindings->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_highlighter = new JsonHighlighter(m_json->document());
 
     auto *jsonPage = new QWidget(this);
     auto *jsonLayout = new QVBoxLayout(jsonPage);
     jsonLayout->setContentsMargins(0, 0, 0, 0);
     jsonLayout->addWidget(m_jsonStatus);
+    jsonLayout->addWidget(m_jsonFindings);
     jsonLayout->addWidget(m_json, 1);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_text, tr("Text"));
@@ -139,6 +149,7 @@ MessageView::~MessageView() = default;
 void MessageView::clear()
 {
     m_payload.clear();
+    m_jsonScan.reset();
     m_caption->setText(tr("Select a message in the log to read it here."));
     m_page = 0;
     render();
@@ -147,6 +158,7 @@ void MessageView::clear()
 void MessageView::setMessage(const QByteArray &payload, bool binary, const QString &caption)
 {
     m_payload = payload;
+    m_jsonScan.reset();
     m_binary = binary;
     m_caption->setText(caption);
     m_page = 0;
@@ -207,35 +219,7 @@ void MessageView::render()
                                                                    int(end - start))
                                       : QString::fromUtf8(m_payload.constData() + start, end - start));
     } else if (tab == 1) {
-        QString status;
-        QString pretty;
-        if (m_payload.isEmpty()) {
-            status = tr("No message.");
-        } else if (m_binary) {
-            status = tr("A binary message is not read as JSON.");
-        } else if (m_payload.size() > MaxJsonBytes) {
-            status = tr("Larger than %1 MiB: not pretty-printed; see the Text view.").arg(MaxJsonBytes / (1024 * 1024));
-        } else {
-            QJsonParseError error;
-            const QJsonDocument document = QJsonDocument::fromJson(m_payload, &error);
-            if (error.error != QJsonParseError::NoError) {
-                const auto [line, column] = lineAndColumn(m_payload, error.offset);
-                status = tr("Not valid JSON: %1 at line %2, column %3 (byte %4).")
-                             .arg(error.errorString())
-                             .arg(line)
-                             .arg(column)
-                             .arg(error.offset);
-                pretty = QString::fromUtf8(m_payload.left(TextPageBytes));
-            } else {
-                status = tr("Valid JSON.");
-                const QByteArray indented = document.toJson(QJsonDocument::Indented);
-                pretty = QString::fromUtf8(indented.left(TextPageBytes * 4));
-                if (indented.size() > TextPageBytes * 4)
-                    status += u' ' + tr("Showing the first %1 KiB.").arg(TextPageBytes * 4 / 1024);
-            }
-        }
-        m_jsonStatus->setText(status);
-        m_json->setPlainText(pretty);
+        renderJson(start, end);
     } else {
         QString dump = PayloadFormat::hexDump(QByteArrayView(m_payload).sliced(start, end - start).toByteArray());
         if (start > 0) {
@@ -244,7 +228,7 @@ void MessageView::render()
         }
         m_hex->setPlainText(dump);
     }
-    const bool paged = tab != 1 && pageCount() > 1;
+    const bool paged = pageCount() > 1;
     m_previous->setVisible(paged);
     m_next->setVisible(paged);
     m_pageLabel->setVisible(paged);
@@ -258,6 +242,65 @@ void MessageView::render()
 QString MessageView::text() const
 {
     return m_text->toPlainText();
+}
+
+void MessageView::renderJson(qsizetype start, qsizetype end)
+{
+    QString status;
+    QString findings;
+    JsonTokens::Pretty pretty;
+    QSet<qsizetype> duplicates;
+    if (m_payload.isEmpty()) {
+        status = tr("No message.");
+    } else if (m_binary) {
+        status = tr("A binary message is not read as JSON.");
+    } else if (m_payload.size() > MaxJsonBytes) {
+        status = tr("Larger than %1 MiB: not read as JSON; see the Text view.").arg(MaxJsonBytes / (1024 * 1024));
+    } else {
+        if (!m_jsonScan)
+            m_jsonScan = JsonTokens::scan(m_payload);
+        const JsonTokens::Scan &scan = *m_jsonScan;
+        if (!scan.valid) {
+            status = tr("Not valid JSON: %1 at line %2, column %3 (byte %4).")
+                         .arg(scan.error)
+                         .arg(scan.errorAt.line)
+                         .arg(scan.errorAt.column)
+                         .arg(scan.errorAt.offset);
+            pretty.text = QString::fromUtf8(m_payload.constData() + start, end - start);
+        } else {
+            status = tr("Valid JSON, shown as it arrived: keys in their order, numbers and strings as written.");
+            // Indenting can make a page of deeply nested JSON many times longer.
+            pretty = JsonTokens::indent(m_payload, start, end, TextPageBytes * 4);
+            if (pretty.cut)
+                status += u' ' + tr("This page is cut at %1 KiB of indented text.").arg(TextPageBytes * 4 / 1024);
+            for (const JsonTokens::Duplicate &duplicate : scan.duplicates)
+                duplicates.insert(duplicate.at.offset);
+            if (scan.duplicateCount > 0) {
+                const JsonTokens::Duplicate &first = scan.duplicates.constFirst();
+                findings = tr("Repeated key: %1 at line %2, column %3 (byte %4) is already at line %5, column %6. "
+                              "A JSON parser keeps one of them (which one depends on the parser).")
+                               .arg(first.key)
+                               .arg(first.at.line)
+                               .arg(first.at.column)
+                               .arg(first.at.offset)
+                               .arg(first.first.line)
+                               .arg(first.first.column);
+                if (scan.duplicateCount > 1)
+                    findings += u' ' + tr("%n repeated key(s) in all, underlined in red.", nullptr,
+                                          int(qMin<qsizetype>(scan.duplicateCount, INT_MAX)));
+            }
+        }
+    }
+    m_jsonStatus->setText(status);
+    m_jsonFindings->setText(findings);
+    m_jsonFindings->setVisible(!findings.isEmpty());
+    m_highlighter->setSpans(std::move(pretty.spans), std::move(duplicates));
+    m_json->setPlainText(pretty.text);
+}
+
+QString MessageView::jsonFindings() const
+{
+    return m_jsonFindings->text();
 }
 
 QString MessageView::json() const

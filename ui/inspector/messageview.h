@@ -1,7 +1,11 @@
 #pragma once
 
+#include "log/jsontokens.h"
+
 #include <QByteArray>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QLabel;
@@ -10,7 +14,8 @@ class QPushButton;
 class QTabWidget;
 
 // One message in full: as text (wrap on or off), as JSON (indented and
-// coloured, or where it stops being JSON), and as a hex dump. A large
+// coloured from its own tokens, keys in their order and numbers as written,
+// or where it stops being JSON), and as a hex dump. A large
 // message is shown a page at a time, so a 16 MiB payload opens at once.
 class MessageView : public QWidget
 {
@@ -19,7 +24,9 @@ class MessageView : public QWidget
 public:
     static constexpr qsizetype TextPageBytes = 256 * 1024;
     static constexpr qsizetype HexPageBytes = 64 * 1024;
-    static constexpr qsizetype MaxJsonBytes = 8 * 1024 * 1024;
+    // Read as JSON up to this size (all of it is read to check it; a page
+    // at a time is indented).
+    static constexpr qsizetype MaxJsonBytes = 64 * 1024 * 1024;
 
     explicit MessageView(QWidget *parent = nullptr);
     ~MessageView() override;
@@ -32,6 +39,8 @@ public:
     QString text() const;
     QString json() const;
     QString jsonStatus() const;
+    // Problems the JSON view found in valid JSON (repeated keys); empty when none.
+    QString jsonFindings() const;
     QString hex() const;
     int page() const;
     int pageCount() const;
@@ -41,6 +50,7 @@ public:
 
 private:
     void render();
+    void renderJson(qsizetype start, qsizetype end);
     qsizetype pageBytes() const;
 
     QByteArray m_payload;
@@ -51,6 +61,9 @@ private:
     QPlainTextEdit *m_text;
     QPlainTextEdit *m_json;
     QLabel *m_jsonStatus;
+    QLabel *m_jsonFindings;
+    class JsonHighlighter *m_highlighter;
+    std::optional<JsonTokens::Scan> m_jsonScan;   // of m_payload, read once
     QPlainTextEdit *m_hex;
     QCheckBox *m_wrap;
     QPushButton *m_previous;
