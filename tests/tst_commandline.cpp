@@ -154,10 +154,10 @@ void TestCommandLine::headersAreSplitAndTrimmed()
                                     QStringLiteral("  X-Token :  abc  "), QStringLiteral("--header"),
                                     QStringLiteral("X-Time: 12:30:01"), QStringLiteral("--header"),
                                     QStringLiteral("X-Empty:"), QStringLiteral("--header"),
-                                    QStringLiteral("X-Token: again")});
+                                    QStringLiteral("X-Token-2: again")});
     QCOMPARE(line.mode, CommandLine::Mode::Window);
     const QList<Session::Header> expected = {{"X-Token", "abc"}, {"X-Time", "12:30:01"}, {"X-Empty", ""},
-                                             {"X-Token", "again"}};
+                                             {"X-Token-2", "again"}};
     QCOMPARE(line.headers, expected);
     // Headers alone configure the connection; they do not connect.
     QVERIFY(!line.connect);
@@ -264,6 +264,8 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("protocol as header") << QStringList{QStringLiteral("--header"), QStringLiteral("Sec-WebSocket-Protocol: x")} << "--protocol";
     QTest::newRow("header value with line break") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: a\r\nX-B: b")} << "line break";
     QTest::newRow("header without value") << QStringList{QStringLiteral("--header")} << "header";
+    QTest::newRow("header twice, other case") << QStringList{QStringLiteral("--header"), QStringLiteral("x-dup: 1"), QStringLiteral("--header"), QStringLiteral("X-Dup: 2")} << "Bad --header \"X-Dup: 2\": The header X-Dup is given twice (as x-dup and X-Dup";
+    QTest::newRow("header twice, same case") << QStringList{QStringLiteral("--header"), QStringLiteral("X-Dup: 1"), QStringLiteral("--header"), QStringLiteral("X-Other: o"), QStringLiteral("--header"), QStringLiteral("X-Dup: 2")} << "one line per header name, so only the last value would go out. To send both values, join them with \", \"";
     QTest::newRow("protocol with space") << QStringList{QStringLiteral("--protocol"), QStringLiteral("chat v2")} << "Bad --protocol \"chat v2\"";
     QTest::newRow("protocol list") << QStringList{QStringLiteral("--protocol"), QStringLiteral("a,b")} << "no spaces or commas";
     QTest::newRow("empty protocol") << QStringList{QStringLiteral("--protocol=")} << "Bad --protocol";

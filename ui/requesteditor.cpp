@@ -347,9 +347,7 @@ void RequestEditor::onHeadersChanged()
         addRow(m_headers, {}, {}, true);
     for (int row = 0; row < m_headers->rowCount(); ++row) {
         const bool used = rowEnabled(m_headers, row) && !rowEmpty(m_headers, row);
-        const QString shown = used ? headerProblem(cellText(m_headers, row, NameColumn).trimmed(),
-                                                   cellText(m_headers, row, ValueColumn).trimmed())
-                                   : QString();
+        const QString shown = used ? headerRowProblem(row) : QString();
         for (const int column : {NameColumn, ValueColumn}) {
             QTableWidgetItem *item = m_headers->item(row, column);
             if (!item)
@@ -409,6 +407,25 @@ void RequestEditor::setUrl(const QString &url)
     updateTabTitles();
 }
 
+QString RequestEditor::headerRowProblem(int row) const
+{
+    const QString name = cellText(m_headers, row, NameColumn).trimmed();
+    if (const QString problem = headerProblem(name, cellText(m_headers, row, ValueColumn).trimmed());
+        !problem.isEmpty())
+        return problem;
+    // A name in an earlier row that is sent too: Qt would send only this one.
+    for (int earlier = 0; earlier < row; ++earlier) {
+        if (!rowEnabled(m_headers, earlier) || rowEmpty(m_headers, earlier))
+            continue;
+        const QString earlierName = cellText(m_headers, earlier, NameColumn).trimmed();
+        if (earlierName.compare(name, Qt::CaseInsensitive) == 0)
+            return tr("Row %1 has this name already. %2")
+                .arg(earlier + 1)
+                .arg(Session::duplicateHeaderProblem(earlierName.toLatin1(), name.toLatin1()));
+    }
+    return {};
+}
+
 bool RequestEditor::requestHeaders(QList<Session::Header> *headers, QString *error) const
 {
     headers->clear();
@@ -418,7 +435,7 @@ bool RequestEditor::requestHeaders(QList<Session::Header> *headers, QString *err
             continue;
         const QString name = cellText(m_headers, row, NameColumn).trimmed();
         const QString value = cellText(m_headers, row, ValueColumn).trimmed();
-        const QString problem = headerProblem(name, value);
+        const QString problem = headerRowProblem(row);
         if (!problem.isEmpty()) {
             *error = tr("Header row %1: %2").arg(row + 1).arg(problem);
             return false;

@@ -80,6 +80,9 @@ Q_SIGNALS:
 
 private:
     void onHeadersChanged();
+    // Why the header in `row` cannot be sent (its own problem, or a name an
+    // enabled earlier row has), or empty.
+    QString headerRowProblem(int row) const;
     void onQueryChanged();
     void updateAuthFields();
     void updateTabTitles();

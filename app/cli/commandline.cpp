@@ -360,6 +360,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             problem = tr("give the origin with --origin, not as a header.");
         else if (name.compare("sec-websocket-protocol", Qt::CaseInsensitive) == 0)
             problem = tr("give each subprotocol with --protocol, not as a header.");
+        for (const Session::Header &earlier : std::as_const(result.headers)) {
+            if (problem.isEmpty() && earlier.first.compare(name, Qt::CaseInsensitive) == 0)
+                problem = Session::duplicateHeaderProblem(earlier.first, name);
+        }
         if (!problem.isEmpty())
             return usageError(tr("Bad --header \"%1\": %2").arg(line, problem));
         result.headers.append({name, value});

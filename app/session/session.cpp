@@ -149,13 +149,10 @@ bool Session::open(const QUrl &url, QString *error)
             *error = checked.error;
         return false;
     }
-    for (const Header &header : std::as_const(m_requestHeaders)) {
-        const QString problem = checkHeader(header.first, header.second);
-        if (!problem.isEmpty()) {
-            if (error)
-                *error = problem;
-            return false;
-        }
+    if (const QString problem = checkHeaders(m_requestHeaders); !problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
     }
     // Certificates and keys are read now: a file that cannot be used stops
     // the attempt before anything connects.
@@ -956,6 +953,31 @@ QString Session::checkHeader(const QByteArray &name, const QByteArray &value)
                 .arg(QString::fromLatin1(name));
     }
     return {};
+}
+
+QString Session::checkHeaders(const QList<Header> &headers)
+{
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (const QString problem = checkHeader(headers.at(i).first, headers.at(i).second); !problem.isEmpty())
+            return problem;
+        for (qsizetype j = 0; j < i; ++j) {
+            if (headers.at(j).first.compare(headers.at(i).first, Qt::CaseInsensitive) == 0)
+                return duplicateHeaderProblem(headers.at(j).first, headers.at(i).first);
+        }
+    }
+    return {};
+}
+
+QString Session::duplicateHeaderProblem(const QByteArray &first, const QByteArray &second)
+{
+    if (first == second)
+        return tr("The header %1 is given twice: Qt's WebSocket client sends one line per header name, so only the "
+                  "last value would go out. To send both values, join them with \", \" in one header.")
+            .arg(QString::fromLatin1(second));
+    return tr("The header %1 is given twice (as %2 and %1; names have no case): Qt's WebSocket client sends one "
+              "line per header name, so only the last value would go out. To send both values, join them with "
+              "\", \" in one header.")
+        .arg(QString::fromLatin1(second), QString::fromLatin1(first));
 }
 
 const QList<Session::Connection> &Session::connections() const

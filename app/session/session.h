@@ -131,6 +131,12 @@ public:
     // Why a header cannot be sent (a CR or LF, a name that is not an HTTP
     // token, a header the handshake itself sets), or an empty string.
     static QString checkHeader(const QByteArray &name, const QByteArray &value);
+    // checkHeader() for each, and a name given twice (any case): Qt 6.4's
+    // QNetworkRequest keeps one raw header per name, so QWebSocket would send
+    // only the last. What open() refuses, or an empty string.
+    static QString checkHeaders(const QList<Header> &headers);
+    // The same name given twice, as Qt sees names: why it is refused.
+    static QString duplicateHeaderProblem(const QByteArray &first, const QByteArray &second);
     // Whether `text` is an HTTP token (RFC 9110 5.6.2): what header names and
     // subprotocols (RFC 6455 4.1) are made of. Empty text is not a token.
     static bool isToken(QStringView text);
