@@ -31,6 +31,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QComboBox>
+#include <QCompleter>
+#include <QAbstractItemView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void serverThatNeedsAHeaderAndASubprotocol();
     void pingWithAPayloadFromTheComposer();
     void tlsFilesAndProxyFromTheTabs();
+    void urlBarConnectsToWhatIsTyped();
+    void repeatedHeaderRowIsMarkedAndNothingConnects();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -1067,6 +1071,79 @@ void TestMainWindow::tlsFilesAndProxyFromTheTabs()
     request->setProxy({});
     QVERIFY(window.connectToUrl());
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    window.session()->abort();
+}
+
+void TestMainWindow::urlBarConnectsToWhatIsTyped()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    RawServer server;
+    const QString typed = QStringLiteral("ws://127.0.0.1:%1/api").arg(server.url().port());
+    // A recent URL that extends what will be typed (with a token since deleted).
+    Settings::setValue(Settings::Id::RecentUrls, QStringList{typed + QStringLiteral("?token=abc")});
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QLineEdit *edit = window.urlBox()->lineEdit();
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    edit->selectAll();
+    // Keys go where Qt would deliver them: to the completer's popup once it is open.
+    QTest::keyClick(static_cast<QWidget *>(nullptr), Qt::Key_Backspace);
+    QTest::keyClicks(static_cast<QWidget *>(nullptr), typed);
+    QCOMPARE(edit->text(), typed);
+    // The recent URL is offered, not filled in.
+    QTRY_VERIFY(window.urlBox()->completer()->popup()->isVisible());
+    QCOMPARE(window.urlBox()->completer()->currentCompletion(), typed + QStringLiteral("?token=abc"));
+    QTest::keyClick(static_cast<QWidget *>(nullptr), Qt::Key_Return);
+    QTRY_VERIFY(server.request().contains("\r\n\r\n"));
+    QVERIFY2(server.request().startsWith("GET /api HTTP/1.1\r\n"), server.request().constData());
+    QCOMPARE(window.urlBox()->currentText(), typed);
+    window.session()->abort();
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+
+    // "ws://" alone is a URL with no host, not the start of the echo server's.
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    edit->selectAll();
+    QTest::keyClick(static_cast<QWidget *>(nullptr), Qt::Key_Backspace);
+    QTest::keyClicks(static_cast<QWidget *>(nullptr), QStringLiteral("ws://"));
+    QTest::keyClick(static_cast<QWidget *>(nullptr), Qt::Key_Return);
+    QCOMPARE(edit->text(), QStringLiteral("ws://"));
+    QVERIFY2(window.urlError().contains(QStringLiteral("no host")), qPrintable(window.urlError()));
+    QCOMPARE(window.session()->connections().size(), 1);
+}
+
+void TestMainWindow::repeatedHeaderRowIsMarkedAndNothingConnects()
+{
+    RawServer server;
+    MainWindow window{QUrl()};
+    window.setUrl(server.url().toString());
+    RequestEditor *request = window.requestEditor();
+    request->addHeader(QStringLiteral("x-dup"), QStringLiteral("1"));
+    request->addHeader(QStringLiteral("X-Dup"), QStringLiteral("2"));
+    QTableWidget *headers = request->headerTable();
+    // The later row is marked as it is typed, with the reason.
+    QVERIFY(headers->item(0, 1)->toolTip().isEmpty());
+    QVERIFY2(headers->item(1, 1)->toolTip().contains(QStringLiteral("Row 1 has this name already")),
+             qPrintable(headers->item(1, 1)->toolTip()));
+    QVERIFY(headers->item(1, 1)->toolTip().contains(QStringLiteral("join them with \", \"")));
+    QVERIFY(!window.connectToUrl());
+    QVERIFY2(window.urlError().startsWith(QStringLiteral("Header row 2: Row 1 has this name already.")),
+             qPrintable(window.urlError()));
+    QVERIFY(window.session()->connections().isEmpty());
+    QTest::qWait(100);
+    QCOMPARE(server.connections(), 0);
+
+    // Joined into one row, as the message suggests, both values go out.
+    headers->item(0, 2)->setText(QStringLiteral("1, 2"));
+    headers->item(1, 0)->setCheckState(Qt::Unchecked);
+    QVERIFY(headers->item(1, 1)->toolTip().isEmpty());
+    QVERIFY(window.connectToUrl());
+    QTRY_VERIFY(server.request().contains("\r\n\r\n"));
+    QVERIFY2(server.request().contains("\r\nx-dup: 1, 2\r\n"), server.request().constData());
+    QCOMPARE(server.request().toLower().count("x-dup:"), 1);
     window.session()->abort();
 }
 

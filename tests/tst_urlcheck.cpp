@@ -51,6 +51,9 @@ void TestUrlCheck::rejected_data()
     QTest::newRow("https scheme") << "https://example.com/" << "use wss://";
     QTest::newRow("ftp scheme") << "ftp://example.com/" << "\"ftp\" is not supported";
     QTest::newRow("no host") << "ws:///path" << "no host";
+    QTest::newRow("scheme alone") << "ws://" << "no host";
+    QTest::newRow("wss scheme alone") << "wss://" << "no host";
+    QTest::newRow("port but no host") << "ws://:8080/" << "no host";
     QTest::newRow("port out of range") << "ws://example.com:99999/" << "not a valid URL";
     QTest::newRow("port not a number") << "ws://example.com:abc/" << "not a valid URL";
     QTest::newRow("port zero") << "ws://example.com:0/" << "Port 0";

@@ -31,6 +31,7 @@
 #include <QThread>
 #include <QToolButton>
 #include <QComboBox>
+#include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -91,6 +92,11 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
 
     m_urlBox->setEditable(true);
     m_urlBox->setInsertPolicy(QComboBox::NoInsert);
+    // The editable combo box completes inline by default: typing the start of
+    // a recent URL filled in the rest (a stale ?token=…), and Enter connected
+    // to that. A popup offers the recent URLs; only one picked from it
+    // replaces what was typed.
+    m_urlBox->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_urlBox->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_urlBox->setMinimumContentsLength(20);
     m_urlBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
