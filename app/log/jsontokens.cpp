@@ -4,6 +4,8 @@
 #include <QHash>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace JsonTokens {
 
@@ -76,7 +78,7 @@ QByteArray keyName(QByteArrayView quoted)
 {
     const QByteArrayView inner = quoted.sliced(1, quoted.size() - 2);
     if (!inner.contains('\\'))
-        return inner.toByteArray();
+        return QByteArray::fromRawData(inner.data(), inner.size());   // the JSON outlives the scan
     QString name;
     for (qsizetype i = 0; i < inner.size(); ++i) {
         const char c = inner.at(i);
@@ -335,37 +337,76 @@ bool Tokenizer::literal(Token *token)
     return fail(m_pos, tr("a value is missing (true, false and null are written in lower case)"));
 }
 
+namespace {
+
+// The keys an open object has so far. Most objects are small: a few keys are
+// compared one by one, and a hash is built only for a large object.
+struct KeySet
+{
+    static constexpr int FewKeys = 16;
+    std::vector<std::pair<QByteArray, qsizetype>> few;
+    QHash<QByteArray, qsizetype> many;
+
+    void clear()
+    {
+        few.clear();
+        many.clear();
+    }
+    // Where the key was first, or -1 (and then it is added).
+    qsizetype add(const QByteArray &name, qsizetype offset)
+    {
+        if (many.isEmpty()) {
+            for (const auto &[key, at] : few) {
+                if (key == name)
+                    return at;
+            }
+            if (few.size() < FewKeys) {
+                few.emplace_back(name, offset);
+                return -1;
+            }
+            for (const auto &[key, at] : few)
+                many.insert(key, at);
+        }
+        const auto it = many.constFind(name);
+        if (it != many.constEnd())
+            return it.value();
+        many.insert(name, offset);
+        return -1;
+    }
+};
+
+} // namespace
+
 Scan scan(QByteArrayView json)
 {
     Scan result;
     Tokenizer tokenizer(json);
-    // The keys of each open object; for an array, an empty entry.
-    QList<QHash<QByteArray, qsizetype>> keys;
+    // One per open container (an array's stays empty), kept for reuse.
+    std::vector<KeySet> keys;
+    int depth = 0;
     Token token;
     while (tokenizer.next(&token)) {
         switch (token.kind) {
         case Kind::BeginObject:
         case Kind::BeginArray:
-            keys.append(QHash<QByteArray, qsizetype>());
+            if (int(keys.size()) <= depth)
+                keys.emplace_back();
+            keys[size_t(depth++)].clear();
             break;
         case Kind::EndObject:
         case Kind::EndArray:
-            keys.removeLast();
+            --depth;
             break;
         case Kind::Key: {
             const QByteArrayView quoted = json.sliced(token.offset, token.length);
-            QHash<QByteArray, qsizetype> &seen = keys.last();
-            const QByteArray name = keyName(quoted);
-            const auto it = seen.constFind(name);
-            if (it == seen.constEnd()) {
-                seen.insert(name, token.offset);
+            const qsizetype first = keys[size_t(depth - 1)].add(keyName(quoted), token.offset);
+            if (first < 0)
                 break;
-            }
             if (result.duplicates.size() < Scan::MaxDuplicatesListed) {
                 Duplicate duplicate;
                 duplicate.key = QString::fromUtf8(quoted);
                 duplicate.at.offset = token.offset;
-                duplicate.first.offset = it.value();
+                duplicate.first.offset = first;
                 result.duplicates.append(duplicate);
             }
             ++result.duplicateCount;
