@@ -2,6 +2,7 @@
 #include "record/sessionfile.h"
 #include "nodepeer.h"
 #include "rawserver.h"
+#include "tlsfixture.h"
 #include "session/session.h"
 
 #include <QElapsedTimer>
@@ -34,6 +35,8 @@ private Q_SLOTS:
     void failedSaveFails();
     void closeCodeAndReasonAsThePeerSeesThem();
     void deadConnectionFails();
+    void caFileGivesNoQtWarning_data();
+    void caFileGivesNoQtWarning();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
     // ScriptRunner in this process, as the window uses it.
@@ -55,6 +58,7 @@ private:
     static Run run(const QStringList &args, int timeoutMs = 30000)
     {
         QProcess process;
+        process.setProcessEnvironment(markedQtMessages());
         process.start(QStringLiteral(WSSCOPE_BINARY), args);
         Run result;
         if (!process.waitForStarted(10000))
@@ -67,7 +71,30 @@ private:
         result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
         result.out = QString::fromUtf8(process.readAllStandardOutput());
         result.err = QString::fromUtf8(process.readAllStandardError());
+        // wsscope writes its own messages itself; a Qt message is a warning
+        // nobody expected, as in the test process (tests/failonwarning.h).
+        if (const QString qt = qtMessages(result.err); !qt.isEmpty())
+            QTest::qFail(qPrintable(QStringLiteral("Qt messages from wsscope:\n") + qt), __FILE__, __LINE__);
         return result;
+    }
+    // The environment for a wsscope process, with Qt's own messages marked.
+    static QProcessEnvironment markedQtMessages()
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_MESSAGE_PATTERN"), QStringLiteral("qt-message %{type}: %{message}"));
+        return environment;
+    }
+    // The Qt messages in what a wsscope process wrote to stderr, but for what
+    // the offscreen platform says it cannot do (as in the test process).
+    static QString qtMessages(const QString &err)
+    {
+        QStringList found;
+        for (const QString &line : err.split(u'\n')) {
+            if (line.startsWith(QLatin1String("qt-message "))
+                && !line.contains(QLatin1String("warning: This plugin does not support ")))
+                found << line;
+        }
+        return found.join(u'\n');
     }
     static QByteArray describe(const Run &run)
     {
@@ -365,6 +392,60 @@ void TestBatch::deadConnectionFails()
     QVERIFY2(result.err.contains(QStringLiteral("No pong within 0.5 s of the ping sent at ")), describe(result));
     QVERIFY2(result.err.contains(QStringLiteral("the connection is dead")), describe(result));
     QVERIFY2(result.out.contains(QStringLiteral("received 1 message (5 bytes)")), describe(result));
+}
+
+void TestBatch::caFileGivesNoQtWarning_data()
+{
+    QTest::addColumn<bool>("batch");
+    QTest::newRow("batch") << true;
+    QTest::newRow("window") << false;
+}
+
+void TestBatch::caFileGivesNoQtWarning()
+{
+    // Reading the CA file before the application existed made Qt's TLS
+    // backend warn "QObject::connect(QObject, Unknown): invalid nullptr parameter".
+    QFETCH(bool, batch);
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    TlsFixture tls;
+    QVERIFY(tls.create());
+    QTemporaryDir dir;
+    QTemporaryDir runtime;   // made 0700, as XDG_RUNTIME_DIR must be (else Qt warns)
+    QProcessEnvironment environment = markedQtMessages();
+    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    QStringList args{url(peer), QStringLiteral("--ca-file"), tls.certPath(), QStringLiteral("--send"),
+                     QStringLiteral("hi"), QStringLiteral("--expect"), QStringLiteral("1")};
+    if (batch)
+        args << QStringLiteral("--batch");
+    process.start(QStringLiteral(WSSCOPE_BINARY), args);
+    QVERIFY(process.waitForStarted(10000));
+    // Both print the summary once the message came back; the window stays open.
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("received 1 message"), 20000);
+    if (batch) {
+        QVERIFY(process.state() == QProcess::NotRunning || process.waitForFinished(10000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+    } else {
+        QCOMPARE(process.state(), QProcess::Running);
+        process.terminate();
+        QVERIFY(process.waitForFinished(10000));
+    }
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(!err.contains(QLatin1String("QObject::connect")), qPrintable(err));
+    QVERIFY2(qtMessages(err).isEmpty(), qPrintable(err));
+    // A CA file that holds no certificate is still a usage error.
+    const Run bad = run({url(peer), QStringLiteral("--batch"), QStringLiteral("--ca-file"), tls.keyPath()});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.startsWith(QStringLiteral("wsscope: The CA file")), describe(bad));
+    QVERIFY2(bad.err.contains(QStringLiteral("holds no PEM certificate")), describe(bad));
+    QVERIFY2(bad.err.contains(QStringLiteral("--ca-file")), describe(bad));   // the usage text follows
 }
 
 void TestBatch::usageErrorsExitTwo_data()

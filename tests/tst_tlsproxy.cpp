@@ -9,6 +9,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QTest>
 #include <QtEndian>
 
@@ -561,6 +562,11 @@ void TestTlsProxy::unusableTlsFilesStopOpen()
     connect(&closed, &QTcpServer::newConnection, this, [&connections] { ++connections; });
     Session session;
     session.setTlsFiles({ca, certificate, key, passphrase});
+    // Qt's OpenSSL backend warns itself when a PKCS#12 file does not decrypt
+    // ("Unable to parse PKCS#12 structure, error:…" from importPkcs12());
+    // wsscope says the same in its own words, in `error`.
+    if (QByteArrayView(QTest::currentDataTag()).startsWith("pkcs12, "))
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^Unable to parse PKCS#12 structure, ")));
     QString error;
     QVERIFY(!session.open(url, &error));
     QVERIFY2(error.contains(message), qPrintable(error));
