@@ -1,6 +1,7 @@
 #include "cli/scriptrunner.h"
 #include "record/sessionfile.h"
 #include "nodepeer.h"
+#include "qtmessages.h"
 #include "rawserver.h"
 #include "tlsfixture.h"
 #include "session/session.h"
@@ -58,7 +59,7 @@ private:
     static Run run(const QStringList &args, int timeoutMs = 30000)
     {
         QProcess process;
-        process.setProcessEnvironment(markedQtMessages());
+        process.setProcessEnvironment(QtMessages::markedEnvironment());
         process.start(QStringLiteral(WSSCOPE_BINARY), args);
         Run result;
         if (!process.waitForStarted(10000))
@@ -71,30 +72,9 @@ private:
         result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
         result.out = QString::fromUtf8(process.readAllStandardOutput());
         result.err = QString::fromUtf8(process.readAllStandardError());
-        // wsscope writes its own messages itself; a Qt message is a warning
-        // nobody expected, as in the test process (tests/failonwarning.h).
-        if (const QString qt = qtMessages(result.err); !qt.isEmpty())
+        if (const QString qt = QtMessages::in(result.err); !qt.isEmpty())
             QTest::qFail(qPrintable(QStringLiteral("Qt messages from wsscope:\n") + qt), __FILE__, __LINE__);
         return result;
-    }
-    // The environment for a wsscope process, with Qt's own messages marked.
-    static QProcessEnvironment markedQtMessages()
-    {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("QT_MESSAGE_PATTERN"), QStringLiteral("qt-message %{type}: %{message}"));
-        return environment;
-    }
-    // The Qt messages in what a wsscope process wrote to stderr, but for what
-    // the offscreen platform says it cannot do (as in the test process).
-    static QString qtMessages(const QString &err)
-    {
-        QStringList found;
-        for (const QString &line : err.split(u'\n')) {
-            if (line.startsWith(QLatin1String("qt-message "))
-                && !line.contains(QLatin1String("warning: This plugin does not support ")))
-                found << line;
-        }
-        return found.join(u'\n');
     }
     static QByteArray describe(const Run &run)
     {
@@ -412,7 +392,7 @@ void TestBatch::caFileGivesNoQtWarning()
     QVERIFY(tls.create());
     QTemporaryDir dir;
     QTemporaryDir runtime;   // made 0700, as XDG_RUNTIME_DIR must be (else Qt warns)
-    QProcessEnvironment environment = markedQtMessages();
+    QProcessEnvironment environment = QtMessages::markedEnvironment();
     environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
     environment.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
     environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
@@ -439,7 +419,7 @@ void TestBatch::caFileGivesNoQtWarning()
     }
     const QString err = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(!err.contains(QLatin1String("QObject::connect")), qPrintable(err));
-    QVERIFY2(qtMessages(err).isEmpty(), qPrintable(err));
+    QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
     // A CA file that holds no certificate is still a usage error.
     const Run bad = run({url(peer), QStringLiteral("--batch"), QStringLiteral("--ca-file"), tls.keyPath()});
     QCOMPARE(bad.exitCode, 2);

@@ -1,3 +1,5 @@
+#include "qtmessages.h"
+
 #include <QProcess>
 #include <QScopeGuard>
 #include <QRegularExpression>
@@ -27,6 +29,7 @@ void TestProcesses::serveTalksToPythonWebsocketClient()
         server.kill();
         server.waitForFinished();
     });
+    server.setProcessEnvironment(QtMessages::markedEnvironment());
     server.start(binary(), {QStringLiteral("--serve"), QStringLiteral("0")});
     QVERIFY2(server.waitForStarted(), qPrintable(server.errorString()));
     QTRY_VERIFY_WITH_TIMEOUT(server.canReadLine(), 10000);
@@ -47,6 +50,8 @@ void TestProcesses::serveTalksToPythonWebsocketClient()
     QCOMPARE(server.state(), QProcess::Running);   // a client leaving does not stop the server
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
+    const QString err = QString::fromUtf8(server.readAllStandardError());
+    QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
 }
 
 void TestProcesses::serveOnBusyPortFails()
@@ -54,11 +59,13 @@ void TestProcesses::serveOnBusyPortFails()
     QTcpServer busy;
     QVERIFY(busy.listen(QHostAddress::LocalHost));
     QProcess server;
+    server.setProcessEnvironment(QtMessages::markedEnvironment());
     server.start(binary(), {QStringLiteral("--serve"), QString::number(busy.serverPort())});
     QVERIFY(server.waitForFinished(10000));
     QCOMPARE(server.exitCode(), 1);
     const QString err = QString::fromUtf8(server.readAllStandardError());
     QVERIFY2(err.contains(QString::number(busy.serverPort())), qPrintable(err));
+    QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
 }
 
 void TestProcesses::usageErrorsExitTwo_data()
@@ -77,6 +84,7 @@ void TestProcesses::usageErrorsExitTwo()
     QFETCH(QStringList, args);
     QFETCH(QString, messagePart);
     QProcess process;
+    process.setProcessEnvironment(QtMessages::markedEnvironment());
     process.start(binary(), args);
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
@@ -84,6 +92,7 @@ void TestProcesses::usageErrorsExitTwo()
     const QString err = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(err.contains(messagePart), qPrintable(err));
     QVERIFY2(err.contains(QStringLiteral("Usage:")), qPrintable(err));
+    QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
 }
 
 void TestProcesses::helpExitsZero()

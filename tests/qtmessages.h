@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+// For tests that run the wsscope executable: wsscope writes its own messages
+// itself, so anything Qt prints is a warning nobody expected, as it is in the
+// test process (tests/failonwarning.h). Qt's messages are marked to find them.
+namespace QtMessages {
+
+// The environment for a wsscope process, with Qt's messages marked.
+inline QProcessEnvironment markedEnvironment(QProcessEnvironment environment = QProcessEnvironment::systemEnvironment())
+{
+    environment.insert(QStringLiteral("QT_MESSAGE_PATTERN"), QStringLiteral("qt-message %{type}: %{message}"));
+    return environment;
+}
+
+// Qt's messages in what such a process wrote to stderr, but for what the
+// offscreen platform says it cannot do (expected in the test process too).
+inline QString in(const QString &err)
+{
+    QStringList found;
+    for (const QString &line : err.split(u'\n')) {
+        if (line.startsWith(QLatin1String("qt-message "))
+            && !line.contains(QLatin1String("warning: This plugin does not support ")))
+            found << line;
+    }
+    return found.join(u'\n');
+}
+
+} // namespace QtMessages
