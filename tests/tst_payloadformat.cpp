@@ -31,6 +31,7 @@ private Q_SLOTS:
     void jsonWhitespaceVariants();
     void jsonHugeInputIsBounded();
     void jsonPagesSplitALongString();
+    void jsonCheckpointsChangeNothing();
 };
 
 static QString indented(const QByteArray &json)
@@ -338,6 +339,27 @@ void TestPayloadFormat::jsonPagesSplitALongString()
         joined += part.text;
     }
     QCOMPARE(joined, indented(json));
+}
+
+void TestPayloadFormat::jsonCheckpointsChangeNothing()
+{
+    // Pages indented from scan()'s checkpoints equal those read from the start.
+    QByteArray json = "{\"list\":[";
+    for (int i = 0; i < 3000; ++i)
+        json += "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + QByteArray(i % 50, 'x') + "\",\"a\":[[],{}]},";
+    json.chop(1);
+    json += "],\"end\":true}";
+    const qsizetype page = 4096;
+    QList<JsonTokens::Checkpoint> checkpoints;
+    QVERIFY(JsonTokens::scan(json, page, &checkpoints).valid);
+    QCOMPARE(checkpoints.size(), (json.size() + page - 1) / page);
+    for (qsizetype k = 0; k < checkpoints.size(); ++k) {
+        const JsonTokens::Pretty fromStart = JsonTokens::indent(json, k * page, (k + 1) * page, 1 << 20);
+        const JsonTokens::Pretty fromCheckpoint =
+            JsonTokens::indent(json, k * page, (k + 1) * page, 1 << 20, &checkpoints.at(k));
+        QCOMPARE(fromCheckpoint.text, fromStart.text);
+        QCOMPARE(fromCheckpoint.spans.size(), fromStart.spans.size());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestPayloadFormat)

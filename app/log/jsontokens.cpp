@@ -377,15 +377,35 @@ struct KeySet
 
 } // namespace
 
-Scan scan(QByteArrayView json)
+Scan scan(QByteArrayView json, qsizetype pageBytes, QList<Checkpoint> *checkpoints)
 {
     Scan result;
     Tokenizer tokenizer(json);
+    // A copy of the tokenizer now and then; each page gets the latest one
+    // taken before its first token.
+    const bool paging = pageBytes > 0 && checkpoints;
+    Checkpoint recent{tokenizer, Kind::Comma};
+    Kind previous = Kind::Comma;
+    qsizetype nextPage = pageBytes;
+    int sinceCopy = 0;
+    if (paging) {
+        checkpoints->clear();
+        checkpoints->append(recent);
+    }
     // One per open container (an array's stays empty), kept for reuse.
     std::vector<KeySet> keys;
     int depth = 0;
     Token token;
-    while (tokenizer.next(&token)) {
+    while (true) {
+        if (paging && ++sinceCopy >= 1024) {
+            recent = {tokenizer, previous};
+            sinceCopy = 0;
+        }
+        if (!tokenizer.next(&token))
+            break;
+        for (; paging && token.offset + token.length > nextPage; nextPage += pageBytes)
+            checkpoints->append(recent);
+        previous = token.kind;
         switch (token.kind) {
         case Kind::BeginObject:
         case Kind::BeginArray:
@@ -443,13 +463,13 @@ Scan scan(QByteArrayView json)
     return result;
 }
 
-Pretty indent(QByteArrayView json, qsizetype from, qsizetype to, qsizetype maxChars)
+Pretty indent(QByteArrayView json, qsizetype from, qsizetype to, qsizetype maxChars, const Checkpoint *checkpoint)
 {
     Pretty pretty;
-    Tokenizer tokenizer(json);
+    Tokenizer tokenizer = checkpoint ? checkpoint->tokenizer : Tokenizer(json);
     Token token;
     // Whether the next token starts a line; what came before decides it.
-    Kind previous = Kind::Comma;
+    Kind previous = checkpoint ? checkpoint->previous : Kind::Comma;
     bool first = true;
     // Pages start and end on whole characters.
     const auto snap = [json](qsizetype at) {

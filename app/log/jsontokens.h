@@ -84,8 +84,18 @@ struct Scan
     static constexpr int MaxDuplicatesListed = 100;
 };
 
-// Reads all of it: valid or where it breaks, and the repeated keys.
-Scan scan(QByteArrayView json);
+// Where indent() can start reading for a page without going back to the
+// start of the text.
+struct Checkpoint
+{
+    Tokenizer tokenizer;
+    Kind previous = Kind::Comma;
+};
+
+// Reads all of it: valid or where it breaks, and the repeated keys. With
+// pageBytes, also a checkpoint at or before each page start (k * pageBytes)
+// in *checkpoints.
+Scan scan(QByteArrayView json, qsizetype pageBytes = 0, QList<Checkpoint> *checkpoints = nullptr);
 
 struct Pretty
 {
@@ -104,7 +114,8 @@ struct Pretty
 // The tokens that lie in [from, to) of valid JSON, one value or key per
 // line, indented by four spaces a level; a string longer than the range shows
 // the part inside it (on whole UTF-8 characters). At most about maxChars of
-// text.
-Pretty indent(QByteArrayView json, qsizetype from, qsizetype to, qsizetype maxChars);
+// text. From a checkpoint of scan() at or before `from`, when given.
+Pretty indent(QByteArrayView json, qsizetype from, qsizetype to, qsizetype maxChars,
+              const Checkpoint *start = nullptr);
 
 } // namespace JsonTokens

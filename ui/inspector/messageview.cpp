@@ -150,6 +150,7 @@ void MessageView::clear()
 {
     m_payload.clear();
     m_jsonScan.reset();
+    m_jsonCheckpoints.clear();
     m_caption->setText(tr("Select a message in the log to read it here."));
     m_page = 0;
     render();
@@ -159,6 +160,7 @@ void MessageView::setMessage(const QByteArray &payload, bool binary, const QStri
 {
     m_payload = payload;
     m_jsonScan.reset();
+    m_jsonCheckpoints.clear();
     m_binary = binary;
     m_caption->setText(caption);
     m_page = 0;
@@ -258,7 +260,7 @@ void MessageView::renderJson(qsizetype start, qsizetype end)
         status = tr("Larger than %1 MiB: not read as JSON; see the Text view.").arg(MaxJsonBytes / (1024 * 1024));
     } else {
         if (!m_jsonScan)
-            m_jsonScan = JsonTokens::scan(m_payload);
+            m_jsonScan = JsonTokens::scan(m_payload, TextPageBytes, &m_jsonCheckpoints);
         const JsonTokens::Scan &scan = *m_jsonScan;
         if (!scan.valid) {
             status = tr("Not valid JSON: %1 at line %2, column %3 (byte %4).")
@@ -270,7 +272,8 @@ void MessageView::renderJson(qsizetype start, qsizetype end)
         } else {
             status = tr("Valid JSON, shown as it arrived: keys in their order, numbers and strings as written.");
             // Indenting can make a page of deeply nested JSON many times longer.
-            pretty = JsonTokens::indent(m_payload, start, end, TextPageBytes * 4);
+            pretty = JsonTokens::indent(m_payload, start, end, TextPageBytes * 4,
+                                        m_page < m_jsonCheckpoints.size() ? &m_jsonCheckpoints.at(m_page) : nullptr);
             if (pretty.cut)
                 status += u' ' + tr("This page is cut at %1 KiB of indented text.").arg(TextPageBytes * 4 / 1024);
             for (const JsonTokens::Duplicate &duplicate : scan.duplicates)
@@ -279,7 +282,7 @@ void MessageView::renderJson(qsizetype start, qsizetype end)
                 const JsonTokens::Duplicate &first = scan.duplicates.constFirst();
                 findings = tr("Repeated key: %1 at line %2, column %3 (byte %4) is already at line %5, column %6. "
                               "A JSON parser keeps one of them (which one depends on the parser).")
-                               .arg(first.key)
+                               .arg(first.key.size() > 80 ? first.key.left(80) + QChar(0x2026) : first.key)
                                .arg(first.at.line)
                                .arg(first.at.column)
                                .arg(first.at.offset)

@@ -64,6 +64,7 @@ private:
     QLabel *m_jsonFindings;
     class JsonHighlighter *m_highlighter;
     std::optional<JsonTokens::Scan> m_jsonScan;   // of m_payload, read once
+    QList<JsonTokens::Checkpoint> m_jsonCheckpoints;   // one per text page
     QPlainTextEdit *m_hex;
     QCheckBox *m_wrap;
     QPushButton *m_previous;
