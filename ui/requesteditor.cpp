@@ -420,8 +420,8 @@ QString RequestEditor::headerRowProblem(int row) const
         const QString earlierName = cellText(m_headers, earlier, NameColumn).trimmed();
         if (earlierName.compare(name, Qt::CaseInsensitive) == 0)
             return tr("Row %1 has this name already. %2")
-                .arg(earlier + 1)
-                .arg(Session::duplicateHeaderProblem(earlierName.toLatin1(), name.toLatin1()));
+                .arg(QString::number(earlier + 1),
+                     Session::duplicateHeaderProblem(earlierName.toLatin1(), name.toLatin1()));
     }
     return {};
 }
