@@ -13,9 +13,11 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QWebSocket>
 
 #include <algorithm>
+#include <functional>
 
 using Direction = MessageLog::Direction;
 using Kind = MessageLog::Kind;
@@ -157,6 +159,23 @@ QString compare(const QList<Got> &got, const QList<QJsonObject> &sent)
     return {};
 }
 
+// Like QTest::qWaitFor, but the event loop waits in poll() instead of
+// sleeping 10 ms between turns, so a socket is served the moment it is ready.
+bool waitPromptly(const std::function<bool()> &done, int timeoutMs)
+{
+    QEventLoop loop;
+    QTimer check;
+    check.setInterval(1);
+    QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+        if (done())
+            loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    check.start();
+    loop.exec();
+    return done();
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(QList<Message>)
@@ -175,6 +194,7 @@ private Q_SLOTS:
     void tooBigIsRefusedWith1009();
     void floodOfLargeMessagesKeepsTheModelSound();
     void batchSendsAndReceivesAMegabyte();
+    void tapAddsNoDelayToRoundTrips();
 
 private:
     TlsFixture m_tls;
@@ -364,6 +384,46 @@ void TestSizes::batchSendsAndReceivesAMegabyte()
     QVERIFY2(out.contains(QStringLiteral("received 1 message (1048576 bytes)")), qPrintable(out + err));
     echo.kill();
     echo.waitForFinished();
+}
+
+// The server times its own pings (right after a text, as Nagle's algorithm
+// would hold them back): through the tap as fast as directly.
+void TestSizes::tapAddsNoDelayToRoundTrips()
+{
+    constexpr int Pings = 20;
+    const auto roundTrips = [](Session::Mode mode) -> QList<double> {
+        Peer server(QStringLiteral("python"), {});
+        if (!server.waitUntilListening())
+            return {};
+        Session session;
+        session.setMode(mode);
+        if (!session.open(server.url(QStringLiteral("ws")))
+            || !waitPromptly([&session] { return session.state() == Session::State::Open; }, 10000))
+            return {};
+        session.sendText(QStringLiteral("rtt %1").arg(Pings));
+        if (!waitPromptly([&server] { return !server.lines().isEmpty(); }, 30000))
+            return {};
+        QList<double> rtts;
+        for (const QJsonValue value : server.lines().constFirst().value(QStringLiteral("rtt_ms")).toArray())
+            rtts << value.toDouble();
+        std::sort(rtts.begin(), rtts.end());
+        return rtts;
+    };
+    const QList<double> direct = roundTrips(Session::Mode::Direct);
+    const QList<double> tap = roundTrips(Session::Mode::Tap);
+    QCOMPARE(direct.size(), Pings);
+    QCOMPARE(tap.size(), Pings);
+    const auto show = [](const QList<double> &rtts) {
+        QStringList texts;
+        for (const double rtt : rtts)
+            texts << QString::number(rtt, 'f', 2);
+        return texts.join(QStringLiteral(" "));
+    };
+    const QByteArray both = (QStringLiteral("direct ms: ") + show(direct) + QStringLiteral("\ntap ms: ") + show(tap)).toUtf8();
+    // The median and the third quartile: a held-back ping costs about 40 ms,
+    // and without TCP_NODELAY on the tap's sockets about a quarter were.
+    QVERIFY2(tap.at(Pings / 2) <= direct.at(Pings / 2) + 2.0, both.constData());
+    QVERIFY2(tap.at(Pings * 3 / 4) <= direct.at(Pings * 3 / 4) + 2.0, both.constData());
 }
 
 QTEST_MAIN(TestSizes)
