@@ -409,21 +409,26 @@ void TestSizes::tapAddsNoDelayToRoundTrips()
         std::sort(rtts.begin(), rtts.end());
         return rtts;
     };
-    const QList<double> direct = roundTrips(Session::Mode::Direct);
-    const QList<double> tap = roundTrips(Session::Mode::Tap);
-    QCOMPARE(direct.size(), Pings);
-    QCOMPARE(tap.size(), Pings);
     const auto show = [](const QList<double> &rtts) {
         QStringList texts;
         for (const double rtt : rtts)
             texts << QString::number(rtt, 'f', 2);
         return texts.join(QStringLiteral(" "));
     };
-    const QByteArray both = (QStringLiteral("direct ms: ") + show(direct) + QStringLiteral("\ntap ms: ") + show(tap)).toUtf8();
     // The median and the third quartile: a held-back ping costs about 40 ms,
-    // and without TCP_NODELAY on the tap's sockets about a quarter were.
-    QVERIFY2(tap.at(Pings / 2) <= direct.at(Pings / 2) + 2.0, both.constData());
-    QVERIFY2(tap.at(Pings * 3 / 4) <= direct.at(Pings * 3 / 4) + 2.0, both.constData());
+    // and without TCP_NODELAY on the tap's sockets about a quarter were. A
+    // busy machine only ever adds delay, so up to three tries.
+    QByteArray both;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const QList<double> direct = roundTrips(Session::Mode::Direct);
+        const QList<double> tap = roundTrips(Session::Mode::Tap);
+        QCOMPARE(direct.size(), Pings);
+        QCOMPARE(tap.size(), Pings);
+        both = (QStringLiteral("direct ms: ") + show(direct) + QStringLiteral("\ntap ms: ") + show(tap)).toUtf8();
+        if (tap.at(Pings / 2) <= direct.at(Pings / 2) + 2.0 && tap.at(Pings * 3 / 4) <= direct.at(Pings * 3 / 4) + 2.0)
+            return;
+    }
+    QFAIL(both.constData());
 }
 
 QTEST_MAIN(TestSizes)
