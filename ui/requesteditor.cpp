@@ -192,7 +192,7 @@ RequestEditor::RequestEditor(QWidget *parent)
     m_reconnectAttempts->setSpecialValueText(tr("no limit"));
     m_maxMessageKiB->setRange(0, 2 * 1024 * 1024);
     m_maxMessageKiB->setSuffix(tr(" KiB"));
-    m_maxMessageKiB->setSpecialValueText(tr("Qt's default"));
+    m_maxMessageKiB->setSpecialValueText(tr("Qt's limit (2 GiB)"));
     m_pingInterval->setToolTip(tr("A ping every so often while open; each pong's round trip is logged."));
     m_pongTimeout->setToolTip(tr("A ping with no pong in this time marks the connection dead: it is aborted."));
     m_maxMessageKiB->setToolTip(tr("A larger message from the server closes the connection with 1009."));
@@ -639,7 +639,7 @@ void RequestEditor::setState(const QVariantMap &state)
     t.reconnectPolicy.initialDelayMs = state.value(QStringLiteral("reconnectDelayMs"), 1000).toInt();
     t.reconnectPolicy.maxDelayMs = state.value(QStringLiteral("reconnectMaxDelayMs"), 30000).toInt();
     t.handshakeTimeoutMs = state.value(QStringLiteral("handshakeTimeoutMs"), Session::DefaultHandshakeTimeoutMs).toInt();
-    t.maxMessageBytes = state.value(QStringLiteral("maxMessageBytes"), 0).toLongLong();
+    t.maxMessageBytes = state.value(QStringLiteral("maxMessageBytes"), Session::DefaultMaxMessageBytes).toLongLong();
     setTiming(t);
     m_caFile->setText(state.value(QStringLiteral("caFile")).toString());
     m_certFile->setText(state.value(QStringLiteral("certFile")).toString());

@@ -49,7 +49,7 @@ public:
         bool reconnect = false;
         Reconnector::Policy reconnectPolicy;
         int handshakeTimeoutMs = Session::DefaultHandshakeTimeoutMs;
-        qint64 maxMessageBytes = 0;   // 0: Qt's default
+        qint64 maxMessageBytes = Session::DefaultMaxMessageBytes;   // 0: Qt's own limit, 2 GiB
     };
     Timing timing() const;
     void setTiming(const Timing &timing);

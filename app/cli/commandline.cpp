@@ -219,7 +219,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("SEC"));
     const QCommandLineOption maxMessageSizeOption(
         QStringLiteral("max-message-size"),
-        tr("Accept messages of at most BYTES bytes from the server; a larger one is refused with a Close of 1009."),
+        tr("Accept messages of at most BYTES bytes from the server (default %1); a larger one is refused with a Close "
+           "of 1009.")
+            .arg(Session::DefaultMaxMessageBytes),
         tr("BYTES"));
     const QCommandLineOption handshakeTimeoutOption(
         QStringLiteral("handshake-timeout"),

@@ -45,7 +45,7 @@ struct CommandLine
     int reconnectAttempts = -1;   // --reconnect; -1: do not reconnect, 0: no limit
     int reconnectDelayMs = 1000;        // --reconnect-delay
     int reconnectMaxDelayMs = 30000;    // --reconnect-max-delay
-    qint64 maxMessageSize = 0;          // --max-message-size; 0: Qt's default
+    qint64 maxMessageSize = 0;          // --max-message-size; 0: not given (Session::DefaultMaxMessageBytes)
     int handshakeTimeoutMs = -1;        // --handshake-timeout; -1: not given
     int closeCode = 1000;               // --close-code
     QString closeReason;                // --close-reason

@@ -6,6 +6,8 @@
 #include <QDateTime>
 #include <QNetworkProxy>
 #include <QNetworkRequest>
+#include <QSslSocket>
+#include <QTcpSocket>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
@@ -27,6 +29,14 @@ QString cleanedError(const QString &message)
         return message;
     const int prefixEnd = message.indexOf(QStringLiteral(": "));
     return prefixEnd < 0 ? message : message.mid(prefixEnd + 2);
+}
+
+// Whether a close reason is the one QWebSocket gives when it refuses a
+// message or a frame over the limit.
+bool refusedAsTooBig(const QString &reason)
+{
+    return reason == QCoreApplication::translate("QWebSocketDataProcessor", "Received message is too big.")
+        || reason == QCoreApplication::translate("QWebSocketFrame", "Maximum framesize exceeded.");
 }
 
 } // namespace
@@ -184,9 +194,6 @@ bool Session::open(const QUrl &url, QString *error)
 
     m_socket = std::make_unique<QWebSocket>(m_origin);
     QWebSocket *socket = m_socket.get();
-    // QWebSocket decodes everything it has buffered before it returns to the
-    // event loop: a bounded buffer keeps each turn short during a flood.
-    socket->setReadBufferSize(SocketReadBufferBytes);
     connect(socket, &QWebSocket::stateChanged, this, &Session::onSocketStateChanged);
     connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
             this, &Session::onSocketError);
@@ -197,10 +204,8 @@ bool Session::open(const QUrl &url, QString *error)
     connect(socket, &QWebSocket::binaryMessageReceived, this,
             [this](const QByteArray &data) { received(MessageLog::Kind::Binary, data); });
     connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { onPong(payload); });
-    if (m_maxMessageSize > 0) {
-        socket->setMaxAllowedIncomingMessageSize(quint64(m_maxMessageSize));
-        socket->setMaxAllowedIncomingFrameSize(quint64(m_maxMessageSize));
-    }
+    socket->setMaxAllowedIncomingMessageSize(quint64(acceptedMessageSize()));
+    socket->setMaxAllowedIncomingFrameSize(quint64(acceptedMessageSize()));
 
     m_activeMode = m_mode;   // a change of mode applies to the next connection, not this one
     m_handshake = m_activeMode == Mode::Tap ? HandshakeInfo{} : reconstructedHandshake(m_url);
@@ -225,11 +230,21 @@ bool Session::open(const QUrl &url, QString *error)
     if (m_activeMode == Mode::Direct) {
         m_attempt.socketOpened = true;
         socket->setProxy(proxy);   // NoProxy unless one is set: none from the environment
+        // QWebSocket decodes everything it has buffered before it returns to
+        // the event loop, and its socket reads all the kernel holds: a bounded
+        // buffer keeps each turn short during a flood. (Through the tap it is
+        // bounded already: Qt's proxy socket engine reads at most 64 KiB at a
+        // time, and a limit of our own there can stall for good, with the
+        // rest of a frame left in the engine and no notification to come; the
+        // same goes for a direct connection through a proxy.)
+        if (proxy.type() == QNetworkProxy::NoProxy)
+            socket->setReadBufferSize(SocketReadBufferBytes);
         if (wss && !m_tlsFiles.isEmpty())
             socket->setSslConfiguration(tlsConfiguration);
         if (m_ignoreTlsErrors)
             connect(socket, &QWebSocket::sslErrors, socket, [socket] { socket->ignoreSslErrors(); });
         socket->open(request(m_url), handshakeOptions());
+        fitReadBuffer(socket, acceptedMessageSize());
         return true;
     }
 
@@ -270,6 +285,38 @@ bool Session::open(const QUrl &url, QString *error)
     });
     tap->start();
     return true;
+}
+
+void Session::fitReadBuffer(QWebSocket *webSocket, qint64 largestFrame)
+{
+    // QWebSocket makes its TCP (or TLS) socket in open(), as its own child,
+    // and connects to its readyRead first: this slot runs once QWebSocket has
+    // decoded all it could.
+    auto *tcp = webSocket->findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+    if (!tcp)
+        return;
+    const qint64 base = tcp->readBufferSize();
+    if (base <= 0)
+        return;   // no limit: nothing can stall
+    const qint64 most = qMax(base, largestFrame);
+    connect(tcp, &QIODevice::readyRead, tcp, [tcp, base, most] {
+        const qint64 limit = tcp->readBufferSize();
+        const qint64 buffered = tcp->bytesAvailable();
+        if (buffered >= limit && limit < most) {
+            // A full buffer that QWebSocket left as it was holds the start of
+            // a frame larger than the buffer (it has already read the frame's
+            // header, which it accepted as within the limit): make room.
+            // Raising the limit turns reading back on.
+            tcp->setReadBufferSize(qMin(2 * limit, most));
+            // TLS may hold decrypted bytes back for the old limit with nothing
+            // left on the wire to wake it: have it look again.
+            if (auto *tls = qobject_cast<QSslSocket *>(tcp))
+                QMetaObject::invokeMethod(tls, [tls] { tls->flush(); }, Qt::QueuedConnection);
+        } else if (limit > base && buffered < base) {
+            // The large frame is through: back to short turns for small ones.
+            tcp->setReadBufferSize(base);
+        }
+    });
 }
 
 QNetworkRequest Session::request(const QUrl &url) const
@@ -515,6 +562,11 @@ qint64 Session::maxMessageSize() const
     return m_maxMessageSize;
 }
 
+qint64 Session::acceptedMessageSize() const
+{
+    return m_maxMessageSize > 0 ? m_maxMessageSize : qint64(QWebSocket::maxIncomingMessageSize());
+}
+
 QList<Session::RttSample> Session::rtts(int id) const
 {
     if (id == 0)
@@ -741,12 +793,15 @@ void Session::finishClose()
     if (m_attempt.opened) {
         m_close = m_activeMode == Mode::Tap ? closeFromWire() : closeFromQt();
         // Qt refuses a message or frame over the limit with a Close of 1009
-        // and says nothing else.
-        if (m_close.closer == Closer::Client && m_close.code == 1009) {
-            const qint64 limit = m_maxMessageSize > 0 ? m_maxMessageSize
-                                                      : qint64(QWebSocket::maxIncomingMessageSize());
-            m_log.appendEvent(MessageLog::Kind::Error, tr("A message of more than %1 bytes arrived: closed with 1009")
-                                                           .arg(limit));
+        // and says nothing else. Directly, its own reason tells it from a
+        // server's 1009.
+        const bool refusedByQt = m_close.closer == Closer::Client
+            || (m_close.closer == Closer::Unknown && refusedAsTooBig(m_close.reason));
+        if (refusedByQt && m_close.code == 1009) {
+            m_log.appendEvent(MessageLog::Kind::Error,
+                              tr("A message of more than %1 bytes arrived: closed with 1009. That is the largest "
+                                 "message accepted (Connection tab, --max-message-size).")
+                                  .arg(acceptedMessageSize()));
         }
         m_log.appendEvent(MessageLog::Kind::Close, closeDescription(m_close));
     } else if (m_attempt.cancelling) {

@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 
+class QTcpSocket;
 class QWebSocket;
 class QWebSocketHandshakeOptions;
 class QNetworkRequest;
@@ -86,7 +87,13 @@ public:
     };
 
     static constexpr int DefaultHandshakeTimeoutMs = 10000;
+    // QWebSocket's read buffer between frames on a direct connection; it
+    // grows while a larger frame is read (see fitReadBuffer()).
     static constexpr qint64 SocketReadBufferBytes = 256 * 1024;
+    // The largest message accepted unless set otherwise: far more than an
+    // ordinary server sends, but a hostile one cannot make us allocate
+    // without bound (Qt's own limit is 2 GiB).
+    static constexpr qint64 DefaultMaxMessageBytes = 256 * 1024 * 1024;
     static constexpr int MaxRttSamples = 100000;
 
     explicit Session(QObject *parent = nullptr);
@@ -152,10 +159,19 @@ public:
     void setPongTimeout(int msec);
     int pongTimeout() const;
     // The largest message (and frame) accepted from the server, in bytes;
-    // a larger one is refused with a Close of 1009 (Message too big).
-    // 0: Qt's default. Takes effect with the next open().
+    // a larger one is refused with a Close of 1009 (Message too big) and an
+    // Error row that says why. DefaultMaxMessageBytes unless set; 0: Qt's
+    // own limit (2 GiB). Takes effect with the next open().
     void setMaxMessageSize(qint64 bytes);
     qint64 maxMessageSize() const;
+    // The limit in force: maxMessageSize(), or Qt's own for 0.
+    qint64 acceptedMessageSize() const;
+    // Lets the read buffer of the socket `webSocket` has opened grow while a
+    // frame larger than the buffer is read, and shrink back after it: Qt 6.4
+    // waits for a whole frame payload to be buffered, so a fixed buffer
+    // smaller than a frame stalls the connection for good. Call right after
+    // webSocket->open(); `largestFrame` bounds the growth.
+    static void fitReadBuffer(QWebSocket *webSocket, qint64 largestFrame);
     // Round trips measured on connection `id` (0: the current one), oldest first.
     QList<RttSample> rtts(int id = 0) const;
     // The round trip that the pong with this row sequence of connection `id`
@@ -296,6 +312,6 @@ private:
     QTimer m_keepAliveTimer;
     QTimer m_pongTimer;
     int m_pongTimeoutMs = 0;
-    qint64 m_maxMessageSize = 0;
+    qint64 m_maxMessageSize = DefaultMaxMessageBytes;
     QTimer m_tapWaitTimer;
 };

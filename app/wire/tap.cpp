@@ -244,6 +244,9 @@ void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
     connect(client, &QTcpSocket::readyRead, this, &Tap::relayFromClient);
     connect(client, &QTcpSocket::bytesWritten, this, &Tap::relayFromServer);
     client->setReadBufferSize(ReadBufferBytes);
+    // No Nagle: a small frame (a ping, a pong) goes on at once instead of
+    // waiting for the peer's delayed ACK, about 40 ms.
+    client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(client, &QTcpSocket::disconnected, this, &Tap::onClientGone);
 
     record(TapRecord::Type::ConnectRequested, {}, QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort));
@@ -357,6 +360,8 @@ void Tap::relayFromServer()
 
 void Tap::onUpstreamConnected()
 {
+    // As on the client's side (a QSslSocket passes it to its TCP socket).
+    m_upstream->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (proxied()) {
         const QString host = m_target.host.contains(u':') ? u'[' + m_target.host + u']' : m_target.host;
         record(TapRecord::Type::TcpConnected, {},

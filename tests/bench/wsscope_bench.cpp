@@ -2,11 +2,12 @@
 // in one run against QWebSocket's own limit, so that a noisy machine moves
 // every figure together and the ratios stay meaningful.
 //
-//   wsscope_bench [--messages N] [--binary N] [--memory N] [--smoke]
+//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--smoke]
 //
 // Prints a table and exits 1 when a target is missed (0 with --smoke, which
 // only checks that every message arrives).
 #include "floodserver.h"
+#include "server/echoserver.h"
 #include "log/logmodel.h"
 #include "log/filterbar.h"
 #include "mainwindow.h"
@@ -137,8 +138,13 @@ Rate rawQWebSocket(const Load &load)
     qint64 received = 0;
     QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [&](const QString &) { ++received; });
     QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &socket, [&](const QByteArray &) { ++received; });
-    socket.setReadBufferSize(Session::SocketReadBufferBytes);   // the same as wsscope's
+    // The same as wsscope's on a direct connection: a read buffer that grows
+    // for a frame larger than itself.
+    socket.setReadBufferSize(Session::SocketReadBufferBytes);
+    socket.setMaxAllowedIncomingMessageSize(quint64(Session::DefaultMaxMessageBytes));
+    socket.setMaxAllowedIncomingFrameSize(quint64(Session::DefaultMaxMessageBytes));
     socket.open(flood.url());
+    Session::fitReadBuffer(&socket, Session::DefaultMaxMessageBytes);
     const double seconds = runUntil([&] { return received >= load.messages; }, 600000);
     socket.abort();
     return {seconds, load.messages};
@@ -158,7 +164,8 @@ Rate throughTap(const Load &load)
     qint64 received = 0;
     QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [&](const QString &) { ++received; });
     QObject::connect(&socket, &QWebSocket::binaryMessageReceived, &socket, [&](const QByteArray &) { ++received; });
-    socket.setReadBufferSize(Session::SocketReadBufferBytes);
+    // No read buffer limit, as in a session: through the tap Qt's proxy
+    // engine reads at most 64 KiB at a time.
     // The records come to this thread and are dropped, as a session's would
     // be if it kept nothing.
     QObject::connect(tap.tap(), &Tap::records, &socket, [](const QList<TapRecord> &) {});
@@ -305,6 +312,100 @@ SearchResult search(qint64 messages)
     return result;
 }
 
+// Round trips of a small echo and of a ping against the echo server in a
+// child process, through the tap or directly, in microseconds, sorted.
+struct RoundTrips
+{
+    QList<double> echoUsec;
+    QList<double> pingUsec;
+};
+
+class EchoChild
+{
+public:
+    EchoChild()
+    {
+        m_process.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--echo")});
+        m_process.waitForStarted();
+        m_process.waitForReadyRead(10000);
+        m_url = QUrl(QString::fromLatin1(m_process.readLine().trimmed()));
+    }
+    ~EchoChild()
+    {
+        m_process.kill();
+        m_process.waitForFinished();
+    }
+    QUrl url() const { return m_url; }
+
+private:
+    QProcess m_process;
+    QUrl m_url;
+};
+
+// Turns the event loop, waiting in poll() between events, until done().
+bool waitPromptly(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    return done();
+}
+
+RoundTrips roundTrips(Session::Mode mode, int count)
+{
+    RoundTrips result;
+    EchoChild echo;
+    Session session;
+    session.setMode(mode);
+    session.open(echo.url());
+    if (!waitPromptly([&] { return session.state() == Session::State::Open; }, 10000))
+        return result;
+    const MessageLog *log = session.log();
+    QElapsedTimer clock;
+    for (int i = 0; i < count; ++i) {
+        const int before = log->count();
+        clock.start();
+        session.sendText(QStringLiteral("echo %1").arg(i));   // a row of ours, then the echo's
+        if (!waitPromptly([&] { return log->count() >= before + 2; }, 5000))
+            return {};
+        result.echoUsec << clock.nsecsElapsed() / 1000.0;
+    }
+    for (int i = 0; i < count; ++i) {
+        const qsizetype before = session.rtts().size();
+        session.ping(QByteArray::number(i));
+        if (!waitPromptly([&] { return session.rtts().size() > before; }, 5000))
+            return {};
+        result.pingUsec << double(session.rtts().constLast().rttUsec);
+    }
+    std::sort(result.echoUsec.begin(), result.echoUsec.end());
+    std::sort(result.pingUsec.begin(), result.pingUsec.end());
+    session.abort();
+    waitPromptly([&] { return session.state() == Session::State::Closed; }, 5000);
+    return result;
+}
+
+double percentile(const QList<double> &sorted, double fraction)
+{
+    return sorted.isEmpty() ? -1 : sorted.at(qMin(sorted.size() - 1, qsizetype(fraction * sorted.size())));
+}
+
+int echoServer()
+{
+    EchoServer server;
+    if (!server.listen())
+        return 1;
+    std::printf("%s\n", server.url().toString().toLatin1().constData());
+    std::fflush(stdout);
+    QSocketNotifier parentGone(0, QSocketNotifier::Read);
+    QObject::connect(&parentGone, &QSocketNotifier::activated, &parentGone, [] {
+        char byte;
+        if (::read(0, &byte, 1) <= 0)
+            QCoreApplication::quit();
+    });
+    return QCoreApplication::exec();
+}
+
 int flood(const QStringList &args)
 {
     const Load load{"", args.value(0).toLongLong(), args.value(1).toInt(), args.value(2) == u"binary"};
@@ -361,6 +462,17 @@ int measure(const QStringList &args)
     } else if (what == u"memory") {
         const MemoryResult result = memory(load);
         std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
+    } else if (what == u"latency") {
+        // Directly and through the tap, one after the other in this process.
+        const RoundTrips direct = roundTrips(Session::Mode::Direct, int(load.messages));
+        const RoundTrips tap = roundTrips(Session::Mode::Tap, int(load.messages));
+        if (direct.echoUsec.size() != load.messages || tap.echoUsec.size() != load.messages)
+            return 1;
+        for (const RoundTrips *r : {&direct, &tap}) {
+            std::printf("%f %f %f %f ", percentile(r->echoUsec, 0.5), percentile(r->echoUsec, 0.99),
+                        percentile(r->pingUsec, 0.5), percentile(r->pingUsec, 0.99));
+        }
+        std::printf("\n");
     } else if (what == u"ring") {
         const MemoryResult result = memory(load, RingRows);
         std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
@@ -376,6 +488,10 @@ int main(int argc, char **argv)
         QCoreApplication app(argc, argv);
         return flood(app.arguments().mid(2));
     }
+    if (argc > 1 && qstrcmp(argv[1], "--echo") == 0) {
+        QCoreApplication app(argc, argv);
+        return echoServer();
+    }
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("wsscope-bench"));
     if (argc > 1 && qstrcmp(argv[1], "--measure") == 0)
@@ -389,7 +505,10 @@ int main(int argc, char **argv)
     const QCommandLineOption memoryMessages(QStringLiteral("memory"), QStringLiteral("64-byte messages for the memory run"),
                                             QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption smoke(QStringLiteral("smoke"), QStringLiteral("Small loads; check only that everything arrives"));
-    parser.addOptions({messages, binary, memoryMessages, smoke});
+    const QCommandLineOption roundTripCount(QStringLiteral("round-trips"),
+                                            QStringLiteral("echoes and pings timed each way for the latency row"),
+                                            QStringLiteral("N"), QStringLiteral("2000"));
+    parser.addOptions({messages, binary, memoryMessages, roundTripCount, smoke});
     parser.addHelpOption();
     parser.process(app);
     const bool isSmoke = parser.isSet(smoke);
@@ -434,6 +553,43 @@ int main(int argc, char **argv)
                     "  window, no journal", noJournalRate, noJournalRate / base, noJournal.value(1));
         std::fflush(stdout);
     }
+
+    // Large messages: QWebSocket alone and the session, one frame each.
+    const Load mebi{"binary 1 MiB", isSmoke ? 20 : 400, 1024 * 1024, true};
+    const Load sixteen{"binary 16 MiB", isSmoke ? 3 : 25, 16 * 1024 * 1024, true};
+    for (const Load &load : {mebi, sixteen}) {
+        const QList<double> raw = measureInChild(QStringLiteral("raw"), load);
+        const QList<double> session = measureInChild(QStringLiteral("session"), load);
+        if (raw.value(0) <= 0 || session.value(0) <= 0) {
+            std::printf("%-15s a run did not receive every message\n", load.name);
+            return 1;
+        }
+        const double base = load.messages / raw.value(0);
+        const double sessionRate = load.messages / session.value(0);
+        std::printf("%-15s %-28s %12.1f %8s %12s\n", load.name, "1 QWebSocket alone", base, "1.00", "");
+        std::printf("%-15s %-28s %12.1f %8.2f %12s  (%lld messages, %.0f MB/s)\n", load.name,
+                    "2 session + tap + store", sessionRate, sessionRate / base, "", load.messages,
+                    sessionRate * load.payloadBytes / 1e6);
+        std::fflush(stdout);
+    }
+
+    // Round trips on loopback: what the tap adds to an echo and to a ping.
+    const int trips = isSmoke ? 200 : parser.value(roundTripCount).toInt();
+    const QList<double> trip = measureInChild(QStringLiteral("latency"), Load{"", trips, 0, false});
+    if (trip.size() < 8) {
+        std::printf("%-15s a round trip did not come back\n", "round trip");
+        return 1;
+    }
+    const char *what[] = {"echo", "ping"};
+    for (int i = 0; i < 2; ++i) {
+        const double directMedian = trip.at(2 * i) / 1000, directP99 = trip.at(2 * i + 1) / 1000;
+        const double tapMedian = trip.at(4 + 2 * i) / 1000, tapP99 = trip.at(4 + 2 * i + 1) / 1000;
+        std::printf("%-15s %s, %d each way: direct median %.3f ms, p99 %.3f ms; tap median %.3f ms, p99 %.3f ms  "
+                    "tap adds <= 0.2 ms median: %s, <= 1 ms p99: %s\n",
+                    "round trip", what[i], trips, directMedian, directP99, tapMedian, tapP99,
+                    check(tapMedian - directMedian <= 0.2), check(tapP99 - directP99 <= 1.0));
+    }
+    std::fflush(stdout);
 
     const QList<double> click = measureInChild(QStringLiteral("click"), Load{"", 100000000, 64, false});
     const double latency = click.value(2, -1);
