@@ -275,14 +275,16 @@ void HttpBodyDecoder::keep(QByteArrayView data)
 bool HttpBodyDecoder::takeLine(QByteArrayView data, qsizetype *used, QByteArray *line)
 {
     const qsizetype lf = data.indexOf('\n');
-    const qsizetype take = lf < 0 ? data.size() : lf + 1;
+    // Never more than one byte past the limit, so that the error comes at
+    // the same byte however the body is cut into pieces.
+    const qsizetype take = qMin<qsizetype>(lf < 0 ? data.size() : lf + 1, MaxLineBytes + 1 - m_line.size());
     m_line.append(data.first(take));
     *used = take;
     if (m_line.size() > MaxLineBytes) {
         setError(tr("A line of the chunked body is longer than %1 bytes.").arg(MaxLineBytes));
         return false;
     }
-    if (lf < 0)
+    if (!m_line.endsWith('\n'))
         return false;
     m_line.chop(1);
     if (m_line.endsWith('\r'))
