@@ -601,6 +601,11 @@ void Session::abort()
     if (!m_socket || m_state == State::Closed)
         return;
     m_attempt.endedByUser = true;
+    if (m_attempt.waitingForTap && !m_attempt.opened) {
+        // QWebSocket has ended already; only the rest of the answer was awaited.
+        finishClose();
+        return;
+    }
     if (!m_attempt.opened)
         m_attempt.cancelling = true;
     else
@@ -610,11 +615,6 @@ void Session::abort()
 
 void Session::endAttempt()
 {
-    if (m_attempt.waitingForTap && !m_attempt.opened) {
-        // QWebSocket has ended already; only the rest of the answer was awaited.
-        finishClose();
-        return;
-    }
     if (m_attempt.socketOpened) {
         m_socket->abort();   // QWebSocket reports the end: onDisconnected()
         return;
@@ -750,7 +750,10 @@ void Session::onDisconnected()
     // is complete (WireCapture::responseComplete()) or the tap has seen both
     // sides close (it hangs up on the server CloseGraceMs after QWebSocket
     // went), so that the capture, the views and the saved files have all of it.
-    const bool answerAwaited = !m_attempt.opened && m_attempt.refused && !m_capture.responseComplete();
+    // Qt may report the end before the error: an attempt that has not failed
+    // yet is awaited too; a cancelled or timed-out one is not.
+    const bool answerAwaited = !m_attempt.opened && !m_attempt.cancelling && (m_attempt.refused || !m_attempt.failed)
+        && !m_capture.responseComplete();
     if ((m_attempt.opened || answerAwaited) && m_activeMode == Mode::Tap && m_tap && !m_attempt.tapFinished) {
         m_attempt.waitingForTap = true;
         if (m_state == State::Open)
