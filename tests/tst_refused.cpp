@@ -28,6 +28,8 @@ private:
     struct Saved
     {
         QJsonObject handshake;
+        QJsonObject harResponse;
+        QString text;
         QByteArray pcapng;
         qint64 elapsedMs = 0;
         int exitCode = -1;
@@ -82,11 +84,14 @@ TestRefused::Saved TestRefused::runBatch(const QUrl &url)
     const QString base = m_dir.filePath(QStringLiteral("run%1").arg(++m_runs));
     const QString session = base + QStringLiteral(".wsscope.jsonl");
     const QString pcapng = base + QStringLiteral(".pcapng");
+    const QString har = base + QStringLiteral(".har");
+    const QString text = base + QStringLiteral(".txt");
     QProcess process;
     QElapsedTimer clock;
     clock.start();
     process.start(QStringLiteral(WSSCOPE_BINARY), {url.toString(), QStringLiteral("--batch"), QStringLiteral("--save"),
-                                                   session, QStringLiteral("--save"), pcapng});
+                                                   session, QStringLiteral("--save"), pcapng, QStringLiteral("--save"), har,
+                                                   QStringLiteral("--save"), text});
     if (!process.waitForStarted(10000) || !QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 30000)) {
         process.kill();
         process.waitForFinished();
@@ -106,6 +111,16 @@ TestRefused::Saved TestRefused::runBatch(const QUrl &url)
             saved.handshake = line;
     }
     saved.pcapng = pcapng.toUtf8();
+    QFile harFile(har);
+    QFile textFile(text);
+    if (!harFile.open(QIODevice::ReadOnly) || !textFile.open(QIODevice::ReadOnly)) {
+        saved.why = QStringLiteral("no HAR or text export");
+        return saved;
+    }
+    const QJsonArray entries = QJsonDocument::fromJson(harFile.readAll())
+                                   .object().value(QStringLiteral("log")).toObject().value(QStringLiteral("entries")).toArray();
+    saved.harResponse = entries.at(0).toObject().value(QStringLiteral("response")).toObject();
+    saved.text = QString::fromUtf8(textFile.readAll());
     return saved;
 }
 
@@ -240,6 +255,19 @@ void TestRefused::answerIsSaved()
     else
         QVERIFY2(all.join(u'\n').contains(finding), qPrintable(all.join(u'\n')));
     QVERIFY2(!saved.handshake.value(QStringLiteral("failure")).toString().isEmpty(), "no failure saved");
+
+    // The HAR has the status and the decoded body; the text export the status line, the body and the finding.
+    const QJsonObject content = saved.harResponse.value(QStringLiteral("content")).toObject();
+    QCOMPARE(saved.harResponse.value(QStringLiteral("status")).toInt(), status.isEmpty() ? 0 : status.split(' ').at(1).toInt());
+    if (body.isValidUtf8())
+        QCOMPARE(content.value(QStringLiteral("text")).toString().toUtf8(), body);
+    QCOMPARE(saved.harResponse.value(QStringLiteral("bodySize")).toInt(), int((bodyRaw.isEmpty() ? body : bodyRaw).size()));
+    if (!status.isEmpty())
+        QVERIFY2(saved.text.contains(QStringLiteral("    < ") + QString::fromLatin1(status) + u'\n'), qPrintable(saved.text));
+    if (!body.isEmpty() && body.isValidUtf8())
+        QVERIFY2(saved.text.contains(QStringLiteral("    < ") + QString::fromUtf8(body.split('\n').first())), qPrintable(saved.text));
+    if (!finding.isEmpty())
+        QVERIFY2(saved.text.contains(QStringLiteral("    ! ")), qPrintable(saved.text));
 
     // The request the server read and the answer it sent are the packets of the pcapng.
     QCOMPARE(base64Of(saved.handshake.value(QStringLiteral("request")).toObject().value(QStringLiteral("raw"))), request);
