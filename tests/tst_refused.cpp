@@ -1,4 +1,5 @@
 #include "pythonpeer.h"
+#include "record/sessionfile.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -28,6 +29,7 @@ private:
     struct Saved
     {
         QJsonObject handshake;
+        HandshakeInfo reopened;      // the handshake as wsscope reads the file back
         QJsonObject harResponse;
         QString text;
         QByteArray pcapng;
@@ -110,6 +112,14 @@ TestRefused::Saved TestRefused::runBatch(const QUrl &url)
         if (line.value(QStringLiteral("type")).toString() == u"handshake")
             saved.handshake = line;
     }
+    file.seek(0);
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+    if (!loaded.problem.isEmpty() || loaded.connections.isEmpty()) {
+        saved.why = QStringLiteral("the session file does not read back: ") + loaded.problem;
+        return saved;
+    }
+    saved.reopened = loaded.connections.last().handshake;
     saved.pcapng = pcapng.toUtf8();
     QFile harFile(har);
     QFile textFile(text);
@@ -255,6 +265,11 @@ void TestRefused::answerIsSaved()
     else
         QVERIFY2(all.join(u'\n').contains(finding), qPrintable(all.join(u'\n')));
     QVERIFY2(!saved.handshake.value(QStringLiteral("failure")).toString().isEmpty(), "no failure saved");
+    // And a reopened session shows the same.
+    QCOMPARE(saved.reopened.statusLine, status);
+    QCOMPARE(saved.reopened.responseBody, body);
+    QCOMPARE(saved.reopened.responseBodyRaw, bodyRaw);
+    QCOMPARE(saved.reopened.findings, all);
 
     // The HAR has the status and the decoded body; the text export the status line, the body and the finding.
     const QJsonObject content = saved.harResponse.value(QStringLiteral("content")).toObject();
