@@ -247,11 +247,6 @@ qint64 HttpBodyDecoder::decodedSize() const
     return m_decoded;
 }
 
-qint64 HttpBodyDecoder::expectedSize() const
-{
-    return m_expected;
-}
-
 QString HttpBodyDecoder::errorString() const
 {
     return m_error;

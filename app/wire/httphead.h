@@ -90,7 +90,6 @@ public:
     QByteArray decoded() const;
     bool truncated() const;        // more was decoded than kept
     qint64 decodedSize() const;
-    qint64 expectedSize() const;   // Content-Length; -1 for other framings
     QString errorString() const;
 
 private:
