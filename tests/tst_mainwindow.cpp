@@ -14,6 +14,7 @@
 #include "inspector/tlsview.h"
 #include "mainwindow.h"
 #include "nodepeer.h"
+#include "pythonpeer.h"
 #include "tlsfixture.h"
 #include "qtpeer.h"
 #include "rawserver.h"
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void sendingIsImpossibleWhileClosed();
     void hexMessageGoesOutAsBinary();
     void forbiddenServerLeavesAnErrorRow();
+    void refusedAnswerIsShownInTheHandshakeTab_data();
+    void refusedAnswerIsShownInTheHandshakeTab();
     void recentUrlsAreRemembered();
     void pendingSendsDoNotLeakIntoTheNextConnection();
     void inspectorShowsTheWireFromANodePeer();
@@ -245,6 +248,59 @@ void TestMainWindow::forbiddenServerLeavesAnErrorRow()
     QTRY_COMPARE(window.session()->state(), Session::State::Closed);
     QVERIFY(window.connectButton()->isEnabled());
     QVERIFY(window.inspector()->responseText().contains(QStringLiteral("403")));
+}
+
+void TestMainWindow::refusedAnswerIsShownInTheHandshakeTab_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("response");   // what the Response pane shows
+    QTest::addColumn<QString>("raw");            // and the Raw bytes tab
+    QTest::addColumn<QString>("note");
+
+    QTest::newRow("Python websockets refusing with 401")
+        << QStringLiteral("ws_reject.py") << QStringList()
+        << QStringList{QStringLiteral("HTTP/1.1 401 Unauthorized"), QStringLiteral("\nWWW-Authenticate: Bearer realm=\"api\""),
+                       QStringLiteral("\nServer: Python/"),
+                       QStringLiteral("\n\n{\"error\": \"unauthorized\", \"hint\": \"send a bearer token\"}")}
+        << QStringLiteral("Response body, 56 byte") << QString();
+    const QByteArray chunked = "HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nclosed\r\n8\r\n for now\r\n0\r\n\r\n";
+    QTest::newRow("chunked 403, kept open")
+        << QStringLiteral("http_answer.py") << QStringList{QString::fromLatin1(chunked.toBase64()), QStringLiteral("keep")}
+        << QStringList{QStringLiteral("HTTP/1.1 403 Forbidden\nTransfer-Encoding: chunked"),
+                       QStringLiteral("(chunked: 29 byte"), QStringLiteral(" on the wire, decoded here; see Raw bytes)\nclosed for now")}
+        << QStringLiteral("Response body as sent (chunked), 29 byte") << QString();
+    const QByteArray protocol = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                "Sec-WebSocket-Accept: {ACCEPT}\r\nSec-WebSocket-Protocol: chat.v9\r\n\r\n";
+    QTest::newRow("101 with a subprotocol not offered")
+        << QStringLiteral("http_answer.py") << QStringList{QString::fromLatin1(protocol.toBase64()), QStringLiteral("keep")}
+        << QStringList{QStringLiteral("HTTP/1.1 101 Switching Protocols"), QStringLiteral("\nSec-WebSocket-Protocol: chat.v9")}
+        << QStringLiteral("Response head, ") << QStringLiteral("The server chose the subprotocol chat.v9, but none was offered.");
+}
+
+void TestMainWindow::refusedAnswerIsShownInTheHandshakeTab()
+{
+    QFETCH(QString, script);
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, response);
+    QFETCH(QString, raw);
+    QFETCH(QString, note);
+
+    PythonPeer peer(script, arguments);
+    QVERIFY(peer.waitUntilListening());
+    MainWindow window{QUrl()};
+    window.show();
+    typeUrl(window, peer.url().toString());
+    QTest::mouseClick(window.connectButton(), Qt::LeftButton);
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    // Closed means the whole answer is in: no waiting after that.
+    HandshakeInspector *inspector = window.inspector();
+    for (const QString &part : response)
+        QVERIFY2(inspector->responseText().contains(part), qPrintable(inspector->responseText()));
+    QVERIFY2(inspector->rawText().contains(raw), qPrintable(inspector->rawText()));
+    if (!note.isEmpty())
+        QVERIFY2(inspector->notesText().contains(note), qPrintable(inspector->notesText()));
+    QVERIFY(window.connectButton()->isEnabled());
 }
 
 void TestMainWindow::recentUrlsAreRemembered()

@@ -6,6 +6,7 @@
 #include "wire/taplink.h"
 #include "wire/wirecapture.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void wssRequestBytesEqualDirectConnection();
     void non101AnswerBodyIsShown();
     void garbageAnswerIsShown();
+    void answerReadUntilCloseEndsAfterTheGrace();
+    void abortWhileTheAnswerIsAwaited();
     void serverClosingMidHandshake();
     void refusesWithoutSecret();
     void refusesWrongSecret();
@@ -343,6 +346,43 @@ void TestTap::garbageAnswerIsShown()
     QVERIFY2(info.findings.join(u' ').contains(QStringLiteral("status line")), qPrintable(info.findings.join(u' ')));
     QVERIFY(info.responseBody.startsWith("SSH-2.0-OpenSSH_9.2p1"));
     QVERIFY(!lastError(session).isEmpty());
+}
+
+void TestTap::answerReadUntilCloseEndsAfterTheGrace()
+{
+    // No length and the connection kept open: the body runs until the close,
+    // which never comes. The tap hangs up a moment after Qt has.
+    RawServer server("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n\r\ncome back later");
+    Session session;
+    QSignalSpy finished(&session, &Session::finished);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(session.open(server.url()));
+    QTRY_VERIFY(lastError(session).contains(QStringLiteral("503")));
+    // The answer is not complete yet, so the attempt goes on.
+    QCOMPARE(session.state(), Session::State::Connecting);
+    QVERIFY(finished.wait(Tap::CloseGraceMs + 3000));
+    QVERIFY2(clock.elapsed() >= Tap::CloseGraceMs, qPrintable(QString::number(clock.elapsed())));
+    QCOMPARE(session.state(), Session::State::Closed);
+    const HandshakeInfo info = session.handshake();
+    QCOMPARE(info.statusLine, QByteArray("HTTP/1.1 503 Service Unavailable"));
+    QCOMPARE(info.responseBody, QByteArray("come back later"));
+    QCOMPARE(session.connections().last().handshake.responseBody, QByteArray("come back later"));
+    QTRY_COMPARE(server.disconnects(), 1);
+}
+
+void TestTap::abortWhileTheAnswerIsAwaited()
+{
+    RawServer server("HTTP/1.1 503 Service Unavailable\r\n\r\nstill sending");
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_VERIFY(lastError(session).contains(QStringLiteral("503")));
+    QCOMPARE(session.state(), Session::State::Connecting);
+    session.abort();
+    QCOMPARE(session.state(), Session::State::Closed);
+    QCOMPARE(session.handshake().statusLine, QByteArray("HTTP/1.1 503 Service Unavailable"));
+    // A refused attempt, not a cancelled one.
+    QVERIFY(!lastEventOfKind(session, Kind::Close).contains(QStringLiteral("cancelled")));
 }
 
 void TestTap::serverClosingMidHandshake()

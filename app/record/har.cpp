@@ -127,7 +127,8 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
     }
     out += "},\"redirectURL\":" + latin1String(headerValue(info.responseHeaders, "Location"))
         + ",\"headersSize\":" + QByteArray::number(info.responseRaw.isEmpty() ? -1 : info.responseRaw.size())
-        + ",\"bodySize\":" + QByteArray::number(info.responseBody.size()) + '}';
+        + ",\"bodySize\":" + QByteArray::number((info.responseBodyRaw.isEmpty() ? info.responseBody : info.responseBodyRaw).size())
+        + '}';
     out += ",\"cache\":{},\"timings\":{\"blocked\":" + millis(t.tunnel) + ",\"dns\":" + millis(t.dns)
         + ",\"connect\":" + millis(connect) + ",\"ssl\":" + millis(t.tls)
         + ",\"send\":0,\"wait\":" + millis(wait) + ",\"receive\":0}";

@@ -311,6 +311,7 @@ void readHandshake(const QJsonObject &object, HandshakeInfo *info)
     info->responseHeaders = headersFrom(response.value(QStringLiteral("headers")));
     info->responseRaw = base64(response.value(QStringLiteral("raw")), &ok);
     info->responseBody = base64(response.value(QStringLiteral("body")), &ok);
+    info->responseBodyRaw = base64(response.value(QStringLiteral("bodyRaw")), &ok);
     info->responseBodyTruncated = response.value(QStringLiteral("bodyTruncated")).toBool();
     info->subprotocol = object.value(QStringLiteral("subprotocol")).toString();
     info->extensions = object.value(QStringLiteral("extensions")).toString();
@@ -400,6 +401,7 @@ QByteArray handshakeLine(const Session::Connection &connection, const SessionExp
         + headerArray(mask ? Secrets::masked(info.responseHeaders) : info.responseHeaders) + ",\"raw\":"
         + Line::quoted((mask ? Secrets::maskedHead(info.responseRaw) : info.responseRaw).toBase64()) + ",\"body\":"
         + Line::quoted(info.responseBody.toBase64())
+        + (info.responseBodyRaw.isEmpty() ? QByteArray() : ",\"bodyRaw\":" + Line::quoted(info.responseBodyRaw.toBase64()))
         + ",\"bodyTruncated\":" + (info.responseBodyTruncated ? "true" : "false") + '}';
     Line line("handshake");
     line.time("time", connection.handshakeUsec)

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QIODevice>
+#include <QStringDecoder>
 
 namespace TextLog {
 
@@ -87,6 +88,28 @@ QString headLines(const QByteArray &head, const QString &marker, bool mask)
     return out;
 }
 
+// The body of a refused answer, decoded, under its head.
+QString bodyLines(const HandshakeInfo &info)
+{
+    if (info.responseBody.isEmpty())
+        return {};
+    QString out = QStringLiteral("    <\n");
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    const QString body = decoder(info.responseBody);
+    if (decoder.hasError()) {
+        out += QStringLiteral("    < ") + tr("(%1 bytes, not UTF-8)").arg(info.responseBody.size()) + u'\n';
+    } else {
+        for (QString line : body.split(u'\n')) {
+            if (line.endsWith(u'\r'))
+                line.chop(1);
+            out += QStringLiteral("    < ") + oneLine(line) + u'\n';
+        }
+    }
+    if (info.responseBodyTruncated)
+        out += QStringLiteral("    < ") + tr("(body cut at %1 KiB)").arg(HandshakeInfo::MaxBodyBytes / 1024) + u'\n';
+    return out;
+}
+
 QString closerText(Session::Closer closer)
 {
     switch (closer) {
@@ -141,6 +164,9 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
                     + (connection.opened ? tr("handshake done") : tr("handshake failed")) + u'\n';
                 text += headLines(connection.handshake.requestRaw, QStringLiteral(">"), options.maskSecrets);
                 text += headLines(connection.handshake.responseRaw, QStringLiteral("<"), options.maskSecrets);
+                text += bodyLines(connection.handshake);
+                for (const QString &finding : connection.handshake.findings)
+                    text += QStringLiteral("    ! ") + oneLine(finding) + u'\n';
                 break;
             case SessionExport::Stage::End:
                 text += timeText(connection.endUsec) + QStringLiteral("  ·  ");

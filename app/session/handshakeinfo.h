@@ -47,7 +47,8 @@ struct HandshakeInfo
     QByteArray statusLine;          // empty until the server has answered
     QList<Header> responseHeaders;
     QByteArray responseRaw;
-    QByteArray responseBody;        // after a non-101 answer, up to MaxBodyBytes
+    QByteArray responseBody;        // after a non-101 answer, decoded (chunked), up to MaxBodyBytes
+    QByteArray responseBodyRaw;     // the body as on the wire when that differs (chunked); else empty
     bool responseBodyTruncated = false;
     QString subprotocol;            // as negotiated, once open
     QString extensions;

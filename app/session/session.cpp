@@ -408,6 +408,16 @@ void Session::onCaptureChanged()
     if (!failure.isEmpty())
         m_handshake.failure = failure;
     Q_EMIT handshakeChanged();
+    // A refused attempt ends as soon as the server's whole answer is in,
+    // even when the server keeps the connection open. Not from inside the
+    // capture's signal: its other receivers see this batch first.
+    if (m_attempt.waitingForTap && !m_attempt.opened && m_capture.responseComplete()) {
+        const int id = m_connectionId;
+        QMetaObject::invokeMethod(this, [this, id] {
+            if (m_connectionId == id && m_attempt.waitingForTap)
+                finishClose();
+        }, Qt::QueuedConnection);
+    }
 }
 
 bool Session::checkOpen(QString *error) const
@@ -640,6 +650,11 @@ void Session::abort()
     if (!m_socket || m_state == State::Closed)
         return;
     m_attempt.endedByUser = true;
+    if (m_attempt.waitingForTap && !m_attempt.opened) {
+        // QWebSocket has ended already; only the rest of the answer was awaited.
+        finishClose();
+        return;
+    }
     if (!m_attempt.opened)
         m_attempt.cancelling = true;
     else
@@ -694,8 +709,10 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
 void Session::onSocketError(QAbstractSocket::SocketError socketError)
 {
     if (!m_attempt.opened) {
-        if (!m_attempt.failed && !m_attempt.cancelling)
+        if (!m_attempt.failed && !m_attempt.cancelling) {
+            m_attempt.refused = true;
             fail(connectFailure());
+        }
         // Qt 6.4.2 leaves a failed handshake in Connecting with TCP still open;
         // close() would write a Close frame over HTTP, so abort once Qt has
         // returned from the handshake code that reported the error.
@@ -775,7 +792,18 @@ void Session::onDisconnected()
     // Through the tap, who closed and with what is read from the frames on the
     // wire; they arrive once the tap has seen both sides of the TCP connection
     // end (the server gets a moment to answer our Close).
-    if (m_attempt.opened && m_activeMode == Mode::Tap && m_tap && !m_attempt.tapFinished) {
+    //
+    // When QWebSocket refuses the server's answer (a non-101, a 101 it does
+    // not accept, garbage), what the tap read is still on its way, and the
+    // server may still be sending the body. The attempt ends once the answer
+    // is complete (WireCapture::responseComplete()) or the tap has seen both
+    // sides close (it hangs up on the server CloseGraceMs after QWebSocket
+    // went), so that the capture, the views and the saved files have all of it.
+    // Qt may report the end before the error: an attempt that has not failed
+    // yet is awaited too; a cancelled or timed-out one is not.
+    const bool answerAwaited = !m_attempt.opened && !m_attempt.cancelling && (m_attempt.refused || !m_attempt.failed)
+        && !m_capture.responseComplete();
+    if ((m_attempt.opened || answerAwaited) && m_activeMode == Mode::Tap && m_tap && !m_attempt.tapFinished) {
         m_attempt.waitingForTap = true;
         if (m_state == State::Open)
             setState(State::Closing);

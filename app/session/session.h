@@ -289,6 +289,7 @@ private:
         bool abortedByUs = false;
         bool tapFinished = false;
         bool waitingForTap = false;
+        bool refused = false;        // QWebSocket gave up on the server's answer
         bool endedByUser = false;    // close() or abort() was called
         bool pongTimedOut = false;
         struct Ping

@@ -179,3 +179,192 @@ void HttpHeadParser::parse()
     }
     m_status = Status::Done;
 }
+
+HttpBodyDecoder::HttpBodyDecoder(const HttpHead &response, qsizetype keep)
+    : m_status(Status::NeedMore)
+    , m_keep(keep)
+{
+    if ((response.status >= 100 && response.status < 200) || response.status == 204 || response.status == 304) {
+        m_status = Status::Done;
+        return;
+    }
+    const QList<QByteArray> codings = response.values("Transfer-Encoding");
+    if (!codings.isEmpty()) {
+        // Chunked is the last coding when it is there at all; anything else
+        // ends with the connection.
+        const QByteArray last = codings.last().split(',').last().trimmed().toLower();
+        m_framing = last == "chunked" ? Framing::Chunked : Framing::UntilClose;
+        return;
+    }
+    const QList<QByteArray> lengths = response.values("Content-Length");
+    if (lengths.isEmpty()) {
+        m_framing = Framing::UntilClose;
+        return;
+    }
+    m_framing = Framing::Length;
+    // Repeated values (in one header or several) must agree.
+    for (const QByteArray &header : lengths) {
+        for (const QByteArray &item : header.split(',')) {
+            const QByteArray digits = item.trimmed();
+            bool ok = !digits.isEmpty() && digits.size() <= 18;
+            for (const char c : digits)
+                ok = ok && c >= '0' && c <= '9';
+            const qint64 value = ok ? digits.toLongLong() : -1;
+            if (!ok || (m_expected >= 0 && value != m_expected)) {
+                setError(tr("Content-Length \"%1\" is not one number of bytes.")
+                             .arg(QString::fromLatin1(lengths.join(", ").left(100))));
+                return;
+            }
+            m_expected = value;
+        }
+    }
+    if (m_expected == 0)
+        m_status = Status::Done;
+}
+
+HttpBodyDecoder::Framing HttpBodyDecoder::framing() const
+{
+    return m_framing;
+}
+
+HttpBodyDecoder::Status HttpBodyDecoder::status() const
+{
+    return m_status;
+}
+
+QByteArray HttpBodyDecoder::decoded() const
+{
+    return m_body;
+}
+
+bool HttpBodyDecoder::truncated() const
+{
+    return m_decoded > m_body.size();
+}
+
+qint64 HttpBodyDecoder::decodedSize() const
+{
+    return m_decoded;
+}
+
+QString HttpBodyDecoder::errorString() const
+{
+    return m_error;
+}
+
+void HttpBodyDecoder::setError(const QString &message)
+{
+    m_status = Status::Error;
+    m_error = message;
+}
+
+void HttpBodyDecoder::keep(QByteArrayView data)
+{
+    m_decoded += data.size();
+    const qsizetype room = m_keep - m_body.size();
+    if (room > 0)
+        m_body.append(data.first(qMin(room, data.size())));
+}
+
+// Collects one line across pieces; true once its LF is in, with the CR LF removed.
+bool HttpBodyDecoder::takeLine(QByteArrayView data, qsizetype *used, QByteArray *line)
+{
+    const qsizetype lf = data.indexOf('\n');
+    // Never more than one byte past the limit, so that the error comes at
+    // the same byte however the body is cut into pieces.
+    const qsizetype take = qMin<qsizetype>(lf < 0 ? data.size() : lf + 1, MaxLineBytes + 1 - m_line.size());
+    m_line.append(data.first(take));
+    *used = take;
+    if (m_line.size() > MaxLineBytes) {
+        setError(tr("A line of the chunked body is longer than %1 bytes.").arg(MaxLineBytes));
+        return false;
+    }
+    if (!m_line.endsWith('\n'))
+        return false;
+    m_line.chop(1);
+    if (m_line.endsWith('\r'))
+        m_line.chop(1);
+    *line = std::exchange(m_line, {});
+    return true;
+}
+
+qsizetype HttpBodyDecoder::feed(QByteArrayView data)
+{
+    if (m_status != Status::NeedMore)
+        return 0;
+    switch (m_framing) {
+    case Framing::None:
+        return 0;
+    case Framing::UntilClose:
+        keep(data);
+        return data.size();
+    case Framing::Length: {
+        const qsizetype take = qsizetype(qMin<qint64>(m_expected - m_decoded, data.size()));
+        keep(data.first(take));
+        if (m_decoded == m_expected)
+            m_status = Status::Done;
+        return take;
+    }
+    case Framing::Chunked:
+        break;
+    }
+    qsizetype at = 0;
+    while (at < data.size() && m_status == Status::NeedMore) {
+        const QByteArrayView rest = data.sliced(at);
+        qsizetype used = 0;
+        QByteArray line;
+        switch (m_step) {
+        case Step::Size: {
+            if (!takeLine(rest, &used, &line))
+                break;
+            const qsizetype semicolon = line.indexOf(';');   // chunk extensions are ignored
+            const QByteArray hex = (semicolon < 0 ? line : line.left(semicolon)).trimmed();
+            bool ok = !hex.isEmpty() && hex.size() <= 15;
+            for (const char c : hex)
+                ok = ok && QByteArrayView("0123456789abcdefABCDEF").contains(c);
+            if (!ok) {
+                setError(tr("The chunk size \"%1\" is not a hexadecimal number.").arg(QString::fromLatin1(line.left(40))));
+                break;
+            }
+            m_chunkLeft = hex.toLongLong(nullptr, 16);
+            m_step = m_chunkLeft == 0 ? Step::Trailer : Step::Data;
+            break;
+        }
+        case Step::Data:
+            used = qsizetype(qMin<qint64>(m_chunkLeft, rest.size()));
+            keep(rest.first(used));
+            m_chunkLeft -= used;
+            if (m_chunkLeft == 0)
+                m_step = Step::DataEnd;
+            break;
+        case Step::DataEnd:
+            if (!takeLine(rest, &used, &line))
+                break;
+            if (!line.isEmpty())
+                setError(tr("A chunk is not followed by CR LF."));
+            m_step = Step::Size;
+            break;
+        case Step::Trailer:
+            // Trailer fields, if any, end with an empty line like a head.
+            if (takeLine(rest, &used, &line) && line.isEmpty())
+                m_status = Status::Done;
+            break;
+        }
+        at += used;
+    }
+    return at;
+}
+
+void HttpBodyDecoder::end()
+{
+    if (m_status != Status::NeedMore)
+        return;
+    if (m_framing == Framing::UntilClose) {
+        m_status = Status::Done;
+        return;
+    }
+    if (m_framing == Framing::Length)
+        setError(tr("The connection ended after %1 of the %2 bytes of Content-Length.").arg(m_decoded).arg(m_expected));
+    else
+        setError(tr("The connection ended before the last chunk (%1 bytes decoded).").arg(m_decoded));
+}

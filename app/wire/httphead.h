@@ -61,3 +61,51 @@ private:
     HttpHead m_head;
     QString m_error;
 };
+
+// The body of an HTTP/1.x response, decoded as it arrives (RFC 9112, 6.3):
+// none (1xx, 204, 304), Content-Length bytes, the chunked transfer coding
+// (decoded: the chunk sizes and trailer go), or everything up to the end of
+// the connection. It keeps at most `keep` decoded bytes but follows the
+// framing to its end however long the body is.
+class HttpBodyDecoder
+{
+public:
+    enum class Framing { None, Length, Chunked, UntilClose };
+    enum class Status { NeedMore, Done, Error };
+
+    static constexpr qsizetype MaxLineBytes = 4096;
+
+    HttpBodyDecoder() = default;
+    HttpBodyDecoder(const HttpHead &response, qsizetype keep);
+
+    // Returns how many bytes of data belong to the body; it takes nothing
+    // after the body's end.
+    qsizetype feed(QByteArrayView data);
+    // The connection ended: a body read until close is complete, any other
+    // unfinished one is cut short.
+    void end();
+
+    Framing framing() const;
+    Status status() const;
+    QByteArray decoded() const;
+    bool truncated() const;        // more was decoded than kept
+    qint64 decodedSize() const;
+    QString errorString() const;
+
+private:
+    enum class Step { Size, Data, DataEnd, Trailer };
+    void keep(QByteArrayView data);
+    bool takeLine(QByteArrayView data, qsizetype *used, QByteArray *line);
+    void setError(const QString &message);
+
+    Framing m_framing = Framing::None;
+    Status m_status = Status::Done;
+    Step m_step = Step::Size;
+    qsizetype m_keep = 0;
+    qint64 m_expected = -1;
+    qint64 m_decoded = 0;
+    qint64 m_chunkLeft = 0;
+    QByteArray m_line;
+    QByteArray m_body;
+    QString m_error;
+};

@@ -50,6 +50,8 @@ void WireCapture::clear()
     m_serverFrames = FrameDecoder(FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip);
     m_body.clear();
     m_bodyTruncated = false;
+    m_bodyDecoder = {};
+    m_serverClosed = false;
     m_upgraded = false;
     m_connectTime = m_dnsTime = m_tcpTime = m_tlsTime = m_requestTime = m_responseTime = -1;
     m_serverAddress.clear();
@@ -119,9 +121,12 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
         case TapRecord::Type::UpstreamFailed:
             m_upstreamFailure = record.text;
             break;
+        case TapRecord::Type::ServerClosed:
+            m_serverClosed = true;
+            m_bodyDecoder.end();
+            break;
         case TapRecord::Type::Relaying:
         case TapRecord::Type::Refused:
-        case TapRecord::Type::ServerClosed:
         case TapRecord::Type::ClientClosed:
             break;
         }
@@ -159,6 +164,8 @@ void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec
         if (!fromClient) {
             m_responseTime = timeUsec;
             m_upgraded = head.status() == HttpHeadParser::Status::Done && head.head().status == 101;
+            if (head.status() == HttpHeadParser::Status::Done && !m_upgraded)
+                m_bodyDecoder = HttpBodyDecoder(head.head(), HandshakeInfo::MaxBodyBytes);
         }
     }
     if (head.status() == HttpHeadParser::Status::Error || rest.isEmpty())
@@ -167,6 +174,7 @@ void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec
         const qsizetype room = HandshakeInfo::MaxBodyBytes - m_body.size();
         m_body.append(rest.first(qMin(room, rest.size())));
         m_bodyTruncated |= rest.size() > room;
+        m_bodyDecoder.feed(rest);
         return;
     }
     FrameDecoder &decoder = fromClient ? m_clientFrames : m_serverFrames;
@@ -392,6 +400,13 @@ int WireCapture::firstCloseFrame(bool fromClient) const
     return side(fromClient).firstClose;
 }
 
+bool WireCapture::responseComplete() const
+{
+    if (m_response.status() == HttpHeadParser::Status::Done && (m_upgraded || m_bodyDecoder.status() != HttpBodyDecoder::Status::NeedMore))
+        return true;
+    return m_serverClosed;
+}
+
 QString WireCapture::upstreamFailure() const
 {
     return m_upstreamFailure;
@@ -452,8 +467,32 @@ HandshakeInfo WireCapture::handshake() const
         info.extensions = QString::fromLatin1(head.value("Sec-WebSocket-Extensions"));
         if (head.status == 101) {
             info.accept = acceptCheck(m_request.head().value("Sec-WebSocket-Key"), head.value("Sec-WebSocket-Accept"));
-            if (!info.accept.matches)
+            if (!head.has("Sec-WebSocket-Accept"))
+                info.findings << tr("The 101 has no Sec-WebSocket-Accept header.");
+            else if (!info.accept.matches)
                 info.findings << tr("Sec-WebSocket-Accept does not match the key that was sent.");
+            // What RFC 6455 4.1 asks of the 101, and what Qt 6.4 checks more strictly.
+            if (head.version != "HTTP/1.1")
+                info.findings << tr("The 101 is %1, not HTTP/1.1.").arg(QString::fromLatin1(head.version.left(20)));
+            const QByteArray upgrade = head.value("Upgrade");
+            if (!head.has("Upgrade"))
+                info.findings << tr("The 101 has no Upgrade header (it must be Upgrade: websocket).");
+            else if (upgrade.compare("websocket", Qt::CaseInsensitive) != 0)
+                info.findings << tr("The 101 says Upgrade: %1, not websocket.").arg(QString::fromLatin1(upgrade.left(100)));
+            const QByteArray connection = head.value("Connection");
+            bool listsUpgrade = false;
+            for (const QByteArray &token : connection.split(','))
+                listsUpgrade |= token.trimmed().compare("upgrade", Qt::CaseInsensitive) == 0;
+            if (!head.has("Connection"))
+                info.findings << tr("The 101 has no Connection header (it must be Connection: Upgrade).");
+            else if (!listsUpgrade)
+                info.findings << tr("The 101 says Connection: %1, without Upgrade.").arg(QString::fromLatin1(connection.left(100)));
+            else if (connection.compare("upgrade", Qt::CaseInsensitive) != 0)
+                info.findings << tr("The 101 says Connection: %1. RFC 6455 allows other tokens beside Upgrade, "
+                                    "but Qt 6.4 accepts only exactly \"Upgrade\".")
+                                     .arg(QString::fromLatin1(connection.left(100)));
+            if (!info.extensions.isEmpty() && !m_request.head().has("Sec-WebSocket-Extensions"))
+                info.findings << tr("The server chose the extension %1, but none was offered.").arg(info.extensions);
             // RFC 6455 4.1: the server may only choose one of the subprotocols offered.
             if (!info.subprotocol.isEmpty()) {
                 QStringList offered;
@@ -477,7 +516,19 @@ HandshakeInfo WireCapture::handshake() const
     if (!m_body.isEmpty()) {
         info.responseBody = m_body;
         info.responseBodyTruncated = m_bodyTruncated;
+        // The body ends where its framing says, whatever follows it.
+        const HttpBodyDecoder::Framing framing = m_bodyDecoder.framing();
+        if (framing == HttpBodyDecoder::Framing::Chunked
+            || (framing == HttpBodyDecoder::Framing::Length && m_bodyDecoder.status() != HttpBodyDecoder::Status::Error)) {
+            info.responseBody = m_bodyDecoder.decoded();
+            info.responseBodyTruncated = m_bodyDecoder.truncated();
+        }
+        if (framing == HttpBodyDecoder::Framing::Chunked)
+            info.responseBodyRaw = m_body;
     }
+    if (m_response.status() == HttpHeadParser::Status::Done && !m_upgraded
+        && m_bodyDecoder.status() == HttpBodyDecoder::Status::Error)
+        info.findings << tr("Response body: %1").arg(m_bodyDecoder.errorString());
     info.timing.dns = span(m_connectTime, m_dnsTime);
     info.timing.tcp = span(m_dnsTime, m_tcpTime);
     info.timing.tls = span(m_tcpTime, m_tlsTime);

@@ -88,6 +88,9 @@ public:
     bool closeFrameFromServer() const;
     bool closeFrameFromClient() const;
     int firstCloseFrame(bool fromClient) const;
+    // The server's answer is all in: a 101 head, or a head and its whole
+    // body (by its framing), or the server has closed the connection.
+    bool responseComplete() const;
     QString upstreamFailure() const;
     QStringList streamFailures() const;
 
@@ -150,8 +153,10 @@ private:
     HttpHeadParser m_response{HttpHeadParser::Kind::Response};
     FrameDecoder m_clientFrames{FrameDecoder::Direction::ClientToServer, FrameDecoder::PayloadMode::Skip};
     FrameDecoder m_serverFrames{FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip};
-    QByteArray m_body;
+    QByteArray m_body;              // after a non-101 head, as on the wire
     bool m_bodyTruncated = false;
+    HttpBodyDecoder m_bodyDecoder;
+    bool m_serverClosed = false;
     bool m_upgraded = false;
     qint64 m_connectTime = -1;
     qint64 m_dnsTime = -1;

@@ -118,6 +118,10 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
     if (!info.responseBody.isEmpty()) {
         if (!response.isEmpty())
             response += QStringLiteral("\n\n");
+        if (!info.responseBodyRaw.isEmpty())
+            response += tr("(chunked: %n byte(s) on the wire, decoded here; see Raw bytes)", nullptr,
+                           int(info.responseBodyRaw.size()))
+                + u'\n';
         response += bodyText(info.responseBody);
         if (info.responseBodyTruncated)
             response += u'\n' + tr("(body cut at %1 KiB)").arg(HandshakeInfo::MaxBodyBytes / 1024);
@@ -153,7 +157,10 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
     if (!info.responseRaw.isEmpty())
         raw += u'\n' + tr("Response head, %n byte(s):", nullptr, int(info.responseRaw.size())) + u'\n'
             + PayloadFormat::hexDump(info.responseRaw);
-    if (!info.responseBody.isEmpty())
+    if (!info.responseBodyRaw.isEmpty())
+        raw += u'\n' + tr("Response body as sent (chunked), %n byte(s):", nullptr, int(info.responseBodyRaw.size()))
+            + u'\n' + PayloadFormat::hexDump(info.responseBodyRaw);
+    else if (!info.responseBody.isEmpty())
         raw += u'\n' + tr("Response body, %n byte(s):", nullptr, int(info.responseBody.size())) + u'\n'
             + PayloadFormat::hexDump(info.responseBody);
     m_raw->setPlainText(raw.isEmpty() ? tr("(no bytes captured)") : raw);
