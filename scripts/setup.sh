@@ -10,7 +10,7 @@ packages=(
     qt6-base-dev qt6-websockets-dev libgl-dev
     fonts-dejavu-core
     # peers and tools the tests start on loopback
-    python3 python3-websocket nodejs node-ws openssl
+    python3 python3-websocket python3-websockets nodejs node-ws openssl
     tshark                              # reads the pcapng exports back
     node-har-validator                  # checks the HAR exports against the HAR 1.2 schema
 )
