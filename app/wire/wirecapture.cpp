@@ -194,7 +194,7 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
                                                                       : -1;
         if (counted >= 0) {
             Direction::Index &kept = direction.counted[counted];
-            if (kept.count % MessageStride == 0)
+            if (kept.count % strideOf(Counted(counted)) == 0)
                 kept.checkpoints.push_back(index);
             ++kept.count;
         }
@@ -323,8 +323,9 @@ int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
         return false;
     };
     // From the checkpoint before it, count frames of that kind in that direction.
-    int remaining = at % MessageStride;
-    for (int i = kept.checkpoints.at(size_t(at / MessageStride)); i < frameCount(); ++i) {
+    const int stride = strideOf(what);
+    int remaining = at % stride;
+    for (int i = kept.checkpoints.at(size_t(at / stride)); i < frameCount(); ++i) {
         const FrameRecord &record = m_frames[size_t(i)];
         if (bool(record.packed & FromClientBit) != fromClient)
             continue;

@@ -17,7 +17,7 @@
 // tap's chunks, and a frame costs 16 bytes (its time and where it starts);
 // everything else about it is read back from the bytes when asked for. The
 // timeline is kept as runs (a thousand frames in a row are one run), and the
-// message index as one entry every MessageStride messages.
+// message index as one entry every MessageStride messages (and every ping and pong).
 class WireCapture : public QObject
 {
     Q_OBJECT
@@ -163,6 +163,10 @@ private:
     std::vector<Run> m_timeline;
     int m_timelineRows = 0;
     static constexpr int MessageStride = 16;
+    // Pings and pongs are few beside data but are looked up as they come (a
+    // server's ping becomes a row): each has its entry, so finding one never
+    // walks the data frames between them.
+    static constexpr int strideOf(Counted what) { return what == Counted::DataMessage ? MessageStride : 1; }
     Direction m_client;
     Direction m_server;
     HttpHeadParser m_request{HttpHeadParser::Kind::Request};
