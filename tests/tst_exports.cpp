@@ -135,6 +135,9 @@ void TestExports::harCarriesHandshakeAndEveryMessage()
                            QStringLiteral("receive 1 one"),
                            QStringLiteral("receive 1 frag-ment"),
                            QStringLiteral("receive 2 AAEC"),
+                           // The server's ping and the pong Qt answered it with, seen by the tap.
+                           QStringLiteral("receive 9 srv"),
+                           QStringLiteral("send 10 srv"),
                        }));
 
     // Masked: the credentials are gone, the rest is there.

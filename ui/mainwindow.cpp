@@ -691,6 +691,7 @@ void MainWindow::loadHere(const QString &path)
         MessageLog rows;
         SessionFile::Loaded loaded;
         QList<TapRecord> wire;
+        bool exactWire = false;
         QString error;
     };
     auto reading = std::make_shared<Reading>();
@@ -702,7 +703,7 @@ void MainWindow::loadHere(const QString &path)
         }
         reading->loaded = SessionFile::read(&file, &reading->rows);
         if (reading->loaded.valid)
-            reading->wire = SessionFile::wireOf(reading->loaded.connections, reading->rows);
+            reading->wire = SessionFile::wireOf(reading->loaded, reading->rows, &reading->exactWire);
     });
     m_workers.append(thread);
     connect(thread, &QThread::finished, this, [this, thread, reading, path] {
@@ -720,7 +721,7 @@ void MainWindow::loadHere(const QString &path)
         }
         m_session.log()->clear();
         m_session.log()->adopt(reading->rows);
-        m_session.loadSaved(reading->loaded.connections, reading->wire);
+        SessionFile::show(reading->loaded, reading->wire, reading->exactWire, &m_session);
         showReadOnly();
         if (!reading->loaded.problem.isEmpty())
             warn(tr("%1 was read only in part. %2").arg(QFileInfo(path).fileName(), reading->loaded.problem));

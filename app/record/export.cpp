@@ -117,17 +117,10 @@ Snapshot snapshot(const Session &session)
     result.rows = session.log()->rows();
     result.connections = session.connections();
     if (!result.connections.isEmpty() && session.captureHolds(result.connections.last().id)) {
-        const std::vector<WireCapture::Chunk> &chunks = session.capture()->chunks();
-        result.wire.reserve(qsizetype(chunks.size()));
-        for (const WireCapture::Chunk &chunk : chunks) {
-            TapRecord record;
-            record.type = chunk.fromClient ? TapRecord::Type::ClientBytes : TapRecord::Type::ServerBytes;
-            record.timeUsec = chunk.timeUsec;
-            record.bytes = chunk.bytes;
-            result.wire.append(record);
-        }
+        result.wire = session.capture()->records();
         result.exactWire = true;
     }
+    result.savedWire = session.savedWire();
     return result;
 }
 
@@ -136,6 +129,7 @@ bool saveSnapshot(const Snapshot &snapshot, const QString &path, const Options &
     Session session;
     session.log()->adoptRows(snapshot.rows);
     session.loadSaved(snapshot.connections, snapshot.wire, snapshot.exactWire);
+    session.setSavedWire(snapshot.savedWire);
     return save(session, path, options, error);
 }
 

@@ -40,6 +40,7 @@ struct Snapshot
     QList<Session::Connection> connections;
     QList<TapRecord> wire;
     bool exactWire = false;
+    QHash<int, QList<TapRecord>> savedWire;   // Session::savedWire()
 };
 Snapshot snapshot(const Session &session);
 // Builds a read-only Session from `snapshot` on the calling thread and saves

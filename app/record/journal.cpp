@@ -1,6 +1,7 @@
 #include "journal.h"
 
 #include "record/sessionfile.h"
+#include "record/wirestream.h"
 #include "session/session.h"
 
 #include <QCoreApplication>
@@ -33,6 +34,8 @@ struct Journal::Batch
     std::vector<QByteArray> lines;
     MessageLog::Rows rows;
     std::vector<qint64> rtts;   // per row, when a pong of the batch has a round trip; else empty
+    // The wire tap's records since the last batch, with their connection.
+    std::vector<std::pair<int, TapRecord>> wire;
 };
 
 class JournalWriter : public QObject
@@ -65,6 +68,11 @@ public:
             const MessageLog::Entry &row = batch.rows.entries[i];
             SessionFile::appendRowLine(m_piece, row, MessageLog::data(batch.rows, row),
                                        batch.rtts.empty() ? -1 : batch.rtts[i]);
+            if (m_piece.size() >= PieceBytes && !put())
+                return;
+        }
+        for (const auto &[connection, record] : batch.wire) {
+            SessionFile::appendWireLine(m_piece, connection, record);
             if (m_piece.size() >= PieceBytes && !put())
                 return;
         }
@@ -182,7 +190,17 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
     // A ring log drops its oldest rows: take them before they go.
     connect(log, &MessageLog::aboutToDrop, this, &Journal::flushRows);
     connect(log, &MessageLog::dropped, this, [this](int n) { m_written = qMax(0, m_written - n); });
-    connect(session, &Session::connectionStarted, this, [this] {
+    // The capture forgets a connection when the next one starts (or when a
+    // ring log trims it): take its last records first.
+    connect(session->capture(), &WireCapture::aboutToClear, this, [this] {
+        takeWire(true);
+        m_wireChunks = m_wireEvents = 0;
+    });
+    if (!session->isReadOnly() && !session->connections().isEmpty())
+        m_wireConnection = session->connectionId();
+    connect(session, &Session::connectionStarted, this, [this](int id) {
+        m_wireConnection = id;
+        m_wireMasked = false;   // a new connection starts with new heads
         flushRows();
         addLine(SessionFile::connectionLine(m_session->connections().last(), m_options));
     });
@@ -260,7 +278,8 @@ void Journal::flushRows()
             }
         }
     }
-    if (m_batch->rows.entries.empty() && m_batch->lines.empty())
+    takeWire(false);
+    if (m_batch->rows.entries.empty() && m_batch->lines.empty() && m_batch->wire.empty())
         return;
     std::shared_ptr<Batch> batch(m_batch.release());
     m_batch = std::make_unique<Batch>();
@@ -268,11 +287,38 @@ void Journal::flushRows()
     QMetaObject::invokeMethod(m_writer, [writer, batch] { writer->write(*batch); }, Qt::QueuedConnection);
 }
 
+// New records of the capture go into the batch. With secrets masked they
+// wait until both HTTP heads are complete (or `force`), so that a header
+// split across chunks is masked whole.
+void Journal::takeWire(bool force)
+{
+    const WireCapture *capture = m_session->capture();
+    if (m_finished || m_wireConnection == 0 || m_session->isReadOnly()
+        || (capture->chunkCount() == m_wireChunks && capture->eventCount() == m_wireEvents))
+        return;
+    QList<TapRecord> records;
+    if (m_options.maskSecrets && !m_wireMasked) {
+        if (!capture->headsDone() && !force)
+            return;
+        records = capture->records(m_wireChunks, m_wireEvents);
+        WireStream::maskSecrets(records);
+        m_wireMasked = true;
+    } else {
+        records = capture->records(m_wireChunks, m_wireEvents);
+    }
+    m_wireChunks = capture->chunkCount();
+    m_wireEvents = capture->eventCount();
+    m_batch->wire.reserve(m_batch->wire.size() + size_t(records.size()));
+    for (TapRecord &record : records)
+        m_batch->wire.emplace_back(m_wireConnection, std::move(record));
+}
+
 void Journal::finish(bool keep)
 {
     if (m_finished)
         return;
     m_timer.stop();
+    takeWire(true);
     flushRows();
     addLine(SessionFile::endLine(MessageLog::nowUsec()));
     flushRows();

@@ -65,6 +65,7 @@ Q_SIGNALS:
 
 private:
     void flushRows();
+    void takeWire(bool force);
     void addLine(const QByteArray &line);
 
     Session *m_session;
@@ -78,6 +79,11 @@ private:
     int m_written = 0;        // log rows already handed to the writer
     int m_handshakeWritten = 0;   // connection id whose handshake line is written
     int m_closeWritten = 0;
+    // The wire capture's records already taken, of connection m_wireConnection.
+    int m_wireConnection = 0;
+    int m_wireChunks = 0;
+    int m_wireEvents = 0;
+    bool m_wireMasked = false;
     bool m_finished = false;
     std::unique_ptr<Batch> m_batch;
 };

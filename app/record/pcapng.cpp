@@ -1,5 +1,7 @@
 #include "pcapng.h"
 
+#include "wire/wirecapture.h"
+
 #include "record/wirestream.h"
 #include "session/session.h"
 
@@ -512,8 +514,14 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         // The capture holds the last connection of a live tap session (or of a
         // snapshot reopened with its exact bytes) while nothing was dropped.
         const bool exact = capture && session.captureHolds(connection.id);
+        // A saved session keeps the captured records of its other connections too.
+        WireCapture saved;
+        const auto found = exact ? session.savedWire().cend() : session.savedWire().constFind(connection.id);
+        if (found != session.savedWire().cend())
+            saved.addRecords(*found);
+        const WireCapture *bytes = exact ? capture : found != session.savedWire().cend() ? &saved : nullptr;
         const WireStream::Stream stream =
-            WireStream::forConnection(connection, *session.log(), exact ? capture : nullptr, options.maskSecrets);
+            WireStream::forConnection(connection, *session.log(), bytes, options.maskSecrets);
         if (!hasRequestBytes(stream))
             continue;
         writeConnection(output, connection, stream, written++);

@@ -214,6 +214,38 @@ QByteArrayView eventName(MessageLog::Kind kind)
     return "error";
 }
 
+QByteArrayView tapEventName(TapRecord::Type type)
+{
+    switch (type) {
+    case TapRecord::Type::ConnectRequested: return "connectRequested";
+    case TapRecord::Type::DnsResolved: return "dnsResolved";
+    case TapRecord::Type::TcpConnected: return "tcpConnected";
+    case TapRecord::Type::TlsEstablished: return "tlsEstablished";
+    case TapRecord::Type::Relaying: return "relaying";
+    case TapRecord::Type::UpstreamFailed: return "upstreamFailed";
+    case TapRecord::Type::Refused: return "refused";
+    case TapRecord::Type::ServerClosed: return "serverClosed";
+    case TapRecord::Type::ClientClosed: return "clientClosed";
+    case TapRecord::Type::ClientBytes:
+    case TapRecord::Type::ServerBytes: break;
+    }
+    return {};
+}
+
+bool tapEventFrom(const QString &name, TapRecord::Type *type)
+{
+    for (const TapRecord::Type candidate :
+         {TapRecord::Type::ConnectRequested, TapRecord::Type::DnsResolved, TapRecord::Type::TcpConnected,
+          TapRecord::Type::TlsEstablished, TapRecord::Type::Relaying, TapRecord::Type::UpstreamFailed,
+          TapRecord::Type::Refused, TapRecord::Type::ServerClosed, TapRecord::Type::ClientClosed}) {
+        if (name == QLatin1StringView(tapEventName(candidate))) {
+            *type = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
 // ---- reading ----
 
 bool parseTime(const QJsonValue &value, qint64 *usec)
@@ -517,6 +549,27 @@ QByteArray endLine(qint64 timeUsec)
     return Line("end").time("time", timeUsec).finish();
 }
 
+void appendWireLine(QByteArray &out, int connection, const TapRecord &record)
+{
+    const bool bytes = record.type == TapRecord::Type::ClientBytes || record.type == TapRecord::Type::ServerBytes;
+    out += bytes ? QByteArrayView("{\"type\":\"wire\",\"time\":\"") : QByteArrayView("{\"type\":\"tap\",\"time\":\"");
+    out += Line::timeText(record.timeUsec);
+    out += "\",\"connection\":";
+    out += QByteArray::number(connection);
+    if (bytes) {
+        out += record.type == TapRecord::Type::ClientBytes ? QByteArrayView(",\"dir\":\"send\",\"base64\":\"")
+                                                           : QByteArrayView(",\"dir\":\"receive\",\"base64\":\"");
+        appendBase64(out, record.bytes);
+        out += "\"}\n";
+        return;
+    }
+    out += ",\"event\":\"";
+    out += tapEventName(record.type);
+    out += "\",\"text\":";
+    Line::appendQuoted(out, record.text.toUtf8());
+    out += "}\n";
+}
+
 bool write(const Session &session, QIODevice *out, const SessionExport::Options &options, QString *error)
 {
     QByteArray buffer = headerLine(MessageLog::nowUsec());
@@ -526,6 +579,21 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             return;
         ok = out->write(buffer) == buffer.size();
         buffer.clear();
+    };
+    // Each connection's captured records follow its close line (or the end
+    // of the file while it is open), secrets masked like the handshake's.
+    QList<int> wireWritten;
+    const auto writeWire = [&](int id) {
+        if (wireWritten.contains(id))
+            return;
+        wireWritten.append(id);
+        QList<TapRecord> records = WireStream::capturedRecords(session, id);
+        if (options.maskSecrets)
+            WireStream::maskSecrets(records);
+        for (const TapRecord &record : std::as_const(records)) {
+            appendWireLine(buffer, id, record);
+            spill();
+        }
     };
     SessionExport::walk(
         session,
@@ -540,10 +608,15 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             switch (stage) {
             case SessionExport::Stage::Start: buffer += connectionLine(connection, options); break;
             case SessionExport::Stage::Handshake: buffer += handshakeLine(connection, options); break;
-            case SessionExport::Stage::End: buffer += closeLine(connection); break;
+            case SessionExport::Stage::End:
+                buffer += closeLine(connection);
+                writeWire(connection.id);
+                break;
             }
             spill();
         });
+    for (const Session::Connection &connection : session.connections())
+        writeWire(connection.id);
     const QList<Session::Connection> &connections = session.connections();
     if (session.state() == Session::State::Closed && (connections.isEmpty() || connections.last().endUsec >= 0))
         buffer += endLine(connections.isEmpty() ? MessageLog::nowUsec() : connections.last().endUsec);
@@ -613,7 +686,8 @@ Loaded read(QIODevice *in, MessageLog *log)
                 return stop(tr("This is not a wsscope session file: its first line does not say "
                                "\"format\": \"wsscope-session\"."));
             const int version = object.value(QStringLiteral("version")).toInt(-1);
-            if (version != Version)
+            loaded.version = version;
+            if (version < OldestVersion || version > Version)
                 return stop(tr("The file is version %1 of the session format; this wsscope reads version %2.")
                                 .arg(version).arg(Version));
             headerSeen = true;
@@ -708,6 +782,24 @@ Loaded read(QIODevice *in, MessageLog *log)
                 connection->close.reason = object.value(QStringLiteral("reason")).toString();
                 connection->close.handshakeCompleted = object.value(QStringLiteral("closeHandshakeCompleted")).toBool();
             }
+        } else if (type == u"wire" || type == u"tap") {
+            TapRecord record;
+            record.timeUsec = time;
+            if (type == u"wire") {
+                const QString dir = object.value(QStringLiteral("dir")).toString();
+                if (dir != u"send" && dir != u"receive")
+                    return stop(tr("Line %1: \"dir\" must be \"send\" or \"receive\".").arg(lineNumber));
+                record.type = dir == u"send" ? TapRecord::Type::ClientBytes : TapRecord::Type::ServerBytes;
+                bool ok = false;
+                record.bytes = base64(object.value(QStringLiteral("base64")), &ok);
+                if (!ok)
+                    return stop(tr("Line %1: \"base64\" is not valid base64.").arg(lineNumber));
+            } else {
+                if (!tapEventFrom(object.value(QStringLiteral("event")).toString(), &record.type))
+                    continue;   // a step of a later revision
+                record.text = object.value(QStringLiteral("text")).toString();
+            }
+            loaded.wire[id].append(record);
         } else if (type == u"end") {
             loaded.ended = true;
         }
@@ -736,16 +828,34 @@ bool load(const QString &path, Session *session, Loaded *loaded, QString *error)
     }
     session->log()->clear();
     session->log()->adopt(rows);
-    session->loadSaved(result.connections, wireOf(result.connections, *session->log()));
+    bool exact = false;
+    const QList<TapRecord> wire = wireOf(result, *session->log(), &exact);
+    show(result, wire, exact, session);
     *loaded = result;
     return true;
 }
 
-QList<TapRecord> wireOf(const QList<Session::Connection> &connections, const MessageLog &log)
+QList<TapRecord> wireOf(const Loaded &loaded, const MessageLog &log, bool *exact)
 {
-    if (connections.isEmpty())
+    *exact = false;
+    if (loaded.connections.isEmpty())
         return {};
-    return WireStream::tapRecords(WireStream::forConnection(connections.last(), log, nullptr, false));
+    const Session::Connection &last = loaded.connections.last();
+    const QList<TapRecord> saved = loaded.wire.value(last.id);
+    if (!saved.isEmpty()) {
+        *exact = true;
+        return saved;
+    }
+    return WireStream::tapRecords(WireStream::forConnection(last, log, nullptr, false));
+}
+
+void show(const Loaded &loaded, const QList<TapRecord> &wire, bool exact, Session *session)
+{
+    session->loadSaved(loaded.connections, wire, exact);
+    QHash<int, QList<TapRecord>> others = loaded.wire;
+    if (exact && !loaded.connections.isEmpty())
+        others.remove(loaded.connections.last().id);
+    session->setSavedWire(others);
 }
 
 } // namespace SessionFile

@@ -4,6 +4,7 @@
 #include "session/session.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -15,7 +16,9 @@ class QIODevice;
 // line when the file was finished cleanly.
 namespace SessionFile {
 
-inline constexpr int Version = 1;
+inline constexpr int Version = 2;
+// Version 1 files (no "wire" or "tap" lines) are read too.
+inline constexpr int OldestVersion = 1;
 inline constexpr QByteArrayView FormatName = "wsscope-session";
 // Lines longer than this are not read (a file is not trusted to be sane).
 inline constexpr qsizetype MaxLineBytes = 64 * 1024 * 1024;
@@ -37,6 +40,9 @@ QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data);
 // of our pings gets its round trip as "rttUs" (when rttUsec >= 0).
 void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec = -1);
 QByteArray endLine(qint64 timeUsec);
+// One record of the wire tap: a "wire" line (bytes, base64) or a "tap" line
+// (a step of the connection), appended to `out`.
+void appendWireLine(QByteArray &out, int connection, const TapRecord &record);
 
 bool write(const Session &session, QIODevice *out, const SessionExport::Options &options, QString *error);
 
@@ -50,14 +56,20 @@ struct Loaded
     bool ended = false;        // the file has its "end" line
     QString problem;
     int problemLine = 0;       // 1-based; 0 when there is no problem
+    int version = 0;
+    // The tap's records by connection id, as they were captured (version 2).
+    QHash<int, QList<TapRecord>> wire;
 };
 
 // Reads a session file into `log` (which should be empty) and the returned
 // connections. Never throws, never crashes on any input.
 Loaded read(QIODevice *in, MessageLog *log);
 
-// The last connection's byte stream, rebuilt, for the Wire tab.
-QList<TapRecord> wireOf(const QList<Session::Connection> &connections, const MessageLog &log);
+// The last connection's byte stream for the Wire tab: as it was captured
+// when the file has it (*exact true), else rebuilt from the log.
+QList<TapRecord> wireOf(const Loaded &loaded, const MessageLog &log, bool *exact);
+// Shows what was read in `session`, read-only (the log must be adopted first).
+void show(const Loaded &loaded, const QList<TapRecord> &wire, bool exact, Session *session);
 
 // Reads `path` and shows it in `session`, read-only. False with the reason
 // when nothing at all could be read; a partial read returns true with

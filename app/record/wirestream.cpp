@@ -310,6 +310,30 @@ Stream forConnection(const Session::Connection &connection, const MessageLog &lo
     return capture ? captured(connection, *capture, maskSecrets) : rebuilt(connection, log, maskSecrets);
 }
 
+QList<TapRecord> capturedRecords(const Session &session, int id)
+{
+    if (session.captureHolds(id))
+        return session.capture()->records();
+    return session.savedWire().value(id);
+}
+
+void maskSecrets(QList<TapRecord> &records)
+{
+    QList<Piece> pieces;
+    QList<qsizetype> at;
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const TapRecord &record = records.at(i);
+        if (record.type != TapRecord::Type::ClientBytes && record.type != TapRecord::Type::ServerBytes)
+            continue;
+        pieces.append({record.timeUsec, record.type == TapRecord::Type::ClientBytes, record.bytes});
+        at.append(i);
+    }
+    maskHeadInPieces(pieces, true);
+    maskHeadInPieces(pieces, false);
+    for (qsizetype i = 0; i < pieces.size(); ++i)
+        records[at.at(i)].bytes = pieces.at(i).bytes;
+}
+
 QList<TapRecord> tapRecords(const Stream &stream)
 {
     QList<TapRecord> records;

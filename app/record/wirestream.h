@@ -39,5 +39,13 @@ Stream forConnection(const Session::Connection &connection, const MessageLog &lo
                      bool maskSecrets);
 // The stream as tap records, to feed a WireCapture.
 QList<TapRecord> tapRecords(const Stream &stream);
+// The tap's records of connection `id`, as they were captured, when the
+// session has them: its capture's (the connection in progress or last) or a
+// saved session's. Empty when they are gone (an earlier connection of a live
+// session, a direct connection, a capture that dropped its history).
+QList<TapRecord> capturedRecords(const Session &session, int id);
+// Replaces the values of secret headers in the HTTP heads at the start of
+// each direction's bytes; every record keeps its size.
+void maskSecrets(QList<TapRecord> &records);
 
 } // namespace WireStream

@@ -49,6 +49,9 @@ Session::Session(QObject *parent)
     connect(&m_handshakeTimer, &QTimer::timeout, this, &Session::onHandshakeTimeout);
     connect(&m_capture, &WireCapture::handshakeChanged, this, &Session::onCaptureChanged);
     connect(&m_capture, &WireCapture::timelineAdded, this, &Session::shareReceivedPayloads);
+    connect(&m_capture, &WireCapture::timelineAdded, this, &Session::logCapturedControlFrames);
+    // Nothing more comes from QWebSocket: a ping that waited for it is logged now.
+    connect(this, &Session::finished, this, &Session::logCapturedControlFrames);
     // Their row numbers mean nothing once either side is cleared.
     connect(&m_capture, &WireCapture::cleared, this, [this] { m_unshared.clear(); });
     connect(&m_log, &MessageLog::cleared, this, [this] { m_unshared.clear(); });
@@ -358,6 +361,8 @@ HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
         tr("Direct connection: the request above is what Qt is known to send, not a capture."),
         tr("The Sec-WebSocket-Key is chosen by Qt and not reported on a direct connection."),
         tr("The server's response headers, timings and TLS details are not reported by Qt on a direct connection."),
+        tr("Pings from the server and the pongs Qt answers them with are not reported by Qt on a direct "
+           "connection: they are not in the log."),
     };
     return info;
 }
@@ -369,6 +374,52 @@ void Session::received(MessageLog::Kind kind, const QByteArray &payload)
     if (m_activeMode == Mode::Tap && payload.size() > MessageLog::SharedAbove) {
         m_unshared.push_back({sequence, m_log.droppedRows() + m_log.count() - 1});
         shareReceivedPayloads();
+    }
+    logCapturedControlFrames();
+}
+
+// QWebSocket 6.4 answers a server's ping by itself and tells nobody: the
+// ping and Qt's pong are known only from the tap, and become log rows when
+// the capture decodes them. Like every row, they are in the order wsscope
+// learned of them, with the time it did (their frames in the Wire tab have
+// the wire's times). The capture's batches come apart from QWebSocket's
+// signals, so a ping waits until QWebSocket has delivered every message and
+// pong that came before it on the wire; a message that came after it, in
+// the same tap batch (30 ms), may be listed before it. A direct connection
+// has no tap: these rows cannot be known.
+void Session::logCapturedControlFrames()
+{
+    if (m_readOnly || m_activeMode != Mode::Tap)
+        return;
+    using Counted = WireCapture::Counted;
+    const int pings = m_capture.countOf(false, Counted::Ping);
+    const int pongs = m_capture.countOf(true, Counted::Pong);
+    // QWebSocket may still deliver what came before a ping only while it is connected.
+    const bool waitForSocket = m_state == State::Open || m_state == State::Closing;
+    while (m_attempt.receivedPings < pings || m_attempt.sentPongs < pongs) {
+        const int ping =
+            m_attempt.receivedPings < pings ? m_capture.nthFrame(false, Counted::Ping, m_attempt.receivedPings) : -1;
+        const int pong = m_attempt.sentPongs < pongs ? m_capture.nthFrame(true, Counted::Pong, m_attempt.sentPongs) : -1;
+        const bool pingNext = ping >= 0 && (pong < 0 || ping < pong);
+        if (pingNext && waitForSocket) {
+            const int message = m_capture.messageStart(false, m_attempt.receivedData);
+            const int earlierPong = m_capture.nthFrame(false, Counted::Pong, m_attempt.receivedPongs);
+            if ((message >= 0 && message < ping) || (earlierPong >= 0 && earlierPong < ping))
+                return;
+        }
+        if (ping < 0 && pong < 0) {
+            // No longer held (the capture dropped its history): those rows are lost.
+            m_attempt.receivedPings = qMax(m_attempt.receivedPings, pings);
+            m_attempt.sentPongs = qMax(m_attempt.sentPongs, pongs);
+            return;
+        }
+        const WsFrame frame = m_capture.frame(pingNext ? ping : pong).frame;
+        if (pingNext)
+            m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Ping, frame.payload, m_connectionId,
+                         m_attempt.receivedPings++);
+        else
+            m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Pong, frame.payload, m_connectionId,
+                         m_attempt.sentPongs++);
     }
 }
 
@@ -483,6 +534,7 @@ void Session::onPong(const QByteArray &payload)
     const qint64 arrivedNsec = m_clock.nsecsElapsed();
     const qint32 sequence = m_attempt.receivedPongs++;
     m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId, sequence);
+    logCapturedControlFrames();
     // A pong answers the oldest waiting ping with its payload; a peer may
     // answer only the latest of several pings, so earlier ones count as
     // answered too. A pong that matches none (unsolicited) answers nothing.
@@ -1073,6 +1125,7 @@ void Session::loadSaved(const QList<Connection> &connections, const QList<TapRec
     Q_ASSERT(m_state == State::Closed);
     m_readOnly = true;
     m_exactWire = exactWire && !wire.isEmpty();
+    m_savedWire.clear();
     m_connections = connections;
     m_capture.clear();
     m_connectionId = 0;
@@ -1087,6 +1140,16 @@ void Session::loadSaved(const QList<Connection> &connections, const QList<TapRec
         m_capture.addRecords(wire);
     }
     Q_EMIT handshakeChanged();
+}
+
+void Session::setSavedWire(const QHash<int, QList<TapRecord>> &wire)
+{
+    m_savedWire = wire;
+}
+
+const QHash<int, QList<TapRecord>> &Session::savedWire() const
+{
+    return m_savedWire;
 }
 
 bool Session::isReadOnly() const

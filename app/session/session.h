@@ -8,6 +8,7 @@
 
 #include <QAbstractSocket>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
@@ -192,6 +193,10 @@ public:
     // session), not a rebuild.
     void loadSaved(const QList<Connection> &connections, const QList<TapRecord> &wire = {}, bool exactWire = false);
     bool isReadOnly() const;
+    // A saved session's captured records of its other connections (a journal
+    // keeps every connection's), by connection id; empty for a live session.
+    void setSavedWire(const QHash<int, QList<TapRecord>> &wire);
+    const QHash<int, QList<TapRecord>> &savedWire() const;
     // Whether capture() holds every byte of connection `id` as it crossed the wire.
     bool captureHolds(int id) const;
 
@@ -227,6 +232,7 @@ private:
     void onCaptureChanged();
     void received(MessageLog::Kind kind, const QByteArray &payload);
     void shareReceivedPayloads();
+    void logCapturedControlFrames();
     QString connectFailure() const;
     QString stalledStep() const;
     HandshakeInfo reconstructedHandshake(const QUrl &url) const;
@@ -271,6 +277,7 @@ private:
     QString m_origin;
     QList<Connection> m_connections;
     bool m_readOnly = false;
+    QHash<int, QList<TapRecord>> m_savedWire;
     bool m_exactWire = false;   // read-only: capture() holds the last connection as captured
     int m_connectionId = 0;
     // What one attempt has been through; open() starts each with a fresh one.
@@ -280,6 +287,8 @@ private:
         qint32 receivedData = 0;
         qint32 sentPings = 0;
         qint32 receivedPongs = 0;
+        qint32 receivedPings = 0;    // seen only by the tap: QWebSocket answers them by itself
+        qint32 sentPongs = 0;        // those answers
         bool opened = false;
         bool failed = false;
         bool closingByUs = false;

@@ -37,8 +37,10 @@ void WireCapture::addToTimeline(TimelineItem::Type type, int index)
 
 void WireCapture::clear()
 {
+    Q_EMIT aboutToClear();
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
+    std::vector<int>().swap(m_eventChunks);
     std::vector<FrameRecord>().swap(m_frames);
     std::vector<Run>().swap(m_timeline);
     m_timelineRows = 0;
@@ -70,9 +72,11 @@ bool WireCapture::isComplete() const
 
 void WireCapture::dropHistory()
 {
+    Q_EMIT aboutToClear();
     m_historyDropped = true;
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
+    std::vector<int>().swap(m_eventChunks);
     std::vector<FrameRecord>().swap(m_frames);
     std::vector<Run>().swap(m_timeline);
     m_timelineRows = 0;
@@ -131,6 +135,7 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             break;
         }
         m_events.push_back(record);
+        m_eventChunks.push_back(int(m_chunks.size()));
         addToTimeline(TimelineItem::Type::Event, int(m_events.size()) - 1);
         handshakeTouched = true;
     }
@@ -197,7 +202,7 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
                                                                       : -1;
         if (counted >= 0) {
             Direction::Index &kept = direction.counted[counted];
-            if (kept.count % MessageStride == 0)
+            if (kept.count % strideOf(Counted(counted)) == 0)
                 kept.checkpoints.push_back(index);
             ++kept.count;
         }
@@ -326,8 +331,9 @@ int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
         return false;
     };
     // From the checkpoint before it, count frames of that kind in that direction.
-    int remaining = at % MessageStride;
-    for (int i = kept.checkpoints.at(size_t(at / MessageStride)); i < frameCount(); ++i) {
+    const int stride = strideOf(what);
+    int remaining = at % stride;
+    for (int i = kept.checkpoints.at(size_t(at / stride)); i < frameCount(); ++i) {
         const FrameRecord &record = m_frames[size_t(i)];
         if (bool(record.packed & FromClientBit) != fromClient)
             continue;
@@ -338,6 +344,60 @@ int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
             return i;
     }
     return -1;
+}
+
+int WireCapture::countOf(bool fromClient, Counted what) const
+{
+    const Direction::Index &kept = side(fromClient).counted[int(what)];
+    return kept.dropped + kept.count;
+}
+
+int WireCapture::chunksBeforeEvent(int index) const
+{
+    return m_eventChunks.at(size_t(index));
+}
+
+QList<TapRecord> WireCapture::records() const
+{
+    return records(0, 0);
+}
+
+QList<TapRecord> WireCapture::records(int fromChunk, int fromEvent) const
+{
+    QList<TapRecord> out;
+    const size_t firstChunk = size_t(qMax(0, fromChunk));
+    size_t event = size_t(qMax(0, fromEvent));
+    out.reserve(qsizetype(m_chunks.size() - qMin(firstChunk, m_chunks.size()) + m_events.size()
+                          - qMin(event, m_events.size())));
+    for (size_t chunk = firstChunk; chunk <= m_chunks.size(); ++chunk) {
+        for (; event < m_events.size() && size_t(m_eventChunks[event]) <= chunk; ++event)
+            out.append(m_events[event]);
+        if (chunk == m_chunks.size())
+            break;
+        const Chunk &c = m_chunks[chunk];
+        TapRecord record;
+        record.type = c.fromClient ? TapRecord::Type::ClientBytes : TapRecord::Type::ServerBytes;
+        record.timeUsec = c.timeUsec;
+        record.bytes = c.bytes;
+        out.append(record);
+    }
+    return out;
+}
+
+int WireCapture::chunkCount() const
+{
+    return int(m_chunks.size());
+}
+
+int WireCapture::eventCount() const
+{
+    return int(m_events.size());
+}
+
+bool WireCapture::headsDone() const
+{
+    return m_request.status() != HttpHeadParser::Status::NeedMore
+        && m_response.status() != HttpHeadParser::Status::NeedMore;
 }
 
 WireCapture::Payload WireCapture::messagePayload(bool fromClient, int sequence, QByteArray *chunk, qsizetype *offset) const

@@ -17,7 +17,7 @@
 // tap's chunks, and a frame costs 16 bytes (its time and where it starts);
 // everything else about it is read back from the bytes when asked for. The
 // timeline is kept as runs (a thousand frames in a row are one run), and the
-// message index as one entry every MessageStride messages.
+// message index as one entry every MessageStride messages (and every ping and pong).
 class WireCapture : public QObject
 {
     Q_OBJECT
@@ -76,6 +76,22 @@ public:
     int messageStart(bool fromClient, int sequence) const;
     // Likewise for any Counted kind: the frame of the sequence-th ping, say.
     int nthFrame(bool fromClient, Counted what, int sequence) const;
+    // How many of them the connection has had so far, dropped ones included.
+    int countOf(bool fromClient, Counted what) const;
+    // Where event `index` came among the tap's records: after this many
+    // chunks. With chunks() and events(), the records as the tap sent them.
+    int chunksBeforeEvent(int index) const;
+    // The tap's records as they came, to feed another capture (a saved
+    // session's, say): equal to what this one was fed while isComplete().
+    QList<TapRecord> records() const;
+    // Only the records from chunk `fromChunk` and event `fromEvent` on: what
+    // came since records up to there were taken.
+    QList<TapRecord> records(int fromChunk, int fromEvent) const;
+    int chunkCount() const;
+    int eventCount() const;
+    // Both HTTP heads have been read (or found broken): the bytes that can
+    // hold credentials have all arrived.
+    bool headsDone() const;
     // Where the payload of a direction's data message number `sequence` is
     // kept, when it lies whole in one chunk: *chunk shares that chunk's bytes
     // and *offset is where the payload starts in them. A message that is not
@@ -97,6 +113,8 @@ public:
     static HandshakeInfo::AcceptCheck acceptCheck(const QByteArray &key, const QByteArray &received);
 
 Q_SIGNALS:
+    // clear() or dropHistory() is about to forget what was captured: read it now if need be.
+    void aboutToClear();
     void handshakeChanged();
     void timelineAdded(int first, int last);
     void cleared();
@@ -136,6 +154,7 @@ private:
 
     std::vector<Chunk> m_chunks;
     std::vector<TapRecord> m_events;
+    std::vector<int> m_eventChunks;   // per event: chunks before it
     std::vector<FrameRecord> m_frames;
     struct Run
     {
@@ -147,6 +166,10 @@ private:
     std::vector<Run> m_timeline;
     int m_timelineRows = 0;
     static constexpr int MessageStride = 16;
+    // Pings and pongs are few beside data but are looked up as they come (a
+    // server's ping becomes a row): each has its entry, so finding one never
+    // walks the data frames between them.
+    static constexpr int strideOf(Counted what) { return what == Counted::DataMessage ? MessageStride : 1; }
     Direction m_client;
     Direction m_server;
     HttpHeadParser m_request{HttpHeadParser::Kind::Request};
