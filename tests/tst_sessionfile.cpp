@@ -14,6 +14,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <thread>
+
+#include <csignal>
+#include <unistd.h>
+
 // The session file: written from a live session, read back, written again;
 // bad files; the journal that is written while a session runs.
 class TestSessionFile : public QObject
@@ -27,6 +32,7 @@ private Q_SLOTS:
     void badFilesOpenAsFarAsReadable_data();
     void badFilesOpenAsFarAsReadable();
     void hugeLineStopsReading();
+    void longLineOnDiskIsRead();
     void journalFollowsTheSession();
     void journalOfALiveProcessIsNotRecoverable();
     void maskedSaveHidesCredentials();
@@ -273,26 +279,66 @@ void TestSessionFile::badFilesOpenAsFarAsReadable()
 
 void TestSessionFile::hugeLineStopsReading()
 {
+    // A stream is not trusted to end: a line over 64 MiB stops reading there.
+    QByteArray bytes;
+    bytes += "{\"format\":\"wsscope-session\",\"version\":1}\n";
+    bytes += "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"ok\"}\n";
+    bytes += "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:02Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"";
+    bytes += QByteArray(SessionFile::MaxStreamLineBytes + 1024 * 1024, 'x');
+    bytes += "\"}\n";
+    std::signal(SIGPIPE, SIG_IGN);   // the reader may hang up first
+    int fds[2];
+    QCOMPARE(::pipe(fds), 0);
+    std::thread writer([&bytes, fd = fds[1]] {
+        for (qsizetype done = 0; done < bytes.size();) {
+            const ssize_t n = ::write(fd, bytes.constData() + done, size_t(bytes.size() - done));
+            if (n <= 0)
+                break;   // the reader stopped and closed its end
+            done += n;
+        }
+        ::close(fd);
+    });
+    QFile stream;
+    QVERIFY(stream.open(fds[0], QIODevice::ReadOnly, QFileDevice::AutoCloseHandle));
+    QVERIFY(stream.isSequential());
+
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&stream, &log);
+    stream.close();
+    writer.join();
+    QCOMPARE(loaded.rows, 1);
+    QCOMPARE(loaded.problemLine, 3);
+    QVERIFY2(loaded.problem.contains(QStringLiteral("longer than 64 MiB")), qPrintable(loaded.problem));
+}
+
+void TestSessionFile::longLineOnDiskIsRead()
+{
+    // A file on disk holds what wsscope wrote: a binary message of 80 MiB is
+    // one line of about 107 MiB of base64, and it comes back whole.
+    QByteArray payload(80 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char((i * 7 + i / 4093) & 0xff);
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("huge.wsscope.jsonl"));
+    const QString path = dir.filePath(QStringLiteral("long.wsscope.jsonl"));
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("{\"format\":\"wsscope-session\",\"version\":1}\n");
-    file.write("{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"ok\"}\n");
-    const QByteArray chunk(1024 * 1024, 'x');
-    file.write("{\"type\":\"message\",\"time\":\"2026-11-24T10:00:02Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"");
-    for (qsizetype written = 0; written <= SessionFile::MaxLineBytes; written += chunk.size())
-        file.write(chunk);
+    file.write("{\"format\":\"wsscope-session\",\"version\":2}\n");
+    file.write("{\"type\":\"message\",\"time\":\"2026-11-24T10:00:02Z\",\"dir\":\"receive\",\"opcode\":2,\"size\":");
+    file.write(QByteArray::number(payload.size()));
+    file.write(",\"base64\":\"");
+    file.write(payload.toBase64());
     file.write("\"}\n");
     file.close();
+    QVERIFY(file.size() > SessionFile::MaxStreamLineBytes);
 
     Session session;
     SessionFile::Loaded loaded;
     QString error;
     QVERIFY2(SessionFile::load(path, &session, &loaded, &error), qPrintable(error));
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
     QCOMPARE(session.log()->count(), 1);
-    QCOMPARE(loaded.problemLine, 3);
-    QVERIFY2(loaded.problem.contains(QStringLiteral("longer than 64 MiB")), qPrintable(loaded.problem));
+    QCOMPARE(session.log()->data(0).size(), payload.size());
+    QVERIFY(session.log()->data(0) == QByteArrayView(payload));
 }
 
 void TestSessionFile::journalFollowsTheSession()

@@ -627,9 +627,15 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
     return ok;
 }
 
+qsizetype lineLimit(const QIODevice *in)
+{
+    return in->isSequential() ? MaxStreamLineBytes : qMax(in->size(), MaxStreamLineBytes);
+}
+
 Loaded read(QIODevice *in, MessageLog *log)
 {
     Loaded loaded;
+    const qsizetype maxLineBytes = lineLimit(in);
     int lineNumber = 0;
     const auto stop = [&loaded, &lineNumber](const QString &problem) {
         loaded.problem = problem;
@@ -657,10 +663,10 @@ Loaded read(QIODevice *in, MessageLog *log)
             line += part;
             if (line.endsWith('\n'))
                 break;
-            if (line.size() > MaxLineBytes) {
+            if (line.size() > maxLineBytes) {
                 ++lineNumber;
                 return stop(tr("Line %1 is longer than %2 MiB; reading stopped there.")
-                                .arg(lineNumber).arg(MaxLineBytes / (1024 * 1024)));
+                                .arg(lineNumber).arg(maxLineBytes / (1024 * 1024)));
             }
         }
         if (line.isEmpty())

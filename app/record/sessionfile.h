@@ -20,8 +20,11 @@ inline constexpr int Version = 2;
 // Version 1 files (no "wire" or "tap" lines) are read too.
 inline constexpr int OldestVersion = 1;
 inline constexpr QByteArrayView FormatName = "wsscope-session";
-// Lines longer than this are not read (a file is not trusted to be sane).
-inline constexpr qsizetype MaxLineBytes = 64 * 1024 * 1024;
+// From a stream (a pipe, a device), lines longer than this are not read: a
+// stream is not trusted to end. A file on disk may hold a line as long as
+// itself, since a message as large as wsscope accepts (256 MiB by default,
+// 2 GiB at most) is written on one line, as base64 for binary.
+inline constexpr qsizetype MaxStreamLineBytes = 64 * 1024 * 1024;
 
 // A JSON string literal of UTF-8 text, quotes included.
 QByteArray jsonString(QByteArrayView utf8);
@@ -64,6 +67,8 @@ struct Loaded
 // Reads a session file into `log` (which should be empty) and the returned
 // connections. Never throws, never crashes on any input.
 Loaded read(QIODevice *in, MessageLog *log);
+// The longest line read() accepts from `in`.
+qsizetype lineLimit(const QIODevice *in);
 
 // The last connection's byte stream for the Wire tab: as it was captured
 // when the file has it (*exact true), else rebuilt from the log.
