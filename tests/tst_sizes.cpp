@@ -3,6 +3,7 @@
 #include "record/export.h"
 #include "record/sessionfile.h"
 #include "session/session.h"
+#include "scriptpeer.h"
 #include "tlsfixture.h"
 
 #include <QAbstractItemModelTester>
@@ -27,47 +28,15 @@ namespace {
 constexpr qint64 MiB = 1024 * 1024;
 
 // A peer from tests/peers started on loopback: Python `websockets` or Node
-// `ws`. Its first line gives the port; every other line is kept.
-class Peer : public QObject
+// `ws`, serving messages of the sizes asked for.
+class Peer : public ScriptPeer
 {
 public:
     Peer(const QString &which, const QStringList &arguments)
+        : ScriptPeer(which == u"python" ? QStringLiteral(WSSCOPE_PYTHON) : QStringLiteral("node"),
+                     which == u"python" ? QStringLiteral("size_server.py") : QStringLiteral("size_server.js"), arguments)
     {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("NODE_PATH"), QStringLiteral("/usr/share/nodejs"));
-        m_process.setProcessEnvironment(environment);
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, [this] {
-            while (m_process.canReadLine()) {
-                const QJsonObject line = QJsonDocument::fromJson(m_process.readLine()).object();
-                if (line.contains(QStringLiteral("port")))
-                    m_port = line.value(QStringLiteral("port")).toInt();
-                else
-                    m_lines << line;
-            }
-        });
-        if (which == u"python")
-            m_process.start(QStringLiteral(WSSCOPE_PYTHON), QStringList{QStringLiteral(WSSCOPE_PEERS_DIR "/size_server.py")} + arguments);
-        else
-            m_process.start(QStringLiteral("node"), QStringList{QStringLiteral(WSSCOPE_PEERS_DIR "/size_server.js")} + arguments);
     }
-    ~Peer() override
-    {
-        m_process.kill();
-        m_process.waitForFinished();
-    }
-    bool waitUntilListening()
-    {
-        (void)QTest::qWaitFor([this] { return m_port > 0 || m_process.state() == QProcess::NotRunning; }, 20000);
-        return m_port > 0;
-    }
-    QUrl url(const QString &scheme) const { return QUrl(QStringLiteral("%1://127.0.0.1:%2/").arg(scheme).arg(m_port)); }
-    const QList<QJsonObject> &lines() const { return m_lines; }
-
-private:
-    QProcess m_process;
-    int m_port = 0;
-    QList<QJsonObject> m_lines;
 };
 
 struct Message
