@@ -1,4 +1,5 @@
 #include "pythonpeer.h"
+#include "qtmessages.h"
 #include "record/sessionfile.h"
 
 #include <QElapsedTimer>
@@ -89,6 +90,7 @@ TestRefused::Saved TestRefused::runBatch(const QUrl &url)
     const QString har = base + QStringLiteral(".har");
     const QString text = base + QStringLiteral(".txt");
     QProcess process;
+    process.setProcessEnvironment(QtMessages::markedEnvironment());
     QElapsedTimer clock;
     clock.start();
     process.start(QStringLiteral(WSSCOPE_BINARY), {url.toString(), QStringLiteral("--batch"), QStringLiteral("--save"),
@@ -102,9 +104,14 @@ TestRefused::Saved TestRefused::runBatch(const QUrl &url)
     }
     saved.elapsedMs = clock.elapsed();
     saved.exitCode = process.exitCode();
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    if (const QString qt = QtMessages::in(err); !qt.isEmpty()) {
+        saved.why = QStringLiteral("Qt printed: ") + qt;
+        return saved;
+    }
     QFile file(session);
     if (!file.open(QIODevice::ReadOnly)) {
-        saved.why = QStringLiteral("no session file: ") + QString::fromUtf8(process.readAllStandardError());
+        saved.why = QStringLiteral("no session file: ") + err;
         return saved;
     }
     while (!file.atEnd()) {
