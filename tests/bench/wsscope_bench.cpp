@@ -44,21 +44,20 @@ struct Load
     bool binary;
 };
 
-// The flood server runs in a child process so that it never takes the
-// client's event loop, only (part of) a core.
-class FloodChild
+// The servers the benchmark talks to (the flood server, the echo server)
+// run in a child process so that they never take the client's event loop,
+// only (part of) a core. The child prints its URL on its first line.
+class ServerChild
 {
 public:
-    explicit FloodChild(const Load &load)
+    explicit ServerChild(const QStringList &arguments)
     {
-        m_process.start(QCoreApplication::applicationFilePath(),
-                        {QStringLiteral("--flood"), QString::number(load.messages), QString::number(load.payloadBytes),
-                         load.binary ? QStringLiteral("binary") : QStringLiteral("text")});
+        m_process.start(QCoreApplication::applicationFilePath(), arguments);
         m_process.waitForStarted();
         m_process.waitForReadyRead(10000);
         m_url = QUrl(QString::fromLatin1(m_process.readLine().trimmed()));
     }
-    ~FloodChild()
+    ~ServerChild()
     {
         m_process.kill();
         m_process.waitForFinished();
@@ -68,6 +67,17 @@ public:
 private:
     QProcess m_process;
     QUrl m_url;
+};
+
+// A flood server sending `load`.
+class FloodChild : public ServerChild
+{
+public:
+    explicit FloodChild(const Load &load)
+        : ServerChild({QStringLiteral("--flood"), QString::number(load.messages), QString::number(load.payloadBytes),
+                       load.binary ? QStringLiteral("binary") : QStringLiteral("text")})
+    {
+    }
 };
 
 qint64 residentBytes()
@@ -320,26 +330,14 @@ struct RoundTrips
     QList<double> pingUsec;
 };
 
-class EchoChild
+// The built-in echo server.
+class EchoChild : public ServerChild
 {
 public:
     EchoChild()
+        : ServerChild({QStringLiteral("--echo")})
     {
-        m_process.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--echo")});
-        m_process.waitForStarted();
-        m_process.waitForReadyRead(10000);
-        m_url = QUrl(QString::fromLatin1(m_process.readLine().trimmed()));
     }
-    ~EchoChild()
-    {
-        m_process.kill();
-        m_process.waitForFinished();
-    }
-    QUrl url() const { return m_url; }
-
-private:
-    QProcess m_process;
-    QUrl m_url;
 };
 
 // Turns the event loop, waiting in poll() between events, until done().
