@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 // A TCP server on loopback that reads one HTTP request head and then answers
@@ -29,6 +30,8 @@ public:
                     if (!m_answer.isEmpty() && m_request.contains("\r\n\r\n") && !m_answered) {
                         m_answered = true;
                         socket->write(m_upgrade ? upgradeAnswer() + m_answer : m_answer);
+                        if (!m_later.isEmpty())
+                            QTimer::singleShot(m_laterMs, socket, [this, socket] { socket->write(m_later); });
                     }
                 });
                 connect(socket, &QTcpSocket::disconnected, this, [this] { ++m_disconnects; });
@@ -44,6 +47,12 @@ public:
     QByteArray request() const { return m_request; }
     // Answer with a valid 101, then with the bytes given to the constructor.
     void upgrade() { m_upgrade = true; }
+    // Bytes to send `ms` after the answer: a frame that arrives in two parts.
+    void thenAfter(int ms, const QByteArray &bytes)
+    {
+        m_laterMs = ms;
+        m_later = bytes;
+    }
     // Extra header lines for the 101 of upgrade(), each ending in \r\n.
     void setUpgradeHeaders(const QByteArray &lines) { m_upgradeHeaders = lines; }
     int connections() const { return int(m_sockets.size()); }
@@ -63,6 +72,8 @@ private:
     QTcpServer m_server;
     QList<QPointer<QTcpSocket>> m_sockets;
     QByteArray m_answer;
+    QByteArray m_later;
+    int m_laterMs = 0;
     QByteArray m_request;
     bool m_answered = false;
     bool m_upgrade = false;

@@ -8,6 +8,8 @@
 #include "record/sessionfile.h"
 #include "session/session.h"
 
+#include "rawserver.h"
+
 #include <QBuffer>
 #include <QFile>
 #include <QJsonArray>
@@ -113,6 +115,8 @@ private Q_SLOTS:
     void serverPingsAreRows_data();
     void serverPingsAreRows();
     void pingBetweenMessages();
+    void rowsFollowTheWire();
+    void roundTripFromTheWire();
     void directModeCannotKnow();
     void journalKeepsTheWire();
     void ringKeepsNumbering();
@@ -302,13 +306,84 @@ void TestControlFrames::pingBetweenMessages()
     const int pingFrame = capture.nthFrame(false, WireCapture::Counted::Ping, log.at(ping).sequence);
     const int bFrame = capture.messageStart(false, log.at(b).sequence);
     QVERIFY(aFrame < pingFrame && pingFrame < bFrame);
+    // The rows are in wire order, with the times the tap read the frames.
     QVERIFY(ping > a);
+    QVERIFY(b > ping);
     QVERIFY(pong > ping);
-    QVERIFY(capture.frame(pingFrame).frame.timeUsec <= log.at(ping).timeUsec);
+    QCOMPARE(log.at(a).timeUsec, capture.frameTime(aFrame));
+    QCOMPARE(log.at(ping).timeUsec, capture.frameTime(pingFrame));
+    QCOMPARE(log.at(b).timeUsec, capture.frameTime(bFrame));
+    const int pongFrame = capture.nthFrame(true, WireCapture::Counted::Pong, log.at(pong).sequence);
+    QVERIFY(pongFrame > pingFrame);
+    QCOMPARE(log.at(pong).timeUsec, capture.frameTime(pongFrame));
     // The log is in the order rows were learned, and its times never go back.
     for (int row = 1; row < log.count(); ++row)
         QVERIFY(log.at(row).timeUsec >= log.at(row - 1).timeUsec);
     qInfo("log order: a at %d, b at %d, ping at %d, pong at %d", a, b, ping, pong);
+    session.close();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+}
+
+// A text message in three fragments, with a ping between the first two and
+// the last fragment 300 ms later: the ping and Qt's pong are rows at once,
+// before the message; the message's row comes when its last byte does, with
+// that byte's time, not the first fragment's and not QWebSocket's.
+void TestControlFrames::rowsFollowTheWire()
+{
+    RawServer server(QByteArray("\x01\x02he", 4) + QByteArray("\x89\x01p", 3) + QByteArray("\x00\x01l", 3));
+    server.upgrade();
+    server.thenAfter(300, QByteArray("\x80\x02lo", 4) + QByteArray("\x82\x01x", 3));
+    Session session;
+    QVERIFY(session.open(server.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Open, 10000);
+    const MessageLog &log = *session.log();
+    QTRY_VERIFY(findRow(log, MessageLog::Direction::Sent, MessageLog::Kind::Pong, "p") >= 0);
+    // Before the rest has come.
+    QCOMPARE(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "hello"), -1);
+    QTRY_VERIFY(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Binary, "x") >= 0);
+    const int ping = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Ping, "p");
+    const int pong = findRow(log, MessageLog::Direction::Sent, MessageLog::Kind::Pong, "p");
+    const int text = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "hello");
+    const int binary = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Binary, "x");
+    QVERIFY2(ping < pong && pong < text && text < binary,
+             qPrintable(QStringLiteral("ping %1, pong %2, text %3, binary %4").arg(ping).arg(pong).arg(text).arg(binary)));
+    const WireCapture &capture = *session.capture();
+    const QList<int> fragments = capture.messageFrames(capture.messageStart(false, 0));
+    QCOMPARE(fragments.size(), 3);
+    QCOMPARE(log.at(text).timeUsec, capture.frameTime(fragments.last()));
+    QVERIFY(log.at(text).timeUsec - capture.frameTime(fragments.first()) >= 250000);
+    QCOMPARE(log.at(binary).timeUsec, capture.frameTime(capture.messageStart(false, 1)));
+    QCOMPARE(log.at(ping).timeUsec, capture.frameTime(capture.nthFrame(false, WireCapture::Counted::Ping, 0)));
+    QCOMPARE(log.at(pong).timeUsec, capture.frameTime(capture.nthFrame(true, WireCapture::Counted::Pong, 0)));
+    session.abort();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+}
+
+// Through the tap a ping's round trip is the wire's: from the tap's write of
+// the ping to its read of the pong.
+void TestControlFrames::roundTripFromTheWire()
+{
+    PingingPeer peer(600000);
+    Session session;
+    QVERIFY(session.open(peer.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Open, 10000);
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(session.ping("rt" + QByteArray::number(i)));
+    const MessageLog &log = *session.log();
+    QTRY_COMPARE(countRows(log, MessageLog::Direction::Received, MessageLog::Kind::Pong), 5);
+    const WireCapture &capture = *session.capture();
+    const QList<Session::RttSample> samples = session.connections().last().rtts;
+    QCOMPARE(samples.size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        const int pongRow = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Pong, QByteArray("rt" + QByteArray::number(i)));
+        QVERIFY(pongRow >= 0);
+        const qint64 pongTime = capture.frameTime(capture.nthFrame(false, WireCapture::Counted::Pong, i));
+        const qint64 pingTime = capture.frameTime(capture.nthFrame(true, WireCapture::Counted::Ping, i));
+        QCOMPARE(log.at(pongRow).timeUsec, pongTime);
+        QCOMPARE(samples.at(i).rttUsec, pongTime - pingTime);
+        QCOMPARE(session.rttOfPong(log.at(pongRow).connection, log.at(pongRow).sequence), pongTime - pingTime);
+        QVERIFY(samples.at(i).rttUsec >= 0);
+    }
     session.close();
     QTRY_COMPARE(session.state(), Session::State::Closed);
 }

@@ -592,7 +592,7 @@ void TestMainWindow::savedSessionReopensReadOnly()
     QCOMPARE(model->index(1, LogModel::PreviewColumn).data().toString(), QStringLiteral("first <b>not bold</b>"));
     QVERIFY(viewer.inspector()->requestText().startsWith(QStringLiteral("GET / HTTP/1.1")));
     QVERIFY(viewer.inspector()->responseText().startsWith(QStringLiteral("HTTP/1.1 101")));
-    QVERIFY(viewer.wireView()->model()->rowCount() >= 2 + 4 + 2);   // request, response, 4 messages, 2 closes
+    QTRY_VERIFY(viewer.wireView()->model()->rowCount() >= 2 + 4 + 2);   // request, response, 4 messages, 2 closes
     QVERIFY(viewer.journal() == nullptr);
 
     // Saved again from the viewer: the same rows come back.

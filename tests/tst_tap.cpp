@@ -466,7 +466,7 @@ void TestTap::refusesWrongSecret()
 {
     TapLink tap(loopbackTarget(9));
     QList<TapRecord> records;
-    connect(tap.tap(), &Tap::records, this, [&records](const QList<TapRecord> &batch) { records += batch; });
+    connect(&tap, &TapLink::records, this, [&records](const QList<TapRecord> &batch) { records += batch; });
     QTcpSocket client;
     const QByteArray answer = askTap(startTap(tap),
                                      "CONNECT 127.0.0.1:9 HTTP/1.1\r\nProxy-Authorization: "

@@ -492,6 +492,7 @@ void MainWindow::followLogSelection()
     if (!current.isValid())
         return;
     QItemSelection selection;
+    m_wireModel->flush();   // the row's frames may still wait for the model's batch
     for (int frame : framesOfLogRow(m_model->logRow(current.row()))) {
         const int row = m_wireModel->rowOfFrame(frame);
         if (row >= 0)

@@ -71,10 +71,11 @@ void MessageLog::store(Entry &entry, const QByteArray &data)
     block.used += length;
 }
 
-void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, qint32 connection, qint32 sequence)
+void MessageLog::append(Direction direction, Kind kind, const QByteArray &data, qint32 connection, qint32 sequence,
+                        qint64 timeUsec)
 {
     Entry entry;
-    entry.timeUsec = nowUsec();
+    entry.timeUsec = timeUsec > 0 ? timeUsec : nowUsec();
     entry.connection = connection;
     entry.sequence = sequence;
     entry.direction = direction;

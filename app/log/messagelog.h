@@ -50,7 +50,10 @@ public:
     // Payloads up to this size are copied into the blocks; a larger one is
     // kept as the QByteArray it came in, shared, not copied.
     static constexpr qsizetype SharedAbove = 4096;
-    void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1);
+    // The row's time is now, or timeUsec when it is given (> 0): when the
+    // message was on the wire, say.
+    void append(Direction direction, Kind kind, const QByteArray &data, qint32 connection = -1, qint32 sequence = -1,
+                qint64 timeUsec = 0);
     void appendEvent(Kind kind, const QString &description);
     // Appends a row as it was saved: its time, connection and sequence are
     // kept; its block, offset and length are the log's own. Announced only

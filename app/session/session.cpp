@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QNetworkProxy>
 #include <QNetworkRequest>
+#include <QScopedValueRollback>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -86,6 +87,8 @@ Session::~Session()
     // reach this half-destroyed object.
     if (m_socket)
         m_socket->disconnect(this);
+    // The tap's last records reach the capture while every member is whole.
+    m_tap.reset();
 }
 
 MessageLog *Session::log()
@@ -267,7 +270,7 @@ bool Session::open(const QUrl &url, QString *error)
     target.proxy = proxy;
     m_tap = std::make_unique<TapLink>(target);
     TapLink *tap = m_tap.get();
-    connect(tap->tap(), &Tap::records, &m_capture, &WireCapture::addRecords);
+    connect(tap, &TapLink::records, &m_capture, &WireCapture::addRecords);
     connect(tap->tap(), &Tap::finished, this, [this] {
         m_attempt.tapFinished = true;
         if (m_attempt.waitingForTap)
@@ -370,7 +373,8 @@ HandshakeInfo Session::reconstructedHandshake(const QUrl &url) const
 void Session::received(MessageLog::Kind kind, const QByteArray &payload)
 {
     const qint32 sequence = m_attempt.receivedData++;
-    m_log.append(MessageLog::Direction::Received, kind, payload, m_connectionId, sequence);
+    const qint64 wireUsec = m_activeMode == Mode::Tap ? scanWire(WireRow::DataMessage, sequence) : 0;
+    m_log.append(MessageLog::Direction::Received, kind, payload, m_connectionId, sequence, wireUsec);
     if (m_activeMode == Mode::Tap && payload.size() > MessageLog::SharedAbove) {
         m_unshared.push_back({sequence, m_log.droppedRows() + m_log.count() - 1});
         shareReceivedPayloads();
@@ -378,49 +382,69 @@ void Session::received(MessageLog::Kind kind, const QByteArray &payload)
     logCapturedControlFrames();
 }
 
-// QWebSocket 6.4 answers a server's ping by itself and tells nobody: the
-// ping and Qt's pong are known only from the tap, and become log rows when
-// the capture decodes them. Like every row, they are in the order wsscope
-// learned of them, with the time it did (their frames in the Wire tab have
-// the wire's times). The capture's batches come apart from QWebSocket's
-// signals, so a ping waits until QWebSocket has delivered every message and
-// pong that came before it on the wire; a message that came after it, in
-// the same tap batch (30 ms), may be listed before it. A direct connection
-// has no tap: these rows cannot be known.
+// Through the tap, rows follow the wire. A received message's row takes the
+// time the tap read the last byte of its last frame (QWebSocket hands it over
+// later), and the rows only the tap knows of (a server's ping, the pong
+// QWebSocket 6.4 answers it with by itself and tells nobody about) are
+// logged where their frames came, between the messages around them. The
+// capture is always ahead of QWebSocket: the tap records bytes before it
+// relays them, and TapLink::drain() hands them over first. A direct
+// connection has no tap: its rows take the time QWebSocket delivers, and its
+// server pings cannot be known.
+qint64 Session::scanWire(WireRow target, qint32 sequence)
+{
+    if (m_readOnly || m_activeMode != Mode::Tap || m_scanningWire)
+        return 0;
+    // Draining feeds the capture, whose signal calls here again: that call
+    // must not take the frame this one is looking for.
+    const QScopedValueRollback<bool> scanning(m_scanningWire, true);
+    if (m_tap)
+        m_tap->drain();
+    // QWebSocket may still deliver messages and pongs only while it is connected.
+    const bool waitForSocket = m_state == State::Open || m_state == State::Closing;
+    int index = m_attempt.wireFrame - m_capture.droppedFrames();
+    if (index < 0) {
+        // The capture gave those frames back (a ring log): their rows are lost.
+        index = 0;
+        m_attempt.receivedPings = qMax(m_attempt.receivedPings, m_capture.countOf(false, WireCapture::Counted::Ping));
+        m_attempt.sentPongs = qMax(m_attempt.sentPongs, m_capture.countOf(true, WireCapture::Counted::Pong));
+    }
+    qint64 found = 0;
+    for (; index < m_capture.frameCount() && found == 0; ++index) {
+        const quint8 head = m_capture.frameHead(index);
+        const int opcode = head & 0x0F;
+        const bool fin = head & 0x80;
+        if (m_capture.frameFromClient(index)) {
+            if (opcode == 0xA) {
+                const WsFrame frame = m_capture.frame(index).frame;
+                m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Pong, frame.payload, m_connectionId,
+                             m_attempt.sentPongs++, frame.timeUsec);
+            }
+            continue;
+        }
+        if ((opcode <= 0x2 && fin) || opcode == 0xA) {
+            // The end of a data message, or a pong: QWebSocket's to deliver.
+            const bool message = opcode != 0xA;
+            qint32 &seen = message ? m_attempt.wireMessages : m_attempt.wirePongs;
+            const qint32 delivered = message ? m_attempt.receivedData : m_attempt.receivedPongs;
+            if (seen >= delivered && waitForSocket)
+                break;   // not yet: the rows after it wait for it
+            if (target == (message ? WireRow::DataMessage : WireRow::Pong) && seen == sequence)
+                found = m_capture.frameTime(index);
+            ++seen;
+        } else if (opcode == 0x9) {
+            const WsFrame frame = m_capture.frame(index).frame;
+            m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Ping, frame.payload, m_connectionId,
+                         m_attempt.receivedPings++, frame.timeUsec);
+        }
+    }
+    m_attempt.wireFrame = m_capture.droppedFrames() + index;
+    return found;
+}
+
 void Session::logCapturedControlFrames()
 {
-    if (m_readOnly || m_activeMode != Mode::Tap)
-        return;
-    using Counted = WireCapture::Counted;
-    const int pings = m_capture.countOf(false, Counted::Ping);
-    const int pongs = m_capture.countOf(true, Counted::Pong);
-    // QWebSocket may still deliver what came before a ping only while it is connected.
-    const bool waitForSocket = m_state == State::Open || m_state == State::Closing;
-    while (m_attempt.receivedPings < pings || m_attempt.sentPongs < pongs) {
-        const int ping =
-            m_attempt.receivedPings < pings ? m_capture.nthFrame(false, Counted::Ping, m_attempt.receivedPings) : -1;
-        const int pong = m_attempt.sentPongs < pongs ? m_capture.nthFrame(true, Counted::Pong, m_attempt.sentPongs) : -1;
-        const bool pingNext = ping >= 0 && (pong < 0 || ping < pong);
-        if (pingNext && waitForSocket) {
-            const int message = m_capture.messageStart(false, m_attempt.receivedData);
-            const int earlierPong = m_capture.nthFrame(false, Counted::Pong, m_attempt.receivedPongs);
-            if ((message >= 0 && message < ping) || (earlierPong >= 0 && earlierPong < ping))
-                return;
-        }
-        if (ping < 0 && pong < 0) {
-            // No longer held (the capture dropped its history): those rows are lost.
-            m_attempt.receivedPings = qMax(m_attempt.receivedPings, pings);
-            m_attempt.sentPongs = qMax(m_attempt.sentPongs, pongs);
-            return;
-        }
-        const WsFrame frame = m_capture.frame(pingNext ? ping : pong).frame;
-        if (pingNext)
-            m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Ping, frame.payload, m_connectionId,
-                         m_attempt.receivedPings++);
-        else
-            m_log.append(MessageLog::Direction::Sent, MessageLog::Kind::Pong, frame.payload, m_connectionId,
-                         m_attempt.sentPongs++);
-    }
+    scanWire(WireRow::None, -1);
 }
 
 // A large received message would be kept twice: as QWebSocket handed it over
@@ -533,7 +557,8 @@ void Session::onPong(const QByteArray &payload)
 {
     const qint64 arrivedNsec = m_clock.nsecsElapsed();
     const qint32 sequence = m_attempt.receivedPongs++;
-    m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId, sequence);
+    const qint64 wireUsec = scanWire(WireRow::Pong, sequence);
+    m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Pong, payload, m_connectionId, sequence, wireUsec);
     logCapturedControlFrames();
     // A pong answers the oldest waiting ping with its payload; a peer may
     // answer only the latest of several pings, so earlier ones count as
@@ -547,14 +572,22 @@ void Session::onPong(const QByteArray &payload)
     }
     if (answered < 0)
         return;
-    const qint64 rttUsec = (arrivedNsec - m_attempt.pendingPings.at(answered).sentNsec) / 1000;
+    // Through the tap, the round trip is the wire's: from the tap's write of
+    // the ping to its read of the pong. Directly, what QWebSocket saw.
+    qint64 rttUsec = (arrivedNsec - m_attempt.pendingPings.at(answered).sentNsec) / 1000;
+    if (wireUsec > 0) {
+        const qint32 ping = m_attempt.sentPings - qint32(m_attempt.pendingPings.size()) + qint32(answered);
+        const int frame = m_capture.nthFrame(true, WireCapture::Counted::Ping, ping);
+        if (frame >= 0)
+            rttUsec = wireUsec - m_capture.frameTime(frame);
+    }
     m_attempt.pendingPings.remove(0, answered + 1);
     armPongTimer();
     if (!m_connections.isEmpty() && m_connections.last().id == m_connectionId) {
         QList<RttSample> &samples = m_connections.last().rtts;
         if (samples.size() >= MaxRttSamples)
             samples.remove(0, MaxRttSamples / 10);   // in bulk, not one by one
-        samples.append({MessageLog::nowUsec(), rttUsec, sequence});
+        samples.append({wireUsec > 0 ? wireUsec : MessageLog::nowUsec(), rttUsec, sequence});
     }
     Q_EMIT rttMeasured(rttUsec);
 }
@@ -760,6 +793,8 @@ void Session::onSocketStateChanged(QAbstractSocket::SocketState socketState)
 
 void Session::onSocketError(QAbstractSocket::SocketError socketError)
 {
+    if (m_tap)
+        m_tap->drain();   // the answer the error is about
     if (!m_attempt.opened) {
         if (!m_attempt.failed && !m_attempt.cancelling) {
             m_attempt.refused = true;
@@ -841,6 +876,8 @@ void Session::fail(const QString &message)
 void Session::onDisconnected()
 {
     m_handshakeTimer.stop();
+    if (m_tap)
+        m_tap->drain();   // what the tap has read so far, before deciding to wait for more
     // Through the tap, who closed and with what is read from the frames on the
     // wire; they arrive once the tap has seen both sides of the TCP connection
     // end (the server gets a moment to answer our Close).
@@ -868,6 +905,8 @@ void Session::onDisconnected()
 void Session::finishClose()
 {
     m_handshakeTimer.stop();
+    if (m_tap)
+        m_tap->drain();
     m_attempt.waitingForTap = false;
     m_tapWaitTimer.stop();
     if (m_attempt.opened) {

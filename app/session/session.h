@@ -233,6 +233,8 @@ private:
     void received(MessageLog::Kind kind, const QByteArray &payload);
     void shareReceivedPayloads();
     void logCapturedControlFrames();
+    enum class WireRow { None, DataMessage, Pong };
+    qint64 scanWire(WireRow target, qint32 sequence);
     QString connectFailure() const;
     QString stalledStep() const;
     HandshakeInfo reconstructedHandshake(const QUrl &url) const;
@@ -289,6 +291,11 @@ private:
         qint32 receivedPongs = 0;
         qint32 receivedPings = 0;    // seen only by the tap: QWebSocket answers them by itself
         qint32 sentPongs = 0;        // those answers
+        // How far scanWire() has read the capture: the connection's frame
+        // number, and the received messages and pongs it has passed.
+        int wireFrame = 0;
+        qint32 wireMessages = 0;
+        qint32 wirePongs = 0;
         bool opened = false;
         bool failed = false;
         bool closingByUs = false;
@@ -319,6 +326,7 @@ private:
         qint64 row;
     };
     std::deque<Unshared> m_unshared;
+    bool m_scanningWire = false;
     QTimer m_keepAliveTimer;
     QTimer m_pongTimer;
     int m_pongTimeoutMs = 0;

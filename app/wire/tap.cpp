@@ -32,9 +32,24 @@ QString addressText(const QHostAddress &address, quint16 port)
 
 } // namespace
 
-Tap::Tap(const Target &target, const QString &user, const QString &secret)
+bool TapOutbox::put(TapRecord &&record)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_records.append(std::move(record));
+    return !std::exchange(m_wakePending, true);
+}
+
+QList<TapRecord> TapOutbox::take()
+{
+    const QMutexLocker lock(&m_mutex);
+    m_wakePending = false;
+    return std::exchange(m_records, {});
+}
+
+Tap::Tap(const Target &target, const QString &user, const QString &secret, std::shared_ptr<TapOutbox> outbox)
     : m_target(target)
     , m_expectedAuthorization("Basic " + (user + u':' + secret).toUtf8().toBase64())
+    , m_outbox(std::move(outbox))
 {
     using namespace std::chrono;
     m_epochUsec = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
@@ -67,11 +82,6 @@ bool Tap::proxied() const
 
 void Tap::start()
 {
-    m_batchTimer = new QTimer(this);
-    m_batchTimer->setSingleShot(true);
-    m_batchTimer->setInterval(BatchIntervalMs);
-    connect(m_batchTimer, &QTimer::timeout, this, &Tap::flush);
-
     m_server = new QTcpServer(this);
     connect(m_server, &QTcpServer::newConnection, this, &Tap::onNewConnection);
     if (!m_server->listen(QHostAddress::LocalHost, 0)) {
@@ -98,7 +108,6 @@ void Tap::stop()
         m_client->abort();
     if (m_upstream)
         m_upstream->abort();
-    flush();
 }
 
 void Tap::record(TapRecord::Type type, const QByteArray &bytes, const QString &text)
@@ -108,22 +117,10 @@ void Tap::record(TapRecord::Type type, const QByteArray &bytes, const QString &t
     entry.timeUsec = m_epochUsec + m_clock.nsecsElapsed() / 1000;
     entry.bytes = bytes;
     entry.text = text;
-    m_pending.append(std::move(entry));
-    const bool isBytes = type == TapRecord::Type::ClientBytes || type == TapRecord::Type::ServerBytes;
-    // Milestones go out at once; bytes wait for the batch.
-    if (!isBytes)
-        flush();
-    else if (!m_batchTimer->isActive())
-        m_batchTimer->start();
-}
-
-void Tap::flush()
-{
-    if (m_batchTimer)
-        m_batchTimer->stop();
-    if (m_pending.isEmpty())
-        return;
-    Q_EMIT records(std::exchange(m_pending, {}));
+    // No batch timer: a record is there for the reader at once, and a flood
+    // still costs the reader one wake-up per batch.
+    if (m_outbox->put(std::move(entry)))
+        Q_EMIT recordsWaiting();
 }
 
 Tap::Candidate *Tap::candidateFor(QTcpSocket *socket)
@@ -546,6 +543,5 @@ void Tap::finishIfDone()
     if (m_finished || !m_clientClosed || !m_upstreamClosed)
         return;
     m_finished = true;
-    flush();
     Q_EMIT finished();
 }

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
+#include <QMutex>
 #include <QNetworkProxy>
 #include <QObject>
 #include <QPointer>
@@ -19,6 +20,24 @@ class QHostInfo;
 class QSslSocket;
 class QTcpServer;
 class QTcpSocket;
+
+// Where the tap leaves its records for the GUI thread: each one at once,
+// under a lock, with one wake-up per batch (the reader takes everything
+// there when it comes round). The reader may also take them sooner, before
+// it reads the bytes the tap relayed: the tap puts bytes here before it
+// writes them on, so what QWebSocket has read is always here or taken.
+class TapOutbox
+{
+public:
+    // True when the reader has to be woken: nothing was waiting before.
+    bool put(TapRecord &&record);
+    QList<TapRecord> take();
+
+private:
+    QMutex m_mutex;
+    QList<TapRecord> m_records;
+    bool m_wakePending = false;
+};
 
 // An HTTP CONNECT relay on 127.0.0.1 for exactly one WebSocket connection.
 // QWebSocket is pointed at it as its proxy; the tap resolves the real host,
@@ -46,12 +65,11 @@ public:
         QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy);
     };
 
-    static constexpr int BatchIntervalMs = 30;
     static constexpr int CloseGraceMs = 1000;
     static constexpr qint64 RelayWindow = 512 * 1024;
     static constexpr qint64 ReadBufferBytes = 256 * 1024;
 
-    Tap(const Target &target, const QString &user, const QString &secret);
+    Tap(const Target &target, const QString &user, const QString &secret, std::shared_ptr<TapOutbox> outbox);
     ~Tap() override;
     Q_DISABLE_COPY_MOVE(Tap)
 
@@ -65,7 +83,8 @@ public:
 Q_SIGNALS:
     void listening(quint16 port);
     void listenFailed(const QString &reason);
-    void records(const QList<TapRecord> &batch);
+    // Records are waiting in the outbox (once per batch).
+    void recordsWaiting();
     void tlsEstablished(const TapTls &tls);
     void finished();
 
@@ -88,7 +107,6 @@ private:
     void onClientGone();
     void onUpstreamGone();
     void record(TapRecord::Type type, const QByteArray &bytes = {}, const QString &text = {});
-    void flush();
     void finishIfDone();
     TapTls tlsFacts() const;
 
@@ -119,6 +137,5 @@ private:
     bool m_clientClosed = false;
     bool m_upstreamClosed = false;
     bool m_finished = false;
-    QList<TapRecord> m_pending;
-    QTimer *m_batchTimer = nullptr;
+    std::shared_ptr<TapOutbox> m_outbox;
 };

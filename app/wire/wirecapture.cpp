@@ -3,6 +3,7 @@
 #include <QCryptographicHash>
 
 #include <algorithm>
+#include <limits>
 
 namespace {
 
@@ -42,6 +43,8 @@ void WireCapture::clear()
     std::vector<TapRecord>().swap(m_events);
     std::vector<int>().swap(m_eventChunks);
     std::vector<FrameRecord>().swap(m_frames);
+    std::vector<quint8>().swap(m_frameHeads);
+    m_droppedFrames = 0;
     std::vector<Run>().swap(m_timeline);
     m_timelineRows = 0;
     m_client = {};
@@ -77,7 +80,9 @@ void WireCapture::dropHistory()
     std::vector<Chunk>().swap(m_chunks);
     std::vector<TapRecord>().swap(m_events);
     std::vector<int>().swap(m_eventChunks);
+    m_droppedFrames += int(m_frames.size());
     std::vector<FrameRecord>().swap(m_frames);
+    std::vector<quint8>().swap(m_frameHeads);
     std::vector<Run>().swap(m_timeline);
     m_timelineRows = 0;
     for (Direction *direction : {&m_client, &m_server}) {
@@ -195,6 +200,7 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         const quint64 offset = quint64(direction.frameBase + frame.offset) & OffsetMask;
         m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
                                           | (fromClient ? FromClientBit : 0)});
+        m_frameHeads.push_back(quint8((frame.fin ? 0x80 : 0) | (frame.rsv & 0x7) << 4 | (frame.opcode & 0x0F)));
         addToTimeline(TimelineItem::Type::Frame, index);
         const int counted = (frame.opcode == 0x1 || frame.opcode == 0x2) ? int(Counted::DataMessage)
             : frame.opcode == 0x9                                     ? int(Counted::Ping)
@@ -271,6 +277,26 @@ int WireCapture::frameCount() const
     return int(m_frames.size());
 }
 
+int WireCapture::droppedFrames() const
+{
+    return m_droppedFrames;
+}
+
+quint8 WireCapture::frameHead(int index) const
+{
+    return m_frameHeads.at(size_t(index));
+}
+
+qint64 WireCapture::frameTime(int index) const
+{
+    return m_frames.at(size_t(index)).timeUsec;
+}
+
+bool WireCapture::frameFromClient(int index) const
+{
+    return m_frames.at(size_t(index)).packed & FromClientBit;
+}
+
 int WireCapture::timelineCount() const
 {
     return m_timelineRows;
@@ -335,10 +361,7 @@ int WireCapture::nthFrame(bool fromClient, Counted what, int sequence) const
     int remaining = at % stride;
     for (int i = kept.checkpoints.at(size_t(at / stride)); i < frameCount(); ++i) {
         const FrameRecord &record = m_frames[size_t(i)];
-        if (bool(record.packed & FromClientBit) != fromClient)
-            continue;
-        const QByteArray first = readStream(fromClient, qint64(record.packed & OffsetMask), 1);
-        if (first.isEmpty() || !counts(first.at(0) & 0x0F))
+        if (bool(record.packed & FromClientBit) != fromClient || !counts(m_frameHeads[size_t(i)] & 0x0F))
             continue;
         if (remaining-- == 0)
             return i;
@@ -424,6 +447,33 @@ WireCapture::Payload WireCapture::messagePayload(bool fromClient, int sequence, 
     *chunk = bytes;
     *offset = qsizetype(from - it->first);
     return Payload::Found;
+}
+
+qint64 WireCapture::messageSize(bool fromClient, int sequence) const
+{
+    const int start = messageStart(fromClient, sequence);
+    if (start < 0)
+        return -1;
+    qint64 size = 0;
+    bool fin = false;
+    for (const int index : messageFrames(start)) {
+        const Frame part = frame(index, 0);
+        size += qint64(part.frame.payloadLength);
+        fin = part.frame.fin;
+    }
+    return fin ? size : -1;
+}
+
+bool WireCapture::messageBytes(bool fromClient, int sequence, QByteArray *payload) const
+{
+    const qint64 size = messageSize(fromClient, sequence);
+    if (size < 0 || size > qint64(std::numeric_limits<qsizetype>::max() / 2))
+        return false;
+    payload->clear();
+    payload->reserve(qsizetype(size));
+    for (const int index : messageFrames(messageStart(fromClient, sequence)))
+        payload->append(frame(index).frame.payload);
+    return payload->size() == size;
 }
 
 QList<int> WireCapture::messageFrames(int start) const

@@ -63,6 +63,14 @@ public:
     const std::vector<Chunk> &chunks() const;
     const std::vector<TapRecord> &events() const;
     int frameCount() const;
+    // Frames given back by dropHistory(): frame index i is the connection's
+    // frame number droppedFrames() + i.
+    int droppedFrames() const;
+    // A frame's first byte (FIN, RSV bits, opcode), its time (when the tap
+    // read its last byte) and direction, without reading its bytes back.
+    quint8 frameHead(int index) const;
+    qint64 frameTime(int index) const;
+    bool frameFromClient(int index) const;
     // The frame with its payload, or its first maxPayload bytes (-1: all).
     Frame frame(int index, qint64 maxPayload = -1) const;
     int timelineCount() const;
@@ -100,6 +108,12 @@ public:
     Payload messagePayload(bool fromClient, int sequence, QByteArray *chunk, qsizetype *offset) const;
     // Frames of the message that starts at frame index `start`.
     QList<int> messageFrames(int start) const;
+    // The size of a direction's data message number `sequence` (its frames'
+    // payloads together), or -1 when it is not wholly held: not decoded yet,
+    // given back, or its last fragment has not come.
+    qint64 messageSize(bool fromClient, int sequence) const;
+    // Its payload, unmasked, its fragments joined; false as for messageSize().
+    bool messageBytes(bool fromClient, int sequence, QByteArray *payload) const;
     // Whether a Close frame was seen in each direction, and the first one's index (-1: none held).
     bool closeFrameFromServer() const;
     bool closeFrameFromClient() const;
@@ -156,6 +170,8 @@ private:
     std::vector<TapRecord> m_events;
     std::vector<int> m_eventChunks;   // per event: chunks before it
     std::vector<FrameRecord> m_frames;
+    std::vector<quint8> m_frameHeads;   // per frame: its first byte
+    int m_droppedFrames = 0;
     struct Run
     {
         int firstRow;

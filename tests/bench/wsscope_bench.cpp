@@ -178,7 +178,7 @@ Rate throughTap(const Load &load)
     // engine reads at most 64 KiB at a time.
     // The records come to this thread and are dropped, as a session's would
     // be if it kept nothing.
-    QObject::connect(tap.tap(), &Tap::records, &socket, [](const QList<TapRecord> &) {});
+    QObject::connect(&tap, &TapLink::records, &socket, [](const QList<TapRecord> &) {});
     QObject::connect(tap.tap(), &Tap::listening, &socket, [&](quint16 port) {
         socket.setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port, tap.user(), tap.secret()));
         socket.open(flood.url());

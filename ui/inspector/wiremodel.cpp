@@ -82,11 +82,18 @@ WireModel::WireModel(const WireCapture *capture, QObject *parent)
     : QAbstractTableModel(parent)
     , m_capture(capture)
 {
+    // The capture announces what each batch of the tap's records added, and
+    // under a flood those come often: the view hears of them in batches.
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(BatchIntervalMs);
+    connect(&m_batchTimer, &QTimer::timeout, this, &WireModel::flush);
     connect(capture, &WireCapture::timelineAdded, this, &WireModel::onAdded);
     connect(capture, &WireCapture::cleared, this, &WireModel::onReset);
     connect(capture, &QObject::destroyed, this, &WireModel::onReset);
-    if (capture->timelineCount() > 0)
-        onAdded(0, capture->timelineCount() - 1);
+    if (capture->timelineCount() > 0) {
+        m_capturedRows = capture->timelineCount();
+        flush();
+    }
 }
 
 WireModel::~WireModel() = default;
@@ -199,9 +206,18 @@ QVariant WireModel::headerData(int section, Qt::Orientation orientation, int rol
 
 void WireModel::onAdded(int first, int last)
 {
-    if (!m_capture || last < m_rows)
-        return;
     Q_UNUSED(first)
+    m_capturedRows = qMax(m_capturedRows, last + 1);
+    if (!m_batchTimer.isActive())
+        m_batchTimer.start();
+}
+
+void WireModel::flush()
+{
+    m_batchTimer.stop();
+    if (!m_capture || m_capturedRows <= m_rows)
+        return;
+    const int last = m_capturedRows - 1;
     beginInsertRows({}, m_rows, last);
     for (int row = m_rows; row <= last; ++row) {
         const WireCapture::TimelineItem item = m_capture->timelineItem(row);
@@ -228,8 +244,10 @@ const WireCapture::Frame &WireModel::cachedFrame(int index) const
 void WireModel::onReset()
 {
     m_cachedIndex = -1;
+    m_batchTimer.stop();
     beginResetModel();
     m_rows = 0;
+    m_capturedRows = 0;
     m_frameRows.clear();
     endResetModel();
 }

@@ -4,6 +4,7 @@
 #include "wire/wirecapture.h"
 
 #include <QPointer>
+#include <QTimer>
 
 
 // The connection as the wire saw it, one row per step: TCP and TLS, the
@@ -41,6 +42,11 @@ public:
 
     // The row that shows a frame, or -1.
     int rowOfFrame(int frameIndex) const;
+    // Announces the rows the capture added since the last batch now,
+    // instead of at the end of the batch interval.
+    void flush();
+
+    static constexpr int BatchIntervalMs = 50;
 
 private:
     void onAdded(int first, int last);
@@ -48,6 +54,8 @@ private:
 
     QPointer<const WireCapture> m_capture;
     int m_rows = 0;
+    int m_capturedRows = 0;   // rows the capture has; those past m_rows wait for the batch
+    QTimer m_batchTimer;
     QList<int> m_frameRows;   // frame index -> row
     // A row is asked for each column and role in turn: read its frame back
     // from the capture once, not a dozen times.
