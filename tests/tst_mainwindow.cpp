@@ -40,7 +40,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTreeView>
 #include <QTreeWidget>
 #include <QTest>
 #include <QWebSocket>
@@ -483,6 +482,22 @@ void TestMainWindow::selectingRowsShowsTheMessageAndTheTimeBetween()
     LogView *view = window.logView();
     view->setCurrentIndex(window.logModel()->index(2, 0));
     QCOMPARE(window.messageView()->text(), QStringLiteral("{\"a\":1}"));
+
+    // The keyboard goes from record to record, as in a list: Home and End
+    // to the first and last row, whichever column was current; Tab leaves.
+    view->setFocus();
+    view->setCurrentIndex(window.logModel()->index(2, LogModel::PreviewColumn));
+    QTest::keyClick(view, Qt::Key_Home);
+    QCOMPARE(view->currentIndex().row(), 0);
+    QTest::keyClick(view, Qt::Key_Down);
+    QCOMPARE(view->currentIndex().row(), 1);
+    QTest::keyClick(view, Qt::Key_End);
+    QCOMPARE(view->currentIndex().row(), 2);
+    QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(window.messageView()->text(), QStringLiteral("{\"a\":1}"));
+    QTest::keyClick(view, Qt::Key_Tab);
+    QTRY_VERIFY(!view->hasFocus());
+    view->setCurrentIndex(window.logModel()->index(2, 0));
 
     view->selectionModel()->select(window.logModel()->index(1, 0),
                                    QItemSelectionModel::Select | QItemSelectionModel::Rows);

@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "columnwidth.h"
+#include "recordtable.h"
 #include "composer.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/livechart.h"
@@ -44,7 +44,6 @@
 #include <QTabWidget>
 #include <QHeaderView>
 #include <QTimer>
-#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace {
@@ -77,7 +76,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_timing(new TimingView(this))
     , m_tls(new TlsView(this))
     , m_wireModel(new WireModel(m_session.capture(), this))
-    , m_wireView(new QTreeView(this))
+    , m_wireView(new RecordTable(this))
     , m_filterBar(new FilterBar(this))
     , m_messageView(new MessageView(this))
     , m_selectionLabel(new QLabel(this))
@@ -151,20 +150,15 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_logSplitter->setStretchFactor(1, 1);
     m_logSplitter->setChildrenCollapsible(false);
     m_wireView->setModel(m_wireModel);
-    m_wireView->setRootIsDecorated(false);
-    m_wireView->setUniformRowHeights(true);
-    m_wireView->setAllColumnsShowFocus(true);
-    m_wireView->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_wireView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_wireView->setAccessibleName(tr("Wire timeline"));
-    fitColumn(m_wireView, WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
-    fitColumn(m_wireView, WireModel::DirectionColumn, WireModel::tr("\u2190 to client"));
-    fitColumn(m_wireView, WireModel::WhatColumn, WireModel::tr("HTTP response"));
-    fitColumn(m_wireView, WireModel::FinColumn, WireModel::tr("more"));
-    fitColumn(m_wireView, WireModel::RsvColumn, QStringLiteral("000"));
-    fitColumn(m_wireView, WireModel::MaskColumn, QStringLiteral("00000000"));
-    fitColumn(m_wireView, WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
-    fitColumn(m_wireView, WireModel::PayloadColumn, QString(40, u'x'));
+    m_wireView->fitColumn(WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
+    m_wireView->fitColumn(WireModel::DirectionColumn, WireModel::tr("\u2190 to client"));
+    m_wireView->fitColumn(WireModel::WhatColumn, WireModel::tr("HTTP response"));
+    m_wireView->fitColumn(WireModel::FinColumn, WireModel::tr("more"));
+    m_wireView->fitColumn(WireModel::RsvColumn, QStringLiteral("000"));
+    m_wireView->fitColumn(WireModel::MaskColumn, QStringLiteral("00000000"));
+    m_wireView->fitColumn(WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
+    m_wireView->fitColumn(WireModel::PayloadColumn, QString(40, u'x'));
     m_details = new QTabWidget(this);
     m_details->addTab(m_messageView, tr("&Message"));
     // Every connection's handshake stays: the newest is shown unless another is picked.
@@ -1090,7 +1084,7 @@ TlsView *MainWindow::tlsView() const
     return m_tls;
 }
 
-QTreeView *MainWindow::wireView() const
+RecordTable *MainWindow::wireView() const
 {
     return m_wireView;
 }

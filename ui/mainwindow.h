@@ -22,7 +22,7 @@ class TimingView;
 class TlsView;
 class WireModel;
 class QTabWidget;
-class QTreeView;
+class RecordTable;
 class LogModel;
 class LogView;
 class QComboBox;
@@ -53,7 +53,7 @@ public:
     HandshakeInspector *inspector() const;
     TimingView *timingView() const;
     TlsView *tlsView() const;
-    QTreeView *wireView() const;
+    RecordTable *wireView() const;
     // Which connection's handshake the Handshake tab shows (hidden with one connection).
     QComboBox *handshakeHistory() const;
     FilterBar *filterBar() const;
@@ -137,7 +137,7 @@ private:
     TimingView *m_timing;
     TlsView *m_tls;
     WireModel *m_wireModel;
-    QTreeView *m_wireView;
+    RecordTable *m_wireView;
     QLabel *m_wireNote = nullptr;
     QTabWidget *m_details = nullptr;
     FilterBar *m_filterBar;

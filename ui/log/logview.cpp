@@ -1,24 +1,14 @@
 #include "logview.h"
 
-#include "columnwidth.h"
 #include "log/logmodel.h"
 
 #include <QHeaderView>
 #include <QScrollBar>
 
 LogView::LogView(QWidget *parent)
-    : QTreeView(parent)
+    : RecordTable(parent)
 {
-    setRootIsDecorated(false);
-    setItemsExpandable(false);
-    setUniformRowHeights(true);
-    setAllColumnsShowFocus(true);
     setAlternatingRowColors(true);
-    setSelectionMode(QAbstractItemView::ExtendedSelection);
-    setSelectionBehavior(QAbstractItemView::SelectRows);
-    setTextElideMode(Qt::ElideRight);
-    setWordWrap(false);
-    header()->setStretchLastSection(true);
 
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         m_follow = value >= verticalScrollBar()->maximum();
@@ -34,11 +24,11 @@ LogView::~LogView() = default;
 
 void LogView::setModel(QAbstractItemModel *model)
 {
-    QTreeView::setModel(model);
-    fitColumn(this, LogModel::TimeColumn, QStringLiteral("00:00:00.000"));
-    fitColumn(this, LogModel::DirectionColumn, LogModel::tr("\u2193 Received"));
-    fitColumn(this, LogModel::KindColumn, LogModel::tr("binary"));
-    fitColumn(this, LogModel::SizeColumn, QStringLiteral("9,999,999"));
+    RecordTable::setModel(model);
+    fitColumn(LogModel::TimeColumn, QStringLiteral("00:00:00.000"));
+    fitColumn(LogModel::DirectionColumn, LogModel::tr("\u2193 Received"));
+    fitColumn(LogModel::KindColumn, LogModel::tr("binary"));
+    fitColumn(LogModel::SizeColumn, QStringLiteral("9,999,999"));
 }
 
 bool LogView::isFollowingTail() const

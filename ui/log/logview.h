@@ -1,10 +1,10 @@
 #pragma once
 
-#include <QTreeView>
+#include "recordtable.h"
 
 // The log table. It keeps the newest row in view while the user is at the
 // bottom, and stays where it is once the user has scrolled up.
-class LogView : public QTreeView
+class LogView : public RecordTable
 {
     Q_OBJECT
 
