@@ -118,6 +118,7 @@ private Q_SLOTS:
     void rowsFollowTheWire();
     void roundTripFromTheWire();
     void directModeCannotKnow();
+    void largePayloadsWrittenOnce();
     void journalKeepsTheWire();
     void ringKeepsNumbering();
     void versionOneFileOpens();
@@ -202,7 +203,7 @@ void TestControlFrames::serverPingsAreRows()
     // The session file has them, and the captured wire, version 2.
     const QByteArray file = bytesOf(session, SessionExport::Format::SessionFile, mask);
     const QList<QJsonObject> lines = jsonLines(file);
-    QCOMPARE(lines.first().value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(lines.first().value(QStringLiteral("version")).toInt(), SessionFile::Version);
     int savedPings = 0, savedPongs = 0, wireLines = 0, tapLines = 0;
     QByteArray sentWire;
     for (const QJsonObject &line : lines) {
@@ -404,6 +405,107 @@ void TestControlFrames::directModeCannotKnow()
     QVERIFY2(unknown.join(u'\n').contains(QStringLiteral("Pings from the server")), qPrintable(unknown.join(u'\n')));
 }
 
+// A received message over 4 KiB is written once, in the wire lines: its
+// message line says which message of them it is. The journal and a saved
+// file both come back whole; without the wire lines, reading says why it
+// stopped.
+void TestControlFrames::largePayloadsWrittenOnce()
+{
+    QByteArray big(70000, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char(i * 131 % 251);
+    const QByteArray text = QByteArray(10000, 'w');
+    // One binary frame with a 64-bit length.
+    QByteArray frames("\x82\x7F", 2);
+    for (int shift = 56; shift >= 0; shift -= 8)
+        frames.append(char(quint64(big.size()) >> shift & 0xFF));
+    frames.append(big);
+    // The text in three fragments with a ping between the first two.
+    const auto part = [](char head, const QByteArray &bytes) -> QByteArray {
+        QByteArray frame(1, head);
+        frame.append('\x7E');
+        frame.append(char(bytes.size() >> 8));
+        frame.append(char(bytes.size() & 0xFF));
+        frame.append(bytes);
+        return frame;
+    };
+    frames += part('\x01', text.left(4000)) + QByteArray("\x89\x01p", 3) + part('\x00', text.mid(4000, 3000))
+        + part('\x80', text.mid(7000));
+    frames += QByteArray("\x81\x04tiny", 6);
+    RawServer server(frames);
+    server.upgrade();
+    Session session;
+    const QString directory = m_dir.filePath(QStringLiteral("once"));
+    Journal journal(&session, directory);
+    QVERIFY(journal.isOpen());
+    QVERIFY(session.open(server.url()));
+    const MessageLog &log = *session.log();
+    QTRY_VERIFY_WITH_TIMEOUT(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "tiny") >= 0, 10000);
+    QVERIFY(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Binary, big) >= 0);
+    QVERIFY(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, text) >= 0);
+    const QByteArray saved = bytesOf(session, SessionExport::Format::SessionFile);
+    session.abort();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
+    const QString path = journal.path();
+    journal.finish(true);
+    QFile journalFile(path);
+    QVERIFY(journalFile.open(QIODevice::ReadOnly));
+    const QByteArray journaled = journalFile.readAll();
+
+    for (const QByteArray &file : {saved, journaled}) {
+        QStringList kinds;
+        for (const QJsonObject &line : jsonLines(file)) {
+            if (line.value(QStringLiteral("type")).toString() != u"message"
+                || line.value(QStringLiteral("dir")).toString() != u"receive")
+                continue;
+            const int size = line.value(QStringLiteral("size")).toInt();
+            kinds << QStringLiteral("%1 %2 %3").arg(size).arg(line.contains(QStringLiteral("wireMessage"))
+                                                                  ? line.value(QStringLiteral("wireMessage")).toInt()
+                                                                  : -1)
+                         .arg(line.contains(QStringLiteral("base64")) || line.contains(QStringLiteral("text"))
+                                  ? QStringLiteral("inline") : QStringLiteral("wire"));
+        }
+        // The ping (1 byte) and "tiny" keep their payload; the large ones are messages 0 and 1 of the wire.
+        QCOMPARE(kinds, (QStringList{QStringLiteral("70000 0 wire"), QStringLiteral("1 -1 inline"),
+                                     QStringLiteral("10000 1 wire"), QStringLiteral("4 -1 inline")}));
+        // Once in base64 (about 107 KB for the 80,000 bytes), not twice.
+        QVERIFY2(file.size() < 80000 * 4 / 3 + 20000, qPrintable(QString::number(file.size())));
+        QBuffer in;
+        in.setData(file);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        MessageLog back;
+        const SessionFile::Loaded loaded = SessionFile::read(&in, &back);
+        QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+        const int bigRow = findRow(back, MessageLog::Direction::Received, MessageLog::Kind::Binary, big);
+        const int textRow = findRow(back, MessageLog::Direction::Received, MessageLog::Kind::Text, text);
+        QVERIFY(bigRow >= 0 && textRow > bigRow);
+        QCOMPARE(back.at(bigRow).sequence, 0);
+        QCOMPARE(back.at(textRow).sequence, 1);
+        QCOMPARE(back.at(findRow(back, MessageLog::Direction::Received, MessageLog::Kind::Text, "tiny")).sequence, 2);
+    }
+
+    // Without its wire lines, the file says where and why reading stopped.
+    QByteArray damaged;
+    int firstReference = 0;
+    int lineNumber = 0;
+    for (const QByteArray &line : saved.split('\n')) {
+        if (line.isEmpty() || line.startsWith("{\"type\":\"wire\""))
+            continue;
+        ++lineNumber;
+        if (firstReference == 0 && line.contains("\"wireMessage\""))
+            firstReference = lineNumber;
+        damaged += line + '\n';
+    }
+    QVERIFY(firstReference > 0);
+    QBuffer in(&damaged);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    MessageLog back;
+    const SessionFile::Loaded loaded = SessionFile::read(&in, &back);
+    QCOMPARE(loaded.problemLine, firstReference);
+    QVERIFY2(loaded.problem.contains(QStringLiteral("not in the wire lines")), qPrintable(loaded.problem));
+    QVERIFY(back.count() > 0);
+}
+
 void TestControlFrames::journalKeepsTheWire()
 {
     PingingPeer peer(200);
@@ -426,7 +528,7 @@ void TestControlFrames::journalKeepsTheWire()
     MessageLog log;
     const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
     QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
-    QCOMPARE(loaded.version, 2);
+    QCOMPARE(loaded.version, SessionFile::Version);
     for (const auto &[id, expected] : {std::pair{1, first}, std::pair{2, second}}) {
         const QList<TapRecord> saved = loaded.wire.value(id);
         QCOMPARE(saved.size(), expected.size());
@@ -510,9 +612,9 @@ void TestControlFrames::versionOneFileOpens()
     QVERIFY(!session.captureHolds(1));
     QVERIFY(session.capture()->frameCount() > 0);
     QVERIFY(!bytesOf(session, SessionExport::Format::Pcapng).isEmpty());
-    // Saved again, it becomes version 2 without wire lines (none were captured).
+    // Saved again, it becomes the current version without wire lines (none were captured).
     const QList<QJsonObject> lines = jsonLines(bytesOf(session, SessionExport::Format::SessionFile));
-    QCOMPARE(lines.first().value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(lines.first().value(QStringLiteral("version")).toInt(), SessionFile::Version);
     for (const QJsonObject &line : lines)
         QVERIFY(line.value(QStringLiteral("type")).toString() != u"wire");
 }

@@ -34,6 +34,9 @@ struct Journal::Batch
     std::vector<QByteArray> lines;
     MessageLog::Rows rows;
     std::vector<qint64> rtts;   // per row, when a pong of the batch has a round trip; else empty
+    // Per row, when a message of the batch has its payload in the wire lines
+    // (SessionFile::payloadInWire()): its number there, else -1; else empty.
+    std::vector<qint32> wireMessages;
     // The wire tap's records since the last batch, with their connection.
     std::vector<std::pair<int, TapRecord>> wire;
 };
@@ -64,15 +67,17 @@ public:
             return;
         for (const QByteArray &line : batch.lines)
             m_piece += line;
-        for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
-            const MessageLog::Entry &row = batch.rows.entries[i];
-            SessionFile::appendRowLine(m_piece, row, MessageLog::data(batch.rows, row),
-                                       batch.rtts.empty() ? -1 : batch.rtts[i]);
+        // The wire before the rows: a row may say its payload is in it.
+        for (const auto &[connection, record] : batch.wire) {
+            SessionFile::appendWireLine(m_piece, connection, record);
             if (m_piece.size() >= PieceBytes && !put())
                 return;
         }
-        for (const auto &[connection, record] : batch.wire) {
-            SessionFile::appendWireLine(m_piece, connection, record);
+        for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
+            const MessageLog::Entry &row = batch.rows.entries[i];
+            SessionFile::appendRowLine(m_piece, row, MessageLog::data(batch.rows, row),
+                                       batch.rtts.empty() ? -1 : batch.rtts[i],
+                                       batch.wireMessages.empty() ? -1 : batch.wireMessages[i]);
             if (m_piece.size() >= PieceBytes && !put())
                 return;
         }
@@ -198,8 +203,12 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
     });
     if (!session->isReadOnly() && !session->connections().isEmpty())
         m_wireConnection = session->connectionId();
+    // The journal has a connection's wire from its first byte when it was
+    // there when the connection started, or the capture still held it all.
+    m_wireWhole = m_wireConnection != 0 && session->capture()->isComplete();
     connect(session, &Session::connectionStarted, this, [this](int id) {
         m_wireConnection = id;
+        m_wireWhole = true;
         m_wireMasked = false;   // a new connection starts with new heads
         flushRows();
         addLine(SessionFile::connectionLine(m_session->connections().last(), m_options));
@@ -279,6 +288,7 @@ void Journal::flushRows()
         }
     }
     takeWire(false);
+    markPayloadsInWire();
     if (m_batch->rows.entries.empty() && m_batch->lines.empty() && m_batch->wire.empty())
         return;
     std::shared_ptr<Batch> batch(m_batch.release());
@@ -311,6 +321,27 @@ void Journal::takeWire(bool force)
     m_batch->wire.reserve(m_batch->wire.size() + size_t(records.size()));
     for (TapRecord &record : records)
         m_batch->wire.emplace_back(m_wireConnection, std::move(record));
+}
+
+// A large received message is written once: its bytes are in the wire lines
+// (which the writer puts before the rows), so its line only says which
+// message of them it is. Only while every record of the connection so far
+// is in the journal, and the capture shows that message whole at that size.
+void Journal::markPayloadsInWire()
+{
+    const WireCapture *capture = m_session->capture();
+    const std::vector<MessageLog::Entry> &entries = m_batch->rows.entries;
+    if (!m_wireWhole || m_session->isReadOnly() || capture->chunkCount() != m_wireChunks
+        || capture->eventCount() != m_wireEvents)
+        return;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const MessageLog::Entry &entry = entries[i];
+        if (entry.connection != m_wireConnection || !SessionFile::payloadInWire(entry, qsizetype(entry.length))
+            || capture->messageSize(false, entry.sequence) != qint64(entry.length))
+            continue;
+        m_batch->wireMessages.resize(entries.size(), -1);
+        m_batch->wireMessages[i] = entry.sequence;
+    }
 }
 
 void Journal::finish(bool keep)

@@ -66,6 +66,7 @@ Q_SIGNALS:
 private:
     void flushRows();
     void takeWire(bool force);
+    void markPayloadsInWire();
     void addLine(const QByteArray &line);
 
     Session *m_session;
@@ -84,6 +85,7 @@ private:
     int m_wireChunks = 0;
     int m_wireEvents = 0;
     bool m_wireMasked = false;
+    bool m_wireWhole = false;   // every record of m_wireConnection so far is taken
     bool m_finished = false;
     std::unique_ptr<Batch> m_batch;
 };

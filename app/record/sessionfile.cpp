@@ -2,6 +2,7 @@
 
 #include "record/secrets.h"
 #include "record/wirestream.h"
+#include "wire/wirecapture.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -17,6 +18,8 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <memory>
 
 namespace SessionFile {
 
@@ -506,7 +509,14 @@ QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data)
     return out;
 }
 
-void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec)
+bool payloadInWire(const MessageLog::Entry &entry, qsizetype size)
+{
+    return entry.direction == MessageLog::Direction::Received
+        && (entry.kind == MessageLog::Kind::Text || entry.kind == MessageLog::Kind::Binary) && size > WirePayloadAbove;
+}
+
+void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec,
+                   qint32 wireMessage)
 {
     // Written straight into `out`: the journal writes every row this way.
     const bool event = entry.direction == MessageLog::Direction::Local;
@@ -528,7 +538,10 @@ void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayVi
     out += ",\"size\":";
     out += QByteArray::number(data.size());
     // Text as text; binary as base64; a ping or pong as text when it is UTF-8.
-    if (entry.kind == MessageLog::Kind::Text
+    if (wireMessage >= 0) {
+        out += ",\"wireMessage\":";
+        out += QByteArray::number(wireMessage);
+    } else if (entry.kind == MessageLog::Kind::Text
         || ((entry.kind == MessageLog::Kind::Ping || entry.kind == MessageLog::Kind::Pong) && data.isValidUtf8())) {
         out += ",\"text\":";
         Line::appendQuoted(out, data);
@@ -580,8 +593,9 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         ok = out->write(buffer) == buffer.size();
         buffer.clear();
     };
-    // Each connection's captured records follow its close line (or the end
-    // of the file while it is open), secrets masked like the handshake's.
+    // Each connection's captured records follow its connection line, secrets
+    // masked like the handshake's, so that a message line can say its
+    // payload is in them instead of holding it a second time.
     QList<int> wireWritten;
     const auto writeWire = [&](int id) {
         if (wireWritten.contains(id))
@@ -599,19 +613,24 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         session,
         [&](int row) {
             const MessageLog::Entry &entry = session.log()->at(row);
+            const QByteArrayView data = session.log()->data(row);
             const bool pong = entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received;
-            appendRowLine(buffer, entry, session.log()->data(row),
-                          pong ? session.rttOfPong(entry.connection, entry.sequence) : -1);
+            // Only when the capture at hand shows that message, of that size, in the wire lines written.
+            const bool inWire = payloadInWire(entry, data.size()) && wireWritten.contains(entry.connection)
+                && session.captureHolds(entry.connection)
+                && session.capture()->messageSize(false, entry.sequence) == data.size();
+            appendRowLine(buffer, entry, data, pong ? session.rttOfPong(entry.connection, entry.sequence) : -1,
+                          inWire ? entry.sequence : -1);
             spill();
         },
         [&](const Session::Connection &connection, SessionExport::Stage stage) {
             switch (stage) {
-            case SessionExport::Stage::Start: buffer += connectionLine(connection, options); break;
-            case SessionExport::Stage::Handshake: buffer += handshakeLine(connection, options); break;
-            case SessionExport::Stage::End:
-                buffer += closeLine(connection);
+            case SessionExport::Stage::Start:
+                buffer += connectionLine(connection, options);
                 writeWire(connection.id);
                 break;
+            case SessionExport::Stage::Handshake: buffer += handshakeLine(connection, options); break;
+            case SessionExport::Stage::End: buffer += closeLine(connection); break;
             }
             spill();
         });
@@ -652,6 +671,9 @@ Loaded read(QIODevice *in, MessageLog *log)
     };
     QHash<int, Counts> counts;
     bool headerSeen = false;
+    // Version 3: each connection's wire lines decoded as they come, for the
+    // message lines whose payload is in them.
+    std::map<int, std::unique_ptr<WireCapture>> decoded;
 
     while (true) {
         QByteArray line;
@@ -729,7 +751,18 @@ Loaded read(QIODevice *in, MessageLog *log)
                 return stop(tr("Line %1: opcode %2 is not a message, ping or pong.").arg(lineNumber).arg(opcode));
             }
             QByteArray data;
-            if (object.contains(QStringLiteral("text"))) {
+            if (object.contains(QStringLiteral("wireMessage"))) {
+                const int number = object.value(QStringLiteral("wireMessage")).toInt(-1);
+                const auto it = decoded.find(id);
+                if (entry.direction != MessageLog::Direction::Received || (opcode != 1 && opcode != 2) || number < 0
+                    || it == decoded.end() || !it->second->messageBytes(false, number, &data)
+                    || data.size() != object.value(QStringLiteral("size")).toInteger(-1))
+                    return stop(tr("Line %1: the message's payload is not in the wire lines before it; reading "
+                                   "stopped there.").arg(lineNumber));
+                // Numbered as on the wire, and the lines after it from there.
+                entry.sequence = number;
+                count.data[side] = number + 1;
+            } else if (object.contains(QStringLiteral("text"))) {
                 data = object.value(QStringLiteral("text")).toString().toUtf8();
             } else {
                 bool ok = false;
@@ -804,6 +837,12 @@ Loaded read(QIODevice *in, MessageLog *log)
                 if (!tapEventFrom(object.value(QStringLiteral("event")).toString(), &record.type))
                     continue;   // a step of a later revision
                 record.text = object.value(QStringLiteral("text")).toString();
+            }
+            if (loaded.version >= 3) {
+                std::unique_ptr<WireCapture> &capture = decoded[id];
+                if (!capture)
+                    capture = std::make_unique<WireCapture>();
+                capture->addRecords({record});
             }
             loaded.wire[id].append(record);
         } else if (type == u"end") {

@@ -16,8 +16,9 @@ class QIODevice;
 // line when the file was finished cleanly.
 namespace SessionFile {
 
-inline constexpr int Version = 2;
-// Version 1 files (no "wire" or "tap" lines) are read too.
+inline constexpr int Version = 3;
+// Version 1 files (no "wire" or "tap" lines) and version 2 files (every
+// message line holds its payload) are read too.
 inline constexpr int OldestVersion = 1;
 inline constexpr QByteArrayView FormatName = "wsscope-session";
 // From a stream (a pipe, a device), lines longer than this are not read: a
@@ -40,8 +41,18 @@ QByteArray closeLine(const Session::Connection &connection);
 QByteArray rowLine(const MessageLog &log, int row);
 QByteArray rowLine(const MessageLog::Entry &entry, QByteArrayView data);
 // The same, appended to `out` (no temporary line). A pong that answered one
-// of our pings gets its round trip as "rttUs" (when rttUsec >= 0).
-void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec = -1);
+// of our pings gets its round trip as "rttUs" (when rttUsec >= 0). With
+// wireMessage >= 0 the payload is not written: the line says it is that
+// received data message of its connection's "wire" lines, which come
+// before it in the file (see payloadInWire()).
+void appendRowLine(QByteArray &out, const MessageLog::Entry &entry, QByteArrayView data, qint64 rttUsec = -1,
+                   qint32 wireMessage = -1);
+// Whether a row's payload may be written once, in the wire lines only: a
+// received text or binary message larger than this many bytes, of a
+// connection whose wire lines are in the file whole. Smaller ones stay
+// readable in their line for little cost.
+inline constexpr qsizetype WirePayloadAbove = 4096;
+bool payloadInWire(const MessageLog::Entry &entry, qsizetype size);
 QByteArray endLine(qint64 timeUsec);
 // One record of the wire tap: a "wire" line (bytes, base64) or a "tap" line
 // (a step of the connection), appended to `out`.

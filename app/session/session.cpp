@@ -400,8 +400,10 @@ qint64 Session::scanWire(WireRow target, qint32 sequence)
     const QScopedValueRollback<bool> scanning(m_scanningWire, true);
     if (m_tap)
         m_tap->drain();
-    // QWebSocket may still deliver messages and pongs only while it is connected.
-    const bool waitForSocket = m_state == State::Open || m_state == State::Closing;
+    // QWebSocket may still deliver messages and pongs until the attempt ends
+    // (frames that came with the 101 reach the capture before QWebSocket has
+    // even read the 101).
+    const bool waitForSocket = m_state != State::Closed;
     int index = m_attempt.wireFrame - m_capture.droppedFrames();
     if (index < 0) {
         // The capture gave those frames back (a ring log): their rows are lost.
