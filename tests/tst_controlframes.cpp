@@ -119,6 +119,7 @@ private Q_SLOTS:
     void roundTripFromTheWire();
     void directModeCannotKnow();
     void largePayloadsWrittenOnce();
+    void clearWhileConnectedKeepsTheCount();
     void journalKeepsTheWire();
     void ringKeepsNumbering();
     void versionOneFileOpens();
@@ -504,6 +505,61 @@ void TestControlFrames::largePayloadsWrittenOnce()
     QCOMPARE(loaded.problemLine, firstReference);
     QVERIFY2(loaded.problem.contains(QStringLiteral("not in the wire lines")), qPrintable(loaded.problem));
     QVERIFY(back.count() > 0);
+
+    // A line that names a message already taken is refused: no payload is
+    // read twice, however many lines ask for it.
+    QByteArray repeated;
+    int repeat = 0;
+    lineNumber = 0;
+    for (const QByteArray &line : saved.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        repeated += line + '\n';
+        ++lineNumber;
+        if (repeat == 0 && line.contains("\"wireMessage\":0")) {
+            repeated += line + '\n';
+            repeat = ++lineNumber;
+        }
+    }
+    QVERIFY(repeat > 0);
+    QBuffer again(&repeated);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    MessageLog twice;
+    const SessionFile::Loaded refused = SessionFile::read(&again, &twice);
+    QCOMPARE(refused.problemLine, repeat);
+    QVERIFY2(refused.problem.contains(QStringLiteral("not in the wire lines")), qPrintable(refused.problem));
+}
+
+// Clear while connected gives the capture's history back; what comes after
+// is still numbered and timed by its own frames, and a message whose first
+// fragment was given back still arrives.
+void TestControlFrames::clearWhileConnectedKeepsTheCount()
+{
+    RawServer server(QByteArray("\x81\x05" "first", 7) + QByteArray("\x89\x01p", 3) + QByteArray("\x01\x03hel", 5));
+    server.upgrade();
+    server.thenAfter(400, QByteArray("\x80\x02lo", 4) + QByteArray("\x89\x01q", 3) + QByteArray("\x81\x05" "after", 7));
+    Session session;
+    QVERIFY(session.open(server.url()));
+    const MessageLog &log = *session.log();
+    QTRY_VERIFY_WITH_TIMEOUT(findRow(log, MessageLog::Direction::Sent, MessageLog::Kind::Pong, "p") >= 0, 10000);
+    QVERIFY(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "first") >= 0);
+    session.clear();
+    QCOMPARE(session.capture()->frameCount(), 0);
+    QTRY_VERIFY(findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "after") >= 0);
+    const int hello = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "hello");
+    const int ping = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Ping, "q");
+    const int after = findRow(log, MessageLog::Direction::Received, MessageLog::Kind::Text, "after");
+    QVERIFY2(hello >= 0 && hello < ping && ping < after,
+             qPrintable(QStringLiteral("hello %1, ping %2, after %3").arg(hello).arg(ping).arg(after)));
+    QCOMPARE(log.at(hello).sequence, 1);
+    QCOMPARE(log.at(after).sequence, 2);
+    QCOMPARE(log.at(ping).sequence, 1);
+    const WireCapture &capture = *session.capture();
+    QCOMPARE(capture.frame(capture.messageStart(false, 2)).frame.payload, QByteArray("after"));
+    QCOMPARE(log.at(after).timeUsec, capture.frameTime(capture.messageStart(false, 2)));
+    QCOMPARE(log.at(ping).timeUsec, capture.frameTime(capture.nthFrame(false, WireCapture::Counted::Ping, 1)));
+    session.abort();
+    QTRY_COMPARE(session.state(), Session::State::Closed);
 }
 
 void TestControlFrames::journalKeepsTheWire()

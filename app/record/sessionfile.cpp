@@ -615,10 +615,13 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             const MessageLog::Entry &entry = session.log()->at(row);
             const QByteArrayView data = session.log()->data(row);
             const bool pong = entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received;
-            // Only when the capture at hand shows that message, of that size, in the wire lines written.
+            // Only when the capture at hand holds that very message in the
+            // wire lines written: a reopened file's rows may be numbered
+            // apart from its wire (an old file of a ring log), so the bytes
+            // are compared, not the size.
             const bool inWire = payloadInWire(entry, data.size()) && wireWritten.contains(entry.connection)
                 && session.captureHolds(entry.connection)
-                && session.capture()->messageSize(false, entry.sequence) == data.size();
+                && session.capture()->messageEquals(false, entry.sequence, data);
             appendRowLine(buffer, entry, data, pong ? session.rttOfPong(entry.connection, entry.sequence) : -1,
                           inWire ? entry.sequence : -1);
             spill();
@@ -754,8 +757,9 @@ Loaded read(QIODevice *in, MessageLog *log)
             if (object.contains(QStringLiteral("wireMessage"))) {
                 const int number = object.value(QStringLiteral("wireMessage")).toInt(-1);
                 const auto it = decoded.find(id);
-                if (entry.direction != MessageLog::Direction::Received || (opcode != 1 && opcode != 2) || number < 0
-                    || it == decoded.end() || !it->second->messageBytes(false, number, &data)
+                // Numbers only go up, as on the wire: no payload is taken twice.
+                if (entry.direction != MessageLog::Direction::Received || (opcode != 1 && opcode != 2)
+                    || number < entry.sequence || it == decoded.end() || !it->second->messageBytes(false, number, &data)
                     || data.size() != object.value(QStringLiteral("size")).toInteger(-1))
                     return stop(tr("Line %1: the message's payload is not in the wire lines before it; reading "
                                    "stopped there.").arg(lineNumber));

@@ -87,7 +87,9 @@ Session::~Session()
     // reach this half-destroyed object.
     if (m_socket)
         m_socket->disconnect(this);
-    // The tap's last records reach the capture while every member is whole.
+    // The tap's last records reach the capture while every member is whole,
+    // and nobody outside hears of them: receivers may be half destroyed.
+    QObject::disconnect(this, nullptr, nullptr, nullptr);
     m_tap.reset();
 }
 
@@ -406,10 +408,17 @@ qint64 Session::scanWire(WireRow target, qint32 sequence)
     const bool waitForSocket = m_state != State::Closed;
     int index = m_attempt.wireFrame - m_capture.droppedFrames();
     if (index < 0) {
-        // The capture gave those frames back (a ring log): their rows are lost.
+        // The capture gave those frames back (a ring log, Clear): the rows
+        // only it knew of are lost, and the count goes on from the first
+        // frame it still holds; a message whose start went with them is not
+        // one of those still to come.
+        using Counted = WireCapture::Counted;
         index = 0;
-        m_attempt.receivedPings = qMax(m_attempt.receivedPings, m_capture.countOf(false, WireCapture::Counted::Ping));
-        m_attempt.sentPongs = qMax(m_attempt.sentPongs, m_capture.countOf(true, WireCapture::Counted::Pong));
+        m_attempt.receivedPings = qMax(m_attempt.receivedPings, m_capture.droppedCount(false, Counted::Ping));
+        m_attempt.sentPongs = qMax(m_attempt.sentPongs, m_capture.droppedCount(true, Counted::Pong));
+        m_attempt.wireMessages = qMax(m_attempt.wireMessages, m_capture.droppedCount(false, Counted::DataMessage));
+        m_attempt.wirePongs = qMax(m_attempt.wirePongs, m_capture.droppedCount(false, Counted::Pong));
+        m_attempt.wireInMessage = false;
     }
     qint64 found = 0;
     for (; index < m_capture.frameCount() && found == 0; ++index) {
@@ -424,6 +433,8 @@ qint64 Session::scanWire(WireRow target, qint32 sequence)
             }
             continue;
         }
+        if (opcode == 0x0 && fin && !m_attempt.wireInMessage)
+            continue;   // the end of a message whose start was given back
         if ((opcode <= 0x2 && fin) || opcode == 0xA) {
             // The end of a data message, or a pong: QWebSocket's to deliver.
             const bool message = opcode != 0xA;
@@ -434,6 +445,10 @@ qint64 Session::scanWire(WireRow target, qint32 sequence)
             if (target == (message ? WireRow::DataMessage : WireRow::Pong) && seen == sequence)
                 found = m_capture.frameTime(index);
             ++seen;
+            if (message)
+                m_attempt.wireInMessage = false;
+        } else if (opcode == 0x1 || opcode == 0x2) {
+            m_attempt.wireInMessage = true;   // the first fragment of a message
         } else if (opcode == 0x9) {
             const WsFrame frame = m_capture.frame(index).frame;
             m_log.append(MessageLog::Direction::Received, MessageLog::Kind::Ping, frame.payload, m_connectionId,

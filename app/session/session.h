@@ -296,6 +296,7 @@ private:
         int wireFrame = 0;
         qint32 wireMessages = 0;
         qint32 wirePongs = 0;
+        bool wireInMessage = false;   // the scan is between a message's fragments
         bool opened = false;
         bool failed = false;
         bool closingByUs = false;

@@ -375,6 +375,23 @@ int WireCapture::countOf(bool fromClient, Counted what) const
     return kept.dropped + kept.count;
 }
 
+int WireCapture::droppedCount(bool fromClient, Counted what) const
+{
+    return side(fromClient).counted[int(what)].dropped;
+}
+
+bool WireCapture::messageEquals(bool fromClient, int sequence, QByteArrayView data) const
+{
+    if (messageSize(fromClient, sequence) != data.size())
+        return false;
+    QByteArray chunk;
+    qsizetype offset = 0;
+    if (messagePayload(fromClient, sequence, &chunk, &offset) == Payload::Found)
+        return QByteArrayView(chunk).sliced(offset, data.size()) == data;
+    QByteArray payload;
+    return messageBytes(fromClient, sequence, &payload) && QByteArrayView(payload) == data;
+}
+
 int WireCapture::chunksBeforeEvent(int index) const
 {
     return m_eventChunks.at(size_t(index));

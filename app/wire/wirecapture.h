@@ -86,6 +86,11 @@ public:
     int nthFrame(bool fromClient, Counted what, int sequence) const;
     // How many of them the connection has had so far, dropped ones included.
     int countOf(bool fromClient, Counted what) const;
+    // How many of them dropHistory() gave back: the first one still held is
+    // number droppedCount().
+    int droppedCount(bool fromClient, Counted what) const;
+    // Whether data message `sequence` is held whole and is exactly `data`.
+    bool messageEquals(bool fromClient, int sequence, QByteArrayView data) const;
     // Where event `index` came among the tap's records: after this many
     // chunks. With chunks() and events(), the records as the tap sent them.
     int chunksBeforeEvent(int index) const;
