@@ -32,6 +32,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <vector>
 #include <functional>
 
 namespace {
@@ -158,6 +162,53 @@ Rate rawQWebSocket(const Load &load)
     const double seconds = runUntil([&] { return received >= load.messages; }, 600000);
     socket.abort();
     return {seconds, load.messages};
+}
+
+// The floor of any capture that keeps every byte: the flood read from
+// loopback in 256 KiB reads (the tap's size) into memory that is kept, with
+// nothing decoded, relayed or shown. QWebSocket alone reuses its buffers;
+// keeping means fresh pages, which the kernel has to find and zero.
+Rate keepOnly(const Load &load)
+{
+    FloodChild flood(load);
+    QElapsedTimer clock;
+    clock.start();
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(quint16(flood.url().port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
+        return {};
+    const QByteArray request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    if (::write(fd, request.constData(), size_t(request.size())) != request.size())
+        return {};
+    const qint64 header = load.payloadBytes < 126 ? 2 : load.payloadBytes <= 0xFFFF ? 4 : 10;
+    const qint64 frames = load.messages * (header + load.payloadBytes) + 4;   // and the Close
+    constexpr qsizetype ReadBytes = 256 * 1024;
+    std::vector<QByteArray> kept;
+    qint64 received = 0;
+    qint64 headBytes = -1;
+    QByteArray start;
+    while (headBytes < 0 || received < headBytes + frames) {
+        QByteArray chunk(ReadBytes, Qt::Uninitialized);
+        const ssize_t n = ::read(fd, chunk.data(), size_t(ReadBytes));
+        if (n <= 0)
+            break;
+        chunk.resize(qsizetype(n));
+        received += n;
+        if (headBytes < 0) {
+            start += chunk;
+            const qsizetype end = start.indexOf("\r\n\r\n");
+            if (end >= 0)
+                headBytes = end + 4;
+        }
+        kept.push_back(std::move(chunk));
+    }
+    ::close(fd);
+    const bool all = headBytes >= 0 && received >= headBytes + frames;
+    return {all ? clock.nsecsElapsed() / 1e9 : -1, load.messages};
 }
 
 // QWebSocket through the tap's relay, with nothing kept and nothing decoded:
@@ -445,6 +496,9 @@ int measure(const QStringList &args)
     if (what == u"raw") {
         const Rate rate = rawQWebSocket(load);
         std::printf("%f\n", rate.seconds);
+    } else if (what == u"keep") {
+        const Rate rate = keepOnly(load);
+        std::printf("%f\n", rate.seconds);
     } else if (what == u"tap") {
         const Rate rate = throughTap(load);
         std::printf("%f\n", rate.seconds);
@@ -525,11 +579,12 @@ int main(int argc, char **argv)
     std::fflush(stdout);
     for (const Load &load : {text, big}) {
         const QList<double> raw = measureInChild(QStringLiteral("raw"), load);
+        const QList<double> keep = measureInChild(QStringLiteral("keep"), load);
         const QList<double> tap = measureInChild(QStringLiteral("tap"), load);
         const QList<double> session = measureInChild(QStringLiteral("session"), load);
         const QList<double> window = measureInChild(QStringLiteral("window"), load);
         const QList<double> noJournal = measureInChild(QStringLiteral("nojournal"), load);
-        if (raw.value(0) <= 0 || tap.value(0) <= 0 || session.value(0) <= 0 || window.value(0) <= 0
+        if (raw.value(0) <= 0 || keep.value(0) <= 0 || tap.value(0) <= 0 || session.value(0) <= 0 || window.value(0) <= 0
             || noJournal.value(0) <= 0) {
             std::printf("%-15s a run did not receive every message\n", load.name);
             return 1;
@@ -539,8 +594,11 @@ int main(int argc, char **argv)
         const double windowRate = load.messages / window.value(0);
         const double stall = window.value(1);
         const double tapRate = load.messages / tap.value(0);
+        const double keepRate = load.messages / keep.value(0);
         const double noJournalRate = load.messages / noJournal.value(0);
         std::printf("%-15s %-28s %12.0f %8s %12s\n", load.name, "1 QWebSocket alone", base, "1.00", "");
+        std::printf("%-15s %-28s %12.0f %8.2f %12s  (the floor: every byte read into kept memory, nothing else)\n",
+                    load.name, "  bytes kept, nothing else", keepRate, keepRate / base, "");
         std::printf("%-15s %-28s %12.0f %8.2f %12s  (the relay alone: nothing kept)\n", load.name,
                     "  QWebSocket through the tap", tapRate, tapRate / base, "");
         std::printf("%-15s %-28s %12.0f %8.2f %12s  >= 0.50: %s\n", load.name, "2 session + tap + store", sessionRate,
