@@ -36,6 +36,8 @@ private Q_SLOTS:
     void failedSaveFails();
     void closeCodeAndReasonAsThePeerSeesThem();
     void deadConnectionFails();
+    void serverTextReachesTheTerminalEscaped_data();
+    void serverTextReachesTheTerminalEscaped();
     void caFileGivesNoQtWarning_data();
     void caFileGivesNoQtWarning();
     void usageErrorsExitTwo_data();
@@ -372,6 +374,40 @@ void TestBatch::deadConnectionFails()
     QVERIFY2(result.err.contains(QStringLiteral("No pong within 0.5 s of the ping sent at ")), describe(result));
     QVERIFY2(result.err.contains(QStringLiteral("the connection is dead")), describe(result));
     QVERIFY2(result.out.contains(QStringLiteral("received 1 message (5 bytes)")), describe(result));
+}
+
+void TestBatch::serverTextReachesTheTerminalEscaped_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<bool>("upgrade");
+    QTest::addColumn<QString>("shown");
+    // ESC [2J clears a terminal, ESC ] 0 ; … BEL retitles it, CR rewrites the line.
+    QTest::newRow("reason phrase") << QByteArray("HTTP/1.1 403 No\x1b[2Jway\x07\r\nContent-Length: 0\r\n"
+                                                 "Connection: close\r\n\r\n")
+                                   << false << QStringLiteral("No\\x1b[2Jway\\x07");
+    const QByteArray reason("bye\x1b]0;owned\x07\rfake");
+    QTest::newRow("close reason") << QByteArray("\x88") + char(2 + reason.size()) + QByteArray("\x0f\xa0", 2) + reason
+                                  << true << QStringLiteral("bye\\x1b]0;owned\\x07\\rfake");
+}
+
+void TestBatch::serverTextReachesTheTerminalEscaped()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(bool, upgrade);
+    QFETCH(QString, shown);
+    RawServer server(answer);
+    if (upgrade)
+        server.upgrade();
+    const Run result = run({QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--timeout"),
+                            QStringLiteral("10")});
+    QVERIFY2(result.finished, describe(result));
+    const QString all = result.out + result.err;
+    QVERIFY2(all.contains(shown), describe(result));
+    for (const QChar c : all) {
+        if (c == u'\n')
+            continue;
+        QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f, describe(result));
+    }
 }
 
 void TestBatch::caFileGivesNoQtWarning_data()

@@ -1,5 +1,6 @@
 #include "log/jsontokens.h"
 #include "log/payloadformat.h"
+#include "log/plaintext.h"
 
 #include <QElapsedTimer>
 
@@ -10,6 +11,7 @@ class TestPayloadFormat : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void plainTextEscapesEveryControl();
     void hexAccepted_data();
     void hexAccepted();
     void hexRejected_data();
@@ -360,6 +362,21 @@ void TestPayloadFormat::jsonCheckpointsChangeNothing()
         QCOMPARE(fromCheckpoint.text, fromStart.text);
         QCOMPARE(fromCheckpoint.spans.size(), fromStart.spans.size());
     }
+}
+
+void TestPayloadFormat::plainTextEscapesEveryControl()
+{
+    QString text = QStringLiteral("a\x1b[31mb\x07" "c\rd\ne\tf\x7fg");
+    text += QChar(0x9b);                    // C1 CSI: an escape sequence to some terminals
+    text += QChar(0xD800);                  // a lone high surrogate
+    text += QStringLiteral("h");
+    text += QChar(0xDC00);                  // a lone low surrogate
+    text += QChar(0x202E);                  // right-to-left override
+    text += QStringLiteral("\U0001F600");   // a surrogate pair stays
+    text += QStringLiteral("\u00e9\u4e2d");
+    QCOMPARE(PlainText::oneLine(text),
+             QStringLiteral("a\\x1b[31mb\\x07c\\rd\\ne\\tf\\x7fg\\x9b\\ud800h\\udc00\\u202e\U0001F600\u00e9\u4e2d"));
+    QCOMPARE(PlainText::oneLine(QString()), QString());
 }
 
 QTEST_GUILESS_MAIN(TestPayloadFormat)

@@ -1,6 +1,7 @@
 #include "textlog.h"
 
 #include "log/payloadformat.h"
+#include "log/plaintext.h"
 #include "record/secrets.h"
 #include "session/closecodes.h"
 
@@ -27,25 +28,7 @@ QString timeText(qint64 usec)
     return when.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QString::number(usec % 1000).rightJustified(3, u'0');
 }
 
-// One line: line breaks and other control characters become visible escapes.
-QString oneLine(const QString &text)
-{
-    QString out;
-    out.reserve(text.size());
-    for (const QChar c : text) {
-        if (c == u'\n')
-            out += QStringLiteral("\\n");
-        else if (c == u'\r')
-            out += QStringLiteral("\\r");
-        else if (c == u'\t')
-            out += QStringLiteral("\\t");
-        else if (c.unicode() < 0x20)
-            out += QStringLiteral("\\x%1").arg(int(c.unicode()), 2, 16, QChar(u'0'));
-        else
-            out += c;
-    }
-    return out;
-}
+using PlainText::oneLine;
 
 QString payloadText(MessageLog::Kind kind, QByteArrayView data)
 {
