@@ -1,6 +1,7 @@
 #include "cli/commandline.h"
 #include "cli/scriptrunner.h"
 #include "i18n/englishplurals.h"
+#include "log/plaintext.h"
 #include "mainwindow.h"
 #include "server/echoserver.h"
 #include "requesteditor.h"
@@ -8,10 +9,14 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 #include <memory>
 
 namespace {
@@ -80,10 +85,12 @@ void configure(Session *session, const CommandLine &options)
 void report(ScriptRunner *runner)
 {
     QObject::connect(runner, &ScriptRunner::problem, runner, [](const QString &message) {
-        QTextStream(stderr) << "wsscope: " << message << Qt::endl;
+        QTextStream(stderr) << "wsscope: " << PlainText::oneLine(message) << Qt::endl;
     });
+    // What a server says (a close reason, a reason phrase, a subprotocol)
+    // is in these lines: nothing of it reaches the terminal as a control.
     QObject::connect(runner, &ScriptRunner::finished, runner, [](int, const QString &summary) {
-        QTextStream(stdout) << summary << Qt::endl;
+        QTextStream(stdout) << PlainText::oneLine(summary) << Qt::endl;
     });
 }
 
@@ -105,6 +112,30 @@ int batch(int argc, char **argv, const CommandLine &options)
     return app.exec();
 }
 
+// SIGTERM, SIGINT and SIGHUP end the window the way its close button does:
+// the connection is closed with 1001 and the journal is finished, so that a
+// plain `kill` is not taken for a crash. The handler only writes to a pipe.
+int quitPipe[2] = {-1, -1};
+
+void onQuitSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(quitPipe[1], &byte, 1);
+}
+
+bool catchQuitSignals()
+{
+    if (::pipe2(quitPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    struct sigaction action = {};
+    action.sa_handler = onQuitSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (const int signal : {SIGTERM, SIGINT, SIGHUP})
+        sigaction(signal, &action, nullptr);
+    return true;
+}
+
 int window(int argc, char **argv, const CommandLine &options)
 {
     QApplication app(argc, argv);
@@ -120,6 +151,9 @@ int window(int argc, char **argv, const CommandLine &options)
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
     window.setInsecure(options.insecure);
+    window.setMaskSecrets(options.maskSecrets);
+    window.setCommandLineRequest(options.headers, options.tlsFiles.passphrase,
+                                 options.proxyGiven ? options.proxy.password : QString());
     // The URL's remembered request tabs first, then what the command line says on top.
     if (!options.url.isEmpty()) {
         window.setUrl(options.url.toString(QUrl::FullyEncoded));
@@ -138,6 +172,16 @@ int window(int argc, char **argv, const CommandLine &options)
         window.requestEditor()->setTiming(timing);
     }
     window.show();
+    std::unique_ptr<QSocketNotifier> quitSignals;
+    if (catchQuitSignals()) {
+        quitSignals = std::make_unique<QSocketNotifier>(quitPipe[0], QSocketNotifier::Read);
+        QObject::connect(quitSignals.get(), &QSocketNotifier::activated, &window, [&window] {
+            char byte;
+            while (::read(quitPipe[0], &byte, 1) > 0) {
+            }
+            window.close();
+        });
+    }
     if (!options.openPath.isEmpty()) {
         window.openSessionFile(options.openPath);
         return app.exec();

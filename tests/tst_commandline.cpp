@@ -290,7 +290,7 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("open with batch") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--batch")} << "cannot be combined with --batch";
     QTest::newRow("open twice") << QStringList{QStringLiteral("--open"), QStringLiteral("a.jsonl"), QStringLiteral("--open"), QStringLiteral("b.jsonl")} << "--open at most once";
     QTest::newRow("serve with open") << QStringList{QStringLiteral("--serve"), QStringLiteral("--open"), QStringLiteral("a.jsonl")} << "cannot be combined with --open";
-    QTest::newRow("mask without save") << QStringList{QStringLiteral("--mask-secrets")} << "give at least one --save";
+    QTest::newRow("mask without save") << QStringList{QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--batch"), QStringLiteral("--mask-secrets")} << "give at least one --save";
     QTest::newRow("save twice") << QStringList{QStringLiteral("--save"), QStringLiteral("a.txt"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "given twice";
     QTest::newRow("proxy without port") << QStringList{QStringLiteral("--proxy"), QStringLiteral("http://proxy.example")} << "needs a port";
     QTest::newRow("proxy https") << QStringList{QStringLiteral("--proxy"), QStringLiteral("https://proxy.example:443")} << "use http:// (CONNECT) or socks5://";
@@ -431,6 +431,10 @@ void TestCommandLine::openAndMaskSecrets()
     QVERIFY(masked.script().saveOptions.maskSecrets);
     QVERIFY(!parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--batch"), QStringLiteral("--save"),
                     QStringLiteral("a.har")}).script().saveOptions.maskSecrets);
+    // In the window it needs no --save: it masks what the window writes.
+    const CommandLine window = parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--mask-secrets")});
+    QCOMPARE(window.mode, CommandLine::Mode::Window);
+    QVERIFY(window.maskSecrets);
 }
 
 void TestCommandLine::helpDescribesEveryOption()

@@ -86,6 +86,16 @@ void TestCrashJournal::killedMidFloodLosesAtMostASecond()
     QVERIFY(!loaded.ended);
     QCOMPARE(loaded.connections.size(), 1);
     QVERIFY(loaded.connections.first().opened);
+    // The Handshake tab of the recovered session: the request and the 101 as
+    // the tap captured them, and the Accept checked.
+    const HandshakeInfo &handshake = loaded.connections.first().handshake;
+    QVERIFY2(handshake.requestRaw.startsWith("GET / HTTP/1.1\r\n"), handshake.requestRaw.constData());
+    QVERIFY2(handshake.requestRaw.contains("Sec-WebSocket-Key: "), handshake.requestRaw.constData());
+    QVERIFY2(handshake.responseRaw.startsWith("HTTP/1.1 101 "), handshake.responseRaw.constData());
+    QVERIFY(!handshake.requestHeaders.isEmpty());
+    QVERIFY(!handshake.responseHeaders.isEmpty());
+    QVERIFY(handshake.accept.available);
+    QVERIFY(handshake.accept.matches);
 
     // Every flood message kept, in order, none missing in between.
     int received = 0;

@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "record/secrets.h"
 
 #include "recordtable.h"
 #include "composer.h"
@@ -253,7 +254,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
 
     if (Settings::value(Settings::Id::KeepJournal).toBool()) {
         SessionExport::Options journalOptions;
-        journalOptions.maskSecrets = Settings::value(Settings::Id::MaskSecrets).toBool();
+        journalOptions.maskSecrets = masksSecrets();
         m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory(), journalOptions);
         if (!m_journal->isOpen())
             statusBar()->showMessage(tr("No session journal: %1").arg(m_journal->errorString()));
@@ -291,10 +292,18 @@ void MainWindow::buildMenus()
     exportMenu->addAction(tr("&pcapng (Wireshark)…"), this, [this] { chooseAndSave(SessionExport::Format::Pcapng); });
     exportMenu->addAction(tr("&Text…"), this, [this] { chooseAndSave(SessionExport::Format::Text); });
     QAction *mask = file->addAction(tr("&Hide credentials in saved files"));
+    m_maskAction = mask;
     mask->setCheckable(true);
     mask->setChecked(Settings::value(Settings::Id::MaskSecrets).toBool());
-    mask->setToolTip(tr("Authorization, Cookie, Set-Cookie and Proxy-Authorization values are written as asterisks."));
-    connect(mask, &QAction::toggled, this, [](bool on) { Settings::setValue(Settings::Id::MaskSecrets, on); });
+    mask->setToolTip(tr("Authorization, Cookie, Set-Cookie and Proxy-Authorization values are written as asterisks "
+                        "in saved files, exports and the crash journal, and no credential is remembered in the "
+                        "settings."));
+    connect(mask, &QAction::toggled, this, [this](bool on) {
+        if (!m_maskForced)
+            Settings::setValue(Settings::Id::MaskSecrets, on);
+        if (m_journal)
+            m_journal->setMaskSecrets(masksSecrets());
+    });
     QAction *journal = file->addAction(tr("&Keep a crash journal"));
     journal->setCheckable(true);
     journal->setChecked(Settings::value(Settings::Id::KeepJournal).toBool());
@@ -781,7 +790,7 @@ bool MainWindow::saveTo(const QString &path)
     // worker thread while the session goes on.
     auto snapshot = std::make_shared<SessionExport::Snapshot>(SessionExport::snapshot(m_session));
     SessionExport::Options options;
-    options.maskSecrets = Settings::value(Settings::Id::MaskSecrets).toBool();
+    options.maskSecrets = masksSecrets();
     auto error = std::make_shared<QString>();
     auto ok = std::make_shared<bool>(false);
     statusBar()->showMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
@@ -904,7 +913,7 @@ bool MainWindow::connectToUrl()
     // Remembered for this URL, so that coming back to it brings them back.
     QVariantMap options = Settings::connectionOptions(url);   // keeps the close code and reason
     options.insert(m_request->state());
-    Settings::setConnectionOptions(url, options);
+    Settings::setConnectionOptions(url, rememberable(options));
     m_optionsUrl = url;
     // The built-in server's port changes between runs: remembering it would only go stale.
     if (checked.url != m_echoUrl) {
@@ -913,6 +922,69 @@ bool MainWindow::connectToUrl()
             m_urlBox->insertItem(m_echoUrl.isValid() ? 1 : 0, url);
     }
     return true;
+}
+
+void MainWindow::setMaskSecrets(bool forced)
+{
+    m_maskForced = forced;
+    if (m_maskAction) {
+        const QSignalBlocker blocker(m_maskAction);
+        m_maskAction->setChecked(masksSecrets());
+        m_maskAction->setEnabled(!forced);
+    }
+    if (m_journal)
+        m_journal->setMaskSecrets(masksSecrets());
+}
+
+bool MainWindow::masksSecrets() const
+{
+    return m_maskForced || Settings::value(Settings::Id::MaskSecrets).toBool();
+}
+
+void MainWindow::setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
+                                       const QString &proxyPassword)
+{
+    m_commandLineHeaders = headers;
+    m_commandLinePassphrase = passphrase;
+    m_commandLineProxyPassword = proxyPassword;
+}
+
+// What of a connection's options may go into the settings: nothing that the
+// command line gave, and no credential while credentials are masked.
+QVariantMap MainWindow::rememberable(QVariantMap options) const
+{
+    const bool mask = masksSecrets();
+    QVariantList headers;
+    const QVariantList rows = options.value(QStringLiteral("headers")).toList();
+    for (const QVariant &row : rows) {
+        QVariantList fields = row.toList();
+        const QByteArray name = fields.value(1).toString().toLatin1();
+        const QByteArray value = fields.value(2).toString().toLatin1();
+        const bool given = std::any_of(m_commandLineHeaders.cbegin(), m_commandLineHeaders.cend(), [&](const auto &header) {
+            return header.first.compare(name, Qt::CaseInsensitive) == 0 && header.second == value;
+        });
+        if (given)
+            continue;
+        if (mask && Secrets::isSecret(name) && fields.size() > 2)
+            fields[2] = QString();
+        headers << QVariant(fields);
+    }
+    options.insert(QStringLiteral("headers"), headers);
+    const QString passphrase = options.value(QStringLiteral("passphrase")).toString();
+    if (mask || (!passphrase.isEmpty() && passphrase == m_commandLinePassphrase))
+        options.insert(QStringLiteral("passphrase"), QString());
+    if (mask)
+        options.insert(QStringLiteral("authSecret"), QString());
+    const QString proxy = options.value(QStringLiteral("proxy")).toString();
+    if (!proxy.isEmpty()) {
+        QUrl url(proxy);
+        if (url.isValid() && !url.password().isEmpty()
+            && (mask || url.password() == m_commandLineProxyPassword)) {
+            url.setPassword(QString());
+            options.insert(QStringLiteral("proxy"), url.toString());
+        }
+    }
+    return options;
 }
 
 void MainWindow::closeConnection()

@@ -62,6 +62,15 @@ public:
     QString selectionText() const;
     // Accept certificates that do not verify, for every connection (--insecure).
     void setInsecure(bool insecure);
+    // --mask-secrets: credentials are masked in every file the window writes
+    // (saved sessions, exports, the journal) and kept out of its settings,
+    // whatever File > Hide credentials says.
+    void setMaskSecrets(bool forced);
+    bool masksSecrets() const;
+    // Request values given on the command line: used for the connection,
+    // never remembered in the settings.
+    void setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
+                               const QString &proxyPassword);
     QComboBox *urlBox() const;
     LiveChart *liveChart() const;
     // Params, headers, auth, subprotocols and origin for the next connection.
@@ -145,6 +154,13 @@ private:
     QLabel *m_selectionLabel;
     bool m_syncingSelection = false;
     bool m_insecure = false;
+    bool m_maskForced = false;
+    QAction *m_maskAction = nullptr;
+    // What the command line gave, so that it is not remembered.
+    QList<Session::Header> m_commandLineHeaders;
+    QString m_commandLinePassphrase;
+    QString m_commandLineProxyPassword;
+    QVariantMap rememberable(QVariantMap options) const;
     bool m_quitting = false;
     static constexpr int QuitGraceMs = 2500;
     int m_tlsShownFor = -1;

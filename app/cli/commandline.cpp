@@ -159,8 +159,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("PATH"));
     const QCommandLineOption maskOption(
         QStringLiteral("mask-secrets"),
-        tr("In --save files, write the values of Authorization, Cookie, Set-Cookie and Proxy-Authorization as "
-           "asterisks."));
+        tr("Write the values of Authorization, Cookie, Set-Cookie and Proxy-Authorization as asterisks: in "
+           "--save files, and in the window in every file it writes (saved sessions, exports, the crash journal), "
+           "which also keeps the credentials typed in the request tabs out of its settings."));
     const QCommandLineOption openOption(QStringLiteral("open"),
                                         tr("Show the saved session FILE (.jsonl), read-only, instead of connecting."),
                                         tr("FILE"));
@@ -544,7 +545,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     }
 
     result.maskSecrets = parser.isSet(maskOption);
-    if (result.maskSecrets && result.savePaths.isEmpty())
+    if (result.maskSecrets && result.savePaths.isEmpty() && result.mode == Mode::Batch)
         return usageError(tr("--mask-secrets applies to --save files; give at least one --save."));
 
     result.connect = parser.isSet(connectOption) || result.hasScript();

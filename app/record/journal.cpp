@@ -55,7 +55,10 @@ public:
     {
         // Unbuffered: the lines are built in m_piece and go straight to the
         // OS; QFile's own buffer would only copy them once more.
-        if (m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered))
+        // Only its owner may read it: it holds what crossed the wire.
+        if (m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered,
+                        QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+            && m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
             return true;
         *error = m_file.errorString();
         return false;
@@ -148,7 +151,8 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
     , m_options(options)
     , m_batch(std::make_unique<Batch>())
 {
-    if (!QDir().mkpath(directory)) {
+    if (!QDir().mkpath(directory)
+        || !QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)) {
         m_error = tr("Cannot create the journal folder %1.").arg(directory);
         m_finished = true;
         return;
@@ -213,20 +217,36 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
         flushRows();
         addLine(SessionFile::connectionLine(m_session->connections().last(), m_options));
     });
-    const auto writeHandshake = [this] {
+    // The handshake line is written when the connection opens, and again
+    // (the reader keeps the last) as the tap's bytes fill it in: once both
+    // heads are decoded, once the whole answer is in, and at the end. So a
+    // recovered journal shows the Handshake tab the live session showed,
+    // and a growing body is not written over and over.
+    const auto writeHandshake = [this](bool ending) {
+        if (m_session->connections().isEmpty())
+            return;
         const Session::Connection &connection = m_session->connections().last();
-        if (m_handshakeWritten == connection.id || connection.handshakeUsec < 0)
+        if (connection.handshakeUsec < 0)
+            return;
+        const WireCapture *capture = m_session->capture();
+        const int stage = ending ? 3 : capture->responseComplete() ? 2 : capture->headsDone() ? 1 : 0;
+        if (m_handshakeWritten == connection.id && stage <= m_handshakeStage)
             return;
         m_handshakeWritten = connection.id;
+        m_handshakeStage = stage;
         flushRows();
         addLine(SessionFile::handshakeLine(connection, m_options));
     };
     connect(session, &Session::stateChanged, this, [writeHandshake](Session::State state) {
         if (state == Session::State::Open)
-            writeHandshake();
+            writeHandshake(false);
+    });
+    connect(session, &Session::handshakeChanged, this, [this, writeHandshake] {
+        if (!m_session->connections().isEmpty() && m_handshakeWritten == m_session->connections().last().id)
+            writeHandshake(false);
     });
     connect(session, &Session::finished, this, [this, writeHandshake] {
-        writeHandshake();
+        writeHandshake(true);
         const Session::Connection &connection = m_session->connections().last();
         if (m_closeWritten != connection.id) {
             m_closeWritten = connection.id;
@@ -361,6 +381,15 @@ void Journal::finish(bool keep)
     if (!keep)
         QFile::remove(m_path);
     m_lock->unlock();
+}
+
+void Journal::setMaskSecrets(bool mask)
+{
+    // The wire is masked as a whole stream, from its first byte: once part
+    // of the connection in progress is written, its heads are past.
+    if (mask && !m_options.maskSecrets && m_wireChunks > 0)
+        m_wireMasked = true;
+    m_options.maskSecrets = mask;
 }
 
 QString Journal::defaultDirectory()

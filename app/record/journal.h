@@ -43,6 +43,9 @@ public:
     // Ends the journal cleanly: writes the last rows and the end line, waits
     // for the writer, and removes the file unless `keep`.
     void finish(bool keep = false);
+    // Masks credentials in what is written from now on (a connection line
+    // already written stays as it was).
+    void setMaskSecrets(bool mask);
 
     // Where journals go unless told otherwise.
     static QString defaultDirectory();
@@ -79,6 +82,7 @@ private:
     QTimer m_timer;
     int m_written = 0;        // log rows already handed to the writer
     int m_handshakeWritten = 0;   // connection id whose handshake line is written
+    int m_handshakeStage = 0;     // how complete it was then (see writeHandshake)
     int m_closeWritten = 0;
     // The wire capture's records already taken, of connection m_wireConnection.
     int m_wireConnection = 0;

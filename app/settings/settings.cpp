@@ -1,5 +1,8 @@
 #include "settings.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStringList>
 #include <QUrl>
@@ -39,6 +42,26 @@ const Entry &entry(Id id)
     Q_UNREACHABLE();
 }
 
+// The settings can hold what the user typed into the request tabs: only
+// the user may read them. The folder is made 0700 and the file 0600 before
+// the first write (QSettings writes through QSaveFile, which keeps the
+// permissions of the file it replaces).
+void makePrivate()
+{
+    static QString made;   // the file last made private (tests change the folder)
+    const QString path = QSettings().fileName();
+    if (path == made)
+        return;
+    made = path;
+    const QFileInfo info(path);
+    QDir().mkpath(info.absolutePath());
+    QFile::setPermissions(info.absolutePath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QFile file(path);
+    if (!file.exists())
+        file.open(QIODevice::WriteOnly, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
 } // namespace
 
 QString key(Id id)
@@ -54,6 +77,7 @@ QVariant value(Id id)
 
 void setValue(Id id, const QVariant &value)
 {
+    makePrivate();
     QSettings().setValue(key(id), value);
 }
 
@@ -78,6 +102,7 @@ QVariantMap connectionOptions(const QString &url)
 
 void setConnectionOptions(const QString &url, const QVariantMap &options)
 {
+    makePrivate();
     QSettings().setValue(connectionKey(url), options);
 }
 
