@@ -36,6 +36,10 @@ private Q_SLOTS:
     void failedSaveFails();
     void closeCodeAndReasonAsThePeerSeesThem();
     void deadConnectionFails();
+    void protocolFindingsAreSaidAndFailWithStrict();
+    void oneByteCloseTellsBothCodes();
+    void unusableAnswerIsNamed_data();
+    void unusableAnswerIsNamed();
     void serverTextReachesTheTerminalEscaped_data();
     void serverTextReachesTheTerminalEscaped();
     void caFileGivesNoQtWarning_data();
@@ -374,6 +378,64 @@ void TestBatch::deadConnectionFails()
     QVERIFY2(result.err.contains(QStringLiteral("No pong within 0.5 s of the ping sent at ")), describe(result));
     QVERIFY2(result.err.contains(QStringLiteral("the connection is dead")), describe(result));
     QVERIFY2(result.out.contains(QStringLiteral("received 1 message (5 bytes)")), describe(result));
+}
+
+void TestBatch::protocolFindingsAreSaidAndFailWithStrict()
+{
+    // "hi" in a masked frame: a server must not mask, though Qt takes it.
+    const char masked[] = {char(0x81), char(0x82), 0x11, 0x22, 0x33, 0x44, char('h' ^ 0x11), char('i' ^ 0x22)};
+    for (const bool strict : {false, true}) {
+        RawServer server(QByteArray(masked, sizeof masked));
+        server.upgrade();
+        QStringList args{QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--expect"),
+                         QStringLiteral("1"), QStringLiteral("--timeout"), QStringLiteral("10")};
+        if (strict)
+            args << QStringLiteral("--strict");
+        const Run result = run(args);
+        QVERIFY2(result.finished && result.exitCode == (strict ? 1 : 0), describe(result));
+        QVERIFY2(result.err.contains(QStringLiteral("Protocol findings on the wire: 1 frame: A server frame must not be masked.")),
+                 describe(result));
+        QVERIFY2(result.out.contains(QStringLiteral("received 1 message (2 bytes)")), describe(result));
+    }
+}
+
+void TestBatch::oneByteCloseTellsBothCodes()
+{
+    // The run waits for a message, so it is Qt that answers the Close.
+    RawServer server(QByteArray("\x88\x01\x03", 3));
+    server.upgrade();
+    const Run result = run({QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--expect"),
+                            QStringLiteral("1"), QStringLiteral("--timeout"), QStringLiteral("10")});
+    QVERIFY2(result.finished, describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("closed by the server with 1005")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("one byte")), describe(result));
+    QVERIFY2(result.out.contains(QStringLiteral("answered with 1002")), describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("Close payload of one byte")), describe(result));
+}
+
+void TestBatch::unusableAnswerIsNamed_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QString>("said");
+    QByteArray garbage;
+    for (int i = 0; i < 1000; ++i)
+        garbage += char((i * 7919 + 13) % 251 + 1);
+    QTest::newRow("garbage") << garbage << QStringLiteral("1000 bytes that are not a usable HTTP response");
+    const QByteArray huge = "HTTP/1.1 101 Switching Protocols\r\nX-Big: " + QByteArray(300 * 1024, 'a');
+    QTest::newRow("head over 256 KiB") << huge
+                                       << QStringLiteral("%1 bytes that are not a usable HTTP response").arg(huge.size());
+}
+
+void TestBatch::unusableAnswerIsNamed()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QString, said);
+    RawServer server(answer);   // and keeps the connection open
+    const Run result = run({QStringLiteral("--batch"), server.url().toString(), QStringLiteral("--handshake-timeout"),
+                            QStringLiteral("2")});
+    QVERIFY2(result.finished && result.exitCode == 1, describe(result));
+    QVERIFY2(result.err.contains(said), describe(result));
+    QVERIFY2(!result.err.contains(QStringLiteral("did not answer")), describe(result));
 }
 
 void TestBatch::serverTextReachesTheTerminalEscaped_data()

@@ -82,6 +82,7 @@ ScriptRunner::Script CommandLine::script() const
     script.expect = qMax(expect, 0);
     script.savePaths = savePaths;
     script.saveOptions.maskSecrets = maskSecrets;
+    script.strict = strict;
     script.closeCode = closeCode;
     script.closeReason = closeReason;
     if (mode == Mode::Batch) {
@@ -113,7 +114,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
            "waits for the --expect messages, closes (with 1000, or --close-code), saves the --save files, and prints one line:\n"
            "messages and bytes each way, the time taken and how the connection closed. Exit status: 0 when\n"
            "all went well; 1 when the connection or its handshake failed, the server closed before the\n"
-           "expected messages arrived, the time ran out, or a file could not be saved; 2 for bad usage.\n"
+           "expected messages arrived, the time ran out, a file could not be saved, or (with --strict) the\n"
+           "capture found the protocol broken on the wire; 2 for bad usage.\n"
            "Without --batch the same options apply to the window's connection, and the window stays open."));
     const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit."));
     const QCommandLineOption versionOption(QStringLiteral("version"), tr("Show the version and exit."));
@@ -162,6 +164,11 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("Write the values of Authorization, Cookie, Set-Cookie and Proxy-Authorization as asterisks: in "
            "--save files, and in the window in every file it writes (saved sessions, exports, the crash journal), "
            "which also keeps the credentials typed in the request tabs out of its settings."));
+    const QCommandLineOption strictOption(
+        QStringLiteral("strict"),
+        tr("Also fail (exit 1) when the capture found the protocol broken on the wire: a masked server frame, "
+           "a close code that may not be sent, a fragmented control frame and the like. The findings are printed "
+           "on stderr either way."));
     const QCommandLineOption openOption(QStringLiteral("open"),
                                         tr("Show the saved session FILE (.jsonl), read-only, instead of connecting."),
                                         tr("FILE"));
@@ -194,7 +201,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                headerOption,   protocolOption, originOption,   sendOption,
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
-                                               serveOption};
+                                               serveOption,    strictOption};
     parser.addOptions(options);
     parser.addOptions(tlsProxyOptions);
     const QCommandLineOption pingIntervalOption(
@@ -267,7 +274,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     if (parser.isSet(serveOption)) {
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
-            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption};
+            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption,
+            strictOption};
         for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--serve runs only the echo server; it cannot be combined with --%1 "
@@ -293,7 +301,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             return usageError(tr("Give --open at most once; more files can be opened from the window."));
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
-            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption};
+            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, strictOption};
         for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--open shows a saved session; it cannot be combined with --%1.")
@@ -545,6 +553,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     }
 
     result.maskSecrets = parser.isSet(maskOption);
+    result.strict = parser.isSet(strictOption);
     if (result.maskSecrets && result.savePaths.isEmpty() && result.mode == Mode::Batch)
         return usageError(tr("--mask-secrets applies to --save files; give at least one --save."));
 

@@ -38,6 +38,7 @@ struct CommandLine
     int expect = -1;          // --expect; -1: not given
     int timeoutMs = -1;       // --timeout; -1: not given
     QStringList savePaths;    // --save, in order
+    bool strict = false;      // --strict: protocol findings make the run fail
     bool maskSecrets = false; // --mask-secrets: hide credentials in --save files
     QString openPath;         // --open: a saved session to show, read-only
     int pingIntervalMs = 0;   // --ping-interval; 0: no keep-alive pings

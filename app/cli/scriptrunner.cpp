@@ -25,7 +25,7 @@ QString codeText(const Session::CloseInfo &close)
     QString text = QStringLiteral("%1 (%2)").arg(close.code).arg(CloseCodes::name(close.code));
     if (!close.reason.isEmpty())
         text += ScriptRunner::tr(", reason \"%1\"").arg(close.reason);
-    return text;
+    return text + Session::closeAnswerText(close);
 }
 
 QString closeText(const Session::CloseInfo &close)
@@ -311,6 +311,20 @@ void ScriptRunner::onSessionFinished()
     finish();
 }
 
+// What the capture found wrong on the wire is said even when the run went
+// well; with --strict it makes the run fail.
+void ScriptRunner::reportFindings()
+{
+    if (m_connection == 0 || m_session->connectionId() != m_connection)
+        return;
+    const QStringList found = m_session->handshake().findings + m_session->capture()->frameFindings();
+    if (found.isEmpty())
+        return;
+    if (m_script.strict)
+        m_failed = true;
+    report(tr("Protocol findings on the wire: %1").arg(found.join(QStringLiteral("; "))));
+}
+
 void ScriptRunner::report(const QString &message)
 {
     m_problems << message;
@@ -329,6 +343,7 @@ void ScriptRunner::finish()
     if (m_session) {
         disconnect(m_session, nullptr, this, nullptr);
         disconnect(m_session->log(), nullptr, this, nullptr);
+        reportFindings();
     }
     for (const QString &path : std::as_const(m_script.savePaths)) {
         QString error;

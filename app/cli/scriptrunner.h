@@ -43,6 +43,7 @@ public:
         int closeCode = 1000;            // how the script closes
         QString closeReason;
         SessionExport::Options saveOptions;
+        bool strict = false;             // protocol findings on the wire make the run fail
     };
 
     enum ExitCode { Success = 0, Failure = 1 };
@@ -102,6 +103,7 @@ private:
     void closeNow();
     bool waitingForMore() const;
     void report(const QString &message);
+    void reportFindings();
     void finish();
     QString pendingDescription() const;
 

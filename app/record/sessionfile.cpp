@@ -486,15 +486,19 @@ QByteArray handshakeLine(const Session::Connection &connection, const SessionExp
 
 QByteArray closeLine(const Session::Connection &connection)
 {
-    return Line("close")
-        .time("time", connection.endUsec)
+    Line line("close");
+    line.time("time", connection.endUsec)
         .number("connection", connection.id)
         .boolean("opened", connection.opened)
         .string("closer", closerName(connection.close.closer))
         .number("code", connection.close.code)
         .text("reason", connection.close.reason)
-        .boolean("closeHandshakeCompleted", connection.close.handshakeCompleted)
-        .finish();
+        .boolean("closeHandshakeCompleted", connection.close.handshakeCompleted);
+    if (connection.close.answerCode >= 0)
+        line.number("answerCode", connection.close.answerCode);
+    if (connection.close.oneByteClose)
+        line.boolean("oneByteClose", true);
+    return line.finish();
 }
 
 QByteArray rowLine(const MessageLog &log, int row)
@@ -824,6 +828,9 @@ Loaded read(QIODevice *in, MessageLog *log)
                 connection->close.code = object.value(QStringLiteral("code")).toInt(1006);
                 connection->close.reason = object.value(QStringLiteral("reason")).toString();
                 connection->close.handshakeCompleted = object.value(QStringLiteral("closeHandshakeCompleted")).toBool();
+                const int answer = object.value(QStringLiteral("answerCode")).toInt(-1);
+                connection->close.answerCode = answer >= 0 && answer <= 65535 ? answer : -1;
+                connection->close.oneByteClose = object.value(QStringLiteral("oneByteClose")).toBool();
             }
         } else if (type == u"wire" || type == u"tap") {
             TapRecord record;

@@ -878,6 +878,14 @@ QString Session::stalledStep() const
         return tr("the TCP connection was not accepted.");
     if (m_url.scheme() == u"wss" && !tlsSeen)
         return tr("the TLS handshake did not finish.");
+    if (const qint64 answered = m_capture.serverBytes(); answered > 0) {
+        const QString problem = m_capture.responseProblem();
+        if (!problem.isEmpty())
+            return tr("the server answered with %1 bytes that are not a usable HTTP response: %2")
+                .arg(answered)
+                .arg(problem);
+        return tr("the server sent %1 bytes, but no complete HTTP response head.").arg(answered);
+    }
     return tr("the server did not answer the upgrade request.");
 }
 
@@ -966,7 +974,13 @@ Session::CloseInfo Session::closeFromWire() const
     const auto info = [this](Closer closer, int index) {
         const WsFrame frame = m_capture.frame(index).frame;
         CloseInfo close{closer, frame.closeCode < 0 ? 1005 : frame.closeCode, QString::fromUtf8(frame.closeReason())};
-        close.handshakeCompleted = m_capture.firstCloseFrame(closer == Closer::Peer) >= 0;
+        const int answer = m_capture.firstCloseFrame(closer == Closer::Peer);
+        close.handshakeCompleted = answer >= 0;
+        close.oneByteClose = frame.findingBits & WsFrame::CloseOneByte;
+        if (answer >= 0) {
+            const int code = m_capture.frame(answer).frame.closeCode;
+            close.answerCode = code < 0 ? 1005 : code;
+        }
         return close;
     };
     const bool serverFirst = fromServer >= 0 && (fromClient < 0 || fromServer < fromClient);
@@ -990,6 +1004,16 @@ Session::CloseInfo Session::closeFromQt() const
     if (m_attempt.closeFrameSeen)
         return {Closer::Unknown, m_socket->closeCode(), m_socket->closeReason(), false};
     return {Closer::Nobody, 1006, {}, false};
+}
+
+QString Session::closeAnswerText(const CloseInfo &close)
+{
+    QString text;
+    if (close.oneByteClose)
+        text += tr(" (its Close payload was one byte, which holds no valid code)");
+    if (close.answerCode >= 0 && close.answerCode != close.code)
+        text += tr("; answered with %1 (%2)").arg(close.answerCode).arg(CloseCodes::name(close.answerCode));
+    return text;
 }
 
 QString Session::closeDescription(const CloseInfo &close) const
@@ -1017,6 +1041,7 @@ QString Session::closeDescription(const CloseInfo &close) const
     }
     if (!close.reason.isEmpty())
         text += tr(", reason: %1").arg(close.reason);
+    text += closeAnswerText(close);
     if (m_activeMode == Mode::Tap && m_attempt.opened && (close.closer == Closer::Us || close.closer == Closer::Client)
         && !m_attempt.abortedByUs && !close.handshakeCompleted)
         text += tr("; the server sent no Close frame back");

@@ -50,6 +50,12 @@ public:
         int code = 1006;           // 1006: the connection ended with no Close frame
         QString reason;
         bool handshakeCompleted = false;   // the other side answered with its own Close
+        // From the wire: the code of the other side's Close in answer (-1:
+        // none seen, or not known without the tap), and whether the first
+        // Close's payload was a single byte, which holds no valid code (it
+        // then reads as 1005, and Qt answers 1002).
+        int answerCode = -1;
+        bool oneByteClose = false;
     };
 
     using Header = HandshakeInfo::Header;
@@ -212,6 +218,10 @@ public:
     void clear();
 
     static QString stateName(State state);
+
+    // What the wire adds to a close's code: a one-byte Close, and the code
+    // the other side answered with when it differs. Empty when nothing.
+    static QString closeAnswerText(const CloseInfo &close);
 
 Q_SIGNALS:
     void stateChanged(Session::State state);

@@ -61,6 +61,8 @@ void WireCapture::clear()
     m_connectTime = m_dnsTime = m_tcpTime = m_tlsTime = m_requestTime = m_responseTime = -1;
     m_serverAddress.clear();
     m_historyDropped = false;
+    m_findingCounts.fill(0);
+    m_findingTexts.fill(QString());
     m_hasTls = false;
     m_tls = {};
     m_upstreamFailure.clear();
@@ -201,6 +203,15 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
                                           | (fromClient ? FromClientBit : 0)});
         m_frameHeads.push_back(quint8((frame.fin ? 0x80 : 0) | (frame.rsv & 0x7) << 4 | (frame.opcode & 0x0F)));
+        for (int bit = 0; frame.findingBits != 0 && bit < FindingKinds; ++bit) {
+            if (!(frame.findingBits & (1 << bit)))
+                continue;
+            if (m_findingCounts[size_t(bit)]++ == 0) {
+                WsFrame alone = frame;
+                alone.findingBits = quint16(1 << bit);
+                m_findingTexts[size_t(bit)] = alone.findings().value(0);
+            }
+        }
         addToTimeline(TimelineItem::Type::Frame, index);
         const int counted = (frame.opcode == 0x1 || frame.opcode == 0x2) ? int(Counted::DataMessage)
             : frame.opcode == 0x9                                     ? int(Counted::Ping)
@@ -537,6 +548,35 @@ bool WireCapture::responseComplete() const
 QString WireCapture::upstreamFailure() const
 {
     return m_upstreamFailure;
+}
+
+qint64 WireCapture::serverBytes() const
+{
+    return m_server.streamBytes;
+}
+
+QString WireCapture::responseProblem() const
+{
+    if (m_response.status() == HttpHeadParser::Status::Error)
+        return m_response.errorString();
+    // A head still unfinished may already be no HTTP at all.
+    static constexpr QByteArrayView Start = "HTTP/";
+    if (m_response.status() == HttpHeadParser::Status::NeedMore && m_server.streamBytes > 0) {
+        const QByteArray first = readStream(false, 0, qMin<qint64>(Start.size(), m_server.streamBytes));
+        if (!Start.startsWith(first))
+            return tr("it does not begin with \"HTTP/\", as every HTTP response does");
+    }
+    return {};
+}
+
+QStringList WireCapture::frameFindings() const
+{
+    QStringList out;
+    for (size_t bit = 0; bit < m_findingCounts.size(); ++bit) {
+        if (m_findingCounts[bit] > 0)
+            out << tr("%n frame(s): %1", nullptr, m_findingCounts[bit]).arg(m_findingTexts[bit]);
+    }
+    return out;
 }
 
 QStringList WireCapture::streamFailures() const

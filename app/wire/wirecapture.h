@@ -7,6 +7,7 @@
 
 #include <QObject>
 
+#include <array>
 #include <vector>
 
 // Everything the tap recorded for one connection, decoded: the raw byte
@@ -127,7 +128,15 @@ public:
     // body (by its framing), or the server has closed the connection.
     bool responseComplete() const;
     QString upstreamFailure() const;
+    // Bytes the server has sent so far, and why its answer is not a usable
+    // HTTP response head (empty while it may still become one).
+    qint64 serverBytes() const;
+    QString responseProblem() const;
     QStringList streamFailures() const;
+    // Every kind of protocol finding the connection's frames had, with how
+    // many frames had it: "3 frames: A server frame must not be masked."
+    // Frames given back by dropHistory() still count.
+    QStringList frameFindings() const;
 
     static HandshakeInfo::AcceptCheck acceptCheck(const QByteArray &key, const QByteArray &received);
 
@@ -213,4 +222,8 @@ private:
     QString m_upstreamFailure;
     QString m_serverAddress;
     bool m_historyDropped = false;
+    // Per finding bit: how many frames had it, and the first one's text.
+    static constexpr int FindingKinds = 12;
+    std::array<int, FindingKinds> m_findingCounts{};
+    std::array<QString, FindingKinds> m_findingTexts;
 };
