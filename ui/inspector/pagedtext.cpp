@@ -40,12 +40,16 @@ PagedText::PagedText(const QString &accessibleName, QWidget *parent)
     m_status->setWordWrap(true);
     m_save->setToolTip(tr("Write the text of every page to a file"));
 
-    auto *bar = new QHBoxLayout(m_bar);
+    // The status on a line of its own: inspector panes are narrow.
+    auto *bar = new QVBoxLayout(m_bar);
     bar->setContentsMargins(0, 0, 0, 0);
-    bar->addWidget(m_status, 1);
-    bar->addWidget(m_previous);
-    bar->addWidget(m_next);
-    bar->addWidget(m_save);
+    bar->addWidget(m_status);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_previous);
+    buttons->addWidget(m_next);
+    buttons->addWidget(m_save);
+    bar->addLayout(buttons);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_edit, 1);
