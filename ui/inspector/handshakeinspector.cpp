@@ -31,10 +31,10 @@ QString shortened(const QString &text)
 
 QString shortenedLatin1(const QByteArray &bytes)
 {
-    return shortened(QString::fromLatin1(bytes.left(MaxFieldChars + 1)))
-        + (bytes.size() > MaxFieldChars + 1 ? HandshakeInspector::tr(" of %n byte(s)", nullptr,
-                                                                      int(qMin<qsizetype>(bytes.size(), INT_MAX)))
-                                             : QString());
+    if (bytes.size() <= MaxFieldChars)
+        return QString::fromLatin1(bytes);
+    return QString::fromLatin1(bytes.first(MaxFieldChars)) + QChar(0x2026) + u' '
+        + HandshakeInspector::tr("(%n byte(s) in all)", nullptr, int(qMin<qsizetype>(bytes.size(), INT_MAX)));
 }
 
 // Kept as bytes: the pane pages a head of any size without widening it to UTF-16.
