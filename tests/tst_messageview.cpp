@@ -1,6 +1,10 @@
 #include "inspector/messageview.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QElapsedTimer>
+#include <QPushButton>
+#include <QRandomGenerator>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QTabWidget>
@@ -19,9 +23,13 @@ private Q_SLOTS:
     void hexDump();
     void hugeMessageIsPaged();
     void markupStaysText();
+    void unbreakableRunIsLaidOutInLinearTime_data();
+    void unbreakableRunIsLaidOutInLinearTime();
+    void copyGivesTheMessage();
 
 private:
     static void showTab(MessageView &view, int tab);
+    static qint64 showAndPaint(const QByteArray &payload, bool wrap);
 };
 
 void TestMessageView::showTab(MessageView &view, int tab)
@@ -177,6 +185,109 @@ void TestMessageView::markupStaysText()
     MessageView view;
     view.setMessage("<b>bold</b><script>x()</script>", false, QStringLiteral("<i>caption</i>"));
     QCOMPARE(view.text(), QStringLiteral("<b>bold</b><script>x()</script>"));
+}
+
+namespace {
+
+QByteArray base64Run(qsizetype size)
+{
+    QByteArray bytes(size * 3 / 4 + 3, Qt::Uninitialized);
+    QRandomGenerator generator(12);
+    for (char &byte : bytes)
+        byte = char(generator.bounded(256));
+    return bytes.toBase64().left(size);
+}
+
+} // namespace
+
+// Milliseconds from selecting the message to its text painted, the best of
+// three: the cost a user waits for.
+qint64 TestMessageView::showAndPaint(const QByteArray &payload, bool wrap)
+{
+    qint64 best = -1;
+    for (int run = 0; run < 3; ++run) {
+        MessageView view;
+        view.resize(900, 600);
+        view.setWrap(wrap);
+        view.show();
+        if (!QTest::qWaitForWindowExposed(&view))
+            return -1;
+        QElapsedTimer timer;
+        timer.start();
+        view.setMessage(payload, false, QStringLiteral("run"));
+        view.grab();
+        const qint64 elapsed = timer.nsecsElapsed() / 1000;
+        best = best < 0 ? elapsed : qMin(best, elapsed);
+    }
+    return best;
+}
+
+void TestMessageView::unbreakableRunIsLaidOutInLinearTime_data()
+{
+    QTest::addColumn<QByteArray>("small");
+    QTest::addColumn<QByteArray>("large");
+    QTest::addColumn<bool>("wrap");
+    QTest::newRow("one letter, wrapped") << QByteArray(64 * 1024, 'a') << QByteArray(256 * 1024, 'a') << true;
+    // Digits and letters never break: a hex string is one run however long.
+    QTest::newRow("hex digits, wrapped") << base64Run(32 * 1024).toHex() << base64Run(128 * 1024).toHex() << true;
+    // Base64 breaks after some slashes, every 700 characters at most: never slow.
+    QTest::newRow("base64, wrapped") << base64Run(64 * 1024) << base64Run(256 * 1024) << true;
+}
+
+void TestMessageView::unbreakableRunIsLaidOutInLinearTime()
+{
+    // Laid out at word boundaries, a run with no break opportunity costs
+    // time quadratic in its length: 4 times the text took 15 times as long.
+    // Linear layout takes about 4 times as long; 8 leaves room for a busy machine.
+    QFETCH(QByteArray, small);
+    QFETCH(QByteArray, large);
+    QFETCH(bool, wrap);
+    const qint64 smallUs = showAndPaint(small, wrap);
+    const qint64 largeUs = showAndPaint(large, wrap);
+    QVERIFY(smallUs > 0 && largeUs > 0);
+    const double ratio = double(largeUs) / double(smallUs);
+    qInfo("64 KiB: %.1f ms, 256 KiB: %.1f ms, ratio %.2f", double(smallUs) / 1000, double(largeUs) / 1000, ratio);
+    QVERIFY2(ratio < 8, qPrintable(QStringLiteral("256 KiB took %1 times as long as 64 KiB").arg(ratio)));
+}
+
+void TestMessageView::copyGivesTheMessage()
+{
+    // However the view breaks the lines on screen, copying gives the message's
+    // characters and nothing else.
+    const QString message = QString::fromLatin1(base64Run(200 * 1024)) + QStringLiteral("\nand some words after it, caf\u00e9");
+    MessageView view;
+    view.resize(600, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setMessage(message.toUtf8(), false, QStringLiteral("long"));
+    view.grab();
+    QCOMPARE(view.text(), message);
+    QPlainTextEdit *text = nullptr;
+    for (QPlainTextEdit *edit : view.findChildren<QPlainTextEdit *>()) {
+        if (edit->accessibleName() == QStringLiteral("Message as text"))
+            text = edit;
+    }
+    QVERIFY(text);
+    text->setFocus();
+    text->selectAll();
+    QApplication::clipboard()->clear();
+    QTest::keySequence(text, QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(), message);
+    // A whole line: still exactly the characters on it.
+    text->moveCursor(QTextCursor::Start);
+    text->moveCursor(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+    text->copy();
+    QCOMPARE(QApplication::clipboard()->text(), message.section(u'\n', 0, 0));
+
+    QPushButton *copy = nullptr;
+    for (QPushButton *button : view.findChildren<QPushButton *>()) {
+        if (button->text() == QStringLiteral("&Copy message"))
+            copy = button;
+    }
+    QVERIFY(copy);
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), message);
 }
 
 QTEST_MAIN(TestMessageView)

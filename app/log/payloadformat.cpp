@@ -73,11 +73,16 @@ QString hexPreview(QByteArrayView bytes, int maxBytes)
 
 QString hexDump(const QByteArray &bytes)
 {
+    return hexDump(QByteArrayView(bytes), 0);
+}
+
+QString hexDump(QByteArrayView bytes, qint64 firstOffset)
+{
     QString out;
     out.reserve(bytes.size() * 4 + 16);
     for (qsizetype line = 0; line < bytes.size(); line += 16) {
-        const QByteArray chunk = bytes.mid(line, 16);
-        out += QStringLiteral("%1  ").arg(line, 8, 16, QLatin1Char('0'));
+        const QByteArrayView chunk = bytes.sliced(line, qMin<qsizetype>(16, bytes.size() - line));
+        out += QStringLiteral("%1  ").arg(firstOffset + line, 8, 16, QLatin1Char('0'));
         for (int i = 0; i < 16; ++i) {
             out += i < chunk.size() ? QStringLiteral("%1 ").arg(uchar(chunk.at(i)), 2, 16, QLatin1Char('0'))
                                     : QStringLiteral("   ");

@@ -16,6 +16,8 @@ QString hexPreview(QByteArrayView bytes, int maxBytes);
 
 // Offset, hex and ASCII columns, 16 bytes a line, as hex editors and Wireshark show bytes.
 QString hexDump(const QByteArray &bytes);
+// The same for a slice of something larger: offsets count from firstOffset.
+QString hexDump(QByteArrayView bytes, qint64 firstOffset);
 
 struct HexResult
 {

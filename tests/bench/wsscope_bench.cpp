@@ -3,11 +3,16 @@
 // every figure together and the ratios stay meaningful.
 //
 //   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--smoke]
+//   wsscope_bench --views     (only the rows of the views: long runs, a huge head)
 //
 // Prints a table and exits 1 when a target is missed (0 with --smoke, which
 // only checks that every message arrives).
 #include "floodserver.h"
+#include "inspector/handshakeinspector.h"
+#include "inspector/messageview.h"
+#include "log/logview.h"
 #include "server/echoserver.h"
+#include "session/handshakeinfo.h"
 #include "log/logmodel.h"
 #include "log/filterbar.h"
 #include "mainwindow.h"
@@ -26,6 +31,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSocketNotifier>
+#include <QTabWidget>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -37,6 +43,7 @@
 #include <sys/socket.h>
 #include <vector>
 #include <functional>
+#include <memory>
 
 namespace {
 
@@ -532,6 +539,158 @@ int measure(const QStringList &args)
     return 0;
 }
 
+// The views, timed from setting their content to painted, the best of
+// three: a run of characters with no break opportunity in the Message tab
+// (64 KiB against 256 KiB: 4 times the text should take about 4 times as
+// long, not 16), a 30 MB response head in the Handshake inspector, and log
+// rows whose previews come from such runs.
+double bestOfThree(const std::function<void()> &build, const std::function<void()> &show)
+{
+    double best = -1;
+    for (int run = 0; run < 3; ++run) {
+        build();
+        QElapsedTimer clock;
+        clock.start();
+        show();
+        const double ms = double(clock.nsecsElapsed()) / 1e6;
+        best = best < 0 ? ms : qMin(best, ms);
+    }
+    return best;
+}
+
+double messageViewMs(const QByteArray &payload, bool wrap, int tab)
+{
+    std::unique_ptr<MessageView> view;
+    return bestOfThree(
+        [&] {
+            view = std::make_unique<MessageView>();
+            view->resize(900, 600);
+            view->setWrap(wrap);
+            view->findChild<QTabWidget *>()->setCurrentIndex(tab);
+            view->show();
+            QCoreApplication::processEvents();
+        },
+        [&] {
+            view->setMessage(payload, false, QStringLiteral("bench"));
+            view->grab();
+        });
+}
+
+HandshakeInfo infoWithHead(qsizetype size)
+{
+    HandshakeInfo info;
+    info.captured = true;
+    info.url = QStringLiteral("ws://127.0.0.1:9/");
+    info.requestRaw = "GET / HTTP/1.1\r\nHost: 127.0.0.1:9\r\nUpgrade: websocket\r\n\r\n";
+    QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    head += "X-Long: " + QByteArray(size / 3, 'a') + "\r\n";
+    while (head.size() < size)
+        head += "X-Filler: " + QByteArray::number(head.size()) + "\r\n";
+    info.responseRaw = head + "\r\n";
+    info.statusLine = "HTTP/1.1 101 Switching Protocols";
+    return info;
+}
+
+// The most resident memory this process has had, from /proc/self/status.
+qint64 peakResidentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
+double inspectorMs(const HandshakeInfo &info)
+{
+    std::unique_ptr<HandshakeInspector> inspector;
+    return bestOfThree(
+        [&] {
+            inspector = std::make_unique<HandshakeInspector>();
+            inspector->resize(900, 700);
+            inspector->show();
+            QCoreApplication::processEvents();
+        },
+        [&] {
+            inspector->setHandshake(info);
+            inspector->grab();
+        });
+}
+
+double logPaintMs(qsizetype payloadBytes, const QByteArray &byte)
+{
+    MessageLog log;
+    LogModel model(&log);
+    const QByteArray payload = byte.repeated(payloadBytes);
+    for (int i = 0; i < 200; ++i)
+        log.append(MessageLog::Direction::Received, MessageLog::Kind::Text, payload);
+    log.flush();
+    if (model.rowCount() != 200)
+        return -1;
+    LogView view;
+    view.setModel(&model);
+    view.resize(1200, 800);
+    view.show();
+    QCoreApplication::processEvents();
+    return bestOfThree([] {}, [&] { view.grab(); });
+}
+
+int views()
+{
+    const auto run = [](qsizetype size, char letter) { return QByteArray(size, letter); };
+    const auto hex = [](qsizetype size) {
+        QByteArray bytes(size / 2, Qt::Uninitialized);
+        for (qsizetype i = 0; i < bytes.size(); ++i)
+            bytes[i] = char(i * 7919 % 251);
+        return bytes.toHex();
+    };
+    struct Row
+    {
+        const char *name;
+        QByteArray small, large;
+        bool wrap;
+        int tab;
+    };
+    const Row rows[] = {
+        {"one letter, wrapped", run(64 * 1024, 'a'), run(256 * 1024, 'a'), true, 0},
+        {"hex digits, wrapped", hex(64 * 1024), hex(256 * 1024), true, 0},
+        {"one letter, not wrapped", run(64 * 1024, 'a'), run(256 * 1024, 'a'), false, 0},
+        {"JSON string, JSON tab", '"' + run(64 * 1024 - 2, 'a') + '"', '"' + run(256 * 1024 - 2, 'a') + '"', true, 1},
+    };
+    bool ok = true;
+    messageViewMs("warm-up", true, 0);
+    for (const Row &row : rows) {
+        const double small = messageViewMs(row.small, row.wrap, row.tab);
+        const double large = messageViewMs(row.large, row.wrap, row.tab);
+        const double ratio = large / small;
+        ok &= ratio < 8;
+        std::printf("%-15s %-24s 64 KiB %7.1f ms, 256 KiB %7.1f ms, ratio %5.2f  < 8 (quadratic: 16): %s\n", "message view",
+                    row.name, small, large, ratio, ratio < 8 ? "yes" : "NO");
+        std::fflush(stdout);
+    }
+    inspectorMs(infoWithHead(1000));   // fonts and styles loaded once, outside the figures
+    const HandshakeInfo three = infoWithHead(3 * 1000 * 1000);
+    const HandshakeInfo thirty = infoWithHead(30 * 1000 * 1000);
+    const qint64 peakBefore = peakResidentBytes();
+    const double small = inspectorMs(three);
+    const double large = inspectorMs(thirty);
+    ok &= large / small < 4;
+    std::printf("%-15s response head 3 MB %7.1f ms, 30 MB %7.1f ms, ratio %5.2f  < 4: %s; "
+                "peak resident memory %.0f MB before showing them, %.0f MB after\n",
+                "handshake", small, large, large / small, large / small < 4 ? "yes" : "NO", double(peakBefore) / 1e6,
+                double(peakResidentBytes()) / 1e6);
+    std::fflush(stdout);
+    const double shortRows = logPaintMs(1024, "a");
+    const double longRows = logPaintMs(256 * 1024, "a");
+    std::printf("%-15s 200 rows, a screenful painted: 1 KiB runs of one letter %6.1f ms, 256 KiB runs of one letter %6.1f ms\n",
+                "log table", shortRows, longRows);
+    std::printf("%s\n", ok ? "all targets met" : "TARGETS MISSED");
+    return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -548,6 +707,8 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("wsscope-bench"));
     if (argc > 1 && qstrcmp(argv[1], "--measure") == 0)
         return measure(app.arguments().mid(2));
+    if (argc > 1 && qstrcmp(argv[1], "--views") == 0)
+        return views();
 
     QCommandLineParser parser;
     const QCommandLineOption messages(QStringLiteral("messages"), QStringLiteral("64-byte text messages per rate run"),

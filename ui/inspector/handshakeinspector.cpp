@@ -1,6 +1,7 @@
 #include "handshakeinspector.h"
 
 #include "log/payloadformat.h"
+#include "pagedtext.h"
 #include "session/handshakeinfo.h"
 
 #include <QFontDatabase>
@@ -11,13 +12,37 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <climits>
+
 namespace {
 
-QString headerBlock(const QByteArray &firstLine, const QList<HandshakeInfo::Header> &headers)
+// Labels and the accept check hold single values; a session file can make any
+// of them megabytes long, which no one reads in a label.
+constexpr qsizetype MaxFieldChars = 1024;
+constexpr qsizetype MaxNotes = 50;
+
+QString shortened(const QString &text)
 {
-    QString text = QString::fromLatin1(firstLine);
+    if (text.size() <= MaxFieldChars)
+        return text;
+    return text.left(MaxFieldChars) + QChar(0x2026) + u' '
+        + HandshakeInspector::tr("(%n character(s) in all)", nullptr, int(qMin<qsizetype>(text.size(), INT_MAX)));
+}
+
+QString shortenedLatin1(const QByteArray &bytes)
+{
+    if (bytes.size() <= MaxFieldChars)
+        return QString::fromLatin1(bytes);
+    return QString::fromLatin1(bytes.first(MaxFieldChars)) + QChar(0x2026) + u' '
+        + HandshakeInspector::tr("(%n byte(s) in all)", nullptr, int(qMin<qsizetype>(bytes.size(), INT_MAX)));
+}
+
+// Kept as bytes: the pane pages a head of any size without widening it to UTF-16.
+QByteArray headerBlock(const QByteArray &firstLine, const QList<HandshakeInfo::Header> &headers)
+{
+    QByteArray text = firstLine;
     for (const HandshakeInfo::Header &header : headers)
-        text += u'\n' + QString::fromLatin1(header.first) + QStringLiteral(": ") + QString::fromLatin1(header.second);
+        text += '\n' + header.first + ": " + header.second;
     return text;
 }
 
@@ -42,27 +67,42 @@ QLabel *plainLabel(QWidget *parent)
 }
 
 // A pane under a title that gives it a keyboard shortcut.
-QWidget *titled(const QString &title, QWidget *pane, QWidget *parent)
+QWidget *titled(const QString &title, PagedText *pane, QWidget *parent)
 {
     auto *box = new QWidget(parent);
     auto *layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *label = new QLabel(title, box);
-    label->setBuddy(pane);
+    label->setBuddy(pane->editor());
     layout->addWidget(label);
     layout->addWidget(pane);
     return box;
 }
 
-// A body is shown as text when it is UTF-8, otherwise as a hex dump.
-QString bodyText(const QByteArray &body)
+// A body is shown as text when it is UTF-8, otherwise as a hex dump. The
+// capture keeps at most MaxBodyBytes; a longer one (from a file) is cut here
+// too, and the Raw bytes tab pages all of it.
+QString bodyText(const QByteArray &body, bool *cut)
 {
+    qsizetype size = body.size();
+    *cut = size > HandshakeInfo::MaxBodyBytes;
+    if (*cut) {
+        size = HandshakeInfo::MaxBodyBytes;
+        while (size > 0 && (uchar(body.at(size)) & 0xC0) == 0x80)
+            --size;   // on a whole UTF-8 character
+    }
+    const QByteArrayView shown = QByteArrayView(body).first(size);
     QStringDecoder decoder(QStringDecoder::Utf8);
-    const QString text = decoder(body);
+    const QString text = decoder(shown);
     if (!decoder.hasError())
         return text;
-    return HandshakeInspector::tr("(%n byte(s), not UTF-8)", nullptr, int(body.size())) + u'\n'
-        + PayloadFormat::hexDump(body);
+    return HandshakeInspector::tr("(%n byte(s), not UTF-8)", nullptr, int(qMin<qsizetype>(body.size(), INT_MAX))) + u'\n'
+        + PayloadFormat::hexDump(shown, 0);
+}
+
+int count(const QByteArray &bytes)
+{
+    return int(qMin<qsizetype>(bytes.size(), INT_MAX));
 }
 
 } // namespace
@@ -71,10 +111,10 @@ HandshakeInspector::HandshakeInspector(QWidget *parent)
     : QWidget(parent)
     , m_summary(plainLabel(this))
     , m_tabs(new QTabWidget(this))
-    , m_request(textPane(this, tr("Upgrade request")))
-    , m_response(textPane(this, tr("Server response")))
+    , m_request(new PagedText(tr("Upgrade request"), this))
+    , m_response(new PagedText(tr("Server response"), this))
     , m_accept(textPane(this, tr("Sec-WebSocket-Accept check")))
-    , m_raw(textPane(this, tr("Raw bytes")))
+    , m_raw(new PagedText(tr("Raw bytes"), this))
     , m_notes(plainLabel(this))
 {
     m_summary->setText(tr("No connection yet."));
@@ -101,36 +141,39 @@ HandshakeInspector::~HandshakeInspector() = default;
 
 void HandshakeInspector::setHandshake(const HandshakeInfo &info)
 {
-    QString summary = info.url;
+    QString summary = shortened(info.url);
     summary += u'\n' + (info.captured ? tr("Captured on the wire by the tap.")
                                       : tr("Direct connection: reconstructed from what Qt sends."));
     if (!info.subprotocol.isEmpty())
-        summary += u'\n' + tr("Subprotocol: %1").arg(info.subprotocol);
+        summary += u'\n' + tr("Subprotocol: %1").arg(shortened(info.subprotocol));
     if (!info.extensions.isEmpty())
-        summary += u'\n' + tr("Extensions: %1").arg(info.extensions);
+        summary += u'\n' + tr("Extensions: %1").arg(shortened(info.extensions));
     m_summary->setText(summary);
 
-    m_request->setPlainText(info.requestRaw.isEmpty() ? headerBlock(info.requestLine, info.requestHeaders)
-                                                      : QString::fromLatin1(info.requestRaw).trimmed());
+    m_request->setLatin1(info.requestRaw.isEmpty() ? headerBlock(info.requestLine, info.requestHeaders) : info.requestRaw);
 
-    QString response = info.responseRaw.isEmpty() ? headerBlock(info.statusLine, info.responseHeaders)
-                                                   : QString::fromLatin1(info.responseRaw).trimmed();
+    // The head is paged; what follows it (body, failure) is short.
+    const QByteArray head = info.responseRaw.isEmpty() ? headerBlock(info.statusLine, info.responseHeaders)
+                                                       : info.responseRaw;
+    const bool hasHead = !QByteArrayView(head).trimmed().isEmpty();
+    QString after;
     if (!info.responseBody.isEmpty()) {
-        if (!response.isEmpty())
-            response += QStringLiteral("\n\n");
+        if (hasHead)
+            after += QStringLiteral("\n\n");
         if (!info.responseBodyRaw.isEmpty())
-            response += tr("(chunked: %n byte(s) on the wire, decoded here; see Raw bytes)", nullptr,
-                           int(info.responseBodyRaw.size()))
+            after += tr("(chunked: %n byte(s) on the wire, decoded here; see Raw bytes)", nullptr,
+                        count(info.responseBodyRaw))
                 + u'\n';
-        response += bodyText(info.responseBody);
-        if (info.responseBodyTruncated)
-            response += u'\n' + tr("(body cut at %1 KiB)").arg(HandshakeInfo::MaxBodyBytes / 1024);
+        bool cut = false;
+        after += bodyText(info.responseBody, &cut);
+        if (info.responseBodyTruncated || cut)
+            after += u'\n' + tr("(body cut at %1 KiB)").arg(HandshakeInfo::MaxBodyBytes / 1024);
     }
     if (!info.failure.isEmpty())
-        response += (response.isEmpty() ? QString() : QStringLiteral("\n\n")) + info.failure;
-    if (response.isEmpty())
-        response = tr("(waiting for the server)");
-    m_response->setPlainText(response);
+        after += (hasHead || !after.isEmpty() ? QStringLiteral("\n\n") : QString()) + shortened(info.failure);
+    if (!hasHead && after.isEmpty())
+        after = tr("(waiting for the server)");
+    m_response->setLatin1(head, after);
 
     QString accept;
     if (info.accept.available) {
@@ -139,9 +182,9 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
                     "3. SHA-1 of that:\n   %3\n"
                     "4. Base64 of the SHA-1, the expected Sec-WebSocket-Accept:\n   %4\n"
                     "5. Received Sec-WebSocket-Accept:\n   %5\n\n%6")
-                     .arg(QString::fromLatin1(info.accept.key), QString::fromLatin1(HandshakeInfo::Guid.toByteArray()),
-                          QString::fromLatin1(info.accept.sha1Hex), QString::fromLatin1(info.accept.expected),
-                          info.accept.received.isEmpty() ? tr("(none)") : QString::fromLatin1(info.accept.received),
+                     .arg(shortenedLatin1(info.accept.key), QString::fromLatin1(HandshakeInfo::Guid.toByteArray()),
+                          shortenedLatin1(info.accept.sha1Hex), shortenedLatin1(info.accept.expected),
+                          info.accept.received.isEmpty() ? tr("(none)") : shortenedLatin1(info.accept.received),
                           info.accept.matches ? tr("Match: the server computed the right answer.")
                                               : tr("MISMATCH: this is not the answer to the key that was sent."));
     } else if (!info.captured) {
@@ -151,33 +194,40 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
     }
     m_accept->setPlainText(accept);
 
-    QString raw;
+    QList<PagedText::Part> raw;
     if (!info.requestRaw.isEmpty())
-        raw += tr("Request, %n byte(s):", nullptr, int(info.requestRaw.size())) + u'\n' + PayloadFormat::hexDump(info.requestRaw);
+        raw.append({tr("Request, %n byte(s)", nullptr, count(info.requestRaw)), info.requestRaw});
     if (!info.responseRaw.isEmpty())
-        raw += u'\n' + tr("Response head, %n byte(s):", nullptr, int(info.responseRaw.size())) + u'\n'
-            + PayloadFormat::hexDump(info.responseRaw);
+        raw.append({tr("Response head, %n byte(s)", nullptr, count(info.responseRaw)), info.responseRaw});
     if (!info.responseBodyRaw.isEmpty())
-        raw += u'\n' + tr("Response body as sent (chunked), %n byte(s):", nullptr, int(info.responseBodyRaw.size()))
-            + u'\n' + PayloadFormat::hexDump(info.responseBodyRaw);
+        raw.append({tr("Response body as sent (chunked), %n byte(s)", nullptr, count(info.responseBodyRaw)),
+                    info.responseBodyRaw});
     else if (!info.responseBody.isEmpty())
-        raw += u'\n' + tr("Response body, %n byte(s):", nullptr, int(info.responseBody.size())) + u'\n'
-            + PayloadFormat::hexDump(info.responseBody);
-    m_raw->setPlainText(raw.isEmpty() ? tr("(no bytes captured)") : raw);
+        raw.append({tr("Response body, %n byte(s)", nullptr, count(info.responseBody)), info.responseBody});
+    m_raw->setHexDump(raw, tr("(no bytes captured)"));
 
-    const QStringList notes = info.findings + info.unknown;
+    QStringList notes;
+    for (const QStringList *list : {&info.findings, &info.unknown}) {
+        for (const QString &note : *list) {
+            if (notes.size() < MaxNotes)
+                notes.append(shortened(note));
+        }
+    }
+    const qsizetype more = info.findings.size() + info.unknown.size() - notes.size();
+    if (more > 0)
+        notes.append(tr("(and %n more)", nullptr, int(qMin<qsizetype>(more, INT_MAX))));
     m_notes->setText(notes.join(u'\n'));
     m_notes->setVisible(!notes.isEmpty());
 }
 
 QString HandshakeInspector::requestText() const
 {
-    return m_request->toPlainText();
+    return m_request->text();
 }
 
 QString HandshakeInspector::responseText() const
 {
-    return m_response->toPlainText();
+    return m_response->text();
 }
 
 QString HandshakeInspector::acceptText() const
@@ -187,10 +237,25 @@ QString HandshakeInspector::acceptText() const
 
 QString HandshakeInspector::rawText() const
 {
-    return m_raw->toPlainText();
+    return m_raw->text();
 }
 
 QString HandshakeInspector::notesText() const
 {
     return m_notes->text();
+}
+
+PagedText *HandshakeInspector::requestPane() const
+{
+    return m_request;
+}
+
+PagedText *HandshakeInspector::responsePane() const
+{
+    return m_response;
+}
+
+PagedText *HandshakeInspector::rawPane() const
+{
+    return m_raw;
 }

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 struct HandshakeInfo;
+class PagedText;
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
@@ -11,7 +12,8 @@ class QTabWidget;
 // the server's answer as they were on the wire (order and case kept), the
 // body of a non-101 answer, the raw bytes, and the Sec-WebSocket-Accept check
 // worked through step by step. On a direct connection it says what it cannot
-// know instead of guessing.
+// know instead of guessing. A head too large to read on screen (a session
+// file can hold one of any size) is shown a page at a time.
 class HandshakeInspector : public QWidget
 {
     Q_OBJECT
@@ -27,13 +29,16 @@ public:
     QString acceptText() const;
     QString rawText() const;
     QString notesText() const;
+    PagedText *requestPane() const;
+    PagedText *responsePane() const;
+    PagedText *rawPane() const;
 
 private:
     QLabel *m_summary;
     QTabWidget *m_tabs;
-    QPlainTextEdit *m_request;
-    QPlainTextEdit *m_response;
+    PagedText *m_request;
+    PagedText *m_response;
     QPlainTextEdit *m_accept;
-    QPlainTextEdit *m_raw;
+    PagedText *m_raw;
     QLabel *m_notes;
 };
