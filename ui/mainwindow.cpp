@@ -1036,6 +1036,7 @@ void MainWindow::onStateChanged(Session::State state)
     m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
     m_urlBox->setEnabled(closed);
     m_composer->setSendingAllowed(state == Session::State::Open);
+    m_composer->setMaxFileBytes(m_session.acceptedMessageSize());
 
     QString text = Session::stateName(state);
     if (state == Session::State::Connecting || state == Session::State::Closing)
