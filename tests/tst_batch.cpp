@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 // Runs the real wsscope executable with --batch against real peers on
 // loopback, as a script would.
 class TestBatch : public QObject
@@ -46,6 +48,8 @@ private Q_SLOTS:
     void caFileGivesNoQtWarning();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
+    void sendFileRefusesWhatCannotBeSent_data();
+    void sendFileRefusesWhatCannotBeSent();
     // ScriptRunner in this process, as the window uses it.
     void runnerLeavesConnectionOpenWithoutClose();
     void runnerTimeoutClosesWhenNothingIsAwaited();
@@ -556,6 +560,52 @@ void TestBatch::usageErrorsExitTwo_data()
                                        << "--close-reason is 124 bytes";
     QTest::newRow("bad ping interval") << QStringList{batch, url, QStringLiteral("--ping-interval"), QStringLiteral("x")}
                                        << "--ping-interval needs";
+}
+
+void TestBatch::sendFileRefusesWhatCannotBeSent_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("named pipe with no writer") << QStringLiteral("fifo") << QStringList{}
+                                               << "it is a named pipe, not a regular file";
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << QStringList{} << "it is a device, not a regular file";
+    QTest::newRow("one byte over --max-message-size")
+        << QStringLiteral("101 bytes") << QStringList{QStringLiteral("--max-message-size"), QStringLiteral("100")}
+        << "it is 101 bytes, more than the 100 bytes accepted";
+    QTest::newRow("one byte over the default largest message")
+        << QStringLiteral("sparse") << QStringList{}
+        << QStringLiteral("it is %1 bytes, more than the %2 bytes accepted")
+               .arg(Session::DefaultMaxMessageBytes + 1)
+               .arg(Session::DefaultMaxMessageBytes);
+}
+
+void TestBatch::sendFileRefusesWhatCannotBeSent()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, extra);
+    QFETCH(QString, messagePart);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString path = file;
+    if (file == u"fifo") {
+        path = dir.filePath(QStringLiteral("fifo"));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (file == u"101 bytes" || file == u"sparse") {
+        path = dir.filePath(file);
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        // A sparse file: its size costs no disk.
+        QVERIFY(out.resize(file == u"sparse" ? Session::DefaultMaxMessageBytes + 1 : 101));
+    }
+    // Refused before anything is read or connected: no hang on the pipe, no
+    // endless read of the device.
+    QStringList args{QStringLiteral("--batch"), QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--send-file"), path};
+    args += extra;
+    const Run result = run(args, 20000);
+    QVERIFY2(result.finished && result.exitCode == 2, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("--send-file \"%1\"").arg(path)), describe(result));
+    QVERIFY2(result.err.contains(messagePart), describe(result));
 }
 
 void TestBatch::usageErrorsExitTwo()

@@ -34,6 +34,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QAbstractItemView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -44,6 +45,8 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <sys/stat.h>
 
 class TestMainWindow : public QObject
 {
@@ -57,6 +60,7 @@ private Q_SLOTS:
     void badUrlIsShownAndNothingConnects();
     void sendingIsImpossibleWhileClosed();
     void hexMessageGoesOutAsBinary();
+    void composerSendsAFileWithinTheLimit();
     void forbiddenServerLeavesAnErrorRow();
     void refusedAnswerIsShownInTheHandshakeTab_data();
     void refusedAnswerIsShownInTheHandshakeTab();
@@ -234,6 +238,61 @@ void TestMainWindow::hexMessageGoesOutAsBinary()
     QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
     const MessageLog *log = window.session()->log();
     QCOMPARE(log->data(log->count() - 1).toByteArray(), QByteArray("\xde\xad\xbe\xef"));
+}
+
+void TestMainWindow::composerSendsAFileWithinTheLimit()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    RequestEditor::Timing timing = window.requestEditor()->timing();
+    timing.maxMessageBytes = 1024;   // the largest message this connection accepts
+    window.requestEditor()->setTiming(timing);
+    window.show();
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    Composer *composer = window.composer();
+    QVERIFY(composer->sendFileButton()->isEnabled());
+    QCOMPARE(composer->maxFileBytes(), 1024);
+    auto *status = composer->findChild<QLabel *>(QStringLiteral("composerStatus"));
+    QVERIFY(status);
+
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("fifo"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    const auto fileOf = [&dir](const QString &name, qsizetype size) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return QString();
+        QByteArray bytes(size, Qt::Uninitialized);
+        for (qsizetype i = 0; i < size; ++i)
+            bytes[i] = char(i * 13);
+        file.write(bytes);
+        return file.fileName();
+    };
+    const QString tooLarge = fileOf(QStringLiteral("over.bin"), 1025);
+    const QString fits = fileOf(QStringLiteral("fits.bin"), 1024);
+
+    QSignalSpy binary(composer, &Composer::binarySubmitted);
+    // A pipe with no writer and a device are refused before any read (no
+    // hang, no endless read), a file over the limit before it is read.
+    composer->sendFile(fifo);
+    QVERIFY2(status->text().contains(QStringLiteral("it is a named pipe, not a regular file")), qPrintable(status->text()));
+    composer->sendFile(QStringLiteral("/dev/zero"));
+    QVERIFY2(status->text().contains(QStringLiteral("it is a device, not a regular file")), qPrintable(status->text()));
+    composer->sendFile(tooLarge);
+    QVERIFY2(status->text().contains(QStringLiteral("it is 1025 bytes, more than the 1024 bytes accepted")),
+             qPrintable(status->text()));
+    QCOMPARE(binary.count(), 0);
+    QCOMPARE(window.session()->log()->count(), 1);   // only the open event
+
+    composer->sendFile(fits);
+    QCOMPARE(binary.count(), 1);
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
+    const MessageLog *log = window.session()->log();
+    QFile file(fits);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(log->data(log->count() - 1).toByteArray(), file.readAll());
 }
 
 void TestMainWindow::forbiddenServerLeavesAnErrorRow()

@@ -14,9 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 // The session file: written from a live session, read back, written again;
@@ -33,6 +38,11 @@ private Q_SLOTS:
     void badFilesOpenAsFarAsReadable();
     void hugeLineStopsReading();
     void longLineOnDiskIsRead();
+    void nonRegularFilesAreRefused_data();
+    void nonRegularFilesAreRefused();
+    void manyBlankLinesAreRead();
+    void linesOfEveryLengthAroundTheBuffer();
+    void cancelStopsReading();
     void journalFollowsTheSession();
     void journalOfALiveProcessIsNotRecoverable();
     void maskedSaveHidesCredentials();
@@ -43,6 +53,18 @@ private:
     // Runs a short exchange with a Qt peer: text, binary, ping, close.
     static void runExchange(Session *session, QtPeer *peer);
     static QList<QByteArray> linesOf(const QString &path);
+    struct Reading
+    {
+        bool opened = false;
+        QString error;
+        SessionFile::Loaded loaded;
+        int rows = 0;
+        std::atomic<bool> cancel{false};
+    };
+    // Opens and reads `path` as the window does, on a thread of its own, and
+    // waits for it at most timeoutMs: null when it did not end by then (the
+    // thread is left behind, and the test fails).
+    static std::shared_ptr<Reading> readWithin(const QString &path, int timeoutMs);
 };
 
 void TestSessionFile::runExchange(Session *session, QtPeer *peer)
@@ -341,6 +363,201 @@ void TestSessionFile::longLineOnDiskIsRead()
     QCOMPARE(session.log()->count(), 1);
     QCOMPARE(session.log()->data(0).size(), payload.size());
     QVERIFY(session.log()->data(0) == QByteArrayView(payload));
+}
+
+std::shared_ptr<TestSessionFile::Reading> TestSessionFile::readWithin(const QString &path, int timeoutMs)
+{
+    auto reading = std::make_shared<Reading>();
+    std::promise<void> done;
+    std::future<void> ended = done.get_future();
+    std::thread([reading, path, done = std::move(done)]() mutable {
+        QFile file;
+        reading->opened = SessionFile::openFile(&file, path, &reading->error);
+        if (reading->opened) {
+            MessageLog log;
+            reading->loaded = SessionFile::read(&file, &log, &reading->cancel);
+            reading->rows = log.count();
+        }
+        done.set_value();
+    }).detach();
+    if (ended.wait_for(std::chrono::milliseconds(timeoutMs)) != std::future_status::ready)
+        return nullptr;
+    return reading;
+}
+
+void TestSessionFile::nonRegularFilesAreRefused_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("named pipe with no writer") << QStringLiteral("fifo") << "it is a named pipe, not a regular file";
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << "it is a device, not a regular file";
+    QTest::newRow("directory") << QStringLiteral("directory") << "it is a directory, not a file";
+    QTest::newRow("missing") << QStringLiteral("missing") << "No such file or directory";
+}
+
+void TestSessionFile::nonRegularFilesAreRefused()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    QString path = kind;
+    if (kind == u"fifo") {
+        path = dir.filePath(QStringLiteral("session.wsscope.jsonl"));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (kind == u"directory") {
+        path = dir.path();
+    } else if (kind == u"missing") {
+        path = dir.filePath(QStringLiteral("gone.wsscope.jsonl"));
+    }
+    // Refused before reading: a pipe with no writer does not block, a device does not stream.
+    const auto reading = readWithin(path, 20000);
+    if (!reading && kind == u"fifo") {
+        // Let the reader that waits for a writer go, then fail.
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0)
+            ::close(fd);
+    }
+    QVERIFY2(reading, "opening did not end within 20 s");
+    QVERIFY(!reading->opened);
+    QVERIFY2(reading->error.startsWith(QStringLiteral("Cannot open %1: ").arg(path)), qPrintable(reading->error));
+    QVERIFY2(reading->error.contains(message), qPrintable(reading->error));
+
+    // load(), as File > Open and --open use it, says the same.
+    Session session;
+    SessionFile::Loaded loaded;
+    QString error;
+    QVERIFY(!SessionFile::load(path, &session, &loaded, &error));
+    QCOMPARE(error, reading->error);
+}
+
+void TestSessionFile::manyBlankLinesAreRead()
+{
+    // Ten million blank lines (10 MB) between two messages: each line costs
+    // a scan of the buffer, not a read of its own (it used to cost 20 µs, an
+    // allocation of 1 MiB per line: over three minutes).
+    constexpr int Blank = 10'000'000;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("blank.wsscope.jsonl"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QByteArray message =
+        "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01.5Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"ok\"}\n";
+    file.write("{\"format\":\"wsscope-session\",\"version\":3}\n");
+    file.write(message);
+    const QByteArray blanks(1'000'000, '\n');
+    for (int i = 0; i < Blank / blanks.size(); ++i)
+        QCOMPARE(file.write(blanks), blanks.size());
+    file.write(" \t\r\n");
+    file.write(message);
+    file.write("not json\n");
+    file.close();
+
+    const auto reading = readWithin(path, 120000);
+    QVERIFY2(reading, "reading did not end within 120 s");
+    QVERIFY2(reading->opened, qPrintable(reading->error));
+    QCOMPARE(reading->rows, 2);
+    // Every line was counted: the bad one is the last.
+    QCOMPARE(reading->loaded.problemLine, 2 + Blank + 1 + 1 + 1);
+    QVERIFY2(reading->loaded.problem.contains(QStringLiteral("is not valid JSON")), qPrintable(reading->loaded.problem));
+}
+
+void TestSessionFile::linesOfEveryLengthAroundTheBuffer()
+{
+    // Lines that end just before, on and just after the edges of the
+    // reader's chunks (256 KiB), and lines longer than a chunk: each comes
+    // back whole, in order.
+    QByteArray bytes = "{\"format\":\"wsscope-session\",\"version\":3}\n";
+    QList<QByteArray> texts;
+    const QByteArray prefix = "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"receive\",\"opcode\":1,\"text\":\"";
+    for (const qsizetype length : {qsizetype(1), qsizetype(100), qsizetype(262000), qsizetype(262144 - 60),
+                                   qsizetype(262144), qsizetype(262145), qsizetype(600000), qsizetype(3), qsizetype(1100000),
+                                   qsizetype(5)}) {
+        QByteArray text(length, 'a');
+        for (qsizetype i = 0; i < length; ++i)
+            text[i] = char('a' + (i * 31 + length) % 26);
+        texts << text;
+        bytes += prefix + text + "\"}\n";
+    }
+    bytes += prefix + "last, with no line break\"}";
+    texts << "last, with no line break";
+    QBuffer buffer(&bytes);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&buffer, &log);
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QCOMPARE(log.count(), texts.size());
+    for (int i = 0; i < texts.size(); ++i)
+        QVERIFY2(log.data(i) == QByteArrayView(texts.at(i)), qPrintable(QString::number(i)));
+}
+
+namespace {
+
+// An endless stream of message lines, as a device that never ends would be.
+class EndlessLines : public QIODevice
+{
+public:
+    EndlessLines()
+    {
+        m_line = "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"dir\":\"send\",\"opcode\":1,\"text\":\"ok\"}\n";
+        m_head = "{\"format\":\"wsscope-session\",\"version\":3}\n";
+    }
+    bool isSequential() const override { return true; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        qint64 done = 0;
+        while (done < maxSize) {
+            const QByteArray &source = m_headSent ? m_line : m_head;
+            const qint64 n = qMin<qint64>(maxSize - done, source.size() - m_at);
+            memcpy(data + done, source.constData() + m_at, size_t(n));
+            done += n;
+            m_at += n;
+            if (m_at == source.size()) {
+                m_at = 0;
+                m_headSent = true;
+            }
+        }
+        return done;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_line;
+    QByteArray m_head;
+    qsizetype m_at = 0;
+    bool m_headSent = false;
+};
+
+} // namespace
+
+void TestSessionFile::cancelStopsReading()
+{
+    std::atomic<bool> cancel{false};
+    std::atomic<int> rows{0};
+    SessionFile::Loaded loaded;
+    std::promise<void> done;
+    std::future<void> ended = done.get_future();
+    std::thread reader([&] {
+        EndlessLines stream;
+        stream.open(QIODevice::ReadOnly);
+        MessageLog log;
+        loaded = SessionFile::read(&stream, &log, &cancel);
+        rows = log.count();
+        done.set_value();
+    });
+    QTest::qWait(300);
+    QCOMPARE(ended.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);   // still reading
+    cancel = true;
+    const bool stopped = ended.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    if (!stopped) {
+        reader.detach();
+        QFAIL("reading did not stop within 10 s of the cancel");
+    }
+    reader.join();
+    QVERIFY(rows > 0);
+    QVERIFY2(loaded.problem.contains(QStringLiteral("cancelled")), qPrintable(loaded.problem));
+    QCOMPARE(loaded.problemLine, rows + 2);
 }
 
 void TestSessionFile::journalFollowsTheSession()

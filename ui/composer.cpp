@@ -1,8 +1,13 @@
 #include "composer.h"
 
 #include "log/payloadformat.h"
+#include "record/inputfile.h"
+#include "session/session.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -16,7 +21,9 @@ Composer::Composer(QWidget *parent)
     , m_editor(new QPlainTextEdit(this))
     , m_format(new QComboBox(this))
     , m_send(new QPushButton(tr("&Send"), this))
+    , m_sendFile(new QPushButton(tr("Send &file…"), this))
     , m_status(new QLabel(this))
+    , m_maxFileBytes(Session::DefaultMaxMessageBytes)
 {
     m_editor->setPlaceholderText(tr("Message to send. Ctrl+Enter sends."));
     m_editor->setTabChangesFocus(true);
@@ -28,12 +35,16 @@ Composer::Composer(QWidget *parent)
     m_format->setToolTip(tr("Send the message as a text frame, or as a binary frame from hex digits like \"0a ff 10\"."));
     m_format->setAccessibleName(tr("Message format"));
     m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
+    m_sendFile->setToolTip(tr("Send a file as one binary message; it may be as large as the largest message the "
+                              "connection accepts."));
     m_status->setTextFormat(Qt::PlainText);
+    m_status->setObjectName(QStringLiteral("composerStatus"));
     m_status->setWordWrap(true);
 
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_format);
     bottom->addWidget(m_status, 1);
+    bottom->addWidget(m_sendFile);
     bottom->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -45,6 +56,11 @@ Composer::Composer(QWidget *parent)
         connect(shortcut, &QShortcut::activated, this, &Composer::submit);
     }
     connect(m_send, &QPushButton::clicked, this, &Composer::submit);
+    connect(m_sendFile, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Send a file"));
+        if (!path.isEmpty())
+            sendFile(path);
+    });
     connect(m_format, &QComboBox::currentIndexChanged, this, &Composer::updateHint);
     connect(m_editor, &QPlainTextEdit::textChanged, this, &Composer::updateHint);
     setSendingAllowed(false);
@@ -56,6 +72,7 @@ void Composer::setSendingAllowed(bool allowed)
 {
     m_allowed = allowed;
     m_send->setEnabled(allowed);
+    m_sendFile->setEnabled(allowed);
     updateHint();
 }
 
@@ -72,6 +89,40 @@ QPlainTextEdit *Composer::editor() const
 QPushButton *Composer::sendButton() const
 {
     return m_send;
+}
+
+void Composer::setMaxFileBytes(qint64 bytes)
+{
+    m_maxFileBytes = bytes;
+}
+
+qint64 Composer::maxFileBytes() const
+{
+    return m_maxFileBytes;
+}
+
+QPushButton *Composer::sendFileButton() const
+{
+    return m_sendFile;
+}
+
+void Composer::sendFile(const QString &path)
+{
+    if (!m_allowed)
+        return;
+    QByteArray bytes;
+    QString why;
+    bool tooLarge = false;
+    const QString name = QDir::toNativeSeparators(path);
+    if (!InputFile::readAll(path, m_maxFileBytes, &bytes, &why, &tooLarge)) {
+        showError(tooLarge ? tr("%1 is not sent: %2 (the largest message the connection accepts).").arg(name, why)
+                           : tr("%1 cannot be sent: %2.").arg(name, why));
+        return;
+    }
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("%1 sent (%n byte(s)).", nullptr, int(qMin<qsizetype>(bytes.size(), INT_MAX)))
+                          .arg(QFileInfo(path).fileName()));
+    Q_EMIT binarySubmitted(bytes);
 }
 
 void Composer::setFormat(Format format)

@@ -29,6 +29,14 @@ public:
     void setFormat(Format format);
     // Shows a problem with the last send (hex that does not parse, a refused send).
     void showError(const QString &message);
+    // The largest file "Send file…" sends: the connection's accepted message size.
+    void setMaxFileBytes(qint64 bytes);
+    qint64 maxFileBytes() const;
+    QPushButton *sendFileButton() const;
+    // Sends the file at `path` as one binary message, when it is a regular
+    // file no larger than maxFileBytes(); otherwise says why, having read
+    // nothing (a named pipe, a device) or at most that much.
+    void sendFile(const QString &path);
 
 Q_SIGNALS:
     void textSubmitted(const QString &text);
@@ -42,6 +50,8 @@ private:
     QPlainTextEdit *m_editor;
     QComboBox *m_format;
     QPushButton *m_send;
+    QPushButton *m_sendFile;
     QLabel *m_status;
     bool m_allowed = false;
+    qint64 m_maxFileBytes;
 };

@@ -272,7 +272,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
 MainWindow::~MainWindow()
 {
     // A save in progress is finished rather than cut (QSaveFile would leave
-    // no file at all); a read in progress is waited for.
+    // no file at all); a read in progress is told to stop, which it does
+    // within a line, and waited for.
+    m_cancelReading->store(true);
     for (const QPointer<QThread> &worker : std::as_const(m_workers)) {
         if (worker) {
             worker->wait();
@@ -610,6 +612,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // A clean end: the journal is not needed to recover anything.
     if (m_journal)
         m_journal->finish(false);
+    // Nobody will see the file being read: stop reading it now, so that
+    // quitting does not wait for the rest of a large file.
+    m_cancelReading->store(true);
     event->accept();
 }
 
@@ -699,20 +704,21 @@ void MainWindow::loadHere(const QString &path)
         QString error;
     };
     auto reading = std::make_shared<Reading>();
-    QThread *thread = QThread::create([path, reading] {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            reading->error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+    m_cancelReading->store(false);
+    QThread *thread = QThread::create([path, reading, cancel = m_cancelReading] {
+        QFile file;
+        if (!SessionFile::openFile(&file, path, &reading->error))
             return;
-        }
-        reading->loaded = SessionFile::read(&file, &reading->rows);
-        if (reading->loaded.valid)
+        reading->loaded = SessionFile::read(&file, &reading->rows, cancel.get());
+        if (reading->loaded.valid && !cancel->load())
             reading->wire = SessionFile::wireOf(reading->loaded, reading->rows, &reading->exactWire);
     });
     m_workers.append(thread);
     connect(thread, &QThread::finished, this, [this, thread, reading, path] {
         thread->deleteLater();
         m_loading = false;
+        if (m_cancelReading->load())
+            return;   // the window was closed meanwhile
         m_loaded = reading->loaded;
         const auto warn = [this](const QString &text) { showProblem(tr("Open session"), text); };
         if (!reading->error.isEmpty() || !reading->loaded.valid) {
@@ -1102,6 +1108,7 @@ void MainWindow::onStateChanged(Session::State state)
     m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
     m_urlBox->setEnabled(closed);
     m_composer->setSendingAllowed(state == Session::State::Open);
+    m_composer->setMaxFileBytes(m_session.acceptedMessageSize());
 
     QString text = Session::stateName(state);
     if (state == Session::State::Connecting || state == Session::State::Closing)

@@ -11,6 +11,9 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <atomic>
+#include <memory>
+
 class Composer;
 class LiveChart;
 class RequestEditor;
@@ -176,5 +179,7 @@ private:
     QString m_loadedPath;
     SessionFile::Loaded m_loaded;
     bool m_loading = false;
+    // Set when the window closes: a file being read stops at its next line.
+    std::shared_ptr<std::atomic<bool>> m_cancelReading = std::make_shared<std::atomic<bool>>(false);
     QList<QPointer<QThread>> m_workers;   // reading or saving
 };

@@ -2,6 +2,7 @@
 
 #include "log/payloadformat.h"
 #include "record/export.h"
+#include "record/inputfile.h"
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
 
@@ -402,6 +403,19 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                   .arg(origins.first()));
     }
 
+    // Before the messages: it bounds --send-file.
+    if (parser.isSet(maxMessageSizeOption)) {
+        bool ok = false;
+        const QString text = parser.value(maxMessageSizeOption);
+        const qint64 bytes = text.trimmed().toLongLong(&ok);
+        const qint64 most = qint64(QWebSocket::maxIncomingMessageSize());
+        if (!ok || bytes <= 0 || bytes > most)
+            return usageError(tr("--max-message-size needs a number of bytes from 1 to %1; \"%2\" is not one.")
+                                  .arg(most)
+                                  .arg(text));
+        result.maxMessageSize = bytes;
+    }
+
     // The messages, each checked, then put in command-line order.
     QList<ScriptRunner::Message> texts, hexes, files;
     for (const QString &text : parser.values(sendOption))
@@ -412,15 +426,17 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             return usageError(tr("Bad --send-hex \"%1\": %2").arg(hex, bytes.error));
         hexes.append({ScriptRunner::Message::Kind::Binary, bytes.bytes});
     }
+    // A regular file no larger than a message the connection accepts: a
+    // pipe, a device (/dev/zero) or a huge file is refused before reading.
+    const qint64 fileLimit = result.maxMessageSize > 0 ? result.maxMessageSize : Session::DefaultMaxMessageBytes;
     for (const QString &path : parser.values(sendFileOption)) {
-        if (QFileInfo(path).isDir())
-            return usageError(tr("Cannot read --send-file \"%1\": it is a directory.").arg(path));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return usageError(tr("Cannot read --send-file \"%1\": %2").arg(path, file.errorString()));
-        const QByteArray data = file.readAll();
-        if (file.error() != QFileDevice::NoError)
-            return usageError(tr("Cannot read --send-file \"%1\": %2").arg(path, file.errorString()));
+        QByteArray data;
+        QString why;
+        bool tooLarge = false;
+        if (!InputFile::readAll(path, fileLimit, &data, &why, &tooLarge))
+            return usageError(tooLarge ? tr("Cannot send --send-file \"%1\": %2 (the largest message, set with "
+                                            "--max-message-size).").arg(path, why)
+                                       : tr("Cannot read --send-file \"%1\": %2.").arg(path, why));
         files.append({ScriptRunner::Message::Kind::Binary, data});
     }
     QStringList withValues;
@@ -522,17 +538,6 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                               .arg(result.reconnectDelayMs / 1000.0));
     if (!parser.isSet(reconnectMaxDelayOption))
         result.reconnectMaxDelayMs = qMax(result.reconnectMaxDelayMs, result.reconnectDelayMs);
-    if (parser.isSet(maxMessageSizeOption)) {
-        bool ok = false;
-        const QString text = parser.value(maxMessageSizeOption);
-        const qint64 bytes = text.trimmed().toLongLong(&ok);
-        const qint64 most = qint64(QWebSocket::maxIncomingMessageSize());
-        if (!ok || bytes <= 0 || bytes > most)
-            return usageError(tr("--max-message-size needs a number of bytes from 1 to %1; \"%2\" is not one.")
-                                  .arg(most)
-                                  .arg(text));
-        result.maxMessageSize = bytes;
-    }
     if (parser.isSet(closeCodeOption)) {
         bool ok = false;
         const QString text = parser.value(closeCodeOption);

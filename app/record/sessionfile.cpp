@@ -1,11 +1,13 @@
 #include "sessionfile.h"
 
+#include "record/inputfile.h"
 #include "record/secrets.h"
 #include "record/wirestream.h"
 #include "wire/wirecapture.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -251,6 +253,37 @@ bool tapEventFrom(const QString &name, TapRecord::Type *type)
 
 // ---- reading ----
 
+// "yyyy-MM-ddTHH:mm:ss" as UTC seconds since the epoch, as
+// QDateTime::fromString() with that format would read it, but without the
+// time zone: a QDateTime in local time looks at /etc/localtime about sixteen
+// times, which made reading a file a stat() storm.
+bool utcSeconds(QStringView text, qint64 *seconds)
+{
+    if (text.size() != 19 || text.at(4) != u'-' || text.at(7) != u'-' || text.at(10) != u'T' || text.at(13) != u':'
+        || text.at(16) != u':')
+        return false;
+    const auto number = [text](qsizetype at, qsizetype digits, int *value) {
+        *value = 0;
+        for (qsizetype i = at; i < at + digits; ++i) {
+            const char16_t c = text.at(i).unicode();
+            if (c < u'0' || c > u'9')
+                return false;
+            *value = *value * 10 + (c - u'0');
+        }
+        return true;
+    };
+    int year, month, day, hour, minute, second;
+    if (!number(0, 4, &year) || !number(5, 2, &month) || !number(8, 2, &day) || !number(11, 2, &hour)
+        || !number(14, 2, &minute) || !number(17, 2, &second))
+        return false;
+    const QDate date(year, month, day);
+    if (!date.isValid() || !QTime::isValid(hour, minute, second))
+        return false;
+    constexpr qint64 EpochJulianDay = 2440588;   // 1970-01-01
+    *seconds = (date.toJulianDay() - EpochJulianDay) * 86400 + hour * 3600 + minute * 60 + second;
+    return true;
+}
+
 bool parseTime(const QJsonValue &value, qint64 *usec)
 {
     if (value.isDouble()) {
@@ -261,8 +294,8 @@ bool parseTime(const QJsonValue &value, qint64 *usec)
     // yyyy-MM-ddTHH:mm:ss[.ffffff]Z
     if (text.size() < 20 || !text.endsWith(u'Z'))
         return false;
-    const QDateTime whole = QDateTime::fromString(text.left(19), QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
-    if (!whole.isValid())
+    qint64 seconds = 0;
+    if (!utcSeconds(QStringView(text).left(19), &seconds))
         return false;
     qint64 fraction = 0;
     if (text.size() > 20) {
@@ -276,9 +309,7 @@ bool parseTime(const QJsonValue &value, qint64 *usec)
         if (!ok)
             return false;
     }
-    QDateTime utc = whole;
-    utc.setTimeSpec(Qt::UTC);
-    *usec = utc.toSecsSinceEpoch() * 1000000 + fraction;
+    *usec = seconds * 1000000 + fraction;
     return true;
 }
 
@@ -387,6 +418,89 @@ void readHandshake(const QJsonObject &object, HandshakeInfo *info)
     info->failure = object.value(QStringLiteral("failure")).toString();
     info->findings = stringsFrom(object.value(QStringLiteral("findings")));
     info->unknown = stringsFrom(object.value(QStringLiteral("unknown")));
+}
+
+// Hands out the lines of a device one at a time from one buffer that every
+// line reuses: the device is read in large chunks (one system call for
+// thousands of lines), and the buffer grows only for a line longer than
+// itself, up to the limit. A line is valid until the next call.
+class LineReader
+{
+public:
+    enum class Result { Line, End, TooLong, Cancelled, Failed };
+
+    LineReader(QIODevice *in, qsizetype maxLineBytes, const std::atomic<bool> *cancel)
+        : m_in(in)
+        , m_max(maxLineBytes)
+        , m_cancel(cancel)
+    {
+        m_buffer.resize(qMin<qsizetype>(ChunkBytes, m_max + 2));
+    }
+
+    // The next line, its '\n' included when it has one.
+    Result next(QByteArrayView *line)
+    {
+        while (true) {
+            if (const char *newline = static_cast<const char *>(
+                    std::memchr(m_buffer.constData() + m_scan, '\n', size_t(m_end - m_scan)))) {
+                const qsizetype stop = newline - m_buffer.constData() + 1;
+                *line = QByteArrayView(m_buffer.constData() + m_begin, stop - m_begin);
+                m_begin = m_scan = stop;
+                return Result::Line;
+            }
+            m_scan = m_end;
+            if (m_end - m_begin > m_max)
+                return Result::TooLong;
+            if (m_atEnd) {
+                if (m_end == m_begin)
+                    return Result::End;
+                *line = QByteArrayView(m_buffer.constData() + m_begin, m_end - m_begin);
+                m_begin = m_scan = m_end;
+                return Result::Line;
+            }
+            if (m_cancel && m_cancel->load(std::memory_order_relaxed))
+                return Result::Cancelled;
+            // Room for the next chunk: the start of the line moves to the
+            // front; a line that fills the buffer makes it grow.
+            if (m_begin > 0) {
+                std::memmove(m_buffer.data(), m_buffer.constData() + m_begin, size_t(m_end - m_begin));
+                m_end -= m_begin;
+                m_scan -= m_begin;
+                m_begin = 0;
+            }
+            if (m_end == m_buffer.size())
+                m_buffer.resize(qMin(m_buffer.size() * 2, m_max + 2));
+            const qint64 n = m_in->read(m_buffer.data() + m_end, m_buffer.size() - m_end);
+            if (n < 0 && m_end == m_begin)
+                return Result::Failed;
+            if (n <= 0)
+                m_atEnd = true;
+            else
+                m_end += n;
+        }
+    }
+
+private:
+    static constexpr qsizetype ChunkBytes = 256 * 1024;
+
+    QIODevice *m_in;
+    const qsizetype m_max;
+    const std::atomic<bool> *m_cancel;
+    QByteArray m_buffer;
+    qsizetype m_begin = 0;   // the line being read starts here
+    qsizetype m_scan = 0;    // no '\n' before this
+    qsizetype m_end = 0;     // bytes read so far end here
+    bool m_atEnd = false;
+};
+
+// What QByteArray::trimmed() would leave empty.
+bool isBlank(QByteArrayView line)
+{
+    for (const char c : line) {
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f')
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -658,7 +772,7 @@ qsizetype lineLimit(const QIODevice *in)
     return in->isSequential() ? MaxStreamLineBytes : qMax(in->size(), MaxStreamLineBytes);
 }
 
-Loaded read(QIODevice *in, MessageLog *log)
+Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
 {
     Loaded loaded;
     const qsizetype maxLineBytes = lineLimit(in);
@@ -682,30 +796,32 @@ Loaded read(QIODevice *in, MessageLog *log)
     // message lines whose payload is in them.
     std::map<int, std::unique_ptr<WireCapture>> decoded;
 
+    // One huge line cannot take all the memory: the reader stops past the limit.
+    LineReader reader(in, maxLineBytes, cancel);
     while (true) {
-        QByteArray line;
-        // Read a line without letting one huge line take all the memory.
-        while (true) {
-            const QByteArray part = in->readLine(1024 * 1024);
-            if (part.isEmpty())
-                break;
-            line += part;
-            if (line.endsWith('\n'))
-                break;
-            if (line.size() > maxLineBytes) {
-                ++lineNumber;
-                return stop(tr("Line %1 is longer than %2 MiB; reading stopped there.")
-                                .arg(lineNumber).arg(maxLineBytes / (1024 * 1024)));
-            }
-        }
-        if (line.isEmpty())
+        QByteArrayView line;
+        const LineReader::Result result = reader.next(&line);
+        if (result == LineReader::Result::End)
             break;
+        if (result == LineReader::Result::TooLong) {
+            ++lineNumber;
+            return stop(tr("Line %1 is longer than %2 MiB; reading stopped there.")
+                            .arg(lineNumber).arg(maxLineBytes / (1024 * 1024)));
+        }
+        if (result == LineReader::Result::Failed) {
+            ++lineNumber;
+            return stop(tr("Line %1 could not be read (%2); reading stopped there.").arg(lineNumber).arg(in->errorString()));
+        }
         ++lineNumber;
+        if (result == LineReader::Result::Cancelled || (cancel && cancel->load(std::memory_order_relaxed)))
+            return stop(tr("Reading was cancelled at line %1.").arg(lineNumber));
         const bool complete = line.endsWith('\n');
-        if (line.trimmed().isEmpty())
+        if (isBlank(line))
             continue;
         QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+        // The line's bytes stay in the reader's buffer: parsed in place, not copied.
+        const QJsonDocument document =
+            QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &parseError);
         if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
             if (!complete)
                 return stop(tr("Line %1 is cut short (the file ends in the middle of it); everything before it "
@@ -866,14 +982,21 @@ Loaded read(QIODevice *in, MessageLog *log)
     return loaded;
 }
 
+bool openFile(QFile *file, const QString &path, QString *error)
+{
+    QString why;
+    if (InputFile::open(file, path, InputFile::AnySize, &why))
+        return true;
+    if (error)
+        *error = tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), why);
+    return false;
+}
+
 bool load(const QString &path, Session *session, Loaded *loaded, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = tr("Cannot open %1: %2").arg(path, file.errorString());
+    QFile file;
+    if (!openFile(&file, path, error))
         return false;
-    }
     MessageLog rows;
     Loaded result = read(&file, &rows);
     if (!result.valid) {

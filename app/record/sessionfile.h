@@ -8,6 +8,9 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
+
+class QFile;
 class QIODevice;
 
 // The session file: JSON Lines, one event per line, described in README.md.
@@ -76,8 +79,11 @@ struct Loaded
 };
 
 // Reads a session file into `log` (which should be empty) and the returned
-// connections. Never throws, never crashes on any input.
-Loaded read(QIODevice *in, MessageLog *log);
+// connections. Never throws, never crashes on any input. Reads in large
+// chunks into one buffer that every line reuses. When *cancel turns true
+// (from another thread), reading stops within a line or a chunk, with a
+// problem that says so.
+Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel = nullptr);
 // The longest line read() accepts from `in`.
 qsizetype lineLimit(const QIODevice *in);
 
@@ -86,6 +92,11 @@ qsizetype lineLimit(const QIODevice *in);
 QList<TapRecord> wireOf(const Loaded &loaded, const MessageLog &log, bool *exact);
 // Shows what was read in `session`, read-only (the log must be adopted first).
 void show(const Loaded &loaded, const QList<TapRecord> &wire, bool exact, Session *session);
+
+// Opens `path` for read(): a regular file only (a named pipe, a device, a
+// socket or a directory is refused before anything is read), with the reason
+// in *error ("Cannot open PATH: ...").
+bool openFile(QFile *file, const QString &path, QString *error);
 
 // Reads `path` and shows it in `session`, read-only. False with the reason
 // when nothing at all could be read; a partial read returns true with

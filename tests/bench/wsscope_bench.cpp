@@ -2,8 +2,10 @@
 // in one run against QWebSocket's own limit, so that a noisy machine moves
 // every figure together and the ratios stay meaningful.
 //
-//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--smoke]
+//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--open-rows N] [--smoke]
 //   wsscope_bench --views     (only the rows of the views: long runs, a huge head)
+//   wsscope_bench --measure open N      (one row of the table: prints the read
+//                                        and window seconds, the worst stall and MB)
 //
 // Prints a table and exits 1 when a target is missed (0 with --smoke, which
 // only checks that every message arrives).
@@ -15,6 +17,7 @@
 #include "session/handshakeinfo.h"
 #include "log/logmodel.h"
 #include "log/filterbar.h"
+#include "record/sessionfile.h"
 #include "mainwindow.h"
 #include "session/session.h"
 #include "settings/settings.h"
@@ -26,12 +29,14 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QMouseEvent>
 #include <QNetworkProxy>
 #include <QProcess>
 #include <QPushButton>
 #include <QSocketNotifier>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QWebSocket>
 
@@ -441,6 +446,92 @@ RoundTrips roundTrips(Session::Mode mode, int count)
     return result;
 }
 
+// A session file of `rows` 64-byte text messages, half sent and half
+// received, written by the session file's own line writers.
+bool writeSessionFile(const QString &path, qint64 rows)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    const qint64 start = MessageLog::nowUsec() - rows;
+    Session::Connection connection;
+    connection.id = 0;
+    connection.url = QStringLiteral("ws://127.0.0.1:9/");
+    connection.startUsec = start;
+    connection.handshakeUsec = start;
+    connection.opened = true;
+    QByteArray out = SessionFile::headerLine(start) + SessionFile::connectionLine(connection, {})
+        + SessionFile::handshakeLine(connection, {});
+    const QByteArray payload(64, 'x');
+    int sequence[2] = {0, 0};
+    for (qint64 i = 0; i < rows; ++i) {
+        MessageLog::Entry entry;
+        entry.timeUsec = start + i;
+        entry.connection = 0;
+        entry.direction = i % 2 ? MessageLog::Direction::Received : MessageLog::Direction::Sent;
+        entry.kind = MessageLog::Kind::Text;
+        entry.length = quint32(payload.size());
+        entry.sequence = sequence[i % 2]++;
+        SessionFile::appendRowLine(out, entry, payload);
+        if (out.size() > (1 << 20)) {
+            if (file.write(out) != out.size())
+                return false;
+            out.clear();
+        }
+    }
+    connection.endUsec = start + rows;
+    connection.close.code = 1000;
+    out += SessionFile::closeLine(connection) + SessionFile::endLine(start + rows);
+    return file.write(out) == out.size() && file.flush();
+}
+
+struct OpenResult
+{
+    double readSeconds = -1;     // SessionFile::read() alone
+    double windowSeconds = -1;   // File > Open in the window, until every row is shown
+    double worstStallMs = -1;
+    double megabytes = 0;
+};
+
+// Opening a session file of `rows` rows: read on its own, then in the window.
+OpenResult openFile(qint64 rows)
+{
+    OpenResult result;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.wsscope.jsonl"));
+    if (!writeSessionFile(path, rows))
+        return result;
+    result.megabytes = QFileInfo(path).size() / 1e6;
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return result;
+        MessageLog log;
+        QElapsedTimer clock;
+        clock.start();
+        const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+        if (loaded.rows != rows || !loaded.problem.isEmpty())
+            return result;
+        result.readSeconds = clock.nsecsElapsed() / 1e9;
+    }
+    Settings::setValue(Settings::Id::KeepJournal, false);
+    MainWindow window{QUrl()};
+    window.resize(1100, 700);
+    window.show();
+    int done = -1;   // loaded(ok): 1 or 0
+    QObject::connect(&window, &MainWindow::loaded, &window, [&done](bool ok) { done = ok ? 1 : 0; });
+    StallMeter stalls;
+    QElapsedTimer clock;
+    clock.start();
+    window.openSessionFile(path);
+    const double seconds = runUntil([&] { return done >= 0; }, 600000);
+    if (seconds < 0 || done != 1 || window.logModel()->rowCount() < rows)
+        return result;
+    result.windowSeconds = clock.nsecsElapsed() / 1e9;
+    result.worstStallMs = stalls.worstMs();
+    return result;
+}
+
 double percentile(const QList<double> &sorted, double fraction)
 {
     return sorted.isEmpty() ? -1 : sorted.at(qMin(sorted.size() - 1, qsizetype(fraction * sorted.size())));
@@ -532,6 +623,11 @@ int measure(const QStringList &args)
                         percentile(r->pingUsec, 0.5), percentile(r->pingUsec, 0.99));
         }
         std::printf("\n");
+    } else if (what == u"open") {
+        const OpenResult result = openFile(load.messages);
+        if (result.windowSeconds < 0)
+            return 1;
+        std::printf("%f %f %f %f\n", result.readSeconds, result.windowSeconds, result.worstStallMs, result.megabytes);
     } else if (what == u"ring") {
         const MemoryResult result = memory(load, RingRows);
         std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
@@ -721,7 +817,9 @@ int main(int argc, char **argv)
     const QCommandLineOption roundTripCount(QStringLiteral("round-trips"),
                                             QStringLiteral("echoes and pings timed each way for the latency row"),
                                             QStringLiteral("N"), QStringLiteral("2000"));
-    parser.addOptions({messages, binary, memoryMessages, roundTripCount, smoke});
+    const QCommandLineOption openRowCount(QStringLiteral("open-rows"), QStringLiteral("rows of the session file opened"),
+                                          QStringLiteral("N"), QStringLiteral("1000000"));
+    parser.addOptions({messages, binary, memoryMessages, roundTripCount, openRowCount, smoke});
     parser.addHelpOption();
     parser.process(app);
     const bool isSmoke = parser.isSet(smoke);
@@ -838,6 +936,15 @@ int main(int argc, char **argv)
     std::printf("%-15s regex over %lld messages: %.2f s, %.0f matches, worst stall %.1f ms  < 2 s: %s, <= 50 ms: %s\n",
                 "search", lean.messages, found.value(0, -1), found.value(2, -1), found.value(1, -1),
                 check(found.value(0, -1) >= 0 && found.value(0, -1) < 2), check(found.value(1, 999) <= 50));
+
+    const qint64 openRows = isSmoke ? 50000 : parser.value(openRowCount).toLongLong();
+    const QList<double> opened = measureInChild(QStringLiteral("open"), Load{"", openRows, 64, false});
+    const double openSeconds = opened.value(1, -1);
+    std::printf("%-15s %lld rows (%.0f MB) opened in the window in %.2f s (%.0f rows/s; read alone %.2f s, %.0f rows/s), "
+                "worst stall %.1f ms  < 10 s: %s\n",
+                "open session", openRows, opened.value(3), openSeconds, openSeconds > 0 ? openRows / openSeconds : 0,
+                opened.value(0, -1), opened.value(0) > 0 ? openRows / opened.value(0) : 0, opened.value(2, -1),
+                check(openSeconds > 0 && openSeconds < 10));
 
     std::printf("%s\n", ok ? "all targets met" : "TARGETS MISSED");
     return ok ? 0 : 1;
