@@ -99,6 +99,7 @@ void Tap::stop()
     if (m_relaying && m_upstream && !m_upstreamClosed) {
         relayFromClient();
         m_upstream->flush();
+        recordUnread();
     }
     for (const auto &candidate : m_candidates) {
         if (candidate->socket)
@@ -341,9 +342,21 @@ void Tap::relayFromServer()
 {
     if (!m_relaying || m_upstream->bytesAvailable() == 0)
         return;
-    const bool clientGone = !m_client || m_clientClosed;
+    if (!m_client || m_clientClosed) {
+        // Nobody reads these any more: record the server's Close and what was
+        // on its way, up to a bound, then stop reading. The server is held
+        // back by TCP flow control until the tap hangs up.
+        const qint64 room = MaxBytesAfterClient - m_bytesAfterClient;
+        if (room <= 0)
+            return;
+        const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
+        m_bytesAfterClient += data.size();
+        m_serverSpoke = true;
+        record(TapRecord::Type::ServerBytes, data);
+        return;
+    }
     // Once the server has gone, what it sent last is read whole.
-    const qint64 room = clientGone || m_upstream->state() != QAbstractSocket::ConnectedState
+    const qint64 room = m_upstream->state() != QAbstractSocket::ConnectedState
         ? m_upstream->bytesAvailable()
         : RelayWindow - m_client->bytesToWrite();
     if (room <= 0)
@@ -351,8 +364,24 @@ void Tap::relayFromServer()
     const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
     m_serverSpoke = true;
     record(TapRecord::Type::ServerBytes, data);
-    if (!clientGone)
-        m_client->write(data);
+    m_client->write(data);
+}
+
+void Tap::recordUnread()
+{
+    if (!m_upstream || m_bytesAfterClient < MaxBytesAfterClient || m_unreadRecorded)
+        return;
+    // What came in past the bound and was never read: the least the server sent more.
+    const qint64 unread = m_upstream->bytesAvailable();
+    if (unread == 0)
+        return;
+    m_upstream->skip(unread);
+    m_unreadRecorded = true;
+    record(TapRecord::Type::NotRecorded, {},
+           tr("Not recorded: at least %L1 more bytes from the server after QWebSocket had closed. The tap keeps "
+              "%L2 bytes of what the server sends after that, then stops reading it.")
+               .arg(unread)
+               .arg(MaxBytesAfterClient));
 }
 
 void Tap::onUpstreamConnected()
@@ -531,6 +560,7 @@ void Tap::onUpstreamGone()
         return;
     // Read what arrived with the FIN before saying goodbye.
     relayFromServer();
+    recordUnread();
     m_upstreamClosed = true;
     record(TapRecord::Type::ServerClosed);
     if (m_client && !m_clientClosed)

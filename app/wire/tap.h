@@ -68,6 +68,10 @@ public:
     static constexpr int CloseGraceMs = 1000;
     static constexpr qint64 RelayWindow = 512 * 1024;
     static constexpr qint64 ReadBufferBytes = 256 * 1024;
+    // What is recorded of the server's bytes once QWebSocket has gone (during
+    // the close grace, or while a refused answer goes on): its Close, and what
+    // was on its way. Past this the tap stops reading the server.
+    static constexpr qint64 MaxBytesAfterClient = 4 * 1024 * 1024;
 
     Tap(const Target &target, const QString &user, const QString &secret, std::shared_ptr<TapOutbox> outbox);
     ~Tap() override;
@@ -101,6 +105,7 @@ private:
     void startRelay();
     void relayFromClient();
     void relayFromServer();
+    void recordUnread();
     void failUpstream(const QByteArray &statusLine, const QString &why);
     QString proxyFailure(QAbstractSocket::SocketError error) const;
     bool proxied() const;
@@ -137,5 +142,7 @@ private:
     bool m_clientClosed = false;
     bool m_upstreamClosed = false;
     bool m_finished = false;
+    qint64 m_bytesAfterClient = 0;   // recorded from the server after QWebSocket went
+    bool m_unreadRecorded = false;
     std::shared_ptr<TapOutbox> m_outbox;
 };
