@@ -41,6 +41,7 @@ private Q_SLOTS:
     void refusesOtherMethods();
     void acceptsOnlyOneClientOnLoopback();
     void idleLocalConnectionsCannotBlockTheTap();
+    void floodOfIdleConnectionsCannotCrowdOutQWebSocket();
     void hostileServerCannotBalloonMemory_data();
     void hostileServerCannotBalloonMemory();
     void captureCapsBytesNoMessageOwns_data();
@@ -566,6 +567,57 @@ void TestTap::idleLocalConnectionsCannotBlockTheTap()
                                      client);
     QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.constData());
     qDeleteAll(idle);
+}
+
+void TestTap::floodOfIdleConnectionsCannotCrowdOutQWebSocket()
+{
+    // A local program opens connections to the tap's port as soon as it
+    // listens and goes on opening more while QWebSocket connects, sending
+    // nothing on any of them: QWebSocket still gets through, every time.
+    QtPeer server;
+    QVERIFY(server.isListening());
+    constexpr int Attempts = 20;
+    constexpr int AtOnce = 50;
+    constexpr int MaxStrangers = 400;
+    int connected = 0;
+    QStringList failures;
+    for (int attempt = 0; attempt < Attempts; ++attempt) {
+        QObject strangers;   // owns the idle sockets and the lambdas' connections
+        TapLink tap(loopbackTarget(quint16(server.url().port())));
+        QWebSocket socket;
+        QTimer more;
+        more.setInterval(2);
+        quint16 port = 0;
+        int opened = 0;
+        const auto openIdle = [&](int count) {
+            for (int i = 0; i < count && opened < MaxStrangers; ++i, ++opened)
+                (new QTcpSocket(&strangers))->connectToHost(QHostAddress::LocalHost, port);
+        };
+        connect(&more, &QTimer::timeout, &strangers, [&] { openIdle(10); });
+        connect(tap.tap(), &Tap::listening, &strangers, [&](quint16 listening) {
+            port = listening;
+            openIdle(AtOnce);
+            socket.setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port, tap.user(),
+                                          tap.secret()));
+            socket.open(server.url());
+            more.start();
+        });
+        QString error;
+        connect(&socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), &strangers,
+                [&] { error = socket.errorString(); });
+        tap.start();
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::ConnectedState || !error.isEmpty(), 30000);
+        more.stop();
+        if (socket.state() == QAbstractSocket::ConnectedState)
+            ++connected;
+        else
+            failures << error;
+        socket.abort();
+    }
+    QVERIFY2(connected == Attempts, qPrintable(QStringLiteral("%1 of %2 connected; %3")
+                                                   .arg(connected)
+                                                   .arg(Attempts)
+                                                   .arg(failures.join(QStringLiteral("; ")))));
 }
 
 // The process's resident memory, from /proc/self/statm.

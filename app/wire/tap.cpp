@@ -12,9 +12,15 @@
 
 namespace {
 
-// At most this many local connections may wait to be let in at once, each for
-// at most CandidateTimeoutMs: an idle or refused one cannot hold the door shut.
-constexpr int MaxCandidates = 4;
+// At most this many local connections may wait to be let in at once, each
+// for at most CandidateTimeoutMs. When one more comes, a stranger makes room:
+// one that was refused, else the one that has waited longest without saying
+// a word, else the one that has sent the least of a request; a connection
+// that asked for our target and was challenged for the secret (QWebSocket
+// between its two CONNECTs) is never pushed out. With no room at all the
+// newcomer is turned away. So idle connections, however many, cannot push out
+// QWebSocket, which asks at once and answers the challenge at once.
+constexpr int MaxCandidates = 64;
 constexpr int CandidateTimeoutMs = 2000;
 
 QByteArray answer(const QByteArray &statusLine, const QByteArray &extraHeaders = {})
@@ -140,17 +146,10 @@ void Tap::onNewConnection()
         m_candidates.erase(std::remove_if(m_candidates.begin(), m_candidates.end(),
                                           [](const std::unique_ptr<Candidate> &c) { return !c->socket; }),
                            m_candidates.end());
-        if (m_client) {
+        if (m_client || (int(m_candidates.size()) >= MaxCandidates && !makeRoom())) {
             socket->abort();
             socket->deleteLater();
             continue;
-        }
-        if (int(m_candidates.size()) >= MaxCandidates) {
-            // Full: the longest waiting goes. QWebSocket asks at once, so only
-            // a connection that idles can lose its place this way.
-            if (m_candidates.front()->socket)
-                m_candidates.front()->socket->abort();
-            m_candidates.erase(m_candidates.begin());
         }
         auto candidate = std::make_unique<Candidate>();
         candidate->socket = socket;
@@ -164,8 +163,28 @@ void Tap::onNewConnection()
     }
 }
 
+bool Tap::makeRoom()
+{
+    // By standing, then oldest first (the list is in the order they came).
+    auto victim = m_candidates.end();
+    for (auto it = m_candidates.begin(); it != m_candidates.end(); ++it) {
+        if ((*it)->standing == Candidate::Standing::Challenged)
+            continue;
+        if (victim == m_candidates.end() || (*it)->standing < (*victim)->standing)
+            victim = it;
+    }
+    if (victim == m_candidates.end())
+        return false;
+    if ((*victim)->socket)
+        (*victim)->socket->abort();
+    m_candidates.erase(victim);
+    return true;
+}
+
 void Tap::refuse(QTcpSocket *client, const QByteArray &response, const QString &why)
 {
+    if (Candidate *candidate = candidateFor(client))
+        candidate->standing = Candidate::Standing::Refused;
     record(TapRecord::Type::Refused, {}, why);
     client->write(response);
     client->disconnectFromHost();
@@ -182,6 +201,8 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
         const QByteArray data = socket->peek(socket->bytesAvailable());
         const qsizetype taken = candidate->parser.feed(data);
         socket->skip(taken);
+        if (taken > 0 && candidate->standing == Candidate::Standing::Idle)
+            candidate->standing = Candidate::Standing::Talking;
         if (candidate->parser.status() == HttpHeadParser::Status::NeedMore)
             return;
         if (candidate->parser.status() == HttpHeadParser::Status::Error) {
@@ -203,6 +224,8 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
             }
             // Qt answers a Basic challenge with the proxy's user and password on this same connection.
             candidate->challenged = true;
+            if (isOurTarget(head.target))
+                candidate->standing = Candidate::Standing::Challenged;
             socket->write(answer("407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"wsscope\"\r\n"));
             continue;
         }
@@ -211,21 +234,25 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
     }
 }
 
-void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
+bool Tap::isOurTarget(const QByteArray &target) const
 {
     // Qt sends IPv6 targets unbracketed ("::1:8080"): the port follows the last colon.
-    const QByteArray target = head.target;
     const qsizetype colon = target.lastIndexOf(':');
     QByteArray host = colon > 0 ? target.left(colon) : QByteArray();
     if (host.startsWith('[') && host.endsWith(']'))
         host = host.mid(1, host.size() - 2);
     bool portOk = false;
     const uint port = colon > 0 ? target.mid(colon + 1).toUInt(&portOk) : 0;
-    if (!portOk || QString::fromUtf8(host).compare(m_target.host, Qt::CaseInsensitive) != 0
-        || port != m_target.connectPort) {
+    return portOk && QString::fromUtf8(host).compare(m_target.host, Qt::CaseInsensitive) == 0
+        && port == m_target.connectPort;
+}
+
+void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
+{
+    if (!isOurTarget(head.target)) {
         refuse(client, answer("403 Forbidden"),
                tr("CONNECT to %1 refused: this tap only connects to %2:%3")
-                   .arg(QString::fromLatin1(target), m_target.host)
+                   .arg(QString::fromLatin1(head.target), m_target.host)
                    .arg(m_target.connectPort));
         return;
     }

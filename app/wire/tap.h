@@ -95,6 +95,8 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onCandidateReadyRead(QTcpSocket *socket);
+    bool makeRoom();
+    bool isOurTarget(const QByteArray &target) const;
     void handleConnect(QTcpSocket *client, const HttpHead &head);
     void refuse(QTcpSocket *client, const QByteArray &answer, const QString &why);
     void onLookedUp(const QHostInfo &info);
@@ -125,6 +127,14 @@ private:
         QPointer<QTcpSocket> socket;
         HttpHeadParser parser{HttpHeadParser::Kind::Request};
         bool challenged = false;   // has been sent a 407 already
+        // Who makes room first when the tap is full: in this order.
+        enum class Standing : quint8 {
+            Refused,      // has had its answer
+            Idle,         // has sent nothing
+            Talking,      // has sent part of a request
+            Challenged,   // asked for our target and was sent a 407: kept
+        };
+        Standing standing = Standing::Idle;
     };
     Candidate *candidateFor(QTcpSocket *socket);
 
