@@ -1,4 +1,5 @@
 #include "nodepeer.h"
+#include "pythonpeer.h"
 #include "qtpeer.h"
 #include "rawserver.h"
 #include "session/session.h"
@@ -7,11 +8,14 @@
 #include "wire/wirecapture.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <unistd.h>
 
 using Kind = MessageLog::Kind;
 
@@ -37,6 +41,12 @@ private Q_SLOTS:
     void refusesOtherMethods();
     void acceptsOnlyOneClientOnLoopback();
     void idleLocalConnectionsCannotBlockTheTap();
+    void floodOfIdleConnectionsCannotCrowdOutQWebSocket();
+    void hostileServerCannotBalloonMemory_data();
+    void hostileServerCannotBalloonMemory();
+    void captureCapsBytesNoMessageOwns_data();
+    void captureCapsBytesNoMessageOwns();
+    void captureKeepsALargeMessageWhole();
     void cancelBeforeTheTapListens();
     void modeChangeDuringAConnectionDoesNotChangeItsReport();
     void teardownInEveryOrder_data();
@@ -557,6 +567,206 @@ void TestTap::idleLocalConnectionsCannotBlockTheTap()
                                      client);
     QVERIFY2(answer.startsWith("HTTP/1.1 200 "), answer.constData());
     qDeleteAll(idle);
+}
+
+void TestTap::floodOfIdleConnectionsCannotCrowdOutQWebSocket()
+{
+    // A local program opens connections to the tap's port as soon as it
+    // listens and goes on opening more while QWebSocket connects, sending
+    // nothing on any of them: QWebSocket still gets through, every time.
+    QtPeer server;
+    QVERIFY(server.isListening());
+    constexpr int Attempts = 20;
+    constexpr int AtOnce = 50;
+    constexpr int MaxStrangers = 400;
+    int connected = 0;
+    QStringList failures;
+    for (int attempt = 0; attempt < Attempts; ++attempt) {
+        QObject strangers;   // owns the idle sockets and the lambdas' connections
+        TapLink tap(loopbackTarget(quint16(server.url().port())));
+        QWebSocket socket;
+        QTimer more;
+        more.setInterval(2);
+        quint16 port = 0;
+        int opened = 0;
+        const auto openIdle = [&](int count) {
+            for (int i = 0; i < count && opened < MaxStrangers; ++i, ++opened)
+                (new QTcpSocket(&strangers))->connectToHost(QHostAddress::LocalHost, port);
+        };
+        connect(&more, &QTimer::timeout, &strangers, [&] { openIdle(10); });
+        connect(tap.tap(), &Tap::listening, &strangers, [&](quint16 listening) {
+            port = listening;
+            openIdle(AtOnce);
+            socket.setProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), port, tap.user(),
+                                          tap.secret()));
+            socket.open(server.url());
+            more.start();
+        });
+        QString error;
+        connect(&socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), &strangers,
+                [&] { error = socket.errorString(); });
+        tap.start();
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::ConnectedState || !error.isEmpty(), 30000);
+        more.stop();
+        if (socket.state() == QAbstractSocket::ConnectedState)
+            ++connected;
+        else
+            failures << error;
+        socket.abort();
+    }
+    QVERIFY2(connected == Attempts, qPrintable(QStringLiteral("%1 of %2 connected; %3")
+                                                   .arg(connected)
+                                                   .arg(Attempts)
+                                                   .arg(failures.join(QStringLiteral("; ")))));
+}
+
+// The process's resident memory, from /proc/self/statm.
+static qint64 residentBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields.at(1).toLongLong() * sysconf(_SC_PAGESIZE) : -1;
+}
+
+void TestTap::hostileServerCannotBalloonMemory_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<bool>("weClose");
+    QTest::newRow("a flood after our Close") << "after-close" << true;
+    QTest::newRow("200 with an endless body") << "endless-200" << false;
+    QTest::newRow("a flood after the server's Close") << "close-then-flood" << false;
+}
+
+void TestTap::hostileServerCannotBalloonMemory()
+{
+    // What one connection to a server that sends without end may add to the
+    // process: what the tap records after QWebSocket has gone
+    // (Tap::MaxBytesAfterClient) and what the capture keeps of bytes no
+    // message owns (WireCapture::MaxUnownedBytes), with room for buffers.
+    constexpr qint64 Bound = 64 * 1024 * 1024;
+    QFETCH(QString, mode);
+    QFETCH(bool, weClose);
+    PythonPeer server(QStringLiteral("flood_server.py"), {mode});
+    QVERIFY(server.waitUntilListening());
+    Session session;
+    const qint64 before = residentBytes();
+    QVERIFY(before > 0);
+    qint64 peak = before;
+    QTimer sampler;
+    sampler.setInterval(5);
+    connect(&sampler, &QTimer::timeout, this, [&peak] { peak = qMax(peak, residentBytes()); });
+    sampler.start();
+    QVERIFY(session.open(server.url()));
+    if (weClose) {
+        QTRY_COMPARE(session.state(), Session::State::Open);
+        QVERIFY(session.close());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), Session::State::Closed, 30000);
+    // The server stops once the tap has hung up on it.
+    QTRY_VERIFY_WITH_TIMEOUT(!server.lines().isEmpty(), 30000);
+    peak = qMax(peak, residentBytes());
+    sampler.stop();
+    const qint64 sent = server.lines().last().value(QStringLiteral("sent")).toInteger();
+    qInfo("RSS grew by %.1f MiB; the server sent %.1f MiB", double(peak - before) / (1024 * 1024),
+          double(sent) / (1024 * 1024));
+    QVERIFY2(peak - before <= Bound, qPrintable(QStringLiteral("RSS grew by %1 MiB (the server sent %2 MiB)")
+                                                    .arg((peak - before) / (1024 * 1024))
+                                                    .arg(sent / (1024 * 1024))));
+    // The capture says that it did not keep everything.
+    const QString findings = session.handshake().findings.join(u'\n');
+    QVERIFY2(findings.contains(QStringLiteral("Not recorded")), qPrintable(findings));
+    qint64 kept = 0;
+    for (const WireCapture::Chunk &chunk : session.capture()->chunks())
+        kept += chunk.bytes.size();
+    QVERIFY2(kept <= Tap::MaxBytesAfterClient + WireCapture::MaxUnownedBytes + 1024 * 1024, qPrintable(QString::number(kept)));
+}
+
+static const QByteArray UpgradeRequest = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+static const QByteArray UpgradeAnswer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                        "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+// A request, then the server's bytes: `answer` and `blocks` copies of `block`, one record each.
+static QList<TapRecord> serverSends(const QByteArray &answer, const QByteArray &block, int blocks)
+{
+    QList<TapRecord> records;
+    qint64 time = 1700000000000000;
+    records.append({TapRecord::Type::ClientBytes, time, UpgradeRequest, {}});
+    records.append({TapRecord::Type::ServerBytes, ++time, answer, {}});
+    for (int i = 0; i < blocks; ++i)
+        records.append({TapRecord::Type::ServerBytes, ++time, block, {}});
+    return records;
+}
+
+static qint64 keptFromServer(const WireCapture &capture)
+{
+    qint64 kept = 0;
+    for (const WireCapture::Chunk &chunk : capture.chunks())
+        kept += chunk.fromClient ? 0 : chunk.bytes.size();
+    return kept;
+}
+
+void TestTap::captureCapsBytesNoMessageOwns_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QByteArray>("block");
+    QTest::addColumn<QString>("why");
+    const QByteArray x(256 * 1024, 'x');
+    QTest::newRow("an endless body after a 200") << QByteArray("HTTP/1.1 200 OK\r\n\r\n") << x
+                                                 << QStringLiteral("the body of an answer that is not 101");
+    QTest::newRow("garbage instead of an answer") << QByteArray("\x16\x03\x01garbage") << x
+                                                  << QStringLiteral("not HTTP");
+    QTest::newRow("garbage after a 101") << QByteArray(UpgradeAnswer + "\x82\x7f\xff\xff\xff\xff\xff\xff\xff\xff") << x
+                                         << QStringLiteral("cannot be decoded");
+    QTest::newRow("bytes after the server's Close") << QByteArray(UpgradeAnswer + "\x88\x02\x03\xe8") << x
+                                                    << QStringLiteral("after its Close frame");
+}
+
+void TestTap::captureCapsBytesNoMessageOwns()
+{
+    QFETCH(QByteArray, answer);
+    QFETCH(QByteArray, block);
+    QFETCH(QString, why);
+    constexpr int Blocks = 64;   // 16 MiB
+    WireCapture capture;
+    capture.addRecords(serverSends(answer, block, Blocks));
+    const qint64 sent = answer.size() + qint64(block.size()) * Blocks;
+    const qint64 kept = keptFromServer(capture);
+    // The head, up to the parser's limit, and the bytes no message owns, up to the capture's.
+    QVERIFY2(kept <= HttpHeadParser::MaxHeadBytes + WireCapture::MaxUnownedBytes, qPrintable(QString::number(kept)));
+    QVERIFY(kept >= WireCapture::MaxUnownedBytes);   // up to the cap, it is all kept
+    const QStringList findings = capture.handshake().findings;
+    const QString finding = findings.filter(QStringLiteral("Not recorded")).value(0);
+    QVERIFY2(finding.contains(QLocale().toString(sent - kept)), qPrintable(findings.join(u'\n')));
+    QVERIFY2(finding.contains(why), qPrintable(finding));
+
+    // What it hands on (to a session file, say) makes the same capture again.
+    WireCapture again;
+    again.addRecords(capture.records());
+    QCOMPARE(keptFromServer(again), kept);
+    QCOMPARE(again.handshake().findings, findings);
+}
+
+void TestTap::captureKeepsALargeMessageWhole()
+{
+    // A 64 MiB message is owned by its frame: nothing of it is dropped.
+    constexpr qint64 Size = 64 * 1024 * 1024;
+    const QByteArray header("\x82\x7f\x00\x00\x00\x00\x04\x00\x00\x00", 10);
+    const QByteArray block(256 * 1024, '\x5a');
+    WireCapture capture;
+    QList<TapRecord> records = serverSends(UpgradeAnswer + header, block, int(Size / block.size()));
+    records.append({TapRecord::Type::ServerBytes, records.last().timeUsec + 1, QByteArray("\x88\x02\x03\xe8"), {}});
+    capture.addRecords(records);
+    QCOMPARE(capture.messageSize(false, 0), Size);
+    QVERIFY(capture.closeFrameFromServer());
+    QVERIFY2(capture.handshake().findings.filter(QStringLiteral("Not recorded")).isEmpty(),
+             qPrintable(capture.handshake().findings.join(u'\n')));
+    QByteArray payload;
+    QVERIFY(capture.messageBytes(false, 0, &payload));
+    QCOMPARE(payload.size(), Size);
+    QCOMPARE(payload.count('\x5a'), Size);
 }
 
 void TestTap::cancelBeforeTheTapListens()

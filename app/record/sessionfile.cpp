@@ -231,6 +231,7 @@ QByteArrayView tapEventName(TapRecord::Type type)
     case TapRecord::Type::Refused: return "refused";
     case TapRecord::Type::ServerClosed: return "serverClosed";
     case TapRecord::Type::ClientClosed: return "clientClosed";
+    case TapRecord::Type::NotRecorded: return "notRecorded";
     case TapRecord::Type::ClientBytes:
     case TapRecord::Type::ServerBytes: break;
     }
@@ -242,7 +243,8 @@ bool tapEventFrom(const QString &name, TapRecord::Type *type)
     for (const TapRecord::Type candidate :
          {TapRecord::Type::ConnectRequested, TapRecord::Type::DnsResolved, TapRecord::Type::TcpConnected,
           TapRecord::Type::TlsEstablished, TapRecord::Type::Relaying, TapRecord::Type::UpstreamFailed,
-          TapRecord::Type::Refused, TapRecord::Type::ServerClosed, TapRecord::Type::ClientClosed}) {
+          TapRecord::Type::Refused, TapRecord::Type::ServerClosed, TapRecord::Type::ClientClosed,
+          TapRecord::Type::NotRecorded}) {
         if (name == QLatin1StringView(tapEventName(candidate))) {
             *type = candidate;
             return true;

@@ -12,9 +12,15 @@
 
 namespace {
 
-// At most this many local connections may wait to be let in at once, each for
-// at most CandidateTimeoutMs: an idle or refused one cannot hold the door shut.
-constexpr int MaxCandidates = 4;
+// At most this many local connections may wait to be let in at once, each
+// for at most CandidateTimeoutMs. When one more comes, a stranger makes room:
+// one that was refused, else the one that has waited longest without saying
+// a word, else the one that has sent the least of a request; a connection
+// that asked for our target and was challenged for the secret (QWebSocket
+// between its two CONNECTs) is never pushed out. With no room at all the
+// newcomer is turned away. So idle connections, however many, cannot push out
+// QWebSocket, which asks at once and answers the challenge at once.
+constexpr int MaxCandidates = 64;
 constexpr int CandidateTimeoutMs = 2000;
 
 QByteArray answer(const QByteArray &statusLine, const QByteArray &extraHeaders = {})
@@ -99,6 +105,7 @@ void Tap::stop()
     if (m_relaying && m_upstream && !m_upstreamClosed) {
         relayFromClient();
         m_upstream->flush();
+        recordUnread();
     }
     for (const auto &candidate : m_candidates) {
         if (candidate->socket)
@@ -139,17 +146,10 @@ void Tap::onNewConnection()
         m_candidates.erase(std::remove_if(m_candidates.begin(), m_candidates.end(),
                                           [](const std::unique_ptr<Candidate> &c) { return !c->socket; }),
                            m_candidates.end());
-        if (m_client) {
+        if (m_client || (int(m_candidates.size()) >= MaxCandidates && !makeRoom())) {
             socket->abort();
             socket->deleteLater();
             continue;
-        }
-        if (int(m_candidates.size()) >= MaxCandidates) {
-            // Full: the longest waiting goes. QWebSocket asks at once, so only
-            // a connection that idles can lose its place this way.
-            if (m_candidates.front()->socket)
-                m_candidates.front()->socket->abort();
-            m_candidates.erase(m_candidates.begin());
         }
         auto candidate = std::make_unique<Candidate>();
         candidate->socket = socket;
@@ -163,8 +163,28 @@ void Tap::onNewConnection()
     }
 }
 
+bool Tap::makeRoom()
+{
+    // By standing, then oldest first (the list is in the order they came).
+    auto victim = m_candidates.end();
+    for (auto it = m_candidates.begin(); it != m_candidates.end(); ++it) {
+        if ((*it)->standing == Candidate::Standing::Challenged)
+            continue;
+        if (victim == m_candidates.end() || (*it)->standing < (*victim)->standing)
+            victim = it;
+    }
+    if (victim == m_candidates.end())
+        return false;
+    if ((*victim)->socket)
+        (*victim)->socket->abort();
+    m_candidates.erase(victim);
+    return true;
+}
+
 void Tap::refuse(QTcpSocket *client, const QByteArray &response, const QString &why)
 {
+    if (Candidate *candidate = candidateFor(client))
+        candidate->standing = Candidate::Standing::Refused;
     record(TapRecord::Type::Refused, {}, why);
     client->write(response);
     client->disconnectFromHost();
@@ -181,6 +201,8 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
         const QByteArray data = socket->peek(socket->bytesAvailable());
         const qsizetype taken = candidate->parser.feed(data);
         socket->skip(taken);
+        if (taken > 0 && candidate->standing == Candidate::Standing::Idle)
+            candidate->standing = Candidate::Standing::Talking;
         if (candidate->parser.status() == HttpHeadParser::Status::NeedMore)
             return;
         if (candidate->parser.status() == HttpHeadParser::Status::Error) {
@@ -202,6 +224,8 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
             }
             // Qt answers a Basic challenge with the proxy's user and password on this same connection.
             candidate->challenged = true;
+            if (isOurTarget(head.target))
+                candidate->standing = Candidate::Standing::Challenged;
             socket->write(answer("407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"wsscope\"\r\n"));
             continue;
         }
@@ -210,21 +234,25 @@ void Tap::onCandidateReadyRead(QTcpSocket *socket)
     }
 }
 
-void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
+bool Tap::isOurTarget(const QByteArray &target) const
 {
     // Qt sends IPv6 targets unbracketed ("::1:8080"): the port follows the last colon.
-    const QByteArray target = head.target;
     const qsizetype colon = target.lastIndexOf(':');
     QByteArray host = colon > 0 ? target.left(colon) : QByteArray();
     if (host.startsWith('[') && host.endsWith(']'))
         host = host.mid(1, host.size() - 2);
     bool portOk = false;
     const uint port = colon > 0 ? target.mid(colon + 1).toUInt(&portOk) : 0;
-    if (!portOk || QString::fromUtf8(host).compare(m_target.host, Qt::CaseInsensitive) != 0
-        || port != m_target.connectPort) {
+    return portOk && QString::fromUtf8(host).compare(m_target.host, Qt::CaseInsensitive) == 0
+        && port == m_target.connectPort;
+}
+
+void Tap::handleConnect(QTcpSocket *client, const HttpHead &head)
+{
+    if (!isOurTarget(head.target)) {
         refuse(client, answer("403 Forbidden"),
                tr("CONNECT to %1 refused: this tap only connects to %2:%3")
-                   .arg(QString::fromLatin1(target), m_target.host)
+                   .arg(QString::fromLatin1(head.target), m_target.host)
                    .arg(m_target.connectPort));
         return;
     }
@@ -341,9 +369,21 @@ void Tap::relayFromServer()
 {
     if (!m_relaying || m_upstream->bytesAvailable() == 0)
         return;
-    const bool clientGone = !m_client || m_clientClosed;
+    if (!m_client || m_clientClosed) {
+        // Nobody reads these any more: record the server's Close and what was
+        // on its way, up to a bound, then stop reading. The server is held
+        // back by TCP flow control until the tap hangs up.
+        const qint64 room = MaxBytesAfterClient - m_bytesAfterClient;
+        if (room <= 0)
+            return;
+        const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
+        m_bytesAfterClient += data.size();
+        m_serverSpoke = true;
+        record(TapRecord::Type::ServerBytes, data);
+        return;
+    }
     // Once the server has gone, what it sent last is read whole.
-    const qint64 room = clientGone || m_upstream->state() != QAbstractSocket::ConnectedState
+    const qint64 room = m_upstream->state() != QAbstractSocket::ConnectedState
         ? m_upstream->bytesAvailable()
         : RelayWindow - m_client->bytesToWrite();
     if (room <= 0)
@@ -351,8 +391,24 @@ void Tap::relayFromServer()
     const QByteArray data = m_upstream->read(qMin(room, m_upstream->bytesAvailable()));
     m_serverSpoke = true;
     record(TapRecord::Type::ServerBytes, data);
-    if (!clientGone)
-        m_client->write(data);
+    m_client->write(data);
+}
+
+void Tap::recordUnread()
+{
+    if (!m_upstream || m_bytesAfterClient < MaxBytesAfterClient || m_unreadRecorded)
+        return;
+    // What came in past the bound and was never read: the least the server sent more.
+    const qint64 unread = m_upstream->bytesAvailable();
+    if (unread == 0)
+        return;
+    m_upstream->skip(unread);
+    m_unreadRecorded = true;
+    record(TapRecord::Type::NotRecorded, {},
+           tr("Not recorded: at least %L1 more bytes from the server after QWebSocket had closed. The tap keeps "
+              "%L2 bytes of what the server sends after that, then stops reading it.")
+               .arg(unread)
+               .arg(MaxBytesAfterClient));
 }
 
 void Tap::onUpstreamConnected()
@@ -531,6 +587,7 @@ void Tap::onUpstreamGone()
         return;
     // Read what arrived with the FIN before saying goodbye.
     relayFromServer();
+    recordUnread();
     m_upstreamClosed = true;
     record(TapRecord::Type::ServerClosed);
     if (m_client && !m_clientClosed)

@@ -68,6 +68,10 @@ public:
     static constexpr int CloseGraceMs = 1000;
     static constexpr qint64 RelayWindow = 512 * 1024;
     static constexpr qint64 ReadBufferBytes = 256 * 1024;
+    // What is recorded of the server's bytes once QWebSocket has gone (during
+    // the close grace, or while a refused answer goes on): its Close, and what
+    // was on its way. Past this the tap stops reading the server.
+    static constexpr qint64 MaxBytesAfterClient = 4 * 1024 * 1024;
 
     Tap(const Target &target, const QString &user, const QString &secret, std::shared_ptr<TapOutbox> outbox);
     ~Tap() override;
@@ -91,6 +95,8 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onCandidateReadyRead(QTcpSocket *socket);
+    bool makeRoom();
+    bool isOurTarget(const QByteArray &target) const;
     void handleConnect(QTcpSocket *client, const HttpHead &head);
     void refuse(QTcpSocket *client, const QByteArray &answer, const QString &why);
     void onLookedUp(const QHostInfo &info);
@@ -101,6 +107,7 @@ private:
     void startRelay();
     void relayFromClient();
     void relayFromServer();
+    void recordUnread();
     void failUpstream(const QByteArray &statusLine, const QString &why);
     QString proxyFailure(QAbstractSocket::SocketError error) const;
     bool proxied() const;
@@ -120,6 +127,14 @@ private:
         QPointer<QTcpSocket> socket;
         HttpHeadParser parser{HttpHeadParser::Kind::Request};
         bool challenged = false;   // has been sent a 407 already
+        // Who makes room first when the tap is full: in this order.
+        enum class Standing : quint8 {
+            Refused,      // has had its answer
+            Idle,         // has sent nothing
+            Talking,      // has sent part of a request
+            Challenged,   // asked for our target and was sent a 407: kept
+        };
+        Standing standing = Standing::Idle;
     };
     Candidate *candidateFor(QTcpSocket *socket);
 
@@ -137,5 +152,7 @@ private:
     bool m_clientClosed = false;
     bool m_upstreamClosed = false;
     bool m_finished = false;
+    qint64 m_bytesAfterClient = 0;   // recorded from the server after QWebSocket went
+    bool m_unreadRecorded = false;
     std::shared_ptr<TapOutbox> m_outbox;
 };

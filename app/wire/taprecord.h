@@ -23,6 +23,7 @@ struct TapRecord
         Refused,            // text: why a client of the tap was turned away
         ServerClosed,
         ClientClosed,
+        NotRecorded,        // text: which bytes were left out of the record, and how many
     };
 
     Type type = Type::ClientBytes;

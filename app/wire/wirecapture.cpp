@@ -55,6 +55,7 @@ void WireCapture::clear()
     m_serverFrames = FrameDecoder(FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip);
     m_body.clear();
     m_bodyTruncated = false;
+    m_unownedKept = 0;
     m_bodyDecoder = {};
     m_serverClosed = false;
     m_upgraded = false;
@@ -95,6 +96,7 @@ void WireCapture::dropHistory()
             index.checkpoints.clear();
         }
         direction->firstClose = -1;
+        direction->unrecordedEvent = -1;
     }
     Q_EMIT cleared();
 }
@@ -110,10 +112,17 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
             const bool fromClient = record.type == TapRecord::Type::ClientBytes;
             handshakeTouched |= fromClient ? m_request.status() == HttpHeadParser::Status::NeedMore : !m_upgraded;
             Direction &direction = side(fromClient);
-            direction.chunkStarts.emplace_back(direction.streamBytes, int(m_chunks.size()));
-            direction.streamBytes += record.bytes.size();
-            m_chunks.push_back({record.timeUsec, fromClient, record.bytes});
-            feed(fromClient, record.bytes, record.timeUsec);
+            const qsizetype keep = feed(fromClient, record.bytes, record.timeUsec);
+            if (keep > 0) {
+                direction.chunkStarts.emplace_back(direction.streamBytes, int(m_chunks.size()));
+                direction.streamBytes += keep;
+                m_chunks.push_back({record.timeUsec, fromClient,
+                                    keep == record.bytes.size() ? record.bytes : record.bytes.first(keep)});
+            }
+            if (keep < record.bytes.size()) {
+                noteUnowned(fromClient, record.bytes.size() - keep, record.timeUsec);
+                handshakeTouched = true;   // a finding
+            }
             continue;
         }
         case TapRecord::Type::ConnectRequested:
@@ -139,6 +148,7 @@ void WireCapture::addRecords(const QList<TapRecord> &batch)
         case TapRecord::Type::Relaying:
         case TapRecord::Type::Refused:
         case TapRecord::Type::ClientClosed:
+        case TapRecord::Type::NotRecorded:
             break;
         }
         m_events.push_back(record);
@@ -159,7 +169,7 @@ void WireCapture::setTls(const TapTls &tls)
     Q_EMIT handshakeChanged();
 }
 
-void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec)
+qsizetype WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec)
 {
     Direction &direction = side(fromClient);
     HttpHeadParser &head = fromClient ? m_request : m_response;
@@ -167,10 +177,16 @@ void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec
     if (head.status() == HttpHeadParser::Status::NeedMore) {
         if (fromClient && m_requestTime < 0)
             m_requestTime = timeUsec;
-        rest = rest.sliced(head.feed(rest));
+        const qsizetype taken = head.feed(rest);
+        rest = rest.sliced(taken);
         if (head.status() == HttpHeadParser::Status::NeedMore)
-            return;
-        direction.frameBase = direction.streamBytes - rest.size();
+            return bytes.size();
+        // A head that never ends is a head only up to the parser's limit.
+        if (head.status() == HttpHeadParser::Status::Error) {
+            const qint64 headPart = qBound<qint64>(0, HttpHeadParser::MaxHeadBytes - direction.streamBytes, taken);
+            rest = QByteArrayView(bytes).sliced(qsizetype(headPart));
+        }
+        direction.frameBase = direction.streamBytes + (bytes.size() - rest.size());
         if (head.status() == HttpHeadParser::Status::Done)
             addToTimeline(fromClient ? TimelineItem::Type::Request : TimelineItem::Type::Response, 0);
         if (!fromClient) {
@@ -180,18 +196,74 @@ void WireCapture::feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec
                 m_bodyDecoder = HttpBodyDecoder(head.head(), HandshakeInfo::MaxBodyBytes);
         }
     }
-    if (head.status() == HttpHeadParser::Status::Error || rest.isEmpty())
-        return;
+    if (rest.isEmpty())
+        return bytes.size();
+    const qsizetype owned = bytes.size() - rest.size();
+    if (head.status() == HttpHeadParser::Status::Error)
+        return owned + keepUnowned(fromClient, Unowned::NotHttp, rest.size());
     if (!fromClient && !m_upgraded) {
         const qsizetype room = HandshakeInfo::MaxBodyBytes - m_body.size();
         m_body.append(rest.first(qMin(room, rest.size())));
         m_bodyTruncated |= rest.size() > room;
         m_bodyDecoder.feed(rest);
-        return;
+        return owned + keepUnowned(fromClient, Unowned::Body, rest.size());
     }
     FrameDecoder &decoder = fromClient ? m_clientFrames : m_serverFrames;
+    if (decoder.hasFailed())
+        return owned + keepUnowned(fromClient, Unowned::Undecodable, rest.size());
+    if (direction.closeSeen) {
+        // Decoded while kept, to show what a peer sent after its Close.
+        const qsizetype keep = keepUnowned(fromClient, Unowned::AfterClose, rest.size());
+        decoder.feed(rest.first(keep));
+        collect(decoder, fromClient, timeUsec);
+        return owned + keep;
+    }
     decoder.feed(rest);
     collect(decoder, fromClient, timeUsec);
+    return bytes.size();
+}
+
+qsizetype WireCapture::keepUnowned(bool fromClient, Unowned why, qsizetype size)
+{
+    const qsizetype keep = qsizetype(qBound<qint64>(0, MaxUnownedBytes - m_unownedKept, size));
+    m_unownedKept += keep;
+    if (keep < size && side(fromClient).unrecordedEvent < 0)
+        side(fromClient).unrecordedWhy = why;
+    return keep;
+}
+
+// Says in the capture, in one event per direction that counts on, how many
+// bytes keepUnowned() left out.
+void WireCapture::noteUnowned(bool fromClient, qint64 bytes, qint64 timeUsec)
+{
+    Direction &direction = side(fromClient);
+    direction.unrecorded += bytes;
+    QString why;
+    switch (direction.unrecordedWhy) {
+    case Unowned::Body: why = tr("the body of an answer that is not 101"); break;
+    case Unowned::NotHttp: why = tr("what followed an answer that is not HTTP"); break;
+    case Unowned::Undecodable: why = tr("what followed frames that cannot be decoded"); break;
+    case Unowned::AfterClose: why = tr("what came after its Close frame"); break;
+    }
+    const QString text = (fromClient ? tr("Not recorded: %L1 bytes from the client that no message owns (%2). "
+                                          "A connection keeps the first %L3 bytes of those.")
+                                     : tr("Not recorded: %L1 bytes from the server that no message owns (%2). "
+                                          "A connection keeps the first %L3 bytes of those."))
+                             .arg(direction.unrecorded)
+                             .arg(why)
+                             .arg(MaxUnownedBytes);
+    if (direction.unrecordedEvent >= 0) {
+        m_events[size_t(direction.unrecordedEvent)].text = text;
+        return;
+    }
+    TapRecord event;
+    event.type = TapRecord::Type::NotRecorded;
+    event.timeUsec = timeUsec;
+    event.text = text;
+    m_events.push_back(event);
+    m_eventChunks.push_back(int(m_chunks.size()));
+    direction.unrecordedEvent = int(m_events.size()) - 1;
+    addToTimeline(TimelineItem::Type::Event, direction.unrecordedEvent);
 }
 
 void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUsec)
@@ -711,5 +783,9 @@ HandshakeInfo WireCapture::handshake() const
     if (!m_upstreamFailure.isEmpty())
         info.failure = m_upstreamFailure;
     info.findings += streamFailures();
+    for (const TapRecord &event : m_events) {
+        if (event.type == TapRecord::Type::NotRecorded)
+            info.findings << event.text;
+    }
     return info;
 }

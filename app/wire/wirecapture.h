@@ -46,6 +46,12 @@ public:
         qint64 timeUsec = 0;
     };
 
+    // Bytes that no message will ever own (the body of an answer that is not
+    // 101, what follows an answer that is not HTTP or frames that cannot be
+    // decoded, what follows a Close frame) are kept up to this many per
+    // connection; the rest is counted, not kept.
+    static constexpr qint64 MaxUnownedBytes = 1024 * 1024;
+
     explicit WireCapture(QObject *parent = nullptr);
     ~WireCapture() override;
     Q_DISABLE_COPY_MOVE(WireCapture)
@@ -148,6 +154,8 @@ Q_SIGNALS:
     void cleared();
 
 private:
+    // Why bytes belong to no message.
+    enum class Unowned : quint8 { Body, NotHttp, Undecodable, AfterClose };
     struct FrameRecord
     {
         qint64 timeUsec;
@@ -169,10 +177,17 @@ private:
         Index counted[3];                   // by Counted
         int firstClose = -1;
         bool closeSeen = false;
+        qint64 unrecorded = 0;                             // bytes past MaxUnownedBytes
+        int unrecordedEvent = -1;                          // the event that counts them
+        Unowned unrecordedWhy = Unowned::Body;
         bool inFragmentedMessage = false;
     };
 
-    void feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec);
+    // Decodes bytes of one direction; returns how many of them to keep (the
+    // rest is past MaxUnownedBytes).
+    qsizetype feed(bool fromClient, const QByteArray &bytes, qint64 timeUsec);
+    qsizetype keepUnowned(bool fromClient, Unowned why, qsizetype size);
+    void noteUnowned(bool fromClient, qint64 bytes, qint64 timeUsec);
     void collect(FrameDecoder &decoder, bool fromClient, qint64 timeUsec);
     QByteArray readStream(bool fromClient, qint64 offset, qint64 length) const;
     static ChunkStarts::const_iterator chunkHolding(const Direction &direction, qint64 offset);
@@ -208,6 +223,7 @@ private:
     FrameDecoder m_serverFrames{FrameDecoder::Direction::ServerToClient, FrameDecoder::PayloadMode::Skip};
     QByteArray m_body;              // after a non-101 head, as on the wire
     bool m_bodyTruncated = false;
+    qint64 m_unownedKept = 0;       // of MaxUnownedBytes, both directions
     HttpBodyDecoder m_bodyDecoder;
     bool m_serverClosed = false;
     bool m_upgraded = false;

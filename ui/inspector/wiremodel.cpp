@@ -50,6 +50,7 @@ QString eventKind(const TapRecord &record)
     case TapRecord::Type::Refused: return WireModel::tr("refused");
     case TapRecord::Type::ServerClosed:
     case TapRecord::Type::ClientClosed: return WireModel::tr("TCP close");
+    case TapRecord::Type::NotRecorded: return WireModel::tr("not recorded");
     case TapRecord::Type::ClientBytes:
     case TapRecord::Type::ServerBytes:
         break;
@@ -69,6 +70,7 @@ QString eventDetail(const TapRecord &record)
     case TapRecord::Type::Refused: return WireModel::tr("A local client was turned away: %1").arg(record.text);
     case TapRecord::Type::ServerClosed: return WireModel::tr("The server closed TCP");
     case TapRecord::Type::ClientClosed: return WireModel::tr("QWebSocket closed TCP");
+    case TapRecord::Type::NotRecorded: return record.text;
     case TapRecord::Type::ClientBytes:
     case TapRecord::Type::ServerBytes:
         break;
