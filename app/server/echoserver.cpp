@@ -25,6 +25,10 @@ constexpr qint64 MaxRefusedRequestBytes = 16 * 1024;
 constexpr int RefusedConnectionMs = 5000;
 // Refusals under way at once; beyond, a connection is cut without an answer.
 constexpr int MaxRefusing = EchoServer::MaxClients;
+QString handshakeTimerName()
+{
+    return QStringLiteral("wsscope-echo-handshake-timeout");
+}
 // The most of a client's origin quoted in a notice.
 constexpr qsizetype MaxQuotedOrigin = 200;
 
@@ -238,11 +242,14 @@ void EchoServer::onTcpConnection()
         // QWebSocketServer deletes the socket once it disconnects.
         connect(socket, &QObject::destroyed, this, [this, socket] { m_handshaking.removeOne(socket); });
         connect(socket, &QAbstractSocket::disconnected, this, [this, socket] { m_handshaking.removeOne(socket); });
-        // handleConnection() sets no handshake timeout of its own.
-        QTimer::singleShot(HandshakeTimeoutMs, socket, [this, socket] {
-            if (m_handshaking.contains(socket))
-                socket->abort();
-        });
+        // handleConnection() sets no handshake timeout of its own. The timer
+        // goes once the upgrade is done (onUpgraded()), so that a client that
+        // comes and goes quickly leaves no timer running behind it.
+        auto *timeout = new QTimer(socket);
+        timeout->setObjectName(handshakeTimerName());
+        timeout->setSingleShot(true);
+        connect(timeout, &QTimer::timeout, socket, &QAbstractSocket::abort);
+        timeout->start(HandshakeTimeoutMs);
         m_server->handleConnection(socket);
     }
 }
@@ -307,6 +314,7 @@ void EchoServer::onUpgraded()
         }
         m_handshaking.removeOne(tcp);
         tcp->disconnect(this);
+        delete tcp->findChild<QTimer *>(handshakeTimerName(), Qt::FindDirectChildrenOnly);
 
         auto *client = new Client;
         client->socket = socket;

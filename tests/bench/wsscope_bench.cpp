@@ -2,7 +2,8 @@
 // in one run against QWebSocket's own limit, so that a noisy machine moves
 // every figure together and the ratios stay meaningful.
 //
-//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--smoke]
+//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--soak N] [--smoke]
+//   wsscope_bench --measure soak N      (one row alone: N connect/close cycles)
 //
 // Prints a table and exits 1 when a target is missed (0 with --smoke, which
 // only checks that every message arrives).
@@ -33,6 +34,7 @@
 #include <cstdio>
 #include <unistd.h>
 #include <functional>
+#include <malloc.h>
 
 namespace {
 
@@ -383,6 +385,123 @@ RoundTrips roundTrips(Session::Mode mode, int count)
     return result;
 }
 
+// The heap in use, every thread's arena included: what the process holds
+// whatever the allocator keeps from the system, so a leak shows in bytes.
+qint64 heapBytes()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+}
+
+// Deletes what deleteLater() left, then gives the allocator's free pages back.
+void settle()
+{
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    ::malloc_trim(0);
+}
+
+struct SoakResult
+{
+    double secondsPerCycle = -1;
+    double firstTenthSecondsPerCycle = -1;
+    double lastTenthSecondsPerCycle = -1;
+    double residentPerCycle = -1;    // everything kept: the log's rows and the connections' records
+    double heapPerCycle = -1;
+    double rowsPerCycle = -1;
+    double bytesPerRow = -1;         // the same rows appended to a log of their own
+    double afterClearPerCycle = -1;  // heap still held per cycle once Clear dropped rows and capture
+    double afterSessionPerCycle = -1; // heap still held per cycle once the session itself is gone
+    double residentAfterSessionPerCycle = -1;
+};
+
+// Connect and close again and again, one Session, the echo server in this
+// process. What a cycle leaves is measured three ways: all of it (rows and
+// the connection's record, kept by design for session files), after Clear
+// (the records), and once the session is destroyed (nothing should remain).
+SoakResult soak(int cycles)
+{
+    SoakResult result;
+    EchoServer server;
+    if (!server.listen())
+        return result;
+    const QUrl url = server.url();
+    const auto cycle = [&](Session &session) {
+        if (!session.open(url))
+            return false;
+        if (!waitPromptly([&] { return session.state() == Session::State::Open; }, 10000))
+            return false;
+        session.close();
+        const bool closed = waitPromptly(
+            [&] { return session.state() == Session::State::Closed && server.clientCount() == 0; }, 10000);
+        // What a running event loop does between two events: the sockets
+        // and taps of the ended connection go now, not at the end.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return closed;
+    };
+    {
+        // What is paid once (the tap's first thread, libraries, the
+        // allocator's arenas) is paid here and not counted.
+        Session warmUp;
+        for (int i = 0; i < 200; ++i) {
+            if (!cycle(warmUp))
+                return result;
+        }
+    }
+    settle();
+    const qint64 heapBefore = heapBytes();
+    const qint64 residentBefore = residentBytes();
+    qint64 heapFull = 0, residentFull = 0, heapCleared = 0, lastTenthStart = 0;
+    int rows = 0;
+    {
+        Session session;
+        QElapsedTimer clock;
+        clock.start();
+        const int tenth = qMax(1, cycles / 10);
+        for (int i = 0; i < cycles; ++i) {
+            if (i == tenth)
+                result.firstTenthSecondsPerCycle = clock.nsecsElapsed() / 1e9 / tenth;
+            if (i == cycles - tenth)
+                lastTenthStart = clock.nsecsElapsed();
+            if (!cycle(session)) {
+                std::fprintf(stderr, "soak: cycle %d did not open and close\n", i);
+                return result;
+            }
+        }
+        result.lastTenthSecondsPerCycle = (clock.nsecsElapsed() - lastTenthStart) / 1e9 / tenth;
+        result.secondsPerCycle = clock.nsecsElapsed() / 1e9 / cycles;
+        session.log()->flush();
+        settle();
+        heapFull = heapBytes();
+        residentFull = residentBytes();
+        rows = session.log()->count();
+
+        // The rows' share: the same rows again, in a log of their own.
+        {
+            const qint64 heapBeforeCopy = heapBytes();
+            MessageLog copy;
+            const MessageLog *log = session.log();
+            for (int row = 0; row < rows; ++row) {
+                copy.restore(log->at(row), log->data(row).toByteArray());
+            }
+            copy.flush();
+            settle();
+            result.bytesPerRow = double(heapBytes() - heapBeforeCopy) / rows;
+        }
+        settle();
+        session.clear();
+        settle();
+        heapCleared = heapBytes();
+    }
+    settle();
+    result.residentPerCycle = double(residentFull - residentBefore) / cycles;
+    result.heapPerCycle = double(heapFull - heapBefore) / cycles;
+    result.rowsPerCycle = double(rows) / cycles;
+    result.afterClearPerCycle = double(heapCleared - heapBefore) / cycles;
+    result.afterSessionPerCycle = double(heapBytes() - heapBefore) / cycles;
+    result.residentAfterSessionPerCycle = double(residentBytes() - residentBefore) / cycles;
+    return result;
+}
+
 double percentile(const QList<double> &sorted, double fraction)
 {
     return sorted.isEmpty() ? -1 : sorted.at(qMin(sorted.size() - 1, qsizetype(fraction * sorted.size())));
@@ -471,6 +590,13 @@ int measure(const QStringList &args)
                         percentile(r->pingUsec, 0.5), percentile(r->pingUsec, 0.99));
         }
         std::printf("\n");
+    } else if (what == u"soak") {
+        const SoakResult r = soak(int(load.messages));
+        if (r.secondsPerCycle < 0)
+            return 1;
+        std::printf("%f %f %f %f %f %f %f %f %f %f\n", r.secondsPerCycle, r.residentPerCycle, r.heapPerCycle,
+                    r.rowsPerCycle, r.bytesPerRow, r.afterClearPerCycle, r.afterSessionPerCycle,
+                    r.residentAfterSessionPerCycle, r.firstTenthSecondsPerCycle, r.lastTenthSecondsPerCycle);
     } else if (what == u"ring") {
         const MemoryResult result = memory(load, RingRows);
         std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
@@ -506,7 +632,9 @@ int main(int argc, char **argv)
     const QCommandLineOption roundTripCount(QStringLiteral("round-trips"),
                                             QStringLiteral("echoes and pings timed each way for the latency row"),
                                             QStringLiteral("N"), QStringLiteral("2000"));
-    parser.addOptions({messages, binary, memoryMessages, roundTripCount, smoke});
+    const QCommandLineOption soakOption(QStringLiteral("soak"), QStringLiteral("connect/close cycles for the soak row"),
+                                        QStringLiteral("N"), QStringLiteral("10000"));
+    parser.addOptions({messages, binary, memoryMessages, roundTripCount, soakOption, smoke});
     parser.addHelpOption();
     parser.process(app);
     const bool isSmoke = parser.isSet(smoke);
@@ -619,6 +747,22 @@ int main(int argc, char **argv)
     std::printf("%-15s regex over %lld messages: %.2f s, %.0f matches, worst stall %.1f ms  < 2 s: %s, <= 50 ms: %s\n",
                 "search", lean.messages, found.value(0, -1), found.value(2, -1), found.value(1, -1),
                 check(found.value(0, -1) >= 0 && found.value(0, -1) < 2), check(found.value(1, 999) <= 50));
+
+    // Connect and close, again and again: what each cycle leaves behind.
+    const int soakCycles = isSmoke ? 300 : parser.value(soakOption).toInt();
+    const QList<double> soaked = measureInChild(QStringLiteral("soak"), Load{"", soakCycles, 0, false});
+    if (soaked.size() < 8) {
+        std::printf("%-15s a connect/close cycle did not complete\n", "soak");
+        return 1;
+    }
+    const double rowsShare = soaked.at(3) * soaked.at(4);
+    std::printf("%-15s %d connect/close cycles, %.2f ms each: resident memory %+.0f bytes per cycle (heap %+.0f: "
+                "%.1f rows of %.0f bytes = %.0f, the connection's record and capture %.0f); after Clear %+.0f, "
+                "once the session is gone %+.0f (resident %+.0f)  leak <= 64 bytes per cycle: %s\n",
+                "soak", soakCycles, soaked.at(0) * 1000, soaked.at(1), soaked.at(2), soaked.at(3), soaked.at(4),
+                rowsShare, soaked.at(2) - rowsShare, soaked.at(5), soaked.at(6), soaked.at(7),
+                check(soaked.at(6) <= 64));
+    std::fflush(stdout);
 
     std::printf("%s\n", ok ? "all targets met" : "TARGETS MISSED");
     return ok ? 0 : 1;
