@@ -36,13 +36,18 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(WSSCOPE_VERSION));
 }
 
-int serve(int argc, char **argv, quint16 port)
+int serve(int argc, char **argv, quint16 port, const QStringList &allowedOrigins)
 {
     QCoreApplication app(argc, argv);
     EnglishPlurals plurals;
     QCoreApplication::installTranslator(&plurals);
     setIdentity();
     EchoServer server;
+    server.setAllowedOrigins(allowedOrigins);
+    // Refused and dropped clients, one line each; what a client sent is escaped in it.
+    QObject::connect(&server, &EchoServer::notice, &server, [](const QString &message) {
+        QTextStream(stderr) << "wsscope: " << message << Qt::endl;
+    });
     QTextStream err(stderr);
     if (!server.listen(port)) {
         err << QCoreApplication::translate("main", "wsscope: cannot listen on 127.0.0.1:%1: %2")
@@ -146,6 +151,7 @@ int window(int argc, char **argv, const CommandLine &options)
         return usageError(problem, options.helpText);
 
     EchoServer echo;
+    echo.setAllowedOrigins(Settings::value(Settings::Id::EchoAllowedOrigins).toStringList());
     const int echoPort = Settings::value(Settings::Id::EchoPort).toInt();
     const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
 
@@ -233,7 +239,7 @@ int main(int argc, char **argv)
     case CommandLine::Mode::Error:
         return usageError(options.error, options.helpText);
     case CommandLine::Mode::Serve:
-        return serve(argc, argv, options.servePort);
+        return serve(argc, argv, options.servePort, options.allowedOrigins);
     case CommandLine::Mode::Batch:
         return batch(argc, argv, options);
     case CommandLine::Mode::Window:

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void sendImpliesConnect();
     void serve_data();
     void serve();
+    void serveAllowOrigin();
     void batch();
     void messagesInCommandLineOrder();
     void optionValuesThatLookLikeOptions();
@@ -226,6 +227,7 @@ void TestCommandLine::serve_data()
     QTest::newRow("port 0") << QStringList{QStringLiteral("--serve"), QStringLiteral("0")} << 0;
     QTest::newRow("port 9001") << QStringList{QStringLiteral("--serve"), QStringLiteral("9001")} << 9001;
     QTest::newRow("port before option") << QStringList{QStringLiteral("65535"), QStringLiteral("--serve")} << 65535;
+    QTest::newRow("port after allow-origin") << QStringList{QStringLiteral("--serve"), QStringLiteral("--allow-origin"), QStringLiteral("https://a.example"), QStringLiteral("9001")} << 9001;
 }
 
 void TestCommandLine::serve()
@@ -235,6 +237,19 @@ void TestCommandLine::serve()
     const CommandLine line = parse(args);
     QCOMPARE(line.mode, CommandLine::Mode::Serve);
     QCOMPARE(int(line.servePort), port);
+}
+
+void TestCommandLine::serveAllowOrigin()
+{
+    const CommandLine none = parse({QStringLiteral("--serve")});
+    QVERIFY(none.allowedOrigins.isEmpty());
+    const CommandLine line =
+        parse({QStringLiteral("--serve"), QStringLiteral("--allow-origin"), QStringLiteral("https://a.example"),
+               QStringLiteral("--allow-origin=http://localhost:3000"), QStringLiteral("--allow-origin"),
+               QStringLiteral("*"), QStringLiteral("--allow-origin"), QStringLiteral("null")});
+    QCOMPARE(line.mode, CommandLine::Mode::Serve);
+    QCOMPARE(line.allowedOrigins, QStringList({QStringLiteral("https://a.example"), QStringLiteral("http://localhost:3000"),
+                                               QStringLiteral("*"), QStringLiteral("null")}));
 }
 
 void TestCommandLine::usageErrors_data()
@@ -254,6 +269,11 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("serve with batch") << QStringList{QStringLiteral("--serve"), QStringLiteral("--batch")} << "cannot be combined with --batch";
     QTest::newRow("serve with header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "cannot be combined with --header";
     QTest::newRow("serve with save") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "cannot be combined with --save";
+    QTest::newRow("allow-origin without serve") << QStringList{QStringLiteral("--allow-origin"), QStringLiteral("https://a.example")} << "give --serve too";
+    QTest::newRow("allow-origin with batch") << QStringList{QStringLiteral("--batch"), QStringLiteral("ws://a/"), QStringLiteral("--allow-origin"), QStringLiteral("*")} << "--allow-origin applies to the echo server of --serve";
+    QTest::newRow("allow-origin with a path") << QStringList{QStringLiteral("--serve"), QStringLiteral("--allow-origin"), QStringLiteral("https://a.example/app")} << "Bad --allow-origin \"https://a.example/app\"";
+    QTest::newRow("allow-origin empty") << QStringList{QStringLiteral("--serve"), QStringLiteral("--allow-origin=")} << "Bad --allow-origin";
+    QTest::newRow("allow-origin without scheme") << QStringList{QStringLiteral("--serve"), QStringLiteral("--allow-origin"), QStringLiteral("example.com")} << "no path";
     QTest::newRow("batch without URL") << QStringList{QStringLiteral("--batch"), QStringLiteral("--send"), QStringLiteral("x")} << "--batch needs the URL";
     QTest::newRow("batch with bad URL") << QStringList{QStringLiteral("--batch"), QStringLiteral("ws://h:99999/")} << "Bad URL";
     QTest::newRow("header without colon") << QStringList{QStringLiteral("--header"), QStringLiteral("X-Token abc")} << "write it as \"Name: value\"";
@@ -442,7 +462,7 @@ void TestCommandLine::helpDescribesEveryOption()
     const CommandLine line = parse({QStringLiteral("--help")});
     QCOMPARE(line.mode, CommandLine::Mode::Help);
     for (const char *option : {"--batch", "--header", "--protocol", "--origin", "--send", "--send-hex", "--send-file",
-                               "--expect", "--timeout", "--save", "--insecure", "--serve", "--connect", "--open",
+                               "--expect", "--timeout", "--save", "--insecure", "--serve", "--allow-origin", "--connect", "--open",
                                "--mask-secrets", "--ca-file", "--cert", "--key", "--cert-passphrase", "--proxy",
                                "--ping-interval", "--ping-timeout", "--reconnect", "--reconnect-delay",
                                "--reconnect-max-delay", "--max-message-size", "--handshake-timeout", "--close-code",

@@ -1,10 +1,12 @@
 #include "commandline.h"
 
 #include "log/payloadformat.h"
+#include "server/echoserver.h"
 #include "record/export.h"
 #include "record/inputfile.h"
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
+#include "settings/settings.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -176,6 +178,12 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     const QCommandLineOption serveOption(QStringLiteral("serve"),
                                          tr("Run only the built-in echo server, without a window, on 127.0.0.1 "
                                             "at PORT (0 or none: the OS chooses), and print its URL."));
+    const QCommandLineOption allowOriginOption(
+        QStringLiteral("allow-origin"),
+        tr("With --serve, also accept upgrades from web pages at ORIGIN, such as https://example.com "
+           "(repeatable; * accepts any). Without it, only clients that send no Origin and pages on this machine "
+           "(http or https on 127.0.0.1, localhost or [::1], file://, null) may connect; others get 403."),
+        tr("ORIGIN"));
     const QCommandLineOption insecureOption(QStringLiteral("insecure"),
                                             tr("Connect even when the server's TLS certificate does not verify."));
     const QCommandLineOption caFileOption(
@@ -202,7 +210,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                headerOption,   protocolOption, originOption,   sendOption,
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
-                                               serveOption,    strictOption};
+                                               serveOption,    strictOption,   allowOriginOption};
     parser.addOptions(options);
     parser.addOptions(tlsProxyOptions);
     const QCommandLineOption pingIntervalOption(
@@ -292,9 +300,19 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                 return usageError(tr("\"%1\" is not a port: give a number from 0 to 65535.").arg(positional.first()));
             result.servePort = quint16(port);
         }
+        for (const QString &origin : parser.values(allowOriginOption)) {
+            const QString problem = EchoServer::originProblem(origin);
+            if (!problem.isEmpty())
+                return usageError(tr("Bad --allow-origin \"%1\": %2").arg(origin, problem));
+            result.allowedOrigins << origin.trimmed();
+        }
         result.mode = Mode::Serve;
         return result;
     }
+    if (parser.isSet(allowOriginOption))
+        return usageError(tr("--allow-origin applies to the echo server of --serve; give --serve too (the window's "
+                             "echo server follows the setting %1).")
+                              .arg(Settings::key(Settings::Id::EchoAllowedOrigins)));
 
     const QStringList opens = parser.values(openOption);
     if (!opens.isEmpty()) {

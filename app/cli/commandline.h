@@ -51,6 +51,7 @@ struct CommandLine
     int closeCode = 1000;               // --close-code
     QString closeReason;                // --close-reason
     quint16 servePort = 0;
+    QStringList allowedOrigins;   // --allow-origin, for --serve, as given ("*": any)
     QString error;            // for Mode::Error
     QString helpText;         // for Mode::Help and Mode::Error (and TlsFileCheck::Later)
 

@@ -24,6 +24,7 @@ const Entry &entry(Id id)
         {Id::RecentUrls, "connection/recentUrls", QStringList()},
         {Id::LastUrl, "connection/lastUrl", QString()},
         {Id::EchoPort, "echoServer/port", 0},
+        {Id::EchoAllowedOrigins, "echoServer/allowedOrigins", QStringList()},
         {Id::WindowGeometry, "window/v1/geometry", QByteArray()},
         {Id::WindowState, "window/v1/state", QByteArray()},
         {Id::MainSplitter, "window/v1/mainSplitter", QByteArray()},

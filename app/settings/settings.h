@@ -11,6 +11,7 @@ enum class Id {
     RecentUrls,        // QStringList, newest first
     LastUrl,           // QString
     EchoPort,          // int: 0 lets the OS choose
+    EchoAllowedOrigins, // QStringList: web origins the built-in echo server accepts besides loopback ones; "*": any
     WindowGeometry,    // QByteArray
     WindowState,       // QByteArray
     MainSplitter,      // QByteArray

@@ -2,10 +2,11 @@
 // in one run against QWebSocket's own limit, so that a noisy machine moves
 // every figure together and the ratios stay meaningful.
 //
-//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--open-rows N] [--smoke]
+//   wsscope_bench [--messages N] [--binary N] [--memory N] [--round-trips N] [--open-rows N] [--soak N] [--smoke]
 //   wsscope_bench --views     (only the rows of the views: long runs, a huge head)
 //   wsscope_bench --measure open N      (one row of the table: prints the read
 //                                        and window seconds, the worst stall and MB)
+//   wsscope_bench --measure soak N      (one row alone: N connect/close cycles)
 //
 // Prints a table and exits 1 when a target is missed (0 with --smoke, which
 // only checks that every message arrives).
@@ -49,6 +50,7 @@
 #include <vector>
 #include <functional>
 #include <memory>
+#include <malloc.h>
 
 namespace {
 
@@ -529,6 +531,120 @@ OpenResult openFile(qint64 rows)
         return result;
     result.windowSeconds = clock.nsecsElapsed() / 1e9;
     result.worstStallMs = stalls.worstMs();
+// The heap in use, every thread's arena included: what the process holds
+// whatever the allocator keeps from the system, so a leak shows in bytes.
+qint64 heapBytes()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+}
+
+// Deletes what deleteLater() left, then gives the allocator's free pages back.
+void settle()
+{
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    ::malloc_trim(0);
+}
+
+struct SoakResult
+{
+    double secondsPerCycle = -1;
+    double firstTenthSecondsPerCycle = -1;
+    double lastTenthSecondsPerCycle = -1;
+    double residentPerCycle = -1;    // everything kept: the log's rows and the connections' records
+    double heapPerCycle = -1;
+    double rowsPerCycle = -1;
+    double bytesPerRow = -1;         // the same rows appended to a log of their own
+    double afterClearPerCycle = -1;  // heap still held per cycle once Clear dropped rows and capture
+    double afterSessionPerCycle = -1; // heap still held per cycle once the session itself is gone
+    double residentAfterSessionPerCycle = -1;
+};
+
+// Connect and close again and again, one Session, the echo server in this
+// process. What a cycle leaves is measured three ways: all of it (rows and
+// the connection's record, kept by design for session files), after Clear
+// (the records), and once the session is destroyed (nothing should remain).
+SoakResult soak(int cycles)
+{
+    SoakResult result;
+    EchoServer server;
+    if (!server.listen())
+        return result;
+    const QUrl url = server.url();
+    const auto cycle = [&](Session &session) {
+        if (!session.open(url))
+            return false;
+        if (!waitPromptly([&] { return session.state() == Session::State::Open; }, 10000))
+            return false;
+        session.close();
+        const bool closed = waitPromptly(
+            [&] { return session.state() == Session::State::Closed && server.clientCount() == 0; }, 10000);
+        // What a running event loop does between two events: the sockets
+        // and taps of the ended connection go now, not at the end.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return closed;
+    };
+    {
+        // What is paid once (the tap's first thread, libraries, the
+        // allocator's arenas) is paid here and not counted.
+        Session warmUp;
+        for (int i = 0; i < 200; ++i) {
+            if (!cycle(warmUp))
+                return result;
+        }
+    }
+    settle();
+    const qint64 heapBefore = heapBytes();
+    const qint64 residentBefore = residentBytes();
+    qint64 heapFull = 0, residentFull = 0, heapCleared = 0, lastTenthStart = 0;
+    int rows = 0;
+    {
+        Session session;
+        QElapsedTimer clock;
+        clock.start();
+        const int tenth = qMax(1, cycles / 10);
+        for (int i = 0; i < cycles; ++i) {
+            if (i == tenth)
+                result.firstTenthSecondsPerCycle = clock.nsecsElapsed() / 1e9 / tenth;
+            if (i == cycles - tenth)
+                lastTenthStart = clock.nsecsElapsed();
+            if (!cycle(session)) {
+                std::fprintf(stderr, "soak: cycle %d did not open and close\n", i);
+                return result;
+            }
+        }
+        result.lastTenthSecondsPerCycle = (clock.nsecsElapsed() - lastTenthStart) / 1e9 / tenth;
+        result.secondsPerCycle = clock.nsecsElapsed() / 1e9 / cycles;
+        session.log()->flush();
+        settle();
+        heapFull = heapBytes();
+        residentFull = residentBytes();
+        rows = session.log()->count();
+
+        // The rows' share: the same rows again, in a log of their own.
+        {
+            const qint64 heapBeforeCopy = heapBytes();
+            MessageLog copy;
+            const MessageLog *log = session.log();
+            for (int row = 0; row < rows; ++row) {
+                copy.restore(log->at(row), log->data(row).toByteArray());
+            }
+            copy.flush();
+            settle();
+            result.bytesPerRow = double(heapBytes() - heapBeforeCopy) / rows;
+        }
+        settle();
+        session.clear();
+        settle();
+        heapCleared = heapBytes();
+    }
+    settle();
+    result.residentPerCycle = double(residentFull - residentBefore) / cycles;
+    result.heapPerCycle = double(heapFull - heapBefore) / cycles;
+    result.rowsPerCycle = double(rows) / cycles;
+    result.afterClearPerCycle = double(heapCleared - heapBefore) / cycles;
+    result.afterSessionPerCycle = double(heapBytes() - heapBefore) / cycles;
+    result.residentAfterSessionPerCycle = double(residentBytes() - residentBefore) / cycles;
     return result;
 }
 
@@ -628,6 +744,13 @@ int measure(const QStringList &args)
         if (result.windowSeconds < 0)
             return 1;
         std::printf("%f %f %f %f\n", result.readSeconds, result.windowSeconds, result.worstStallMs, result.megabytes);
+    } else if (what == u"soak") {
+        const SoakResult r = soak(int(load.messages));
+        if (r.secondsPerCycle < 0)
+            return 1;
+        std::printf("%f %f %f %f %f %f %f %f %f %f\n", r.secondsPerCycle, r.residentPerCycle, r.heapPerCycle,
+                    r.rowsPerCycle, r.bytesPerRow, r.afterClearPerCycle, r.afterSessionPerCycle,
+                    r.residentAfterSessionPerCycle, r.firstTenthSecondsPerCycle, r.lastTenthSecondsPerCycle);
     } else if (what == u"ring") {
         const MemoryResult result = memory(load, RingRows);
         std::printf("%f %f\n", result.bytesPerMessage, result.freedFraction);
@@ -819,7 +942,9 @@ int main(int argc, char **argv)
                                             QStringLiteral("N"), QStringLiteral("2000"));
     const QCommandLineOption openRowCount(QStringLiteral("open-rows"), QStringLiteral("rows of the session file opened"),
                                           QStringLiteral("N"), QStringLiteral("1000000"));
-    parser.addOptions({messages, binary, memoryMessages, roundTripCount, openRowCount, smoke});
+    const QCommandLineOption soakOption(QStringLiteral("soak"), QStringLiteral("connect/close cycles for the soak row"),
+                                        QStringLiteral("N"), QStringLiteral("10000"));
+    parser.addOptions({messages, binary, memoryMessages, roundTripCount, openRowCount, soakOption, smoke});
     parser.addHelpOption();
     parser.process(app);
     const bool isSmoke = parser.isSet(smoke);
@@ -945,6 +1070,23 @@ int main(int argc, char **argv)
                 "open session", openRows, opened.value(3), openSeconds, openSeconds > 0 ? openRows / openSeconds : 0,
                 opened.value(0, -1), opened.value(0) > 0 ? openRows / opened.value(0) : 0, opened.value(2, -1),
                 check(openSeconds > 0 && openSeconds < 10));
+    std::fflush(stdout);
+
+    // Connect and close, again and again: what each cycle leaves behind.
+    const int soakCycles = isSmoke ? 300 : parser.value(soakOption).toInt();
+    const QList<double> soaked = measureInChild(QStringLiteral("soak"), Load{"", soakCycles, 0, false});
+    if (soaked.size() < 10) {
+        std::printf("%-15s a connect/close cycle did not complete\n", "soak");
+        return 1;
+    }
+    const double rowsShare = soaked.at(3) * soaked.at(4);
+    std::printf("%-15s %d connect/close cycles, %.2f ms each (first tenth %.2f, last %.2f): per cycle %+.0f B resident, "
+                "%+.0f B heap = %.1f rows x %.0f B + %.0f B connection record; after Clear %+.0f B; once the session "
+                "is gone %+.0f B  leak <= 64 B per cycle: %s, no slowdown (last <= 1.5 x first): %s\n",
+                "soak", soakCycles, soaked.at(0) * 1000, soaked.at(8) * 1000, soaked.at(9) * 1000, soaked.at(1),
+                soaked.at(2), soaked.at(3), soaked.at(4), soaked.at(2) - rowsShare, soaked.at(5), soaked.at(6),
+                check(soaked.at(6) <= 64), check(soaked.at(9) <= 1.5 * soaked.at(8)));
+    std::fflush(stdout);
 
     std::printf("%s\n", ok ? "all targets met" : "TARGETS MISSED");
     return ok ? 0 : 1;
