@@ -531,6 +531,9 @@ OpenResult openFile(qint64 rows)
         return result;
     result.windowSeconds = clock.nsecsElapsed() / 1e9;
     result.worstStallMs = stalls.worstMs();
+    return result;
+}
+
 // The heap in use, every thread's arena included: what the process holds
 // whatever the allocator keeps from the system, so a leak shows in bytes.
 qint64 heapBytes()
