@@ -283,6 +283,9 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("origin as header") << QStringList{QStringLiteral("--header"), QStringLiteral("Origin: x")} << "--origin";
     QTest::newRow("protocol as header") << QStringList{QStringLiteral("--header"), QStringLiteral("Sec-WebSocket-Protocol: x")} << "--protocol";
     QTest::newRow("header value with line break") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: a\r\nX-B: b")} << "line break";
+    QTest::newRow("header value with SOH") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: a\x01" "b")} << "control character 0x01 at position 2";
+    QTest::newRow("header value with VT") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: a\x0b" "b")} << "control character 0x0b at position 2";
+    QTest::newRow("header value with DEL") << QStringList{QStringLiteral("--header"), QStringLiteral("X-A: \x7f")} << "control character 0x7f at position 1";
     QTest::newRow("header without value") << QStringList{QStringLiteral("--header")} << "header";
     QTest::newRow("header twice, other case") << QStringList{QStringLiteral("--header"), QStringLiteral("x-dup: 1"), QStringLiteral("--header"), QStringLiteral("X-Dup: 2")} << "Bad --header \"X-Dup: 2\": The header X-Dup is given twice (as x-dup and X-Dup";
     QTest::newRow("header twice, same case") << QStringList{QStringLiteral("--header"), QStringLiteral("X-Dup: 1"), QStringLiteral("--header"), QStringLiteral("X-Other: o"), QStringLiteral("--header"), QStringLiteral("X-Dup: 2")} << "one line per header name, so only the last value would go out. To send both values, join them with \", \"";

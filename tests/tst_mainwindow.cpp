@@ -1082,11 +1082,29 @@ void TestMainWindow::reconnectsAndCloseStopsIt()
         QString::fromLatin1(window.session()->connections().at(0).handshake.accept.key)));
     history->setCurrentIndex(0);
     Q_EMIT history->activated(0);
-    // Now the server is gone: attempts go on until Close stops them.
+    // Now the server is gone: attempts go on until Close stops them. The
+    // list grows by one entry each time, newest first; nothing is rebuilt,
+    // and an earlier connection picked stays picked.
+    int removed = 0;
+    connect(history->model(), &QAbstractItemModel::rowsRemoved, this, [&removed] { ++removed; });
+    connect(history->model(), &QAbstractItemModel::modelReset, this, [&removed] { ++removed; });
+    history->setCurrentIndex(1);
+    Q_EMIT history->activated(1);
+    const int picked = history->currentData().toInt();
     peer.close();
     QTRY_VERIFY(peer.peer());
     peer.peer()->abort();
     QTRY_VERIFY_WITH_TIMEOUT(window.session()->connections().size() >= 4, 5000);
+    QTRY_COMPARE(qsizetype(history->count()), window.session()->connections().size());
+    QCOMPARE(removed, 0);
+    QCOMPARE(history->currentData().toInt(), picked);
+    for (int i = 0; i < history->count(); ++i) {
+        const int id = window.session()->connections().at(history->count() - 1 - i).id;
+        QCOMPARE(history->itemData(i).toInt(), id);
+        QVERIFY2(history->itemText(i).startsWith(QStringLiteral("Connection %1, ").arg(id)), qPrintable(history->itemText(i)));
+    }
+    history->setCurrentIndex(0);
+    Q_EMIT history->activated(0);
     QTRY_VERIFY(window.stateText().contains(QStringLiteral("Reconnecting in")));
     QVERIFY(window.closeButton()->isEnabled());
     QTest::mouseClick(window.closeButton(), Qt::LeftButton);

@@ -404,23 +404,40 @@ void MainWindow::buildMenus()
     });
 }
 
+// The list of connections, newest first, follows the session as it grows:
+// a new connection adds one entry and only the newest entry's text can still
+// change (its answer comes in), so a thousand reconnects cost no more each
+// than the first. It is built anew only when the session is another one.
 void MainWindow::updateHandshakeHistory()
 {
     const QList<Session::Connection> &connections = m_session.connections();
-    const int picked = m_handshakes->currentIndex() > 0 ? m_handshakes->currentData().toInt() : -1;
-    const QSignalBlocker blocker(m_handshakes);
-    m_handshakes->clear();
-    // Newest first; the first entry follows whatever connection is current.
-    for (qsizetype i = connections.size() - 1; i >= 0; --i) {
-        const Session::Connection &connection = connections.at(i);
+    const auto entryText = [this](const Session::Connection &connection) {
         const QString when = QDateTime::fromMSecsSinceEpoch(connection.startUsec / 1000).toString(QStringLiteral("HH:mm:ss"));
         const QString status = connection.handshake.statusLine.isEmpty()
             ? tr("no answer")
             : QString::fromLatin1(connection.handshake.statusLine.mid(9, 3));
-        m_handshakes->addItem(tr("Connection %1, %2: %3").arg(connection.id).arg(when, status), connection.id);
+        return tr("Connection %1, %2: %3").arg(connection.id).arg(when, status);
+    };
+    const QSignalBlocker blocker(m_handshakes);
+    int count = m_handshakes->count();
+    const bool following = m_handshakes->currentIndex() <= 0;
+    const bool continues = count <= connections.size()
+        && (count == 0
+            || (m_handshakes->itemData(count - 1).toInt() == connections.first().id
+                && m_handshakes->itemData(0).toInt() == connections.at(count - 1).id));
+    if (!continues) {
+        m_handshakes->clear();
+        count = 0;
     }
+    for (qsizetype i = count; i < connections.size(); ++i)
+        m_handshakes->insertItem(0, entryText(connections.at(i)), connections.at(i).id);
+    if (!connections.isEmpty())
+        m_handshakes->setItemText(0, entryText(connections.last()));
     m_handshakes->setVisible(connections.size() > 1);
-    m_handshakes->setCurrentIndex(picked >= 0 ? qMax(0, m_handshakes->findData(picked)) : 0);
+    // The first entry follows whatever connection is current; an earlier one
+    // picked stays picked.
+    if (following || !continues)
+        m_handshakes->setCurrentIndex(0);
 }
 
 void MainWindow::showHandshake()

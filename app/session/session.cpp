@@ -1156,6 +1156,17 @@ QString Session::checkHeader(const QByteArray &name, const QByteArray &value)
     if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
         return tr("The value of %1 holds a line break or a NUL byte, which would split the request.")
             .arg(QString::fromLatin1(name));
+    // RFC 9110: a field value is visible characters, spaces and tabs (and
+    // bytes from 0x80 up); another control character would go out raw.
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const uchar c = uchar(value.at(i));
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return tr("The value of %1 holds the control character 0x%2 at position %3: a header value may hold "
+                      "only visible characters, spaces and tabs.")
+                .arg(QString::fromLatin1(name))
+                .arg(int(c), 2, 16, QLatin1Char('0'))
+                .arg(i + 1);
+    }
     const QByteArray lower = name.toLower();
     if (lower == "origin")
         return tr("Set the origin in its own field, not as a header: Qt would send it twice.");
