@@ -16,6 +16,19 @@ inline QProcessEnvironment markedEnvironment(QProcessEnvironment environment = Q
     return environment;
 }
 
+// The environment for a wsscope window of its own, offscreen: its data and
+// settings in `home` (a throwaway folder), its runtime folder in `runtime`
+// (which must be 0700, as a QTemporaryDir is, or Qt warns).
+inline QProcessEnvironment windowEnvironment(const QString &home, const QString &runtime)
+{
+    QProcessEnvironment environment = markedEnvironment();
+    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime);
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home);
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home);
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return environment;
+}
+
 // Qt's messages in what such a process wrote to stderr, but for what the
 // offscreen platform says it cannot do (expected in the test process too).
 inline QString in(const QString &err)

@@ -120,11 +120,7 @@ void TestOpenCancel::quitWhileReadingEndsTheProcess()
 
     QTemporaryDir data;
     QTemporaryDir runtime;   // made 0700, as XDG_RUNTIME_DIR must be (else Qt warns)
-    QProcessEnvironment environment = QtMessages::markedEnvironment();
-    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), data.path());
-    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    const QProcessEnvironment environment = QtMessages::windowEnvironment(data.path(), runtime.path());
     QProcess child;
     child.setProcessEnvironment(environment);
     const auto kill = qScopeGuard([&child] {
