@@ -1,8 +1,12 @@
 // libFuzzer target for the JSON tokenizer of the Message tab: the input is
 // the JSON. Scanning must never crash or hang; for valid JSON, each page
 // indented from its checkpoint must be the same as indented from the start,
-// and every coloured span must lie in the text.
+// and every coloured span must lie in the text. For one object of plain
+// values, the repeated keys must be those QJsonDocument folds together.
 #include "log/jsontokens.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +58,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!scan.valid)
         return 0;
+
+    // QJsonDocument keeps one value per key: in an object with no object
+    // inside, the keys it drops are the repeats.
+    JsonTokens::Tokenizer tokenizer(json);
+    JsonTokens::Token token;
+    qsizetype keys = 0;
+    bool flat = false;
+    while (tokenizer.next(&token)) {
+        if (token.kind == JsonTokens::Kind::BeginObject)
+            flat = token.depth == 0;
+        if (token.kind == JsonTokens::Kind::BeginObject && token.depth > 0)
+            break;
+        keys += token.kind == JsonTokens::Kind::Key && token.depth == 1;
+    }
+    if (flat && tokenizer.error().isEmpty() && token.kind != JsonTokens::Kind::BeginObject) {
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray(), &error);
+        if (error.error == QJsonParseError::NoError && document.isObject()
+            && keys - document.object().size() != scan.duplicateCount)
+            std::abort();
+    }
 
     const JsonTokens::Pretty whole = JsonTokens::indent(json, 0, json.size(), 1 << 20);
     checkSpans(whole, json.size());
