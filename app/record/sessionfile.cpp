@@ -250,8 +250,6 @@ bool tapEventFrom(const QString &name, TapRecord::Type *type)
     return false;
 }
 
-// ---- reading ----
-
 // The last microsecond of year 9999, UTC: timeText() has four digits for the year.
 constexpr qint64 MaxTimeUsec = 253402300799999999;
 // Far past any message wsscope sends or accepts (2 GiB at most).
@@ -291,11 +289,12 @@ bool wholeNumber(const QJsonObject &object, QLatin1StringView key, qint64 min, q
     return true;
 }
 
-// From 1970 to 9999, UTC, as timeText() writes it, or as a whole number of
-// microseconds.
+// ---- reading ----
+
 bool parseTime(const QJsonValue &value, qint64 *usec)
 {
     if (value.isDouble()) {
+        // Whole microseconds from 1970 to 9999; the text form's range is the caller's to check.
         const double d = value.toDouble();
         if (d < 0 || d > double(MaxTimeUsec) || std::floor(d) != d)
             return false;
@@ -314,20 +313,19 @@ bool parseTime(const QJsonValue &value, qint64 *usec)
         if (text.at(19) != u'.')
             return false;
         const QString digits = text.mid(20, text.size() - 21);
-        if (digits.isEmpty() || digits.size() > 9)
+        // Digits only: toLongLong() would take a sign or spaces.
+        if (digits.isEmpty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](QChar c) {
+                return c >= u'0' && c <= u'9';
+            }))
             return false;
-        for (const QChar c : digits) {
-            if (c < u'0' || c > u'9')   // toLongLong() would take a sign or spaces
-                return false;
-        }
-        fraction = digits.left(6).leftJustified(6, u'0').toLongLong();
+        bool ok = false;
+        fraction = digits.left(6).leftJustified(6, u'0').toLongLong(&ok);
+        if (!ok)
+            return false;
     }
     QDateTime utc = whole;
     utc.setTimeSpec(Qt::UTC);
-    const qint64 seconds = utc.toSecsSinceEpoch();
-    if (seconds < 0 || seconds > MaxTimeUsec / 1000000)
-        return false;
-    *usec = seconds * 1000000 + fraction;
+    *usec = utc.toSecsSinceEpoch() * 1000000 + fraction;
     return true;
 }
 
@@ -780,7 +778,7 @@ Loaded read(QIODevice *in, MessageLog *log)
         }
         const QString type = object.value(QStringLiteral("type")).toString();
         qint64 time = 0;
-        if (!parseTime(object.value(QStringLiteral("time")), &time))
+        if (!parseTime(object.value(QStringLiteral("time")), &time) || time < 0 || time > MaxTimeUsec)
             return stop(tr("Line %1 has no valid \"time\" (a UTC time from 1970 to 9999); reading stopped there.")
                             .arg(lineNumber));
         // Each number of a line, checked before it is used: -1 when it is not there.
