@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite twice: first under
 # AddressSanitizer and UndefinedBehaviorSanitizer, then in the CI build
-# (warnings are errors); in between, the wire parsers are fuzzed with
-# libFuzzer for 30 s each. Exits non-zero when any test fails.
+# (warnings are errors); in between, what reads outside input (the HTTP head
+# parser, the frame decoder, the session-file reader, the Message tab's JSON
+# tokenizer and the URL check) is fuzzed with libFuzzer for 30 s each. Exits
+# non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +22,7 @@ done
 status=0
 echo "== asan: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ctest --preset asan || status=1
-echo "== fuzz: libFuzzer on the HTTP head parser and the frame decoder"
+echo "== fuzz: libFuzzer on the HTTP head parser, frame decoder, session-file reader, JSON tokenizer and URL check"
 ctest --preset fuzz || status=1
 echo "== ci: tests"
 ctest --preset ci || status=1

@@ -209,6 +209,12 @@ void TestPayloadFormat::jsonRepeatedKeysAreFound()
 
     QCOMPARE(JsonTokens::scan(R"({"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]})").duplicateCount, 0);
     QCOMPARE(JsonTokens::scan(R"({"a":1,"A":2})").duplicateCount, 0);   // keys have case
+    // A lone surrogate is a name of its own, not the replacement character;
+    // a pair written as two escapes is the character it makes.
+    QCOMPARE(JsonTokens::scan("{\"\\ud800\":1,\"\\udc00\":2,\"\\ufffd\":3,\"\xef\xbf\xbd\":4}").duplicateCount, 1);
+    QCOMPARE(JsonTokens::scan(R"({"\ud800":1,"\uD800":2})").duplicateCount, 1);
+    QCOMPARE(JsonTokens::scan("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}").duplicateCount, 1);
+    QCOMPARE(JsonTokens::scan(R"({"\ud83d":1,"\ude00":2,"\ud83d\ude00":3,"\ude00\ud83d":4})").duplicateCount, 0);
 }
 
 void TestPayloadFormat::jsonInvalidSaysWhere_data()

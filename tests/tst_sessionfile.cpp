@@ -36,6 +36,9 @@ private Q_SLOTS:
     void binaryPayloadsAreStandardBase64();
     void badFilesOpenAsFarAsReadable_data();
     void badFilesOpenAsFarAsReadable();
+    void outOfRangeNumbersAreRefused_data();
+    void outOfRangeNumbersAreRefused();
+    void numbersAtTheirLimitsAreRead();
     void hugeLineStopsReading();
     void longLineOnDiskIsRead();
     void nonRegularFilesAreRefused_data();
@@ -299,6 +302,133 @@ void TestSessionFile::badFilesOpenAsFarAsReadable()
     QCOMPARE(log.count(), rows);
     QVERIFY2(loaded.problem.contains(problemSays), qPrintable(loaded.problem));
     QCOMPARE(loaded.problemLine, problemLine);
+}
+
+void TestSessionFile::outOfRangeNumbersAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("problemLine");
+    QTest::addColumn<QString>("problemSays");
+
+    // One good message, then the line under test; each bad number stops
+    // reading at its line, with the field and why.
+    const QByteArray header = "{\"format\":\"wsscope-session\",\"version\":1}\n";
+    const QByteArray connection = "{\"type\":\"connection\",\"time\":\"2026-11-24T10:00:00Z\",\"connection\":1,"
+                                  "\"url\":\"ws://127.0.0.1:1/\"}\n";
+    const QByteArray good = "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"connection\":1,\"dir\":\"receive\","
+                            "\"opcode\":1,\"size\":2,\"text\":\"hi\"}\n";
+    const QByteArray start = header + connection + good;
+    const auto message = [](const QByteArray &fields) -> QByteArray {
+        return "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:02Z\",\"dir\":\"receive\"," + fields + "}\n";
+    };
+    const auto row = [&](const char *name, const QByteArray &line, const QString &says) {
+        QTest::newRow(name) << start + line << 1 << 4 << says;
+    };
+    row("time past year 9999", "{\"type\":\"message\",\"time\":1e300,\"connection\":1}\n", QStringLiteral("Line 4 has no valid \"time\""));
+    row("time with a fraction of a microsecond", "{\"type\":\"event\",\"time\":1.5,\"kind\":\"open\"}\n",
+        QStringLiteral("Line 4 has no valid \"time\""));
+    row("time before 1970", "{\"type\":\"event\",\"time\":\"1969-12-31T23:59:59Z\",\"kind\":\"open\"}\n",
+        QStringLiteral("Line 4 has no valid \"time\""));
+    row("negative time", "{\"type\":\"event\",\"time\":-1,\"kind\":\"open\"}\n", QStringLiteral("Line 4 has no valid \"time\""));
+    row("time with a signed fraction", "{\"type\":\"end\",\"time\":\"2026-11-24T10:00:00.-5Z\"}\n",
+        QStringLiteral("Line 4 has no valid \"time\""));
+    row("negative connection", message("\"connection\":-5,\"opcode\":1,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"connection\" is -5, outside 0 to 2147483647"));
+    row("connection with a fraction", message("\"connection\":1.5,\"opcode\":1,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"connection\" is 1.5, not a whole number"));
+    row("connection as text", message("\"connection\":\"1\",\"opcode\":1,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"connection\" is not a number"));
+    row("huge opcode", message("\"connection\":1,\"opcode\":1e20,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"opcode\" is 1e+20, outside 0 to 15"));
+    row("opcode with a fraction", message("\"connection\":1,\"opcode\":1.5,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"opcode\" is 1.5, not a whole number"));
+    row("negative size", message("\"connection\":1,\"opcode\":1,\"size\":-1,\"text\":\"x\""),
+        QStringLiteral("Line 4: \"size\" is -1, outside 0 to"));
+    row("huge round trip", message("\"connection\":1,\"opcode\":10,\"text\":\"p\",\"rttUs\":1e300"),
+        QStringLiteral("Line 4: \"rttUs\" is 1.0000000000000001e+300, outside 0 to"));
+    row("negative round trip", message("\"connection\":1,\"opcode\":10,\"text\":\"p\",\"rttUs\":-7"),
+        QStringLiteral("Line 4: \"rttUs\" is -7, outside 0 to"));
+    row("negative wire message", message("\"connection\":1,\"opcode\":2,\"size\":1,\"wireMessage\":-1"),
+        QStringLiteral("Line 4: \"wireMessage\" is -1, outside 0 to 2147483646"));
+    row("last wire message number", message("\"connection\":1,\"opcode\":2,\"size\":1,\"wireMessage\":2147483647"),
+        QStringLiteral("Line 4: \"wireMessage\" is 2147483647, outside 0 to 2147483646"));
+    row("zero handshake timeout",
+        "{\"type\":\"connection\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":2,\"handshakeTimeoutMs\":0}\n",
+        QStringLiteral("Line 4: \"handshakeTimeoutMs\" is 0, outside 1 to 2147483647"));
+    row("huge handshake timeout",
+        "{\"type\":\"connection\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":2,\"handshakeTimeoutMs\":3e9}\n",
+        QStringLiteral("Line 4: \"handshakeTimeoutMs\" is 3000000000, outside 1 to 2147483647"));
+    row("close code past 16 bits", "{\"type\":\"close\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":1,\"code\":70000}\n",
+        QStringLiteral("Line 4: \"code\" is 70000, outside 0 to 65535"));
+    row("negative close code", "{\"type\":\"close\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":1,\"code\":-1000}\n",
+        QStringLiteral("Line 4: \"code\" is -1000, outside 0 to 65535"));
+    row("huge handshake timing",
+        "{\"type\":\"handshake\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":1,\"timingUs\":{\"dns\":1e300}}\n",
+        QStringLiteral("Line 4: \"dns\" is 1.0000000000000001e+300, outside -1 to"));
+    row("handshake timing below -1",
+        "{\"type\":\"handshake\",\"time\":\"2026-11-24T10:00:03Z\",\"connection\":1,\"timingUs\":{\"total\":-2}}\n",
+        QStringLiteral("Line 4: \"total\" is -2, outside -1 to"));
+    QTest::newRow("version with a fraction") << QByteArray("{\"format\":\"wsscope-session\",\"version\":2.5}\n") + good
+                                             << 0 << 1 << QStringLiteral("Line 1: \"version\" is 2.5, not a whole number");
+    QTest::newRow("huge version") << QByteArray("{\"format\":\"wsscope-session\",\"version\":1e10}\n") + good << 0 << 1
+                                  << QStringLiteral("Line 1: \"version\" is 10000000000, outside 0 to 2147483647");
+}
+
+void TestSessionFile::outOfRangeNumbersAreRefused()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, rows);
+    QFETCH(int, problemLine);
+    QFETCH(QString, problemSays);
+    QBuffer buffer(&content);
+    buffer.open(QIODevice::ReadOnly);
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&buffer, &log);
+    QVERIFY2(loaded.problem.startsWith(problemSays), qPrintable(loaded.problem));
+    QVERIFY2(loaded.problem.endsWith(QStringLiteral("reading stopped there.")), qPrintable(loaded.problem));
+    QCOMPARE(loaded.problemLine, problemLine);
+    QCOMPARE(loaded.rows, rows);
+    QCOMPARE(log.count(), rows);
+}
+
+void TestSessionFile::numbersAtTheirLimitsAreRead()
+{
+    // The first and last values of each range are read as they are written.
+    QByteArray content = "{\"format\":\"wsscope-session\",\"version\":1.0}\n"
+                         "{\"type\":\"connection\",\"time\":\"1970-01-01T00:00:00Z\",\"connection\":0,"
+                         "\"handshakeTimeoutMs\":2147483647}\n"
+                         "{\"type\":\"connection\",\"time\":253402300799999999,\"connection\":2147483647,"
+                         "\"handshakeTimeoutMs\":1}\n"
+                         "{\"type\":\"handshake\",\"time\":\"9999-12-31T23:59:59.999999Z\",\"connection\":0,"
+                         "\"timingUs\":{\"dns\":-1,\"tcp\":0,\"total\":253402300799999999}}\n"
+                         "{\"type\":\"message\",\"time\":\"2026-11-24T10:00:01Z\",\"connection\":0,\"dir\":\"receive\","
+                         "\"opcode\":10,\"size\":0,\"text\":\"\",\"rttUs\":0}\n"
+                         "{\"type\":\"close\",\"time\":\"2026-11-24T10:00:02Z\",\"connection\":0,\"code\":65535}\n"
+                         "{\"type\":\"close\",\"time\":\"2026-11-24T10:00:02Z\",\"connection\":2147483647,\"code\":0}\n";
+    QBuffer buffer(&content);
+    buffer.open(QIODevice::ReadOnly);
+    MessageLog log;
+    const SessionFile::Loaded loaded = SessionFile::read(&buffer, &log);
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QCOMPARE(loaded.version, 1);
+    QCOMPARE(loaded.connections.size(), 2);
+    const Session::Connection &first = loaded.connections.at(0);
+    const Session::Connection &last = loaded.connections.at(1);
+    QCOMPARE(first.id, 0);
+    QCOMPARE(first.startUsec, 0);
+    QCOMPARE(first.handshakeTimeoutMs, 2147483647);
+    QCOMPARE(first.handshakeUsec, Q_INT64_C(253402300799999999));
+    QCOMPARE(first.handshake.timing.dns, -1);
+    QCOMPARE(first.handshake.timing.tcp, 0);
+    QCOMPARE(first.handshake.timing.total, Q_INT64_C(253402300799999999));
+    QCOMPARE(first.close.code, 65535);
+    QCOMPARE(first.rtts.size(), 1);
+    QCOMPARE(last.id, 2147483647);
+    QCOMPARE(last.startUsec, Q_INT64_C(253402300799999999));
+    QCOMPARE(last.handshakeTimeoutMs, 1);
+    QCOMPARE(last.close.code, 0);
+    QCOMPARE(log.count(), 1);
 }
 
 void TestSessionFile::hugeLineStopsReading()

@@ -73,40 +73,80 @@ int utf8Length(QByteArrayView s, qsizetype at)
     return length;
 }
 
-// The key as a name, for comparing: escapes decoded ("\u0061" is "a").
+// Appends a code point as UTF-8. A lone surrogate gets the same three-byte
+// form as any other unit of the BMP: valid UTF-8 never holds those bytes, so
+// it cannot equal a key written without escapes.
+void appendCodePoint(QByteArray &out, uint code)
+{
+    if (code < 0x80) {
+        out += char(code);
+    } else if (code < 0x800) {
+        out += char(0xC0 | (code >> 6));
+        out += char(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+        out += char(0xE0 | (code >> 12));
+        out += char(0x80 | ((code >> 6) & 0x3F));
+        out += char(0x80 | (code & 0x3F));
+    } else {
+        out += char(0xF0 | (code >> 18));
+        out += char(0x80 | ((code >> 12) & 0x3F));
+        out += char(0x80 | ((code >> 6) & 0x3F));
+        out += char(0x80 | (code & 0x3F));
+    }
+}
+
+// The four hex digits at `at` (the tokenizer checked that they are there).
+uint hex4(QByteArrayView s, qsizetype at)
+{
+    uint unit = 0;
+    for (int k = 0; k < 4; ++k)
+        unit = unit * 16 + uint(hexValue(s.at(at + k)));
+    return unit;
+}
+
+// The key as a name, for comparing: escapes decoded ("\u0061" is "a"), as
+// UTF-8. Two keys are one name only when they decode to the same code
+// points: "\ud800" and "\udc00" are two names, not two replacement
+// characters.
 QByteArray keyName(QByteArrayView quoted)
 {
     const QByteArrayView inner = quoted.sliced(1, quoted.size() - 2);
     if (!inner.contains('\\'))
         return QByteArray::fromRawData(inner.data(), inner.size());   // the JSON outlives the scan
-    QString name;
+    QByteArray name;
+    name.reserve(inner.size());
     for (qsizetype i = 0; i < inner.size(); ++i) {
         const char c = inner.at(i);
         if (c != '\\') {
-            const int n = qMax(1, utf8Length(inner, i));
-            name += QString::fromUtf8(inner.sliced(i, n));
-            i += n - 1;
+            name += c;   // valid UTF-8 already
             continue;
         }
         const char e = inner.at(++i);
         switch (e) {
-        case 'b': name += u'\b'; break;
-        case 'f': name += u'\f'; break;
-        case 'n': name += u'\n'; break;
-        case 'r': name += u'\r'; break;
-        case 't': name += u'\t'; break;
+        case 'b': name += '\b'; break;
+        case 'f': name += '\f'; break;
+        case 'n': name += '\n'; break;
+        case 'r': name += '\r'; break;
+        case 't': name += '\t'; break;
         case 'u': {
-            char16_t unit = 0;
-            for (int k = 1; k <= 4; ++k)
-                unit = char16_t(unit * 16 + hexValue(inner.at(i + k)));
-            name += QChar(unit);
+            uint code = hex4(inner, i + 1);
             i += 4;
+            // A high surrogate and a low one written as two escapes are one character.
+            if (code >= 0xD800 && code <= 0xDBFF && i + 2 < inner.size() && inner.at(i + 1) == '\\'
+                && inner.at(i + 2) == 'u') {
+                const uint low = hex4(inner, i + 3);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                    i += 6;
+                }
+            }
+            appendCodePoint(name, code);
             break;
         }
-        default: name += QLatin1Char(e); break;   // " \ /
+        default: name += e; break;   // " \ /
         }
     }
-    return name.toUtf8();
+    return name;
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -253,6 +254,45 @@ bool tapEventFrom(const QString &name, TapRecord::Type *type)
     return false;
 }
 
+// The last microsecond of year 9999, UTC: timeText() has four digits for the year.
+constexpr qint64 MaxTimeUsec = 253402300799999999;
+// Far past any message wsscope sends or accepts (2 GiB at most).
+constexpr qint64 MaxPayloadBytes = qint64(1) << 40;
+
+// A whole number of a line: `fallback` when the line does not have it; false,
+// with *problem saying which line and why, when it is not a number, has a
+// fraction or lies outside [min, max].
+bool wholeNumber(const QJsonObject &object, QLatin1StringView key, qint64 min, qint64 max, qint64 fallback,
+                 int lineNumber, qint64 *number, QString *problem)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined()) {
+        *number = fallback;
+        return true;
+    }
+    if (!value.isDouble()) {
+        *problem = tr("Line %1: \"%2\" is not a number; reading stopped there.").arg(lineNumber).arg(key);
+        return false;
+    }
+    // Integers that fit come exact; others as a double, which may be anything.
+    const double d = value.toDouble();
+    const qint64 n = value.toInteger(std::numeric_limits<qint64>::min());
+    const bool whole = n != std::numeric_limits<qint64>::min() || d == double(n);
+    if (!whole && std::floor(d) != d) {
+        *problem = tr("Line %1: \"%2\" is %3, not a whole number; reading stopped there.")
+                       .arg(lineNumber).arg(key).arg(QString::number(d, 'g', 17));
+        return false;
+    }
+    if (!whole || n < min || n > max) {
+        *problem = tr("Line %1: \"%2\" is %3, outside %4 to %5; reading stopped there.")
+                       .arg(lineNumber).arg(key, whole ? QString::number(n) : QString::number(d, 'g', 17))
+                       .arg(min).arg(max);
+        return false;
+    }
+    *number = n;
+    return true;
+}
+
 // ---- reading ----
 
 // "yyyy-MM-ddTHH:mm:ss" as UTC seconds since the epoch, as
@@ -289,8 +329,12 @@ bool utcSeconds(QStringView text, qint64 *seconds)
 bool parseTime(const QJsonValue &value, qint64 *usec)
 {
     if (value.isDouble()) {
-        *usec = qint64(value.toDouble());
-        return true;
+        // Whole microseconds from 1970 to 9999; the text form's range is the caller's to check.
+        const double d = value.toDouble();
+        if (d < 0 || d > double(MaxTimeUsec) || std::floor(d) != d)
+            return false;
+        *usec = value.toInteger(qint64(d));
+        return *usec >= 0 && *usec <= MaxTimeUsec;
     }
     const QString text = value.toString();
     // yyyy-MM-ddTHH:mm:ss[.ffffff]Z
@@ -304,7 +348,10 @@ bool parseTime(const QJsonValue &value, qint64 *usec)
         if (text.at(19) != u'.')
             return false;
         const QString digits = text.mid(20, text.size() - 21);
-        if (digits.isEmpty() || digits.size() > 9)
+        // Digits only: toLongLong() would take a sign or spaces.
+        if (digits.isEmpty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](QChar c) {
+                return c >= u'0' && c <= u'9';
+            }))
             return false;
         bool ok = false;
         fraction = digits.left(6).leftJustified(6, u'0').toLongLong(&ok);
@@ -366,7 +413,7 @@ Session::Connection *findConnection(QList<Session::Connection> &connections, int
     return nullptr;
 }
 
-void readHandshake(const QJsonObject &object, HandshakeInfo *info)
+bool readHandshake(const QJsonObject &object, HandshakeInfo *info, int lineNumber, QString *problem)
 {
     bool ok = false;
     info->captured = object.value(QStringLiteral("captured")).toBool();
@@ -390,16 +437,14 @@ void readHandshake(const QJsonObject &object, HandshakeInfo *info)
     info->accept.expected = accept.value(QStringLiteral("expected")).toString().toLatin1();
     info->accept.received = accept.value(QStringLiteral("received")).toString().toLatin1();
     info->accept.matches = accept.value(QStringLiteral("matches")).toBool();
+    // -1 for a step that did not happen.
     const QJsonObject timing = object.value(QStringLiteral("timingUs")).toObject();
-    const auto span = [&timing](const char *name) {
-        return qint64(timing.value(QLatin1StringView(name)).toDouble(-1));
-    };
-    info->timing.dns = span("dns");
-    info->timing.tcp = span("tcp");
-    info->timing.tls = span("tls");
-    info->timing.tunnel = span("tunnel");
-    info->timing.upgrade = span("upgrade");
-    info->timing.total = span("total");
+    for (const auto &[name, span] : {std::pair{"dns", &info->timing.dns}, std::pair{"tcp", &info->timing.tcp},
+                                     std::pair{"tls", &info->timing.tls}, std::pair{"tunnel", &info->timing.tunnel},
+                                     std::pair{"upgrade", &info->timing.upgrade}, std::pair{"total", &info->timing.total}}) {
+        if (!wholeNumber(timing, QLatin1StringView(name), -1, MaxTimeUsec, -1, lineNumber, span, problem))
+            return false;
+    }
     qint64 usec = -1;
     if (parseTime(object.value(QStringLiteral("startTime")), &usec))
         info->startUsec = usec;
@@ -420,6 +465,7 @@ void readHandshake(const QJsonObject &object, HandshakeInfo *info)
     info->failure = object.value(QStringLiteral("failure")).toString();
     info->findings = stringsFrom(object.value(QStringLiteral("findings")));
     info->unknown = stringsFrom(object.value(QStringLiteral("unknown")));
+    return true;
 }
 
 // Hands out the lines of a device one at a time from one buffer that every
@@ -794,6 +840,7 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
     };
     QHash<int, Counts> counts;
     bool headerSeen = false;
+    QString problem;
     // Version 3: each connection's wire lines decoded as they come, for the
     // message lines whose payload is in them.
     std::map<int, std::unique_ptr<WireCapture>> decoded;
@@ -838,7 +885,11 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
             if (object.value(QStringLiteral("format")).toString() != QLatin1StringView(FormatName))
                 return stop(tr("This is not a wsscope session file: its first line does not say "
                                "\"format\": \"wsscope-session\"."));
-            const int version = object.value(QStringLiteral("version")).toInt(-1);
+            qint64 number = 0;
+            if (!wholeNumber(object, QLatin1StringView("version"), 0, std::numeric_limits<int>::max(), -1, lineNumber,
+                             &number, &problem))
+                return stop(problem);
+            const int version = int(number);
             loaded.version = version;
             if (version < OldestVersion || version > Version)
                 return stop(tr("The file is version %1 of the session format; this wsscope reads version %2.")
@@ -849,13 +900,26 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
         }
         const QString type = object.value(QStringLiteral("type")).toString();
         qint64 time = 0;
-        if (!parseTime(object.value(QStringLiteral("time")), &time))
-            return stop(tr("Line %1 has no valid \"time\"; reading stopped there.").arg(lineNumber));
-        const int id = object.value(QStringLiteral("connection")).toInt(-1);
+        if (!parseTime(object.value(QStringLiteral("time")), &time) || time < 0 || time > MaxTimeUsec)
+            return stop(tr("Line %1 has no valid \"time\" (a UTC time from 1970 to 9999); reading stopped there.")
+                            .arg(lineNumber));
+        // Each number of a line, checked before it is used: -1 when it is not there.
+        const auto number = [&object, lineNumber, &problem](const char *key, qint64 min, qint64 max,
+                                                           qint64 *value, qint64 fallback = -1) {
+            return wholeNumber(object, QLatin1StringView(key), min, max, fallback, lineNumber, value, &problem);
+        };
+        qint64 connectionNumber = -1;
+        if (!number("connection", 0, std::numeric_limits<int>::max(), &connectionNumber))
+            return stop(problem);
+        const int id = int(connectionNumber);
 
         if (type == u"message") {
             const QString dir = object.value(QStringLiteral("dir")).toString();
-            const int opcode = object.value(QStringLiteral("opcode")).toInt(-1);
+            qint64 opcodeNumber = -1;
+            qint64 size = -1;
+            if (!number("opcode", 0, 15, &opcodeNumber) || !number("size", 0, MaxPayloadBytes, &size))
+                return stop(problem);
+            const int opcode = int(opcodeNumber);
             MessageLog::Entry entry;
             entry.timeUsec = time;
             entry.connection = id;
@@ -877,17 +941,20 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
             }
             QByteArray data;
             if (object.contains(QStringLiteral("wireMessage"))) {
-                const int number = object.value(QStringLiteral("wireMessage")).toInt(-1);
+                qint64 wireMessage = -1;
+                if (!number("wireMessage", 0, std::numeric_limits<int>::max() - 1, &wireMessage))
+                    return stop(problem);
+                const int message = int(wireMessage);
                 const auto it = decoded.find(id);
                 // Numbers only go up, as on the wire: no payload is taken twice.
                 if (entry.direction != MessageLog::Direction::Received || (opcode != 1 && opcode != 2)
-                    || number < entry.sequence || it == decoded.end() || !it->second->messageBytes(false, number, &data)
-                    || data.size() != object.value(QStringLiteral("size")).toInteger(-1))
+                    || message < entry.sequence || it == decoded.end() || !it->second->messageBytes(false, message, &data)
+                    || data.size() != size)
                     return stop(tr("Line %1: the message's payload is not in the wire lines before it; reading "
                                    "stopped there.").arg(lineNumber));
                 // Numbered as on the wire, and the lines after it from there.
-                entry.sequence = number;
-                count.data[side] = number + 1;
+                entry.sequence = message;
+                count.data[side] = message + 1;
             } else if (object.contains(QStringLiteral("text"))) {
                 data = object.value(QStringLiteral("text")).toString().toUtf8();
             } else {
@@ -896,9 +963,11 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
                 if (!ok)
                     return stop(tr("Line %1: \"base64\" is not valid base64.").arg(lineNumber));
             }
+            qint64 rtt = -1;
+            if (!number("rttUs", 0, MaxTimeUsec, &rtt))
+                return stop(problem);
             log->restore(entry, data);
             ++loaded.rows;
-            const qint64 rtt = qint64(object.value(QStringLiteral("rttUs")).toDouble(-1));
             if (entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received && rtt >= 0) {
                 if (Session::Connection *connection = findConnection(loaded.connections, id))
                     connection->rtts.append({time, rtt, entry.sequence});
@@ -926,8 +995,11 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
             connection.mode = object.value(QStringLiteral("mode")).toString() == u"direct" ? Session::Mode::Direct
                                                                                            : Session::Mode::Tap;
             connection.insecure = object.value(QStringLiteral("insecure")).toBool();
-            connection.handshakeTimeoutMs =
-                object.value(QStringLiteral("handshakeTimeoutMs")).toInt(Session::DefaultHandshakeTimeoutMs);
+            qint64 timeoutMs = 0;
+            if (!number("handshakeTimeoutMs", 1, std::numeric_limits<int>::max(), &timeoutMs,
+                        Session::DefaultHandshakeTimeoutMs))
+                return stop(problem);
+            connection.handshakeTimeoutMs = int(timeoutMs);
             connection.handshake.url = connection.url;
             loaded.connections.append(connection);
         } else if (type == u"handshake" || type == u"close") {
@@ -937,13 +1009,17 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
             if (type == u"handshake") {
                 connection->handshakeUsec = time;
                 connection->opened = object.value(QStringLiteral("opened")).toBool();
-                readHandshake(object, &connection->handshake);
+                if (!readHandshake(object, &connection->handshake, lineNumber, &problem))
+                    return stop(problem);
                 connection->handshake.url = connection->url;
             } else {
                 connection->endUsec = time;
                 connection->opened = object.value(QStringLiteral("opened")).toBool(connection->opened);
                 connection->close.closer = closerFrom(object.value(QStringLiteral("closer")).toString());
-                connection->close.code = object.value(QStringLiteral("code")).toInt(1006);
+                qint64 code = 0;
+                if (!number("code", 0, 65535, &code, 1006))
+                    return stop(problem);
+                connection->close.code = int(code);
                 connection->close.reason = object.value(QStringLiteral("reason")).toString();
                 connection->close.handshakeCompleted = object.value(QStringLiteral("closeHandshakeCompleted")).toBool();
                 const int answer = object.value(QStringLiteral("answerCode")).toInt(-1);
