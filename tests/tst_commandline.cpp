@@ -26,6 +26,8 @@ private Q_SLOTS:
     void unreadableSendFile();
     void tlsAndProxyOptions();
     void openAndMaskSecrets();
+    void qtOptionsAreLeftToQt();
+    void shortFlagsOfWscatAndWebsocat();
     void helpDescribesEveryOption();
     void keepAliveReconnectAndCloseOptions();
 };
@@ -458,6 +460,31 @@ void TestCommandLine::openAndMaskSecrets()
     const CommandLine window = parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--mask-secrets")});
     QCOMPARE(window.mode, CommandLine::Mode::Window);
     QVERIFY(window.maskSecrets);
+}
+
+void TestCommandLine::qtOptionsAreLeftToQt()
+{
+    // Qt's own window options are for the application object, not refused.
+    const CommandLine line = parse({QStringLiteral("-style"), QStringLiteral("Fusion"), QStringLiteral("ws://127.0.0.1:1/"),
+                                    QStringLiteral("-reverse"), QStringLiteral("--platform"), QStringLiteral("offscreen"),
+                                    QStringLiteral("-stylesheet=a.qss"), QStringLiteral("--connect")});
+    QVERIFY2(line.mode == CommandLine::Mode::Window, qPrintable(line.error));
+    QCOMPARE(line.url, QUrl(QStringLiteral("ws://127.0.0.1:1/")));
+    QVERIFY(line.connect);
+    // After "--" everything is an argument, and ours stay checked.
+    QCOMPARE(parse({QStringLiteral("-styles")}).mode, CommandLine::Mode::Error);
+    QCOMPARE(parse({QStringLiteral("--"), QStringLiteral("-style")}).mode, CommandLine::Mode::Error);
+}
+
+void TestCommandLine::shortFlagsOfWscatAndWebsocat()
+{
+    const CommandLine line = parse({QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("-H"), QStringLiteral("X-A: 1"),
+                                    QStringLiteral("-k"), QStringLiteral("-o"), QStringLiteral("http://127.0.0.1")});
+    QVERIFY2(line.mode == CommandLine::Mode::Window, qPrintable(line.error));
+    QCOMPARE(line.headers.size(), 1);
+    QCOMPARE(line.headers.first().first, QByteArray("X-A"));
+    QVERIFY(line.insecure);
+    QCOMPARE(line.origin, QStringLiteral("http://127.0.0.1"));
 }
 
 void TestCommandLine::helpDescribesEveryOption()

@@ -98,6 +98,47 @@ ScriptRunner::Script CommandLine::script() const
     return script;
 }
 
+// Qt's own options for the window (QGuiApplication and QApplication take
+// them from argv): the ones that take a value, and the ones that do not.
+// Parsing happens before the application object exists, so they are set
+// aside here and left in argv for it.
+static QStringList withoutQtOptions(const QStringList &arguments)
+{
+    static const QStringList withValue = {
+        QStringLiteral("style"),          QStringLiteral("stylesheet"),    QStringLiteral("platform"),
+        QStringLiteral("platformpluginpath"), QStringLiteral("platformtheme"), QStringLiteral("plugin"),
+        QStringLiteral("qwindowgeometry"), QStringLiteral("qwindowicon"),   QStringLiteral("qwindowtitle"),
+        QStringLiteral("session"),        QStringLiteral("display"),       QStringLiteral("geometry")};
+    static const QStringList flags = {QStringLiteral("reverse"), QStringLiteral("widgetcount"),
+                                      QStringLiteral("nograb"), QStringLiteral("dograb"), QStringLiteral("sync")};
+    QStringList kept;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (i == 0 || !argument.startsWith(u'-') || argument == u"--") {
+            kept << argument;
+            if (argument == u"--") {
+                kept << arguments.mid(i + 1);
+                break;
+            }
+            continue;
+        }
+        QString name = argument.mid(argument.startsWith(QLatin1String("--")) ? 2 : 1);
+        const qsizetype equals = name.indexOf(u'=');
+        const bool hasValue = equals >= 0;
+        if (hasValue)
+            name.truncate(equals);
+        if (withValue.contains(name)) {
+            if (!hasValue)
+                ++i;   // its value follows
+            continue;
+        }
+        if (flags.contains(name) && !hasValue)
+            continue;
+        kept << argument;
+    }
+    return kept;
+}
+
 // Parsing happens before the application object exists, so Qt's help text
 // cannot know the program's name.
 static QString usageText(const QCommandLineParser &parser)
@@ -127,12 +168,13 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         QStringLiteral("batch"),
         tr("Run without a window: connect to URL, send, wait for --expect, close, save, print a summary and exit."));
     const QCommandLineOption headerOption(
-        QStringLiteral("header"),
+        {QStringLiteral("header"), QStringLiteral("H")},
         tr("Send the header \"Name: value\" with the upgrade request (repeatable, in order)."), tr("HEADER"));
     const QCommandLineOption protocolOption(
         QStringLiteral("protocol"), tr("Offer the subprotocol NAME in Sec-WebSocket-Protocol (repeatable, in order)."),
         tr("NAME"));
-    const QCommandLineOption originOption(QStringLiteral("origin"), tr("Send ORIGIN as the Origin header."),
+    const QCommandLineOption originOption({QStringLiteral("origin"), QStringLiteral("o")},
+                                          tr("Send ORIGIN as the Origin header."),
                                           tr("ORIGIN"));
     const QCommandLineOption sendOption(QStringLiteral("send"),
                                         tr("Send TEXT as a text message once the connection is open (repeatable; "
@@ -184,7 +226,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
            "(repeatable; * accepts any). Without it, only clients that send no Origin and pages on this machine "
            "(http or https on 127.0.0.1, localhost or [::1], file://, null) may connect; others get 403."),
         tr("ORIGIN"));
-    const QCommandLineOption insecureOption(QStringLiteral("insecure"),
+    const QCommandLineOption insecureOption({QStringLiteral("insecure"), QStringLiteral("k")},
                                             tr("Connect even when the server's TLS certificate does not verify."));
     const QCommandLineOption caFileOption(
         QStringLiteral("ca-file"),
@@ -267,7 +309,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return result;
     };
 
-    if (!parser.parse(arguments))
+    if (!parser.parse(withoutQtOptions(arguments)))
         return usageError(parser.errorText());
     if (parser.isSet(helpOption)) {
         result.mode = Mode::Help;
