@@ -12,6 +12,7 @@
 #include "inspector/timingview.h"
 #include "inspector/wiremodel.h"
 #include "inspector/tlsview.h"
+#include "i18n/englishplurals.h"
 #include "mainwindow.h"
 #include "nodepeer.h"
 #include "pythonpeer.h"
@@ -53,6 +54,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void everyLabelShortcutHasAField();
     void initTestCase();
     void init();
     void firstRunPrefillsTheEchoServer();
@@ -99,6 +101,9 @@ void TestMainWindow::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("wsscope-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    // As wsscope itself does: "%n row(s)" reads "1 row", "3 rows".
+    static EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
 }
 
 void TestMainWindow::init()
@@ -568,7 +573,9 @@ void TestMainWindow::selectingRowsShowsTheMessageAndTheTimeBetween()
     // The filter bar filters the log that the window shows.
     QTest::keyClicks(window.filterBar()->searchEdit(), QStringLiteral("\"a\""));
     QTRY_COMPARE(window.logModel()->rowCount(), 2);
-    QTRY_VERIFY(window.filterBar()->statusText().startsWith(QStringLiteral("2 of 3 match")));
+    QTRY_VERIFY(window.filterBar()->statusText().startsWith(QStringLiteral("Matching: 2 of 3 rows")));
+    window.filterBar()->searchEdit()->clear();
+    QTRY_COMPARE(window.filterBar()->statusText(), QStringLiteral("3 rows"));
 }
 
 void TestMainWindow::pingAndPongRowsSelectTheirFrames()
@@ -1295,6 +1302,25 @@ void TestMainWindow::repeatedHeaderRowIsMarkedAndNothingConnects()
     QVERIFY2(server.request().contains("\r\nx-dup: 1, 2\r\n"), server.request().constData());
     QCOMPARE(server.request().toLower().count("x-dup:"), 1);
     window.session()->abort();
+}
+
+void TestMainWindow::everyLabelShortcutHasAField()
+{
+    // A label with an & shortcut takes the focus to its field; without a
+    // buddy it shows a literal "&" and its shortcut does nothing.
+    MainWindow window(QUrl{});
+    window.show();
+    const QList<QLabel *> labels = window.findChildren<QLabel *>();
+    int withShortcut = 0;
+    for (const QLabel *label : labels) {
+        const QString text = label->text();
+        const qsizetype amp = QString(text).replace(QStringLiteral("&&"), QStringLiteral("__")).indexOf(u'&');
+        if (amp < 0 || amp + 1 >= text.size() || !text.at(amp + 1).isLetterOrNumber())
+            continue;
+        ++withShortcut;
+        QVERIFY2(label->buddy(), qPrintable(text));
+    }
+    QVERIFY(withShortcut >= 3);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -244,7 +244,10 @@ RequestEditor::RequestEditor(QWidget *parent)
             if (!path.isEmpty())
                 edit->setText(path);
         });
-        tlsForm->addRow(label, row);
+        // A label of its own with the field as buddy, so its & shortcut works.
+        auto *name = new QLabel(label, this);
+        name->setBuddy(edit);
+        tlsForm->addRow(name, row);
     };
     m_caFile->setPlaceholderText(tr("PEM file of extra certificate authorities (the system's are trusted too)"));
     m_certFile->setPlaceholderText(tr("client certificate: PEM, or PKCS#12 (.p12, .pfx) with its key"));

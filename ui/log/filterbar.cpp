@@ -87,10 +87,10 @@ void FilterBar::setProgress(int searched, int total, int matches, bool active)
         return;   // the error stays in view
     m_status->setStyleSheet(QString());
     if (!active) {
-        m_status->setText(tr("%1 rows").arg(QLocale().toString(total)));
+        m_status->setText(tr("%Ln row(s)", nullptr, total));
         return;
     }
-    QString text = tr("%1 of %2 match").arg(QLocale().toString(matches), QLocale().toString(total));
+    QString text = tr("Matching: %1 of %Ln row(s)", nullptr, total).arg(QLocale().toString(matches));
     if (searched < total)
         text += u' ' + tr("(searching, %1 %)").arg(total > 0 ? qint64(searched) * 100 / total : 100);
     m_status->setText(text);
