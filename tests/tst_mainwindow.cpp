@@ -30,6 +30,7 @@
 #include <QMimeData>
 #include <QJsonArray>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QComboBox>
@@ -54,6 +55,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void failuresSaidInPlainWords();
     void everyLabelShortcutHasAField();
     void initTestCase();
     void init();
@@ -1321,6 +1323,61 @@ void TestMainWindow::everyLabelShortcutHasAField()
         QVERIFY2(label->buddy(), qPrintable(text));
     }
     QVERIFY(withShortcut >= 3);
+}
+
+void TestMainWindow::failuresSaidInPlainWords()
+{
+    MainWindow window(QUrl{});
+    window.show();
+    QTabWidget *tabs = nullptr;
+    for (QTabWidget *candidate : window.findChildren<QTabWidget *>()) {
+        for (int i = 0; i < candidate->count(); ++i) {
+            if (candidate->tabText(i) == QStringLiteral("&Handshake"))
+                tabs = candidate;
+        }
+    }
+    QVERIFY(tabs);
+    const auto attempt = [&window](const QString &url) -> QString {
+        window.setUrl(url);
+        if (!window.connectToUrl())
+            return QStringLiteral("not started: ") + window.urlError();
+        if (!QTest::qWaitFor([&window] { return window.session()->state() == Session::State::Closed; }, 15000))
+            return QStringLiteral("still ") + window.stateText();
+        return window.stateText();
+    };
+
+    // A server's refusal: its status in the state, the Handshake tab to the front.
+    RawServer refusing("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n"
+                       "Connection: close\r\n\r\nlog in first");
+    tabs->setCurrentIndex(0);
+    QString state = attempt(refusing.url().toString());
+    QVERIFY2(state.contains(QStringLiteral("Refused by the server: 401 Unauthorized")), qPrintable(state));
+    QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("&Handshake"));
+
+    // Nothing listening on the port.
+    quint16 port = 0;
+    {
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost));
+        port = taken.serverPort();
+    }
+    state = attempt(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    QVERIFY2(state.contains(QStringLiteral("No server at 127.0.0.1:%1").arg(port)), qPrintable(state));
+
+    // wss:// to a plain HTTP server, which answers the TLS hello with a 400
+    // in plain text, as web servers do.
+    QTcpServer plain;
+    QVERIFY(plain.listen(QHostAddress::LocalHost));
+    connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
+        QTcpSocket *socket = plain.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+        });
+    });
+    state = attempt(QStringLiteral("wss://127.0.0.1:%1/").arg(plain.serverPort()));
+    QVERIFY2(state.contains(QStringLiteral("The server speaks ws://, not wss://")), qPrintable(state));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -682,12 +682,21 @@ void TestTap::hostileServerCannotBalloonMemory()
     QVERIFY2(peak - before <= Bound, qPrintable(QStringLiteral("RSS grew by %1 MiB (the server sent %2 MiB)")
                                                     .arg((peak - before) / (1024 * 1024))
                                                     .arg(sent / (1024 * 1024))));
-    // The capture says that it did not keep everything.
-    const QString findings = session.handshake().findings.join(u'\n');
-    QVERIFY2(findings.contains(QStringLiteral("Not recorded")), qPrintable(findings));
+    // Whatever the capture did not keep, it says so. (On a slow machine the
+    // server may not get past the caps before the tap hangs up: then all of
+    // it is kept, and there is nothing to say.)
     qint64 kept = 0;
-    for (const WireCapture::Chunk &chunk : session.capture()->chunks())
+    qint64 keptFromServer = 0;
+    for (const WireCapture::Chunk &chunk : session.capture()->chunks()) {
         kept += chunk.bytes.size();
+        if (!chunk.fromClient)
+            keptFromServer += chunk.bytes.size();
+    }
+    const QString findings = session.handshake().findings.join(u'\n');
+    if (keptFromServer < sent)
+        QVERIFY2(findings.contains(QStringLiteral("Not recorded")), qPrintable(findings));
+    else
+        qInfo("the server sent %lld bytes, all of them kept", sent);
     QVERIFY2(kept <= Tap::MaxBytesAfterClient + WireCapture::MaxUnownedBytes + 1024 * 1024, qPrintable(QString::number(kept)));
 }
 

@@ -11,6 +11,7 @@ private Q_SLOTS:
     void accepted();
     void rejected_data();
     void rejected();
+    void qtInternalsStayOffTheScreen();
 };
 
 void TestUrlCheck::accepted_data()
@@ -63,6 +64,20 @@ void TestUrlCheck::rejected_data()
     QTest::newRow("fragment") << "ws://example.com/#top" << "fragment";
     QTest::newRow("credentials in URL") << "ws://user:pw@example.com/" << "Authorization header";
     QTest::newRow("bad IPv6 literal") << "ws://[::1/" << "not a valid URL";
+    // Found by fuzzing: a zone that is not an interface name did not survive
+    // being written out and read again.
+    QTest::newRow("IPv6 zone not a name") << QString::fromUtf8("wsS://[fe80::1%25e\xef\xbf\xbd" "th0]")
+                                          << "not the name of a network interface";
+}
+
+void TestUrlCheck::qtInternalsStayOffTheScreen()
+{
+    const UrlCheck::Result result = UrlCheck::parse(QStringLiteral("ws://example.com:99999/"));
+    QVERIFY(!result.ok());
+    QVERIFY2(result.error.contains(QStringLiteral("port")), qPrintable(result.error));
+    QVERIFY2(!result.error.contains(QStringLiteral("source was")), qPrintable(result.error));
+    QVERIFY2(!result.error.contains(QStringLiteral("scheme =")), qPrintable(result.error));
+    QVERIFY(UrlCheck::parse(QStringLiteral("ws://[fe80::1%25eth0]:8080/")).ok());
 }
 
 void TestUrlCheck::rejected()

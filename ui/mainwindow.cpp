@@ -174,6 +174,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_handshakes->hide();
     connect(m_handshakes, &QComboBox::activated, this, [this] { showHandshake(); });
     m_details->addTab(handshakePane, tr("&Handshake"));
+    m_handshakePane = handshakePane;
     // Says, for a reopened session, that its frames are rebuilt, not captured.
     m_wireNote = new QLabel(this);
     m_wireNote->setTextFormat(Qt::PlainText);
@@ -1137,6 +1138,17 @@ void MainWindow::onStateChanged(Session::State state)
         text = tr("Closed \u00B7 %1 %2").arg(info.code).arg(CloseCodes::name(info.code));
         if (!info.reason.isEmpty())
             text += QStringLiteral(": ") + info.reason;
+    } else if (closed) {
+        // Why it did not open, in plain words; a server's refusal is told
+        // in full by the Handshake tab, which comes forward once.
+        const QString why = m_session.failureSummary();
+        if (!why.isEmpty())
+            text = why;
+        const QByteArray status = m_session.handshake().statusLine;
+        if (status.size() > 9 && !status.startsWith("HTTP/1.1 101") && m_handshakeShownFor != m_session.connectionId()) {
+            m_handshakeShownFor = m_session.connectionId();
+            m_details->setCurrentWidget(m_handshakePane);
+        }
     }
     m_state->setText(u'\u25CF' + QStringLiteral(" ") + text);
     QPalette palette = m_state->palette();

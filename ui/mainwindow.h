@@ -167,6 +167,8 @@ private:
     bool m_quitting = false;
     static constexpr int QuitGraceMs = 2500;
     int m_tlsShownFor = -1;
+    int m_handshakeShownFor = -1;
+    QWidget *m_handshakePane = nullptr;
     QSplitter *m_mainSplitter;
     QSplitter *m_logSplitter;
     RequestEditor *m_request = nullptr;

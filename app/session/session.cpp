@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "log/plaintext.h"
+
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
 
@@ -831,6 +833,38 @@ void Session::onSocketError(QAbstractSocket::SocketError socketError)
         return;
     }
     m_log.appendEvent(MessageLog::Kind::Error, cleanedError(m_socket->errorString()));
+}
+
+QString Session::failureSummary() const
+{
+    if (m_state != State::Closed || m_connections.isEmpty() || m_connections.last().opened)
+        return {};
+    const HandshakeInfo &info = m_connections.last().handshake;
+    if (info.statusLine.size() > 9 && !info.statusLine.startsWith("HTTP/1.1 101")) {
+        // "HTTP/1.1 401 Unauthorized" from the server: its code and phrase,
+        // made safe and kept short.
+        QString said = PlainText::oneLine(QString::fromLatin1(info.statusLine.mid(9)));
+        if (said.size() > 60)
+            said = said.left(59) + QChar(0x2026);
+        return tr("Refused by the server: %1").arg(said);
+    }
+    if (m_activeMode == Mode::Tap) {
+        const std::vector<TapRecord> &events = m_capture.events();
+        for (auto it = events.rbegin(); it != events.rend(); ++it) {
+            if (it->type != TapRecord::Type::UpstreamFailed)
+                continue;
+            if (it->bytes == Tap::HostNotFound)
+                return tr("Host %1 not found").arg(m_url.host());
+            if (it->bytes == Tap::NothingListening)
+                return tr("No server at %1").arg(hostAndPort(m_url));
+            if (it->bytes == Tap::Untrusted)
+                return tr("Certificate not trusted");
+            if (it->bytes == Tap::PlainServer)
+                return tr("The server speaks ws://, not wss://");
+            break;
+        }
+    }
+    return {};
 }
 
 QString Session::connectFailure() const

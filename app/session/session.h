@@ -114,6 +114,11 @@ public:
     HandshakeInfo handshake() const;
     CloseInfo lastClose() const;
     bool wasOpened() const;
+    // Why the last attempt did not open, in a few plain words for the state
+    // ("Refused by the server: 401 Unauthorized", "No server at host:port",
+    // "Certificate not trusted", "The server speaks ws://, not wss://"), or
+    // empty when it opened, is still going, or the reason has no short form.
+    QString failureSummary() const;
 
     void setHandshakeTimeout(int msec);
     int handshakeTimeout() const;

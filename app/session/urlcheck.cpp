@@ -1,5 +1,7 @@
 #include "urlcheck.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 
 namespace UrlCheck {
@@ -41,8 +43,15 @@ Result parse(const QString &typed)
         return failure(tr("The URL has no scheme: start it with ws:// or wss:// (for TLS)."));
 
     QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid())
-        return failure(tr("This is not a valid URL: %1.").arg(url.errorString()));
+    if (!url.isValid()) {
+        // QUrl's message goes on with its internals ("; source was …;
+        // scheme = …"): its first part is the reason.
+        QString reason = url.errorString();
+        const qsizetype internals = reason.indexOf(QLatin1String("; source was"));
+        if (internals > 0)
+            reason.truncate(internals);
+        return failure(tr("This is not a valid URL: %1.").arg(reason));
+    }
 
     const QString scheme = url.scheme().toLower();
     if (scheme == u"http" || scheme == u"https")
@@ -54,6 +63,17 @@ Result parse(const QString &typed)
 
     if (url.host().isEmpty())
         return failure(tr("The URL has no host name or address."));
+    // An IPv6 zone ([fe80::1%25eth0]) names a network interface: letters,
+    // digits and . _ ~ - only, or it would not come back the same.
+    if (const qsizetype zone = url.host().indexOf(u'%'); zone >= 0) {
+        const QString name = url.host().mid(zone + 1);
+        const bool plain = !name.isEmpty() && std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+            return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'.'
+                || c == u'_' || c == u'~' || c == u'-';
+        });
+        if (!plain)
+            return failure(tr("The IPv6 zone \"%1\" is not the name of a network interface.").arg(name));
+    }
     if (url.port() == 0)
         return failure(tr("Port 0 cannot be connected to: use a port from 1 to 65535."));
     if (!url.userInfo().isEmpty())

@@ -288,7 +288,7 @@ void Tap::onLookedUp(const QHostInfo &info)
 {
     m_lookupId = -1;
     if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-        failUpstream("404 Not Found", tr("Host %1 not found: %2").arg(m_target.host, info.errorString()));
+        failUpstream("404 Not Found", tr("Host %1 not found: %2").arg(m_target.host, info.errorString()), HostNotFound);
         return;
     }
     m_addresses = info.addresses();
@@ -497,8 +497,9 @@ void Tap::onUpstreamError()
     }
     const QString where = QStringLiteral("%1:%2").arg(m_target.host).arg(m_target.upstreamPort);
     if (!m_tlsErrors.isEmpty() && !m_target.ignoreTlsErrors) {
-        failUpstream("502 Bad Gateway", tr("The certificate of %1 is not trusted: %2")
-                                            .arg(where, m_tlsErrors.join(QStringLiteral("; "))));
+        failUpstream("502 Bad Gateway",
+                     tr("The certificate of %1 is not trusted: %2").arg(where, m_tlsErrors.join(QStringLiteral("; "))),
+                     Untrusted);
         return;
     }
     const QByteArray status = error == QAbstractSocket::ConnectionRefusedError ? QByteArray("503 Service Unavailable")
@@ -507,7 +508,22 @@ void Tap::onUpstreamError()
         failUpstream(status, tr("%1: %2").arg(where, proxyFailure(error)));
         return;
     }
-    failUpstream(status, tr("%1: %2").arg(where, m_upstream->errorString()));
+    // OpenSSL's words first in plain ones: a TLS client hello answered by a
+    // server that speaks plain HTTP, or a port where nothing listens.
+    const QString qtSays = m_upstream->errorString();
+    if (error == QAbstractSocket::ConnectionRefusedError) {
+        failUpstream(status, tr("%1: nothing is listening there (%2)").arg(where, qtSays), NothingListening);
+        return;
+    }
+    if (m_target.tls && error == QAbstractSocket::SslHandshakeFailedError
+        && qtSays.contains(QLatin1String("wrong version number"), Qt::CaseInsensitive)) {
+        failUpstream(status,
+                     tr("%1: the server answered in plain text, not TLS: it speaks ws://, not wss:// (%2)")
+                         .arg(where, qtSays),
+                     PlainServer);
+        return;
+    }
+    failUpstream(status, tr("%1: %2").arg(where, qtSays));
 }
 
 QString Tap::proxyFailure(QAbstractSocket::SocketError error) const
@@ -534,9 +550,9 @@ QString Tap::proxyFailure(QAbstractSocket::SocketError error) const
     }
 }
 
-void Tap::failUpstream(const QByteArray &statusLine, const QString &why)
+void Tap::failUpstream(const QByteArray &statusLine, const QString &why, const QByteArray &kind)
 {
-    record(TapRecord::Type::UpstreamFailed, {}, why);
+    record(TapRecord::Type::UpstreamFailed, kind, why);
     if (m_target.tls) {
         if (auto *ssl = qobject_cast<QSslSocket *>(m_upstream); ssl && !ssl->peerCertificateChain().isEmpty())
             Q_EMIT tlsEstablished(tlsFacts());   // the chain of a refused certificate is worth seeing too

@@ -52,6 +52,11 @@ class Tap : public QObject
     Q_OBJECT
 
 public:
+    // What kind of failure an UpstreamFailed record is, in its bytes.
+    static constexpr const char *HostNotFound = "host-not-found";
+    static constexpr const char *NothingListening = "nothing-listening";
+    static constexpr const char *PlainServer = "plain-server";
+    static constexpr const char *Untrusted = "untrusted";
     struct Target
     {
         QString host;              // as in the URL, without brackets
@@ -108,7 +113,7 @@ private:
     void relayFromClient();
     void relayFromServer();
     void recordUnread();
-    void failUpstream(const QByteArray &statusLine, const QString &why);
+    void failUpstream(const QByteArray &statusLine, const QString &why, const QByteArray &kind = {});
     QString proxyFailure(QAbstractSocket::SocketError error) const;
     bool proxied() const;
     void onClientGone();

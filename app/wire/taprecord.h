@@ -19,7 +19,7 @@ struct TapRecord
         TcpConnected,       // text: address:port, then " through the <proxy>" when proxied
         TlsEstablished,     // see TapTls
         Relaying,           // 200 sent; bytes flow from here on
-        UpstreamFailed,     // text: why
+        UpstreamFailed,     // text: why; bytes: the kind, for a summary (see Tap::FailureKind)
         Refused,            // text: why a client of the tap was turned away
         ServerClosed,
         ClientClosed,
