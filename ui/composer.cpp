@@ -71,7 +71,6 @@ Composer::~Composer() = default;
 void Composer::setSendingAllowed(bool allowed)
 {
     m_allowed = allowed;
-    m_send->setEnabled(allowed);
     m_sendFile->setEnabled(allowed);
     updateHint();
 }
@@ -89,6 +88,11 @@ QPlainTextEdit *Composer::editor() const
 QPushButton *Composer::sendButton() const
 {
     return m_send;
+}
+
+QString Composer::statusText() const
+{
+    return m_status->text();
 }
 
 void Composer::setMaxFileBytes(qint64 bytes)
@@ -136,29 +140,41 @@ void Composer::showError(const QString &message)
     m_status->setText(message);
 }
 
+QString Composer::inputProblem() const
+{
+    const Format format = Format(m_format->currentData().toInt());
+    if (format == Format::Hex)
+        return PayloadFormat::parseHex(m_editor->toPlainText()).error;
+    if (format == Format::Ping) {
+        const qsizetype bytes = m_editor->toPlainText().toUtf8().size();
+        if (bytes > MaxPingPayload)
+            return tr("%1 of %2 bytes: a ping's payload has room for %2.").arg(bytes).arg(MaxPingPayload);
+    }
+    return QString();
+}
+
 void Composer::updateHint()
 {
     m_status->setStyleSheet(QString());
+    // Checked on every edit: Send stays off while the input cannot be sent.
+    const QString problem = inputProblem();
+    m_send->setEnabled(m_allowed && problem.isEmpty());
+    m_send->setToolTip(problem.isEmpty() ? tr("Send the message (Ctrl+Enter)") : problem);
     if (!m_allowed) {
         m_status->setText(tr("Connect to send."));
         return;
     }
-    if (Format(m_format->currentData().toInt()) == Format::Hex) {
-        const PayloadFormat::HexResult hex = PayloadFormat::parseHex(m_editor->toPlainText());
-        if (!hex.ok()) {
-            showError(hex.error);
-            return;
-        }
-        m_status->setText(tr("%n byte(s)", nullptr, int(hex.bytes.size())));
+    if (!problem.isEmpty()) {
+        showError(problem);
         return;
     }
-    if (Format(m_format->currentData().toInt()) == Format::Ping) {
-        const qsizetype bytes = m_editor->toPlainText().toUtf8().size();
-        if (bytes > MaxPingPayload) {
-            showError(tr("%1 of %2 bytes: a ping's payload has room for %2.").arg(bytes).arg(MaxPingPayload));
-            return;
-        }
-        m_status->setText(tr("%1 of %2 bytes").arg(bytes).arg(MaxPingPayload));
+    const Format format = Format(m_format->currentData().toInt());
+    if (format == Format::Hex) {
+        m_status->setText(tr("%n byte(s)", nullptr, int(PayloadFormat::parseHex(m_editor->toPlainText()).bytes.size())));
+        return;
+    }
+    if (format == Format::Ping) {
+        m_status->setText(tr("%1 of %2 bytes").arg(m_editor->toPlainText().toUtf8().size()).arg(MaxPingPayload));
         return;
     }
     m_status->clear();

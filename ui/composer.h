@@ -26,6 +26,8 @@ public:
     bool isSendingAllowed() const;
     QPlainTextEdit *editor() const;
     QPushButton *sendButton() const;
+    // The status line next to the buttons: a byte count, or why Send is off.
+    QString statusText() const;
     void setFormat(Format format);
     // Shows a problem with the last send (hex that does not parse, a refused send).
     void showError(const QString &message);
@@ -46,6 +48,8 @@ Q_SIGNALS:
 private:
     void submit();
     void updateHint();
+    // Why the input cannot be sent as it is (bad hex, a ping too long), or empty.
+    QString inputProblem() const;
 
     QPlainTextEdit *m_editor;
     QComboBox *m_format;
