@@ -19,6 +19,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -257,6 +259,20 @@ void TestComposer::logRowMenuCopiesResendsAndSaves()
     QCOMPARE(QJsonDocument::fromJson(clipboardAfter(action(LogView::Action::CopyJson)).toUtf8())
                  .object().value(QStringLiteral("kind")).toString(),
              QStringLiteral("open"));
+
+    // A right click opens the menu with these actions.
+    QList<QAction *> shown;
+    QTimer::singleShot(0, &window, [&] {
+        QTRY_VERIFY(qobject_cast<QMenu *>(QApplication::activePopupWidget()));
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        shown = menu->actions();
+        menu->close();
+    });
+    QContextMenuEvent click(QContextMenuEvent::Mouse, QPoint(5, 5), view->viewport()->mapToGlobal(QPoint(5, 5)));
+    QApplication::sendEvent(view->viewport(), &click);
+    QVERIFY(shown.contains(action(LogView::Action::CopyHex)));
+    QVERIFY(shown.contains(action(LogView::Action::SavePayload)));
+    QVERIFY(shown.contains(action(LogView::Action::CopyCommandLine)));
 
     // The four copy formats of a text message.
     selectRows(window, {echoedText});
