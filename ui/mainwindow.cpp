@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 #include "record/secrets.h"
+#include "cli/shellcommand.h"
 
 #include "recordtable.h"
 #include "composer.h"
@@ -60,6 +61,10 @@ QString stateColor(Session::State state)
     return QStringLiteral("#9a9996");
 }
 
+} // namespace
+
+namespace {
+QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets);
 } // namespace
 
 MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
@@ -252,6 +257,14 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
         if (!m_session.ping(payload, &error))
             m_composer->showError(error);
     });
+    // The log's context menu: a row's message again, into the composer or
+    // at once, and its connection as a command line.
+    connect(m_logView, &LogView::resendRequested, this, &MainWindow::resend);
+    connect(&m_session, &Session::stateChanged, m_logView, [this](Session::State state) {
+        m_logView->setSendingAllowed(state == Session::State::Open && !m_session.isReadOnly());
+    });
+    m_logView->setCommandLineSource(
+        [this](int logRow) { return connectionCommandLine(m_session, logRow, masksSecrets()); });
 
     if (Settings::value(Settings::Id::KeepJournal).toBool()) {
         SessionExport::Options journalOptions;
@@ -1095,6 +1108,65 @@ void MainWindow::showUrlError(const QString &message)
 {
     m_urlError->setText(message);
     m_urlError->setVisible(!message.isEmpty());
+}
+
+namespace {
+
+// websocat and wscat commands for the connection a log row belongs to (an
+// event row: the connection before it), or for what is set up now.
+QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets)
+{
+    const MessageLog *log = session.log();
+    int id = -1;
+    for (int row = qMin(logRow, log->count() - 1); row >= 0 && id < 0; --row)
+        id = log->at(row).connection;
+    const Session::Connection *connection = nullptr;
+    for (const Session::Connection &c : session.connections()) {
+        if (c.id == id || (id < 0 && &c == &session.connections().constLast()))
+            connection = &c;
+    }
+    ShellCommand::Request request;
+    if (connection) {
+        request.url = connection->url;
+        request.headers = connection->headers;
+        request.subprotocols = connection->subprotocols;
+        request.origin = connection->origin;
+        request.insecure = connection->insecure;
+    } else {
+        request.url = session.url().toString();
+        request.headers = session.requestHeaders();
+        request.subprotocols = session.subprotocols();
+        request.origin = session.origin();
+        request.insecure = session.ignoreTlsErrors();
+    }
+    if (request.url.isEmpty())
+        return QString();
+    return ShellCommand::websocat(request, maskSecrets) + u'\n' + ShellCommand::wscat(request, maskSecrets);
+}
+
+} // namespace
+
+void MainWindow::resend(int kind, const QByteArray &payload, bool now)
+{
+    const auto what = MessageLog::Kind(kind);
+    if (!now) {
+        if (what == MessageLog::Kind::Binary)
+            m_composer->setMessage(Composer::Format::Hex, QString::fromLatin1(payload.toHex(' ')));
+        else
+            m_composer->setMessage(what == MessageLog::Kind::Ping ? Composer::Format::Ping : Composer::Format::Text,
+                                   QString::fromUtf8(payload));
+        m_composer->editor()->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+    if (what == MessageLog::Kind::Text) {
+        sendText(QString::fromUtf8(payload));
+    } else if (what == MessageLog::Kind::Binary) {
+        sendBinary(payload);
+    } else if (what == MessageLog::Kind::Ping) {
+        QString error;
+        if (!m_session.ping(payload, &error))
+            m_composer->showError(error);
+    }
 }
 
 void MainWindow::sendText(const QString &text)

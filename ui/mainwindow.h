@@ -126,6 +126,8 @@ private:
     void showUrlError(const QString &message);
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
+    // A log row's message again (LogView::resendRequested): into the composer, or sent now.
+    void resend(int kind, const QByteArray &payload, bool now);
     void restoreSettings();
     void showHandshake();
     void updateHandshakeHistory();

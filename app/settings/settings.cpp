@@ -35,6 +35,7 @@ const Entry &entry(Id id)
         {Id::KeepJournal, "journal/enabled", true},
         {Id::MaxLogRows, "log/maxRows", 0},
         {Id::SaveFolder, "export/folder", QString()},
+        {Id::ComposerHistory, "composer/history", QVariantList()},
     };
     for (const Entry &e : table) {
         if (e.id == id)

@@ -21,7 +21,8 @@ enum class Id {
     MaskSecrets,       // bool: hide credentials in saved files, exports and the journal
     KeepJournal,       // bool: journal the live session for recovery after a crash
     MaxLogRows,        // int: the log keeps at most this many rows; 0: all
-    SaveFolder         // QString: where the last file was saved or opened
+    SaveFolder,        // QString: where the last file was saved or opened
+    ComposerHistory    // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
 };
 
 QVariant value(Id id);
