@@ -30,11 +30,14 @@ FilterBar::FilterBar(QWidget *parent)
     m_kind->addItem(tr("Events (open, close, error)"), int(LogFilter::Local));
     m_kind->addItem(tr("All but pings and pongs"), int(LogFilter::Data | LogFilter::Local));
     m_kind->setAccessibleName(tr("Kind filter"));
-    // Short enough for the search field to keep its room in a small window.
-    m_direction->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_direction->setMinimumContentsLength(5);
-    m_kind->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_kind->setMinimumContentsLength(5);
+    // The choices shrink (eliding) before the search field does in a small
+    // window, and grow no wider than their longest text in a large one.
+    for (QComboBox *box : {m_direction, m_kind}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        box->setMaximumWidth(box->sizeHint().width());
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(5);
+    }
     m_search->setMinimumWidth(qMax(120, m_search->fontMetrics().horizontalAdvance(u'x') * 16));
     m_status->setTextFormat(Qt::PlainText);
     // The count is not in the bar's row (see statusLabel()), and has a fixed
@@ -48,8 +51,8 @@ FilterBar::FilterBar(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_search, 1);
     layout->addWidget(m_regex);
-    layout->addWidget(m_direction);
-    layout->addWidget(m_kind);
+    layout->addWidget(m_direction, 4);
+    layout->addWidget(m_kind, 4);
 
     m_pause.setSingleShot(true);
     m_pause.setInterval(150);
