@@ -30,7 +30,10 @@
 #include <QMimeData>
 #include <QJsonArray>
 #include <QTableWidget>
+#include <QHeaderView>
+#include <QTabBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QComboBox>
@@ -92,6 +95,9 @@ private Q_SLOTS:
     void tlsFilesAndProxyFromTheTabs();
     void urlBarConnectsToWhatIsTyped();
     void repeatedHeaderRowIsMarkedAndNothingConnects();
+    void urlRowKeepsItsGeometryThroughEveryState();
+    void smallWindowKeepsTabsAndSearchInReach();
+    void wirePayloadColumnTakesTheRestOfTheWidth();
 
 private:
     static int rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind);
@@ -1378,6 +1384,96 @@ void TestMainWindow::failuresSaidInPlainWords()
     });
     state = attempt(QStringLiteral("wss://127.0.0.1:%1/").arg(plain.serverPort()));
     QVERIFY2(state.contains(QStringLiteral("The server speaks ws://, not wss://")), qPrintable(state));
+}
+
+void TestMainWindow::urlRowKeepsItsGeometryThroughEveryState()
+{
+    // A click aimed at Connect must land on Connect whatever the state
+    // text says, even a server's 123-byte close reason.
+    QtPeer server;
+    QVERIFY(server.isListening());
+    MainWindow window(QUrl{});
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setUrl(server.url().toString());
+    const auto geometry = [&window] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return QList<QRect>{QRect(window.urlBox()->mapTo(&window, QPoint()), window.urlBox()->size()),
+                            QRect(window.connectButton()->mapTo(&window, QPoint()), window.connectButton()->size()),
+                            QRect(window.closeButton()->mapTo(&window, QPoint()), window.closeButton()->size())};
+    };
+    const QList<QRect> closed = geometry();
+    QVERIFY2(closed.at(0).width() >= 300, qPrintable(QString::number(closed.at(0).width())));
+
+    QVERIFY(window.connectToUrl());
+    QCOMPARE(window.session()->state(), Session::State::Connecting);
+    QCOMPARE(geometry(), closed);
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QCOMPARE(geometry(), closed);
+    QTRY_VERIFY(server.peer());
+    const QString reason = QString(41, QChar(0x20AC));
+    QCOMPARE(reason.toUtf8().size(), 123);
+    server.peer()->close(QWebSocketProtocol::CloseCodeNormal, reason);
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Closed, 10000);
+    // The whole reason is still there to read.
+    QVERIFY2(window.stateText().contains(reason), qPrintable(window.stateText()));
+    QCOMPARE(geometry(), closed);
+}
+
+void TestMainWindow::smallWindowKeepsTabsAndSearchInReach()
+{
+    MainWindow window(QUrl{});
+    window.resize(800, 600);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QTRY_COMPARE(window.size(), QSize(800, 600));
+
+    QTabBar *tabs = window.detailsTabs()->tabBar();
+    QVERIFY(tabs->count() >= 6);
+    for (int i = 0; i < tabs->count(); ++i) {
+        const QRect tab = tabs->tabRect(i);
+        QVERIFY2(tabs->rect().contains(tab), qPrintable(QStringLiteral("%1 at %2..%3 in a bar %4 wide")
+                                                             .arg(tabs->tabText(i)).arg(tab.left()).arg(tab.right())
+                                                             .arg(tabs->width())));
+    }
+    for (const QToolButton *arrow : tabs->findChildren<QToolButton *>())
+        QVERIFY(!arrow->isVisible());
+    const int search = window.filterBar()->searchEdit()->width();
+    QVERIFY2(search >= 120, qPrintable(QString::number(search)));
+}
+
+void TestMainWindow::wirePayloadColumnTakesTheRestOfTheWidth()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.detailsTabs()->setCurrentIndex(window.detailsTabs()->indexOf(window.wireView()->parentWidget()));
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE_WITH_TIMEOUT(window.session()->state(), Session::State::Open, 10000);
+    QTRY_VERIFY(window.wireView()->model()->rowCount() >= 2);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+
+    QHeaderView *header = window.wireView()->horizontalHeader();
+    const int last = header->logicalIndex(header->count() - 1);
+    QCOMPARE(last, int(WireModel::PayloadColumn));
+    const int viewport = window.wireView()->viewport()->width();
+    // Every column in view at the default size, the payload filling the rest.
+    QCOMPARE(header->length(), viewport);
+    QCOMPARE(header->sectionViewportPosition(last) + header->sectionSize(last), viewport);
+    QVERIFY2(header->sectionSize(last) >= 100, qPrintable(QString::number(header->sectionSize(last))));
+    // A cut cell can be read whole.
+    bool tipped = false;
+    for (int row = 0; row < window.wireView()->model()->rowCount(); ++row) {
+        const QModelIndex index = window.wireView()->model()->index(row, WireModel::PayloadColumn);
+        tipped |= !index.data().toString().isEmpty() && index.data(Qt::ToolTipRole) == index.data();
+    }
+    QVERIFY(tipped);
+    window.session()->abort();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -45,6 +45,9 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QHeaderView>
+#include <QTabBar>
+#include <QScreen>
+#include <QGuiApplication>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -114,7 +117,13 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_connect->setToolTip(tr("Open the connection (Enter in the URL bar)"));
     m_close->setToolTip(tr("Close the connection with 1000 (Normal closure), or cancel an attempt. Ctrl+Alt+W closes with a code and a reason."));
     m_state->setTextFormat(Qt::PlainText);
-    m_state->setMinimumWidth(m_state->fontMetrics().horizontalAdvance(tr("Connecting…")) + 24);
+    // The state never takes its room from the URL bar: a fixed width that
+    // holds the usual texts; a longer one (a server's close reason) is
+    // elided here and shown whole in the tooltip and the status bar.
+    m_state->setFixedWidth(m_state->fontMetrics().horizontalAdvance(u'\u25CF' + QStringLiteral(" ")
+                                                                    + tr("Closed \u00B7 1006 Abnormal closure"))
+                           + 12);
+    m_state->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
     m_urlError->setTextFormat(Qt::PlainText);
     m_urlError->setWordWrap(true);
     m_urlError->setStyleSheet(QStringLiteral("color: #c01c28;"));
@@ -163,8 +172,22 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_wireView->fitColumn(WireModel::FinColumn, WireModel::tr("more"));
     m_wireView->fitColumn(WireModel::RsvColumn, QStringLiteral("000"));
     m_wireView->fitColumn(WireModel::MaskColumn, QStringLiteral("00000000"));
-    m_wireView->fitColumn(WireModel::LengthColumn, QStringLiteral("65535 (16-bit)"));
-    m_wireView->fitColumn(WireModel::PayloadColumn, QString(40, u'x'));
+    // The usual length; a 16- or 64-bit one is elided, whole in its tooltip.
+    m_wireView->fitColumn(WireModel::LengthColumn, QStringLiteral("125 (7-bit)"));
+    m_wireView->fitColumn(WireModel::FindingsColumn, WireModel::tr("Protocol findings"));
+    // RSV bits and findings come only from a broken peer: their columns
+    // appear with the first frame that has them.
+    m_wireView->setColumnHidden(WireModel::RsvColumn, true);
+    m_wireView->setColumnHidden(WireModel::FindingsColumn, true);
+    connect(m_wireModel, &QAbstractItemModel::modelReset, this, [this] {
+        m_wireView->setColumnHidden(WireModel::RsvColumn, true);
+        m_wireView->setColumnHidden(WireModel::FindingsColumn, true);
+        revealWireColumns(0, m_wireModel->rowCount() - 1);
+    });
+    connect(m_wireModel, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { revealWireColumns(first, last); });
+    // The payload, the widest cell, comes last and takes the rest of the width.
+    m_wireView->horizontalHeader()->moveSection(WireModel::FindingsColumn, WireModel::PayloadColumn);
     m_details = new QTabWidget(this);
     m_details->addTab(m_messageView, tr("&Message"));
     // Every connection's handshake stays: the newest is shown unless another is picked.
@@ -197,6 +220,10 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_details->addTab(m_live, tr("Li&ve"));
     m_details->addTab(m_tls, tr("TL&S"));
     m_details->setDocumentMode(true);
+    // No scroll arrows hiding a tab: the bar asks for the room of all its
+    // tabs, and the splitter leaves the inspector at least that.
+    m_details->tabBar()->setUsesScrollButtons(false);
+    m_details->tabBar()->setElideMode(Qt::ElideNone);
     QTabWidget *details = m_details;
     m_mainSplitter->addWidget(m_logSplitter);
     m_mainSplitter->addWidget(details);
@@ -250,6 +277,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     });
     m_selectionLabel->setTextFormat(Qt::PlainText);
     statusBar()->addPermanentWidget(m_selectionLabel);
+    statusBar()->addPermanentWidget(m_filterBar->statusLabel());
     connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
     connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
     connect(m_composer, &Composer::pingSubmitted, this, [this](const QByteArray &payload) {
@@ -610,11 +638,19 @@ void MainWindow::restoreSettings()
     setUrl(last.isEmpty() ? m_echoUrl.toString() : last);
     loadConnectionOptions(m_urlBox->currentText());
 
-    if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray()))
-        resize(1100, 720);
+    if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray())) {
+        // 1100×720, or less on a small screen: a 1366×768 laptop keeps room
+        // for its panel and the title bar.
+        QSize size(1100, 720);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableSize() - QSize(40, 60));
+        resize(size.expandedTo(minimumSizeHint()));
+    }
     restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
+    // The inspector gets a little more than half: the Wire tab's columns
+    // are all in view at the default size.
     if (!m_mainSplitter->restoreState(Settings::value(Settings::Id::MainSplitter).toByteArray()))
-        m_mainSplitter->setSizes({660, 440});
+        m_mainSplitter->setSizes({480, 620});
     if (!m_logSplitter->restoreState(Settings::value(Settings::Id::LogSplitter).toByteArray()))
         m_logSplitter->setSizes({480, 140});
 }
@@ -936,8 +972,8 @@ bool MainWindow::connectToUrl()
     } else {
         m_reconnector = std::make_unique<Reconnector>(&m_session, timing.reconnectPolicy);
         connect(m_reconnector.get(), &Reconnector::reconnecting, this, [this](int attempt, int delayMs) {
-            m_state->setText(u'\u25CF' + QStringLiteral(" ")
-                             + tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
+            setStateText(u'\u25CF' + QStringLiteral(" ")
+                         + tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
             m_close->setEnabled(true);   // Close stops the waiting
         });
     }
@@ -1190,7 +1226,7 @@ void MainWindow::onStateChanged(Session::State state)
         m_close->setEnabled(false);
         m_urlBox->setEnabled(false);
         m_composer->setSendingAllowed(false);
-        m_state->setText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
+        setStateText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
         return;
     }
     const bool closed = state == Session::State::Closed;
@@ -1222,7 +1258,7 @@ void MainWindow::onStateChanged(Session::State state)
             m_details->setCurrentWidget(m_handshakePane);
         }
     }
-    m_state->setText(u'\u25CF' + QStringLiteral(" ") + text);
+    setStateText(u'\u25CF' + QStringLiteral(" ") + text);
     QPalette palette = m_state->palette();
     palette.setColor(QPalette::WindowText, QColor(stateColor(state)));
     m_state->setPalette(palette);
@@ -1269,6 +1305,26 @@ RecordTable *MainWindow::wireView() const
     return m_wireView;
 }
 
+void MainWindow::revealWireColumns(int first, int last)
+{
+    const bool rsvHidden = m_wireView->isColumnHidden(WireModel::RsvColumn);
+    const bool findingsHidden = m_wireView->isColumnHidden(WireModel::FindingsColumn);
+    if (!rsvHidden && !findingsHidden)
+        return;
+    for (int row = first; row <= last; ++row) {
+        const QString rsv = m_wireModel->index(row, WireModel::RsvColumn).data().toString();
+        if (rsvHidden && !rsv.isEmpty() && rsv != u"000")
+            m_wireView->setColumnHidden(WireModel::RsvColumn, false);
+        if (findingsHidden && !m_wireModel->index(row, WireModel::FindingsColumn).data().toString().isEmpty())
+            m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
+    }
+}
+
+QTabWidget *MainWindow::detailsTabs() const
+{
+    return m_details;
+}
+
 FilterBar *MainWindow::filterBar() const
 {
     return m_filterBar;
@@ -1299,9 +1355,20 @@ QPushButton *MainWindow::closeButton() const
     return m_close;
 }
 
+void MainWindow::setStateText(const QString &text)
+{
+    m_stateText = text;
+    const QString shown = m_state->fontMetrics().elidedText(text, Qt::ElideRight, m_state->contentsRect().width());
+    m_state->setText(shown);
+    m_state->setToolTip(text);
+    m_state->setAccessibleName(text);
+    if (shown != text)
+        statusBar()->showMessage(text);
+}
+
 QString MainWindow::stateText() const
 {
-    return m_state->text();
+    return m_stateText;
 }
 
 QString MainWindow::urlError() const

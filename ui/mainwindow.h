@@ -57,6 +57,8 @@ public:
     TimingView *timingView() const;
     TlsView *tlsView() const;
     RecordTable *wireView() const;
+    // Message, Handshake, Wire, Timing, Live and TLS.
+    QTabWidget *detailsTabs() const;
     // Which connection's handshake the Handshake tab shows (hidden with one connection).
     QComboBox *handshakeHistory() const;
     FilterBar *filterBar() const;
@@ -123,6 +125,8 @@ private:
     void showProblem(const QString &title, const QString &text);
     void chooseCloseCode();
     void onStateChanged(Session::State state);
+    void setStateText(const QString &text);
+    void revealWireColumns(int first, int last);
     void showUrlError(const QString &message);
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
@@ -142,7 +146,8 @@ private:
     QComboBox *m_urlBox;
     QPushButton *m_connect;
     QPushButton *m_close;
-    QLabel *m_state;
+    QLabel *m_state;   // fixed width: a long state or close reason is elided, whole in its tooltip
+    QString m_stateText;
     QLabel *m_urlError;
     LogModel *m_model;
     LogView *m_logView;

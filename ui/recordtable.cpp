@@ -51,7 +51,7 @@ void RecordTable::fitColumn(int column, const QString &widest)
     const QFontMetrics metrics(font());
     const QString header = model() ? model()->headerData(column, Qt::Horizontal).toString() : QString();
     horizontalHeader()->resizeSection(column,
-                                      qMax(metrics.horizontalAdvance(widest), metrics.horizontalAdvance(header)) + 16);
+                                      qMax(metrics.horizontalAdvance(widest), metrics.horizontalAdvance(header)) + 12);
 }
 
 QModelIndex RecordTable::moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers)

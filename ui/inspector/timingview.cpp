@@ -67,6 +67,7 @@ TimingView::TimingView(QWidget *parent)
     m_numbers->setTextFormat(Qt::PlainText);
     m_numbers->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_numbers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_numbers->setWordWrap(true);   // the sentence for a direct connection must not widen the inspector
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_numbers);
     layout->addWidget(m_waterfall);

@@ -142,6 +142,13 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole && index.column() == LengthColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    // A cell cut by its column can be read whole.
+    if (role == Qt::ToolTipRole) {
+        if (index.column() != PayloadColumn && index.column() != FindingsColumn && index.column() != LengthColumn)
+            return {};
+        const QVariant text = data(index, Qt::DisplayRole);
+        return text.toString().isEmpty() ? QVariant() : text;
+    }
     if (role != Qt::DisplayRole)
         return {};
 

@@ -30,15 +30,29 @@ FilterBar::FilterBar(QWidget *parent)
     m_kind->addItem(tr("Events (open, close, error)"), int(LogFilter::Local));
     m_kind->addItem(tr("All but pings and pongs"), int(LogFilter::Data | LogFilter::Local));
     m_kind->setAccessibleName(tr("Kind filter"));
+    // The choices shrink (eliding) before the search field does in a small
+    // window, and grow no wider than their longest text in a large one.
+    for (QComboBox *box : {m_direction, m_kind}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        box->setMaximumWidth(box->sizeHint().width());
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(5);
+    }
+    m_search->setMinimumWidth(qMax(120, m_search->fontMetrics().horizontalAdvance(u'x') * 16));
     m_status->setTextFormat(Qt::PlainText);
+    // The count is not in the bar's row (see statusLabel()), and has a fixed
+    // width: nothing jumps as it appears or grows; a longer text is elided
+    // and whole in the tooltip.
+    m_status->setFixedWidth(m_status->fontMetrics().horizontalAdvance(tr("Matching: 99,999 of 99,999 rows")) + 8);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_status->setAccessibleName(tr("Rows in the log"));
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_search, 1);
     layout->addWidget(m_regex);
-    layout->addWidget(m_direction);
-    layout->addWidget(m_kind);
-    layout->addWidget(m_status);
+    layout->addWidget(m_direction, 4);
+    layout->addWidget(m_kind, 4);
 
     m_pause.setSingleShot(true);
     m_pause.setInterval(150);
@@ -75,7 +89,7 @@ void FilterBar::apply()
     const LogFilter current = filter();
     if (!current.isValid()) {
         m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
-        m_status->setText(current.errorString());
+        showStatus(current.errorString());
     }
     Q_EMIT filterChanged(current);
 }
@@ -87,18 +101,30 @@ void FilterBar::setProgress(int searched, int total, int matches, bool active)
         return;   // the error stays in view
     m_status->setStyleSheet(QString());
     if (!active) {
-        m_status->setText(tr("%Ln row(s)", nullptr, total));
+        showStatus(tr("%Ln row(s)", nullptr, total));
         return;
     }
     QString text = tr("Matching: %1 of %Ln row(s)", nullptr, total).arg(QLocale().toString(matches));
     if (searched < total)
         text += u' ' + tr("(searching, %1 %)").arg(total > 0 ? qint64(searched) * 100 / total : 100);
-    m_status->setText(text);
+    showStatus(text);
+}
+
+void FilterBar::showStatus(const QString &text)
+{
+    m_statusText = text;
+    m_status->setText(m_status->fontMetrics().elidedText(text, Qt::ElideRight, m_status->contentsRect().width()));
+    m_status->setToolTip(text);
 }
 
 QString FilterBar::statusText() const
 {
-    return m_status->text();
+    return m_statusText;
+}
+
+QLabel *FilterBar::statusLabel() const
+{
+    return m_status;
 }
 
 QLineEdit *FilterBar::searchEdit() const

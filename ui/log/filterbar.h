@@ -28,6 +28,9 @@ public:
     QComboBox *directionBox() const;
     QComboBox *kindBox() const;
     QString statusText() const;
+    // The row count and the search's progress or error, for the owner to
+    // place where it does not push the bar's fields (the status bar).
+    QLabel *statusLabel() const;
     void setProgress(int searched, int total, int matches, bool active);
     // Pings and pongs shown or left out (the kind filter's first and last choices).
     void setControlFramesShown(bool shown);
@@ -38,11 +41,13 @@ Q_SIGNALS:
 
 private:
     void apply();
+    void showStatus(const QString &text);
 
     QLineEdit *m_search;
     QCheckBox *m_regex;
     QComboBox *m_direction;
     QComboBox *m_kind;
     QLabel *m_status;
+    QString m_statusText;
     QTimer m_pause;
 };
