@@ -68,6 +68,8 @@ void TestUrlCheck::rejected_data()
     // being written out and read again.
     QTest::newRow("IPv6 zone not a name") << QString::fromUtf8("wsS://[fe80::1%25e\xef\xbf\xbd" "th0]")
                                           << "not the name of a network interface";
+    QTest::newRow("IPv6 zone percent-encoded") << QStringLiteral("ws://[fe80::1%25e%4A0]/") << "not the name of a network interface";
+    QTest::newRow("IPv6 zone not encoded") << QStringLiteral("ws://[fe80::1%eth0]/") << "not the name of a network interface";
 }
 
 void TestUrlCheck::qtInternalsStayOffTheScreen()

@@ -39,6 +39,24 @@ Result parse(const QString &typed)
             return failure(tr("The URL contains a control character at position %1.").arg(i + 1));
     }
 
+    // An IPv6 zone ([fe80::1%25eth0]) names a network interface: as typed,
+    // "%25" and then letters, digits and . _ ~ - only. Anything else in it
+    // (more percent-encoding, other characters) would not come back the same.
+    if (const qsizetype open = text.indexOf(u'['); open >= 0) {
+        const qsizetype close = text.indexOf(u']', open);
+        const QString literal = text.mid(open + 1, close > open ? close - open - 1 : -1);
+        if (const qsizetype zone = literal.indexOf(u'%'); zone >= 0) {
+            const QString name = literal.mid(zone + 3);
+            const bool plain = literal.mid(zone, 3) == u"%25" && !name.isEmpty()
+                && std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+                       return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+                           || c == u'.' || c == u'_' || c == u'~' || c == u'-';
+                   });
+            if (!plain)
+                return failure(tr("The IPv6 zone \"%1\" is not the name of a network interface.").arg(literal.mid(zone)));
+        }
+    }
+
     if (!text.contains(QStringLiteral("://")))
         return failure(tr("The URL has no scheme: start it with ws:// or wss:// (for TLS)."));
 
@@ -63,17 +81,6 @@ Result parse(const QString &typed)
 
     if (url.host().isEmpty())
         return failure(tr("The URL has no host name or address."));
-    // An IPv6 zone ([fe80::1%25eth0]) names a network interface: letters,
-    // digits and . _ ~ - only, or it would not come back the same.
-    if (const qsizetype zone = url.host().indexOf(u'%'); zone >= 0) {
-        const QString name = url.host().mid(zone + 1);
-        const bool plain = !name.isEmpty() && std::all_of(name.cbegin(), name.cend(), [](QChar c) {
-            return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'.'
-                || c == u'_' || c == u'~' || c == u'-';
-        });
-        if (!plain)
-            return failure(tr("The IPv6 zone \"%1\" is not the name of a network interface.").arg(name));
-    }
     if (url.port() == 0)
         return failure(tr("Port 0 cannot be connected to: use a port from 1 to 65535."));
     if (!url.userInfo().isEmpty())
