@@ -80,6 +80,16 @@ void TestUrlCheck::qtInternalsStayOffTheScreen()
     QVERIFY2(!result.error.contains(QStringLiteral("source was")), qPrintable(result.error));
     QVERIFY2(!result.error.contains(QStringLiteral("scheme =")), qPrintable(result.error));
     QVERIFY(UrlCheck::parse(QStringLiteral("ws://[fe80::1%25eth0]:8080/")).ok());
+    // Found by fuzzing: a "[" in the query is no IPv6 address, and a URL
+    // accepted reads back the same from its encoded form.
+    for (const QByteArray &typed : {QByteArray::fromBase64("d3M6Ly8yaG9zdD//qqqqqqpbeLwx"),
+                                    QByteArray("ws://[fe80::1%25eth0]:8080/a%20b?x=[1]")}) {
+        const UrlCheck::Result first = UrlCheck::parse(QString::fromUtf8(typed));
+        QVERIFY2(first.ok(), qPrintable(first.error));
+        const UrlCheck::Result again = UrlCheck::parse(first.url.toString(QUrl::FullyEncoded));
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.url, first.url);
+    }
 }
 
 void TestUrlCheck::rejected()

@@ -42,7 +42,15 @@ Result parse(const QString &typed)
     // An IPv6 zone ([fe80::1%25eth0]) names a network interface: as typed,
     // "%25" and then letters, digits and . _ ~ - only. Anything else in it
     // (more percent-encoding, other characters) would not come back the same.
-    if (const qsizetype open = text.indexOf(u'['); open >= 0) {
+    const qsizetype authorityStart = text.indexOf(QLatin1String("://")) + 3;
+    qsizetype authorityEnd = text.size();
+    for (const QChar end : {u'/', u'?', u'#'}) {
+        const qsizetype at = authorityStart >= 3 ? text.indexOf(end, authorityStart) : -1;
+        if (at >= 0)
+            authorityEnd = qMin(authorityEnd, at);
+    }
+    if (const qsizetype open = authorityStart >= 3 ? text.indexOf(u'[', authorityStart) : -1;
+        open >= 0 && open < authorityEnd) {
         const qsizetype close = text.indexOf(u']', open);
         const QString literal = text.mid(open + 1, close > open ? close - open - 1 : -1);
         if (const qsizetype zone = literal.indexOf(u'%'); zone >= 0) {
@@ -92,6 +100,14 @@ Result parse(const QString &typed)
     // Qt 6.4 sends "GET ?x=1 HTTP/1.1" for ws://host?x=1: the request line needs a path.
     if (url.path().isEmpty())
         url.setPath(QStringLiteral("/"));
+
+    // What goes out is the encoded form: it must read back as the same URL,
+    // or what is shown and what is sent could differ.
+    const QUrl encoded(url.toString(QUrl::FullyEncoded), QUrl::StrictMode);
+    if (!encoded.isValid() || encoded != url)
+        return failure(tr("This URL does not read back the same once encoded for sending (%1): check its special "
+                          "characters.")
+                           .arg(url.toString(QUrl::FullyEncoded)));
 
     Result result;
     result.url = url;
