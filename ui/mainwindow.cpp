@@ -1252,8 +1252,7 @@ void MainWindow::onStateChanged(Session::State state)
         const QString why = m_session.failureSummary();
         if (!why.isEmpty())
             text = why;
-        const QByteArray status = m_session.handshake().statusLine;
-        if (status.size() > 9 && !status.startsWith("HTTP/1.1 101") && m_handshakeShownFor != m_session.connectionId()) {
+        if (m_session.refusedByServer() && m_handshakeShownFor != m_session.connectionId()) {
             m_handshakeShownFor = m_session.connectionId();
             m_details->setCurrentWidget(m_handshakePane);
         }

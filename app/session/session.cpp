@@ -835,12 +835,20 @@ void Session::onSocketError(QAbstractSocket::SocketError socketError)
     m_log.appendEvent(MessageLog::Kind::Error, cleanedError(m_socket->errorString()));
 }
 
+bool Session::refusedByServer() const
+{
+    if (m_state != State::Closed || m_connections.isEmpty() || m_connections.last().opened)
+        return false;
+    const QByteArray &status = m_connections.last().handshake.statusLine;
+    return status.size() > 9 && !status.startsWith("HTTP/1.1 101");
+}
+
 QString Session::failureSummary() const
 {
     if (m_state != State::Closed || m_connections.isEmpty() || m_connections.last().opened)
         return {};
     const HandshakeInfo &info = m_connections.last().handshake;
-    if (info.statusLine.size() > 9 && !info.statusLine.startsWith("HTTP/1.1 101")) {
+    if (refusedByServer()) {
         // "HTTP/1.1 401 Unauthorized" from the server: its code and phrase,
         // made safe and kept short.
         QString said = PlainText::oneLine(QString::fromLatin1(info.statusLine.mid(9)));

@@ -119,6 +119,9 @@ public:
     // "Certificate not trusted", "The server speaks ws://, not wss://"), or
     // empty when it opened, is still going, or the reason has no short form.
     QString failureSummary() const;
+    // The last attempt did not open because the server answered it with an
+    // HTTP status other than 101 (its status line is in handshake()).
+    bool refusedByServer() const;
 
     void setHandshakeTimeout(int msec);
     int handshakeTimeout() const;
