@@ -1304,17 +1304,19 @@ RecordTable *MainWindow::wireView() const
     return m_wireView;
 }
 
-// The RSV and findings columns come into view once a frame needs them. The
-// capture keeps that as two facts, so a flood's batches cost nothing here.
 void MainWindow::revealWireColumns(int first, int last)
 {
-    Q_UNUSED(first);
-    Q_UNUSED(last);
-    const WireCapture *capture = m_session.capture();
-    if (m_wireView->isColumnHidden(WireModel::RsvColumn) && capture->anyReservedBits())
-        m_wireView->setColumnHidden(WireModel::RsvColumn, false);
-    if (m_wireView->isColumnHidden(WireModel::FindingsColumn) && capture->anyFrameFinding())
-        m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
+    const bool rsvHidden = m_wireView->isColumnHidden(WireModel::RsvColumn);
+    const bool findingsHidden = m_wireView->isColumnHidden(WireModel::FindingsColumn);
+    if (!rsvHidden && !findingsHidden)
+        return;
+    for (int row = first; row <= last; ++row) {
+        const QString rsv = m_wireModel->index(row, WireModel::RsvColumn).data().toString();
+        if (rsvHidden && !rsv.isEmpty() && rsv != u"000")
+            m_wireView->setColumnHidden(WireModel::RsvColumn, false);
+        if (findingsHidden && !m_wireModel->index(row, WireModel::FindingsColumn).data().toString().isEmpty())
+            m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
+    }
 }
 
 QTabWidget *MainWindow::detailsTabs() const
