@@ -313,6 +313,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // The session goes before the views: what it flushes on the way out must
+    // not reach slots of this window that ask it about its capture.
+    m_wireModel->disconnect(this);
     // A save in progress is finished rather than cut (QSaveFile would leave
     // no file at all); a read in progress is told to stop, which it does
     // within a line, and waited for.
@@ -1304,19 +1307,17 @@ RecordTable *MainWindow::wireView() const
     return m_wireView;
 }
 
+// The RSV and findings columns come into view once a frame needs them. The
+// capture keeps that as two facts, so a flood's batches cost nothing here.
 void MainWindow::revealWireColumns(int first, int last)
 {
-    const bool rsvHidden = m_wireView->isColumnHidden(WireModel::RsvColumn);
-    const bool findingsHidden = m_wireView->isColumnHidden(WireModel::FindingsColumn);
-    if (!rsvHidden && !findingsHidden)
-        return;
-    for (int row = first; row <= last; ++row) {
-        const QString rsv = m_wireModel->index(row, WireModel::RsvColumn).data().toString();
-        if (rsvHidden && !rsv.isEmpty() && rsv != u"000")
-            m_wireView->setColumnHidden(WireModel::RsvColumn, false);
-        if (findingsHidden && !m_wireModel->index(row, WireModel::FindingsColumn).data().toString().isEmpty())
-            m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
-    }
+    Q_UNUSED(first);
+    Q_UNUSED(last);
+    const WireCapture *capture = m_session.capture();
+    if (m_wireView->isColumnHidden(WireModel::RsvColumn) && capture->anyReservedBits())
+        m_wireView->setColumnHidden(WireModel::RsvColumn, false);
+    if (m_wireView->isColumnHidden(WireModel::FindingsColumn) && capture->anyFrameFinding())
+        m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
 }
 
 QTabWidget *MainWindow::detailsTabs() const

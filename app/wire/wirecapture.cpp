@@ -63,6 +63,7 @@ void WireCapture::clear()
     m_serverAddress.clear();
     m_historyDropped = false;
     m_findingCounts.fill(0);
+    m_anyReservedBits = false;
     m_findingTexts.fill(QString());
     m_hasTls = false;
     m_tls = {};
@@ -275,6 +276,7 @@ void WireCapture::collect(FrameDecoder &decoder, bool fromClient, qint64 timeUse
         m_frames.push_back({timeUsec, offset | quint64(frame.findingBits) << FindingShift
                                           | (fromClient ? FromClientBit : 0)});
         m_frameHeads.push_back(quint8((frame.fin ? 0x80 : 0) | (frame.rsv & 0x7) << 4 | (frame.opcode & 0x0F)));
+        m_anyReservedBits |= frame.rsv != 0;
         for (int bit = 0; frame.findingBits != 0 && bit < FindingKinds; ++bit) {
             if (!(frame.findingBits & (1 << bit)))
                 continue;
@@ -639,6 +641,16 @@ QString WireCapture::responseProblem() const
             return tr("it does not begin with \"HTTP/\", as every HTTP response does");
     }
     return {};
+}
+
+bool WireCapture::anyFrameFinding() const
+{
+    return std::any_of(m_findingCounts.cbegin(), m_findingCounts.cend(), [](int count) { return count > 0; });
+}
+
+bool WireCapture::anyReservedBits() const
+{
+    return m_anyReservedBits;
 }
 
 QStringList WireCapture::frameFindings() const

@@ -143,6 +143,10 @@ public:
     // many frames had it: "3 frames: A server frame must not be masked."
     // Frames given back by dropHistory() still count.
     QStringList frameFindings() const;
+    // Whether any frame of the connection so far had a protocol finding, or
+    // RSV bits set: known without reading a frame back.
+    bool anyFrameFinding() const;
+    bool anyReservedBits() const;
 
     static HandshakeInfo::AcceptCheck acceptCheck(const QByteArray &key, const QByteArray &received);
 
@@ -242,4 +246,5 @@ private:
     static constexpr int FindingKinds = 12;
     std::array<int, FindingKinds> m_findingCounts{};
     std::array<QString, FindingKinds> m_findingTexts;
+    bool m_anyReservedBits = false;
 };
