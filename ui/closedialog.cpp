@@ -1,4 +1,5 @@
 #include "closedialog.h"
+#include "theme.h"
 
 #include "session/closecodes.h"
 
@@ -30,7 +31,7 @@ CloseDialog::CloseDialog(QWidget *parent)
     m_count->setTextFormat(Qt::PlainText);
     m_problem->setTextFormat(Qt::PlainText);
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    Theme::setTextRole(m_problem, Theme::Role::Error);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Close connection"));
 
     auto *form = new QFormLayout(this);

@@ -1,4 +1,5 @@
 #include "composer.h"
+#include "theme.h"
 
 #include "log/payloadformat.h"
 #include "record/inputfile.h"
@@ -254,7 +255,7 @@ bool Composer::eventFilter(QObject *watched, QEvent *event)
 
 void Composer::showError(const QString &message)
 {
-    m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    Theme::setTextRole(m_status, Theme::Role::Error);
     m_status->setText(message);
 }
 

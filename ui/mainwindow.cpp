@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "theme.h"
 #include "record/secrets.h"
 #include "cli/shellcommand.h"
 
@@ -53,15 +54,15 @@
 
 namespace {
 
-QString stateColor(Session::State state)
+Theme::Role stateRole(Session::State state)
 {
     switch (state) {
-    case Session::State::Open: return QStringLiteral("#2ec27e");
+    case Session::State::Open: return Theme::Role::Good;
     case Session::State::Connecting:
-    case Session::State::Closing: return QStringLiteral("#e5a50a");
+    case Session::State::Closing: return Theme::Role::Warning;
     case Session::State::Closed: break;
     }
-    return QStringLiteral("#9a9996");
+    return Theme::Role::Muted;
 }
 
 } // namespace
@@ -126,7 +127,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_state->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
     m_urlError->setTextFormat(Qt::PlainText);
     m_urlError->setWordWrap(true);
-    m_urlError->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    Theme::setTextRole(m_urlError, Theme::Role::Error);
     m_urlError->hide();
 
     // Params, headers, auth and subprotocols: out of the way until wanted.
@@ -1261,9 +1262,7 @@ void MainWindow::onStateChanged(Session::State state)
         }
     }
     setStateText(u'\u25CF' + QStringLiteral(" ") + text);
-    QPalette palette = m_state->palette();
-    palette.setColor(QPalette::WindowText, QColor(stateColor(state)));
-    m_state->setPalette(palette);
+    Theme::setTextRole(m_state, stateRole(state));
 
 }
 

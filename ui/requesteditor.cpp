@@ -1,4 +1,5 @@
 #include "requesteditor.h"
+#include "theme.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -165,7 +166,7 @@ RequestEditor::RequestEditor(QWidget *parent)
     m_origin->setPlaceholderText(tr("https://example.com (none when empty)"));
     m_protocolsError->setTextFormat(Qt::PlainText);
     m_protocolsError->setWordWrap(true);
-    m_protocolsError->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    Theme::setTextRole(m_protocolsError, Theme::Role::Error);
     m_protocolsError->hide();
     protocolsForm->addRow(tr("Sub&protocols"), m_protocols);
     protocolsForm->addRow(tr("&Origin"), m_origin);
@@ -356,7 +357,7 @@ void RequestEditor::onHeadersChanged()
             if (!item)
                 continue;
             const QSignalBlocker blocker(m_headers);
-            item->setBackground(shown.isEmpty() ? QBrush() : QBrush(QColor(0xf6, 0xd3, 0xd5)));
+            item->setBackground(shown.isEmpty() ? QBrush() : QBrush(Theme::color(Theme::Role::ErrorBackground, m_headers->palette())));
             item->setToolTip(shown);
         }
     }

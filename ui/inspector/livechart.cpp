@@ -1,4 +1,5 @@
 #include "livechart.h"
+#include "theme.h"
 
 #include "log/messagelog.h"
 #include "session/session.h"
@@ -134,8 +135,8 @@ void LiveChart::paintEvent(QPaintEvent *)
         painter.setPen(QPen(color, 1.5));
         painter.drawPath(path);
     };
-    const QColor receivedColor(0x1c, 0x71, 0xd8);
-    const QColor sentColor(0xe6, 0x61, 0x00);
+    const QColor receivedColor = Theme::color(Theme::Role::Received, colors);
+    const QColor sentColor = Theme::color(Theme::Role::Sent, colors);
     rateLine(false, receivedColor);
     rateLine(true, sentColor);
     painter.setPen(colors.color(QPalette::Text));
@@ -147,7 +148,7 @@ void LiveChart::paintEvent(QPaintEvent *)
     for (const RttPoint &p : m_rtts)
         topRtt = std::max(topRtt, p.milliseconds);
     painter.setPen(Qt::NoPen);
-    painter.setBrush(QColor(0x26, 0xa2, 0x69));
+    painter.setBrush(Theme::color(Theme::Role::Good, colors));
     for (const RttPoint &p : m_rtts) {
         const QPointF point(xOf(rttBox, p.timeUsec), rttBox.bottom() - p.milliseconds / topRtt * rttBox.height());
         painter.drawEllipse(point, 2.5, 2.5);

@@ -1,4 +1,5 @@
 #include "messageview.h"
+#include "theme.h"
 
 #include "log/payloadformat.h"
 
@@ -37,12 +38,13 @@ protected:
     void highlightBlock(const QString &text) override
     {
         QTextCharFormat key, duplicate, string, number, literal;
-        key.setForeground(QColor(0x1a, 0x5f, 0xb4));
-        duplicate.setForeground(QColor(0xc0, 0x1c, 0x28));
+        const QPalette palette = QApplication::palette();
+        key.setForeground(Theme::color(Theme::Role::Accent, palette));
+        duplicate.setForeground(Theme::color(Theme::Role::Error, palette));
         duplicate.setFontUnderline(true);
-        string.setForeground(QColor(0x26, 0xa2, 0x69));
-        number.setForeground(QColor(0xc6, 0x46, 0x00));
-        literal.setForeground(QColor(0x81, 0x3d, 0x9c));
+        string.setForeground(Theme::color(Theme::Role::String, palette));
+        number.setForeground(Theme::color(Theme::Role::Number, palette));
+        literal.setForeground(Theme::color(Theme::Role::Literal, palette));
         const qsizetype blockStart = currentBlock().position();
         const qsizetype blockEnd = blockStart + text.size();
         auto it = std::lower_bound(m_spans.cbegin(), m_spans.cend(), blockStart,
@@ -124,7 +126,7 @@ MessageView::MessageView(QWidget *parent)
     m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_jsonFindings->setTextFormat(Qt::PlainText);
     m_jsonFindings->setWordWrap(true);
-    m_jsonFindings->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    Theme::setTextRole(m_jsonFindings, Theme::Role::Error);
     m_highlighter = new JsonHighlighter(m_json->document());
 
     auto *jsonPage = new QWidget(this);

@@ -1,4 +1,5 @@
 #include "wiremodel.h"
+#include "theme.h"
 
 #include "log/payloadformat.h"
 #include "session/closecodes.h"
@@ -129,10 +130,10 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
         return isFrame ? item.index : -1;
     if (role == Qt::ForegroundRole) {
         if (frame && frame->findingBits)
-            return QColor(0xc0, 0x1c, 0x28);
+            return Theme::color(Theme::Role::Error);
         if (item.type == WireCapture::TimelineItem::Type::Event
             && m_capture->events().at(size_t(item.index)).type == TapRecord::Type::UpstreamFailed)
-            return QColor(0xc0, 0x1c, 0x28);
+            return Theme::color(Theme::Role::Error);
         return {};
     }
     if (role == Qt::FontRole && item.type == WireCapture::TimelineItem::Type::Event) {

@@ -1,4 +1,5 @@
 #include "filterbar.h"
+#include "theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -88,7 +89,7 @@ void FilterBar::apply()
     m_pause.stop();
     const LogFilter current = filter();
     if (!current.isValid()) {
-        m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+        Theme::setTextRole(m_status, Theme::Role::Error);
         showStatus(current.errorString());
     }
     Q_EMIT filterChanged(current);

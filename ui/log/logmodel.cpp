@@ -1,4 +1,5 @@
 #include "logmodel.h"
+#include "theme.h"
 
 #include "log/messagelog.h"
 #include "log/payloadformat.h"
@@ -234,7 +235,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ForegroundRole:
         if (entry.kind == MessageLog::Kind::Error)
-            return QColor(0xc0, 0x1c, 0x28);
+            return Theme::color(Theme::Role::Error);
         break;
     case Qt::FontRole:
         if (entry.direction == MessageLog::Direction::Local) {

@@ -1,0 +1,72 @@
+#include "theme.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QTest>
+
+// The colours that carry meaning stay readable on a light and on a dark
+// window, and a label marked with one follows the palette when it changes.
+class TstTheme : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readableOnBothPalettes_data();
+    void readableOnBothPalettes();
+    void labelFollowsPaletteChange();
+};
+
+void TstTheme::readableOnBothPalettes_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light") << false;
+    QTest::newRow("dark") << true;
+}
+
+void TstTheme::readableOnBothPalettes()
+{
+    QFETCH(bool, dark);
+    const QPalette palette = dark ? Theme::darkPalette() : Theme::lightPalette();
+    QCOMPARE(Theme::isDark(palette), dark);
+    const QColor base = palette.color(QPalette::Base);
+    const QColor window = palette.color(QPalette::Window);
+    const Theme::Role textRoles[] = {Theme::Role::Error, Theme::Role::Good, Theme::Role::Warning,
+                                     Theme::Role::Accent, Theme::Role::String, Theme::Role::Number,
+                                     Theme::Role::Literal};
+    for (const Theme::Role role : textRoles) {
+        const QColor shade = Theme::color(role, palette);
+        // WCAG AA for body text: 4.5:1.
+        QVERIFY2(Theme::contrast(shade, base) >= 4.5,
+                 qPrintable(QStringLiteral("%1 on base: %2").arg(shade.name()).arg(Theme::contrast(shade, base))));
+        QVERIFY2(Theme::contrast(shade, window) >= 4.5,
+                 qPrintable(QStringLiteral("%1 on window: %2").arg(shade.name()).arg(Theme::contrast(shade, window))));
+    }
+    // Muted text and chart series: 3:1, the figure for large text and graphics.
+    for (const Theme::Role role : {Theme::Role::Muted, Theme::Role::Received, Theme::Role::Sent})
+        QVERIFY(Theme::contrast(Theme::color(role, palette), base) >= 3.0);
+    // The palette's own text stays readable on the refused-cell background.
+    QVERIFY(Theme::contrast(palette.color(QPalette::Text), Theme::color(Theme::Role::ErrorBackground, palette)) >= 4.5);
+}
+
+void TstTheme::labelFollowsPaletteChange()
+{
+    const QPalette before = QApplication::palette();
+    QApplication::setPalette(Theme::lightPalette());
+    QLabel label(QStringLiteral("refused"));
+    Theme::setTextRole(&label, Theme::Role::Error);
+    QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Error, Theme::lightPalette()));
+
+    QApplication::setPalette(Theme::darkPalette());
+    QCoreApplication::processEvents();
+    QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Error, Theme::darkPalette()));
+    // The rest of the label's palette is the application's.
+    QCOMPARE(label.palette().color(QPalette::Window), Theme::darkPalette().color(QPalette::Window));
+
+    // A new role replaces the old one.
+    Theme::setTextRole(&label, Theme::Role::Good);
+    QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Good, Theme::darkPalette()));
+    QApplication::setPalette(before);
+}
+
+QTEST_MAIN(TstTheme)
+#include "tst_theme.moc"
