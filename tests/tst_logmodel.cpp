@@ -7,6 +7,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextDocument>
 
 using Direction = MessageLog::Direction;
 using Kind = MessageLog::Kind;
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void rowsArriveInBatches();
     void columnsShowWhatHappened();
     void serverMarkupStaysText();
+    void errorRowsShowTheirWholeTextAsWritten();
     void clearEmptiesTheModel();
     void viewFollowsTailUnlessScrolledUp();
     void filterRunsInSlicesAndTakesArrivals();
@@ -98,6 +100,24 @@ void TestLogModel::serverMarkupStaysText()
     // Tool tips render markup; the log offers none for server data.
     for (int column = 0; column < model.columnCount(); ++column)
         QVERIFY(!model.index(0, column).data(Qt::ToolTipRole).isValid());
+}
+
+void TestLogModel::errorRowsShowTheirWholeTextAsWritten()
+{
+    MessageLog log;
+    LogModel model(&log);
+    // An error longer than its cell, quoting markup a server sent.
+    const QString error = QStringLiteral("Refused by the server: 401 Unauthorized \u00B7 body <b>no</b> <img src=x> ")
+                          + QString(300, u'x');
+    log.appendEvent(Kind::Error, error);
+    log.flush();
+    const QModelIndex cell = model.index(0, LogModel::PreviewColumn);
+    QVERIFY(cell.data().toString().size() < error.size());
+    const QString tip = cell.data(Qt::ToolTipRole).toString();
+    QTextDocument shown;   // what QToolTip draws
+    shown.setHtml(tip);
+    QCOMPARE(shown.toPlainText(), error);
+    QVERIFY(!tip.contains(QStringLiteral("<img")));
 }
 
 void TestLogModel::clearEmptiesTheModel()

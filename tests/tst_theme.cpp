@@ -1,8 +1,10 @@
+#include "plaintip.h"
 #include "theme.h"
 
 #include <QApplication>
 #include <QLabel>
 #include <QTest>
+#include <QTextDocument>
 
 // The colours that carry meaning stay readable on a light and on a dark
 // window, and a label marked with one follows the palette when it changes.
@@ -14,6 +16,7 @@ private Q_SLOTS:
     void readableOnBothPalettes_data();
     void readableOnBothPalettes();
     void labelFollowsPaletteChange();
+    void toolTipsShowMarkupAsWritten();
 };
 
 void TstTheme::readableOnBothPalettes_data()
@@ -66,6 +69,19 @@ void TstTheme::labelFollowsPaletteChange()
     Theme::setTextRole(&label, Theme::Role::Good);
     QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Good, Theme::darkPalette()));
     QApplication::setPalette(before);
+}
+
+// A peer's text in a tool tip (a Wire payload, a close reason in the state)
+// is shown as written, never drawn as markup.
+void TstTheme::toolTipsShowMarkupAsWritten()
+{
+    const QString peer = QStringLiteral("<b>bold</b> <img src=\"x\"> &amp;\nsecond line");
+    const QString tip = plainToolTip(peer);
+    QVERIFY(Qt::mightBeRichText(tip));
+    QTextDocument shown;
+    shown.setHtml(tip);
+    QCOMPARE(shown.toPlainText(), peer);
+    QVERIFY(plainToolTip(QString()).isEmpty());
 }
 
 QTEST_MAIN(TstTheme)

@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "plaintip.h"
 #include "theme.h"
 #include "record/secrets.h"
 #include "cli/shellcommand.h"
@@ -1359,7 +1360,7 @@ void MainWindow::setStateText(const QString &text)
     m_stateText = text;
     const QString shown = m_state->fontMetrics().elidedText(text, Qt::ElideRight, m_state->contentsRect().width());
     m_state->setText(shown);
-    m_state->setToolTip(text);
+    m_state->setToolTip(plainToolTip(text));
     m_state->setAccessibleName(text);
     if (shown != text)
         statusBar()->showMessage(text);

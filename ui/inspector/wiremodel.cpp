@@ -1,4 +1,5 @@
 #include "wiremodel.h"
+#include "plaintip.h"
 #include "theme.h"
 
 #include "log/payloadformat.h"
@@ -147,8 +148,8 @@ QVariant WireModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         if (index.column() != PayloadColumn && index.column() != FindingsColumn && index.column() != LengthColumn)
             return {};
-        const QVariant text = data(index, Qt::DisplayRole);
-        return text.toString().isEmpty() ? QVariant() : text;
+        const QString text = data(index, Qt::DisplayRole).toString();
+        return text.isEmpty() ? QVariant() : QVariant(plainToolTip(text));
     }
     if (role != Qt::DisplayRole)
         return {};

@@ -1,4 +1,5 @@
 #include "filterbar.h"
+#include "plaintip.h"
 #include "theme.h"
 
 #include <QCheckBox>
@@ -115,7 +116,7 @@ void FilterBar::showStatus(const QString &text)
 {
     m_statusText = text;
     m_status->setText(m_status->fontMetrics().elidedText(text, Qt::ElideRight, m_status->contentsRect().width()));
-    m_status->setToolTip(text);
+    m_status->setToolTip(plainToolTip(text));
 }
 
 QString FilterBar::statusText() const

@@ -1,4 +1,5 @@
 #include "logmodel.h"
+#include "plaintip.h"
 #include "theme.h"
 
 #include "log/messagelog.h"
@@ -228,6 +229,13 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return preview;
         }
         }
+        break;
+    case Qt::ToolTipRole:
+        // An error or an event of the connection may be longer than its cell:
+        // its whole text, shown as written. Messages get no tip.
+        if (index.column() == PreviewColumn
+            && (entry.kind == MessageLog::Kind::Error || entry.direction == MessageLog::Direction::Local))
+            return plainToolTip(PayloadFormat::textPreview(m_log->data(row), ToolTipChars));
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)

@@ -43,6 +43,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static constexpr int PreviewChars = 160;
+    // An error row's tool tip holds this much of its text.
+    static constexpr int ToolTipChars = 4000;
     static constexpr int SliceMs = 8;
 
     void setFilter(const LogFilter &filter);
