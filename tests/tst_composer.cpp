@@ -1,4 +1,5 @@
 #include "composer.h"
+#include "inspector/messageview.h"
 #include "i18n/englishplurals.h"
 #include "log/logmodel.h"
 #include "log/logview.h"
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void badHexTurnsSendOffWithTheReason();
     void historyWalksBackAndForthAndIsKept();
     void historyKeepsTheNewestHundred();
+    void clearEmptiesTheMessageTab();
     void logRowMenuCopiesResendsAndSaves();
     void logRowMenuCopiesTheConnectionAsACommandLine();
 };
@@ -376,6 +378,33 @@ void TestComposer::logRowMenuCopiesTheConnectionAsACommandLine()
     const QString masked = clipboardAfter(copy);
     QVERIFY2(!masked.contains(QStringLiteral("sekrit")), qPrintable(masked));
     QVERIFY2(masked.contains(QStringLiteral("-H 'Authorization: *************'")), qPrintable(masked));
+    window.session()->abort();
+}
+
+// Log > Clear takes the shown message away from the Message tab as well.
+void TestComposer::clearEmptiesTheMessageTab()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY(window.session()->sendText(QStringLiteral("kept until Clear")));
+    QTRY_COMPARE(window.session()->log()->count(), 3);   // open, sent, echoed
+    QTRY_COMPARE(window.logView()->model()->rowCount(), 3);
+    window.logView()->setCurrentIndex(window.logView()->model()->index(2, 0));
+    QTRY_COMPARE(window.messageView()->text(), QStringLiteral("kept until Clear"));
+
+    QAction *clear = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text() == QStringLiteral("&Clear"))
+            clear = action;
+    }
+    QVERIFY(clear);
+    clear->trigger();
+    QTRY_COMPARE(window.logView()->model()->rowCount(), 0);
+    QVERIFY2(window.messageView()->text().isEmpty(), qPrintable(window.messageView()->text()));
     window.session()->abort();
 }
 

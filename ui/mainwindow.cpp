@@ -269,6 +269,12 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followLogSelection);
     connect(m_wireView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followWireSelection);
     connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelectedMessage);
+    // Log > Clear takes the rows away without a selection change: the
+    // Message tab must not keep showing one of them.
+    connect(m_session.log(), &MessageLog::cleared, this, [this] {
+        m_messageView->clear();
+        m_selectionLabel->clear();
+    });
     connect(m_filterBar, &FilterBar::filterChanged, m_model, &LogModel::setFilter);
     connect(m_model, &LogModel::searchProgress, this, [this](int searched, int total, int matches) {
         m_filterBar->setProgress(searched, total, matches, m_model->filter().isActive());
