@@ -1,4 +1,5 @@
 #include "timingview.h"
+#include "theme.h"
 
 #include <QFontDatabase>
 #include <QLabel>
@@ -36,8 +37,11 @@ protected:
             {TimingView::tr("Tunnel"), m_timing.tunnel},
             {TimingView::tr("Upgrade"), m_timing.upgrade},
         };
-        const QColor colors[] = {QColor(0x62, 0xa0, 0xea), QColor(0xf6, 0xd3, 0x2d), QColor(0x9a, 0x6d, 0xd0),
-                                 QColor(0xc0, 0xbf, 0xbc), QColor(0x33, 0xd1, 0x7a)};
+        // Bars against the base: shades picked for the palette's lightness.
+        const QPalette &shades = palette();
+        const QColor colors[] = {Theme::color(Theme::Role::Received, shades), Theme::color(Theme::Role::Warning, shades),
+                                 Theme::color(Theme::Role::Literal, shades), Theme::color(Theme::Role::Muted, shades),
+                                 Theme::color(Theme::Role::Good, shades)};
         const int labelWidth = fontMetrics().horizontalAdvance(TimingView::tr("Upgrade")) + 12;
         const int width = qMax(10, this->width() - labelWidth - 8);
         qint64 start = 0;
