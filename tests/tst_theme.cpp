@@ -1,8 +1,15 @@
+#include "mainwindow.h"
 #include "plaintip.h"
+#include "settings/settings.h"
 #include "theme.h"
 
 #include <QApplication>
+#include <QAction>
 #include <QLabel>
+#include <QMenu>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStyle>
 #include <QTest>
 #include <QTextDocument>
 
@@ -13,11 +20,20 @@ class TstTheme : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void readableOnBothPalettes_data();
     void readableOnBothPalettes();
     void labelFollowsPaletteChange();
     void toolTipsShowMarkupAsWritten();
+    void coloursMenuSwitchesAndIsRemembered();
 };
+
+void TstTheme::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_theme"));
+}
 
 void TstTheme::readableOnBothPalettes_data()
 {
@@ -82,6 +98,43 @@ void TstTheme::toolTipsShowMarkupAsWritten()
     shown.setHtml(tip);
     QCOMPARE(shown.toPlainText(), peer);
     QVERIFY(plainToolTip(QString()).isEmpty());
+}
+
+// File > Colours: Dark and Light take effect at once in the window and are
+// remembered for the next one; System gives back the palette Qt started with.
+void TstTheme::coloursMenuSwitchesAndIsRemembered()
+{
+    QSettings().clear();
+    const QPalette start = QApplication::palette();
+    const auto choose = [](MainWindow &window, const QString &name) {
+        for (QAction *action : window.findChildren<QAction *>()) {
+            if (action->data().toString() == name && action->isCheckable()) {
+                action->trigger();
+                return action;
+            }
+        }
+        return static_cast<QAction *>(nullptr);
+    };
+    {
+        MainWindow window{QUrl()};
+        QAction *dark = choose(window, QStringLiteral("dark"));
+        QVERIFY(dark);
+        QVERIFY(dark->isChecked());
+        QVERIFY(Theme::isDark(QApplication::palette()));
+        QTRY_VERIFY(Theme::isDark(window.palette()));
+        QCOMPARE(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+        QCOMPARE(Settings::value(Settings::Id::Colours).toString(), QStringLiteral("dark"));
+    }
+    QApplication::setPalette(start);   // as if wsscope started again
+    {
+        MainWindow window{QUrl()};
+        QVERIFY(Theme::isDark(QApplication::palette()));   // remembered
+        QVERIFY(choose(window, QStringLiteral("light")));
+        QVERIFY(!Theme::isDark(QApplication::palette()));
+        QVERIFY(choose(window, QStringLiteral("system")));
+        QCOMPARE(QApplication::palette().color(QPalette::Window), start.color(QPalette::Window));
+        QCOMPARE(Settings::value(Settings::Id::Colours).toString(), QStringLiteral("system"));
+    }
 }
 
 QTEST_MAIN(TstTheme)

@@ -314,6 +314,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     }
     setAcceptDrops(true);
 
+    const Theme::Colours colours = Theme::coloursFromName(Settings::value(Settings::Id::Colours).toString());
+    if (colours != Theme::Colours::System)
+        Theme::applyColours(colours);
     buildMenus();
     restoreSettings();
     onStateChanged(m_session.state());
@@ -359,6 +362,25 @@ void MainWindow::buildMenus()
         if (m_journal)
             m_journal->setMaskSecrets(masksSecrets());
     });
+    QMenu *colours = file->addMenu(tr("&Colours"));
+    auto *colourGroup = new QActionGroup(colours);
+    const Theme::Colours chosen = Theme::coloursFromName(Settings::value(Settings::Id::Colours).toString());
+    const QList<QPair<Theme::Colours, QString>> colourChoices = {
+        {Theme::Colours::System, tr("&System (the desktop's)")},
+        {Theme::Colours::Light, tr("&Light")},
+        {Theme::Colours::Dark, tr("&Dark")},
+    };
+    for (const auto &[choice, label] : colourChoices) {
+        QAction *action = colours->addAction(label);
+        action->setCheckable(true);
+        action->setChecked(choice == chosen);
+        action->setData(Theme::coloursName(choice));
+        colourGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [choice] {
+            Settings::setValue(Settings::Id::Colours, Theme::coloursName(choice));
+            Theme::applyColours(choice);
+        });
+    }
     QAction *journal = file->addAction(tr("&Keep a crash journal"));
     journal->setCheckable(true);
     journal->setChecked(Settings::value(Settings::Id::KeepJournal).toBool());

@@ -134,6 +134,40 @@ QPalette darkPalette()
     return p;
 }
 
+Colours coloursFromName(const QString &name)
+{
+    if (name == u"light")
+        return Colours::Light;
+    if (name == u"dark")
+        return Colours::Dark;
+    return Colours::System;
+}
+
+QString coloursName(Colours colours)
+{
+    switch (colours) {
+    case Colours::Light: return QStringLiteral("light");
+    case Colours::Dark: return QStringLiteral("dark");
+    case Colours::System: break;
+    }
+    return QStringLiteral("system");
+}
+
+void applyColours(Colours colours)
+{
+    // What Qt started with, kept once so that System can go back to it.
+    static const QPalette startPalette = QApplication::palette();
+    static const QString startStyle = QApplication::style() ? QApplication::style()->name() : QString();
+    const QString wanted = colours == Colours::System ? startStyle : QStringLiteral("fusion");
+    if (!wanted.isEmpty() && QApplication::style() && QApplication::style()->name().compare(wanted, Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(wanted);
+    switch (colours) {
+    case Colours::System: QApplication::setPalette(startPalette); break;
+    case Colours::Light: QApplication::setPalette(lightPalette()); break;
+    case Colours::Dark: QApplication::setPalette(darkPalette()); break;
+    }
+}
+
 QPalette lightPalette()
 {
     if (QStyle *style = QApplication::style())

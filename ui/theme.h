@@ -42,4 +42,11 @@ double contrast(const QColor &a, const QColor &b);
 QPalette darkPalette();
 QPalette lightPalette();
 
+// The window's colours as the user picked them: the desktop's own (the style
+// and palette Qt started with), or Fusion with a light or a dark palette.
+enum class Colours { System, Light, Dark };
+Colours coloursFromName(const QString &name);   // "system", "light", "dark"; anything else: System
+QString coloursName(Colours colours);
+void applyColours(Colours colours);
+
 } // namespace Theme

@@ -36,6 +36,7 @@ const Entry &entry(Id id)
         {Id::MaxLogRows, "log/maxRows", 0},
         {Id::SaveFolder, "export/folder", QString()},
         {Id::ComposerHistory, "composer/history", QVariantList()},
+        {Id::Colours, "view/colours", QStringLiteral("system")},
     };
     for (const Entry &e : table) {
         if (e.id == id)

@@ -22,7 +22,8 @@ enum class Id {
     KeepJournal,       // bool: journal the live session for recovery after a crash
     MaxLogRows,        // int: the log keeps at most this many rows; 0: all
     SaveFolder,        // QString: where the last file was saved or opened
-    ComposerHistory    // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
+    ComposerHistory,   // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
+    Colours            // QString: system (the desktop's palette), light or dark
 };
 
 QVariant value(Id id);

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QEvent>
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -169,6 +170,14 @@ MessageView::MessageView(QWidget *parent)
 }
 
 MessageView::~MessageView() = default;
+
+void MessageView::changeEvent(QEvent *event)
+{
+    // The JSON colours are picked for the palette: a new one recolours them.
+    if (event->type() == QEvent::ApplicationPaletteChange || event->type() == QEvent::PaletteChange)
+        m_highlighter->rehighlight();
+    QWidget::changeEvent(event);
+}
 
 void MessageView::clear()
 {

@@ -48,6 +48,9 @@ public:
     bool wraps() const;
     void setWrap(bool wrap);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void render();
     void renderJson(qsizetype start, qsizetype end);
