@@ -14,6 +14,7 @@
 #include "inspector/tlsview.h"
 #include "i18n/englishplurals.h"
 #include "mainwindow.h"
+#include "theme.h"
 #include "nodepeer.h"
 #include "pythonpeer.h"
 #include "tlsfixture.h"
@@ -300,8 +301,11 @@ void TestMainWindow::composerSendsAFileWithinTheLimit()
     QCOMPARE(binary.count(), 0);
     QCOMPARE(window.session()->log()->count(), 1);   // only the open event
 
+    // The refusals are drawn as errors; the send that works is ordinary text again.
+    QCOMPARE(status->palette().color(QPalette::WindowText), Theme::color(Theme::Role::Error));
     composer->sendFile(fits);
     QCOMPARE(binary.count(), 1);
+    QCOMPARE(status->palette().color(QPalette::WindowText), QApplication::palette(status).color(QPalette::WindowText));
     QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Binary), 1);
     const MessageLog *log = window.session()->log();
     QFile file(fits);

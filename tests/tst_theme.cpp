@@ -1,3 +1,4 @@
+#include "log/filterbar.h"
 #include "mainwindow.h"
 #include "plaintip.h"
 #include "settings/settings.h"
@@ -5,6 +6,8 @@
 
 #include <QApplication>
 #include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
@@ -25,6 +28,7 @@ private Q_SLOTS:
     void readableOnBothPalettes();
     void labelFollowsPaletteChange();
     void toolTipsShowMarkupAsWritten();
+    void errorColourEndsWithTheError();
     void coloursMenuSwitchesAndIsRemembered();
 };
 
@@ -72,6 +76,7 @@ void TstTheme::labelFollowsPaletteChange()
     const QPalette before = QApplication::palette();
     QApplication::setPalette(Theme::lightPalette());
     QLabel label(QStringLiteral("refused"));
+    QObject *other = new QObject(&label);   // a child that is not the colour's keeper
     Theme::setTextRole(&label, Theme::Role::Error);
     QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Error, Theme::lightPalette()));
 
@@ -84,6 +89,9 @@ void TstTheme::labelFollowsPaletteChange()
     // A new role replaces the old one.
     Theme::setTextRole(&label, Theme::Role::Good);
     QCOMPARE(label.palette().color(QPalette::WindowText), Theme::color(Theme::Role::Good, Theme::darkPalette()));
+    QCOMPARE(label.findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly).size(), 2);   // one keeper, reused
+    Theme::clearTextRole(&label);
+    QCOMPARE(label.findChildren<QObject *>(QString(), Qt::FindDirectChildrenOnly), QList<QObject *>{other});
     QApplication::setPalette(before);
 }
 
@@ -98,6 +106,23 @@ void TstTheme::toolTipsShowMarkupAsWritten()
     shown.setHtml(tip);
     QCOMPARE(shown.toPlainText(), peer);
     QVERIFY(plainToolTip(QString()).isEmpty());
+}
+
+// A bad regular expression turns the filter bar's status red; once the
+// expression is fixed the status is ordinary text again.
+void TstTheme::errorColourEndsWithTheError()
+{
+    FilterBar bar;
+    QLabel *status = bar.statusLabel();
+    const QColor ordinary = QApplication::palette(status).color(QPalette::WindowText);
+    bar.regexBox()->setChecked(true);
+    bar.searchEdit()->setText(QStringLiteral("("));
+    QTRY_COMPARE(status->palette().color(QPalette::WindowText), Theme::color(Theme::Role::Error));
+    bar.searchEdit()->setText(QStringLiteral("(ok)"));
+    QTRY_VERIFY(bar.filter().isValid());
+    bar.setProgress(3, 3, 1, true);
+    QCOMPARE(status->palette().color(QPalette::WindowText), ordinary);
+    QVERIFY(!status->findChild<QObject *>(QString(), Qt::FindDirectChildrenOnly));   // no keeper left behind
 }
 
 // File > Colours: Dark and Light take effect at once in the window and are

@@ -166,7 +166,7 @@ void Composer::sendFile(const QString &path)
                            : tr("%1 cannot be sent: %2.").arg(name, why));
         return;
     }
-    m_status->setStyleSheet(QString());
+    Theme::clearTextRole(m_status);
     m_status->setText(tr("%1 sent (%n byte(s)).", nullptr, int(qMin<qsizetype>(bytes.size(), INT_MAX)))
                           .arg(QFileInfo(path).fileName()));
     Q_EMIT binarySubmitted(bytes);
@@ -274,7 +274,7 @@ QString Composer::inputProblem() const
 
 void Composer::updateHint()
 {
-    m_status->setStyleSheet(QString());
+    Theme::clearTextRole(m_status);
     // Checked on every edit: Send stays off while the input cannot be sent.
     const QString problem = inputProblem();
     m_send->setEnabled(m_allowed && problem.isEmpty());

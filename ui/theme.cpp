@@ -21,6 +21,8 @@ double luminance(const QColor &c)
 // Re-colours its widget when the application palette changes.
 class TextRoleKeeper : public QObject
 {
+    Q_OBJECT   // findChild<TextRoleKeeper *> must match keepers only
+
 public:
     TextRoleKeeper(QWidget *widget, Role role) : QObject(widget), m_widget(widget), m_role(role) { apply(); }
     void setRole(Role role)
@@ -95,6 +97,14 @@ void setTextRole(QWidget *widget, Role role)
         return;
     }
     widget->installEventFilter(new TextRoleKeeper(widget, role));
+}
+
+void clearTextRole(QWidget *widget)
+{
+    if (!widget)
+        return;
+    delete widget->findChild<TextRoleKeeper *>(QString(), Qt::FindDirectChildrenOnly);
+    widget->setPalette(QPalette());   // no role of its own: everything inherited
 }
 
 double contrast(const QColor &a, const QColor &b)
@@ -176,3 +186,5 @@ QPalette lightPalette()
 }
 
 } // namespace Theme
+
+#include "theme.moc"

@@ -34,6 +34,8 @@ QColor color(Role role);
 // Draws the widget's text (WindowText and Text) in the role's colour, and
 // keeps doing so when the application's palette changes.
 void setTextRole(QWidget *widget, Role role);
+// Gives the widget its inherited palette back: its text is ordinary again.
+void clearTextRole(QWidget *widget);
 
 // The contrast ratio of two colours as WCAG defines it (1 to 21).
 double contrast(const QColor &a, const QColor &b);

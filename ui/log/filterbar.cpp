@@ -101,7 +101,7 @@ void FilterBar::setProgress(int searched, int total, int matches, bool active)
     const LogFilter current = filter();
     if (!current.isValid())
         return;   // the error stays in view
-    m_status->setStyleSheet(QString());
+    Theme::clearTextRole(m_status);
     if (!active) {
         showStatus(tr("%Ln row(s)", nullptr, total));
         return;
