@@ -184,10 +184,9 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_wireModel, &QAbstractItemModel::modelReset, this, [this] {
         m_wireView->setColumnHidden(WireModel::RsvColumn, true);
         m_wireView->setColumnHidden(WireModel::FindingsColumn, true);
-        revealWireColumns(0, m_wireModel->rowCount() - 1);
+        revealWireColumns();
     });
-    connect(m_wireModel, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) { revealWireColumns(first, last); });
+    connect(m_wireModel, &QAbstractItemModel::rowsInserted, this, &MainWindow::revealWireColumns);
     // The payload, the widest cell, comes last and takes the rest of the width.
     m_wireView->horizontalHeader()->moveSection(WireModel::FindingsColumn, WireModel::PayloadColumn);
     m_details = new QTabWidget(this);
@@ -1337,10 +1336,8 @@ RecordTable *MainWindow::wireView() const
 
 // The RSV and findings columns come into view once a frame needs them. The
 // capture keeps that as two facts, so a flood's batches cost nothing here.
-void MainWindow::revealWireColumns(int first, int last)
+void MainWindow::revealWireColumns()
 {
-    Q_UNUSED(first);
-    Q_UNUSED(last);
     const WireCapture *capture = m_session.capture();
     if (m_wireView->isColumnHidden(WireModel::RsvColumn) && capture->anyReservedBits())
         m_wireView->setColumnHidden(WireModel::RsvColumn, false);

@@ -126,7 +126,7 @@ private:
     void chooseCloseCode();
     void onStateChanged(Session::State state);
     void setStateText(const QString &text);
-    void revealWireColumns(int first, int last);
+    void revealWireColumns();
     void showUrlError(const QString &message);
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
