@@ -3,6 +3,7 @@
 #include "composer.h"
 #include "requesteditor.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/handshakestory.h"
 #include "inspector/livechart.h"
 #include "inspector/messageview.h"
 #include "log/filterbar.h"
@@ -169,6 +170,17 @@ void TestMainWindow::typeConnectSendReceiveClose()
     // The tap hands its capture over within a batch interval.
     QTRY_VERIFY(window.inspector()->requestText().startsWith(QStringLiteral("GET / HTTP/1.1")));
     QTRY_VERIFY(window.inspector()->responseText().startsWith(QStringLiteral("HTTP/1.1 101")));
+    // The story a newcomer reads: the request went out, 101 came back, the
+    // Accept matched the Key, frames flow; the close is still to come.
+    HandshakeStory *story = window.inspector()->story();
+    QTRY_VERIFY2(story->text().contains(QStringLiteral("Sec-WebSocket-Accept matches the Key: Match")),
+                 qPrintable(story->text()));
+    QCOMPARE(story->steps().size(), 5);   // TCP, request, answer, frames, close
+    QVERIFY(story->steps().at(1).details.contains(QStringLiteral("Upgrade: websocket")));
+    QCOMPARE(story->steps().at(2).role, Theme::Role::Good);
+    QVERIFY(story->steps().at(3).reached);
+    QVERIFY(!story->steps().at(4).reached);
+    QCOMPARE(window.inspector()->statusText(), QStringLiteral("HTTP/1.1 101 Switching Protocols"));
 
     QPlainTextEdit *editor = window.composer()->editor();
     QTest::mouseClick(editor->viewport(), Qt::LeftButton);
@@ -191,6 +203,13 @@ void TestMainWindow::typeConnectSendReceiveClose()
     QVERIFY2(window.stateText().contains(QStringLiteral("1000")), qPrintable(window.stateText()));
     QVERIFY(window.connectButton()->isEnabled());
     QVERIFY(!window.composer()->sendButton()->isEnabled());
+    // The story ends with the close: who started it, and the answer.
+    const HandshakeStory::Step close = story->steps().at(4);
+    QVERIFY(close.reached);
+    QCOMPARE(close.role, Theme::Role::Good);
+    QVERIFY2(close.details.join(u'\n').contains(QStringLiteral("wsscope closed it: 1000 Normal closure\nBoth sides sent a Close frame.")),
+             qPrintable(close.details.join(u'\n')));
+    QCOMPARE(story->steps().at(3).role, Theme::Role::Muted);
 }
 
 void TestMainWindow::badUrlIsShownAndNothingConnects()
@@ -377,6 +396,17 @@ void TestMainWindow::refusedAnswerIsShownInTheHandshakeTab()
     if (!note.isEmpty())
         QVERIFY2(inspector->notesText().contains(note), qPrintable(inspector->notesText()));
     QVERIFY(window.connectButton()->isEnabled());
+    // The story and the status line say what the server answered.
+    const QString status = response.first().section(u'\n', 0, 0);
+    QCOMPARE(inspector->statusText(), status);
+    const HandshakeStory::Step answer = inspector->story()->steps().at(2);
+    QVERIFY(answer.reached);
+    QVERIFY2(answer.details.first() == status, qPrintable(answer.details.join(u'|')));
+    if (!status.contains(QStringLiteral(" 101 "))) {
+        QCOMPARE(answer.title, QStringLiteral("The server refuses the upgrade"));
+        QCOMPARE(answer.role, Theme::Role::Error);
+        QVERIFY(!inspector->story()->steps().at(3).reached);
+    }
 }
 
 void TestMainWindow::recentUrlsAreRemembered()

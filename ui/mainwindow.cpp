@@ -514,6 +514,37 @@ void MainWindow::updateHandshakeHistory()
         m_handshakes->setCurrentIndex(0);
 }
 
+// How far connection `id` (-1: the newest) got, for the handshake's story.
+HandshakeStory::Progress MainWindow::progressOf(int id) const
+{
+    using Stage = HandshakeStory::Progress::Stage;
+    HandshakeStory::Progress progress;
+    const QList<Session::Connection> &connections = m_session.connections();
+    if (connections.isEmpty())
+        return progress;
+    const Session::Connection *connection = &connections.last();
+    for (const Session::Connection &candidate : connections) {
+        if (candidate.id == id)
+            connection = &candidate;
+    }
+    const bool newest = connection == &connections.last();
+    progress.opened = connection->opened;
+    progress.close = connection->close;
+    if (connection->endUsec >= 0 || !newest || m_session.isReadOnly()) {
+        progress.stage = Stage::Ended;
+    } else {
+        switch (m_session.state()) {
+        case Session::State::Connecting: progress.stage = Stage::Connecting; break;
+        case Session::State::Open: progress.stage = Stage::Open; break;
+        case Session::State::Closing: progress.stage = Stage::Closing; break;
+        case Session::State::Closed: progress.stage = Stage::Ended; break;
+        }
+    }
+    if (newest && !connection->opened && !m_session.isReadOnly())
+        progress.failure = m_session.failureSummary();
+    return progress;
+}
+
 void MainWindow::showHandshake()
 {
     HandshakeInfo info = m_session.handshake();
@@ -525,6 +556,7 @@ void MainWindow::showHandshake()
         if (connection.id == picked)
             info = connection.handshake;
     }
+    m_inspector->setProgress(progressOf(picked));
     m_inspector->setHandshake(info);
     m_timing->setTiming(info.timing, info.captured);
     if (info.hasTls) {
@@ -1291,6 +1323,8 @@ void MainWindow::onStateChanged(Session::State state)
     }
     setStateText(u'\u25CF' + QStringLiteral(" ") + text);
     Theme::setTextRole(m_state, stateRole(state));
+    if (m_handshakes->currentIndex() <= 0)
+        m_inspector->setProgress(progressOf(-1));
 
 }
 

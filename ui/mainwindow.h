@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inspector/handshakestory.h"
 #include "record/journal.h"
 #include "record/sessionfile.h"
 #include "session/reconnector.h"
@@ -134,6 +135,7 @@ private:
     void resend(int kind, const QByteArray &payload, bool now);
     void restoreSettings();
     void showHandshake();
+    HandshakeStory::Progress progressOf(int id) const;
     void updateHandshakeHistory();
     void connectAnyway();
     QList<int> framesOfLogRow(int row) const;

@@ -1,15 +1,26 @@
 #include "handshakeinspector.h"
 
+#include "handshakestory.h"
 #include "log/payloadformat.h"
 #include "pagedtext.h"
+#include "plaintip.h"
 #include "session/handshakeinfo.h"
+#include "theme.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
 #include <QFontDatabase>
+#include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStringDecoder>
 #include <QTabWidget>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <climits>
@@ -20,6 +31,9 @@ namespace {
 // of them megabytes long, which no one reads in a label.
 constexpr qsizetype MaxFieldChars = 1024;
 constexpr qsizetype MaxNotes = 50;
+// A table of headers lists this many; the Text tab pages any number.
+constexpr qsizetype MaxTableRows = 2000;
+constexpr qsizetype MaxCellChars = 2000;
 
 QString shortened(const QString &text)
 {
@@ -107,10 +121,142 @@ int count(const QByteArray &bytes)
 
 } // namespace
 
+// Headers as a table, in the order and case they had on the wire, with the
+// ones the WebSocket handshake is made of in bold and in the accent colour.
+// Ctrl+C or the context menu copies the selected rows as "Name: value".
+class HeaderTable : public QTreeWidget
+{
+public:
+    explicit HeaderTable(const QString &name, QWidget *parent)
+        : QTreeWidget(parent)
+    {
+        setAccessibleName(name);
+        setColumnCount(2);
+        setHeaderLabels({HandshakeInspector::tr("Name"), HandshakeInspector::tr("Value")});
+        setRootIsDecorated(false);
+        setUniformRowHeights(true);
+        setAllColumnsShowFocus(true);
+        setSelectionMode(QAbstractItemView::ExtendedSelection);
+        setTextElideMode(Qt::ElideRight);
+        setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        header()->setStretchLastSection(true);
+        header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    }
+
+    void setHeaders(const QList<HandshakeInfo::Header> &headers)
+    {
+        clear();
+        QList<QTreeWidgetItem *> items;
+        int nameWidth = fontMetrics().horizontalAdvance(HandshakeInspector::tr("Name"));
+        for (const HandshakeInfo::Header &header : headers) {
+            if (items.size() == MaxTableRows) {
+                auto *more = new QTreeWidgetItem({HandshakeInspector::tr("(%n more header(s) in the Text tab)", nullptr,
+                                                                         int(qMin<qsizetype>(headers.size() - MaxTableRows, INT_MAX))),
+                                                  QString()});
+                more->setFlags(Qt::ItemIsEnabled);
+                items.append(more);
+                break;
+            }
+            const QString name = HandshakeStory::headerText(header.first, MaxCellChars);
+            const QString value = HandshakeStory::headerText(header.second, MaxCellChars);
+            auto *item = new QTreeWidgetItem({name, value});
+            item->setData(0, Qt::UserRole, header.first.trimmed().toLower());
+            if (value.size() > 60)
+                item->setToolTip(1, plainToolTip(value));
+            if (HandshakeStory::isHandshakeHeader(header.first)) {
+                QFont bold = font();
+                bold.setBold(true);
+                item->setFont(0, bold);
+                item->setFont(1, bold);
+                item->setData(1, Qt::UserRole, true);
+            }
+            nameWidth = qMax(nameWidth, QFontMetrics(item->font(0)).horizontalAdvance(name));
+            items.append(item);
+        }
+        addTopLevelItems(items);
+        recolour();
+        // Names whole up to a long one's width; a longer name is cut, with the value still in view.
+        header()->resizeSection(0, qMin(nameWidth + 24, fontMetrics().averageCharWidth() * 34));
+    }
+
+    QTreeWidgetItem *find(const QByteArray &lowerName) const
+    {
+        for (int i = 0; i < topLevelItemCount(); ++i) {
+            if (topLevelItem(i)->data(0, Qt::UserRole).toByteArray() == lowerName)
+                return topLevelItem(i);
+        }
+        return nullptr;
+    }
+
+    QString text(bool selectedOnly) const
+    {
+        QStringList lines;
+        for (int i = 0; i < topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *item = topLevelItem(i);
+            if (selectedOnly && !item->isSelected())
+                continue;
+            lines.append(item->text(1).isEmpty() && item->data(0, Qt::UserRole).isNull()
+                             ? item->text(0)
+                             : item->text(0) + QStringLiteral(": ") + item->text(1));
+        }
+        return lines.join(u'\n');
+    }
+
+protected:
+    void changeEvent(QEvent *event) override
+    {
+        QTreeWidget::changeEvent(event);
+        if (event->type() == QEvent::PaletteChange)
+            recolour();
+    }
+
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        if (event->matches(QKeySequence::Copy)) {
+            QApplication::clipboard()->setText(text(true));
+            return;
+        }
+        QTreeWidget::keyPressEvent(event);
+    }
+
+    void contextMenuEvent(QContextMenuEvent *event) override
+    {
+        QMenu menu(this);
+        QAction *copy = menu.addAction(HandshakeInspector::tr("&Copy"), this,
+                                       [this] { QApplication::clipboard()->setText(text(true)); });
+        copy->setEnabled(!selectedItems().isEmpty());
+        QTreeWidgetItem *item = itemAt(viewport()->mapFrom(this, event->pos()));
+        QAction *value = menu.addAction(HandshakeInspector::tr("Copy &value"), this, [item] {
+            if (item)
+                QApplication::clipboard()->setText(item->text(1));
+        });
+        value->setEnabled(item);
+        menu.addAction(HandshakeInspector::tr("Copy &all"), this, [this] { QApplication::clipboard()->setText(text(false)); });
+        menu.exec(event->globalPos());
+    }
+
+private:
+    void recolour()
+    {
+        const QBrush accent(Theme::color(Theme::Role::Accent, palette()));
+        for (int i = 0; i < topLevelItemCount(); ++i) {
+            QTreeWidgetItem *item = topLevelItem(i);
+            if (item->data(1, Qt::UserRole).toBool())
+                item->setForeground(0, accent);
+        }
+    }
+};
+
 HandshakeInspector::HandshakeInspector(QWidget *parent)
     : QWidget(parent)
     , m_summary(plainLabel(this))
     , m_tabs(new QTabWidget(this))
+    , m_story(new HandshakeStory(this))
+    , m_requestTable(new HeaderTable(tr("Request headers"), this))
+    , m_responseTable(new HeaderTable(tr("Response headers"), this))
+    , m_requestLine(plainLabel(this))
+    , m_status(plainLabel(this))
+    , m_link(plainLabel(this))
     , m_request(new PagedText(tr("Upgrade request"), this))
     , m_response(new PagedText(tr("Server response"), this))
     , m_accept(textPane(this, tr("Sec-WebSocket-Accept check")))
@@ -121,14 +267,50 @@ HandshakeInspector::HandshakeInspector(QWidget *parent)
     m_notes->setForegroundRole(QPalette::PlaceholderText);
     m_notes->hide();
 
-    auto *headers = new QSplitter(Qt::Vertical, this);
-    headers->addWidget(titled(tr("&Request"), m_request, headers));
-    headers->addWidget(titled(tr("R&esponse"), m_response, headers));
+    auto *storyArea = new QScrollArea(this);
+    storyArea->setWidget(m_story);
+    storyArea->setWidgetResizable(true);
+    storyArea->setFrameShape(QFrame::NoFrame);
+    storyArea->setBackgroundRole(QPalette::Base);
+
+    // Headers: the request line and the status above their tables, the
+    // Accept check in one line below.
+    QFont bold = m_status->font();
+    bold.setBold(true);
+    m_requestLine->setFont(bold);
+    m_status->setFont(bold);
+    const auto tableBox = [](QLabel *title, HeaderTable *table, QWidget *owner) {
+        auto *box = new QWidget(owner);
+        auto *layout = new QVBoxLayout(box);
+        layout->setContentsMargins(0, 2, 0, 0);
+        title->setWordWrap(false);
+        layout->addWidget(title);
+        layout->addWidget(table, 1);
+        return box;
+    };
+    auto *tables = new QSplitter(Qt::Vertical, this);
+    tables->addWidget(tableBox(m_requestLine, m_requestTable, tables));
+    tables->addWidget(tableBox(m_status, m_responseTable, tables));
+    m_link->hide();
+    auto *headerTab = new QWidget(this);
+    auto *headerLayout = new QVBoxLayout(headerTab);
+    headerLayout->setContentsMargins(0, 0, 0, 0);
+    headerLayout->addWidget(tables, 1);
+    headerLayout->addWidget(m_link);
+    linkSelection(m_requestTable, m_responseTable);
+    linkSelection(m_responseTable, m_requestTable);
+
+    auto *texts = new QSplitter(Qt::Vertical, this);
+    texts->addWidget(titled(tr("&Request"), m_request, texts));
+    texts->addWidget(titled(tr("R&esponse"), m_response, texts));
 
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(headers, tr("Headers"));
+    m_tabs->addTab(storyArea, tr("Story"));
+    m_tabs->addTab(headerTab, tr("Headers"));
     m_tabs->addTab(m_accept, tr("Accept check"));
+    m_tabs->addTab(texts, tr("Text"));
     m_tabs->addTab(m_raw, tr("Raw bytes"));
+    m_tabs->setTabToolTip(3, tr("The request and the answer as text, exactly as they were sent"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -137,10 +319,46 @@ HandshakeInspector::HandshakeInspector(QWidget *parent)
     layout->addWidget(m_notes);
 }
 
+// Selecting the Key in the request selects the Accept in the answer, and the
+// other way round; a double click on either opens the check worked through.
+void HandshakeInspector::linkSelection(HeaderTable *from, HeaderTable *to)
+{
+    connect(from, &QTreeWidget::currentItemChanged, this, [this, to](QTreeWidgetItem *current) {
+        const QByteArray name = current ? current->data(0, Qt::UserRole).toByteArray() : QByteArray();
+        const bool linked = name == "sec-websocket-key" || name == "sec-websocket-accept";
+        QFont font = m_link->font();
+        font.setBold(linked);
+        m_link->setFont(font);
+        if (!linked)
+            return;
+        QTreeWidgetItem *partner = to->find(name == "sec-websocket-key" ? "sec-websocket-accept" : "sec-websocket-key");
+        if (!partner)
+            return;
+        const QSignalBlocker blocker(to);
+        to->clearSelection();
+        to->setCurrentItem(partner);
+        partner->setSelected(true);
+        to->scrollToItem(partner);
+    });
+    connect(from, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
+        const QByteArray name = item->data(0, Qt::UserRole).toByteArray();
+        if (name == "sec-websocket-key" || name == "sec-websocket-accept")
+            m_tabs->setCurrentWidget(m_accept);
+    });
+}
+
 HandshakeInspector::~HandshakeInspector() = default;
+
+void HandshakeInspector::setProgress(const HandshakeStory::Progress &progress)
+{
+    m_progress = progress;
+    m_story->setStory(m_info, m_progress);
+}
 
 void HandshakeInspector::setHandshake(const HandshakeInfo &info)
 {
+    m_info = info;
+    m_story->setStory(m_info, m_progress);
     QString summary = shortened(info.url);
     summary += u'\n' + (info.captured ? tr("Captured on the wire by the tap.")
                                       : tr("Direct connection: reconstructed from what Qt sends."));
@@ -174,6 +392,36 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
     if (!hasHead && after.isEmpty())
         after = tr("(waiting for the server)");
     m_response->setLatin1(head, after);
+
+    const QByteArray requestLine = !info.requestLine.isEmpty() ? info.requestLine
+        : info.requestRaw.left(info.requestRaw.indexOf('\r'));
+    m_requestLine->setText(requestLine.isEmpty() ? tr("(no request sent)") : HandshakeStory::headerText(requestLine, MaxCellChars));
+    m_requestTable->setHeaders(info.requestHeaders);
+    const int status = HandshakeStory::statusCode(info.statusLine);
+    m_status->setText(info.statusLine.isEmpty() ? (info.failure.isEmpty() ? tr("(no answer yet)") : tr("(no answer)"))
+                                                : HandshakeStory::headerText(info.statusLine, MaxCellChars));
+    if (status == 101 && (!info.accept.available || info.accept.matches))
+        Theme::setTextRole(m_status, Theme::Role::Good);
+    else if (status >= 300 && status < 400)
+        Theme::setTextRole(m_status, Theme::Role::Warning);
+    else if (!info.statusLine.isEmpty() || !info.failure.isEmpty())
+        Theme::setTextRole(m_status, Theme::Role::Error);
+    else
+        Theme::clearTextRole(m_status);
+    m_responseTable->setHeaders(info.responseHeaders);
+    if (info.accept.available) {
+        m_link->setText(info.accept.matches
+                            ? tr("\u2713 Match: the Accept %1 is Base64(SHA-1(Key + GUID)) of the Key %2")
+                                  .arg(shortenedLatin1(info.accept.received), shortenedLatin1(info.accept.key))
+                            : tr("\u2717 MISMATCH: the Accept %1 should be %2, Base64(SHA-1(Key + GUID)) of the Key %3")
+                                  .arg(info.accept.received.isEmpty() ? tr("(none)") : shortenedLatin1(info.accept.received),
+                                       shortenedLatin1(info.accept.expected), shortenedLatin1(info.accept.key)));
+        m_link->setToolTip(tr("Select the Key or the Accept to see the other; double-click either for the check step by step."));
+        Theme::setTextRole(m_link, info.accept.matches ? Theme::Role::Good : Theme::Role::Error);
+        m_link->show();
+    } else {
+        m_link->hide();
+    }
 
     QString accept;
     if (info.accept.available) {
@@ -218,6 +466,41 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
         notes.append(tr("(and %n more)", nullptr, int(qMin<qsizetype>(more, INT_MAX))));
     m_notes->setText(notes.join(u'\n'));
     m_notes->setVisible(!notes.isEmpty());
+}
+
+QString HandshakeInspector::storyText() const
+{
+    return m_story->text();
+}
+
+HandshakeStory *HandshakeInspector::story() const
+{
+    return m_story;
+}
+
+QTreeWidget *HandshakeInspector::requestTable() const
+{
+    return m_requestTable;
+}
+
+QTreeWidget *HandshakeInspector::responseTable() const
+{
+    return m_responseTable;
+}
+
+QString HandshakeInspector::statusText() const
+{
+    return m_status->text();
+}
+
+QString HandshakeInspector::acceptLinkText() const
+{
+    return m_link->isHidden() ? QString() : m_link->text();
+}
+
+QTabWidget *HandshakeInspector::tabs() const
+{
+    return m_tabs;
 }
 
 QString HandshakeInspector::requestText() const

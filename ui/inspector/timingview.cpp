@@ -34,7 +34,7 @@ protected:
             {TimingView::tr("DNS"), m_timing.dns},
             {TimingView::tr("TCP"), m_timing.tcp},
             {TimingView::tr("TLS"), m_timing.tls},
-            {TimingView::tr("Tunnel"), m_timing.tunnel},
+            {TimingView::tr("wsscope"), m_timing.tunnel},
             {TimingView::tr("Upgrade"), m_timing.upgrade},
         };
         // Bars against the base: shades picked for the palette's lightness.
@@ -54,12 +54,21 @@ protected:
                 continue;
             const int x = labelWidth + int(double(start) / double(total) * width);
             const int w = qMax(2, int(double(length) / double(total) * width));
-            painter.fillRect(QRect(x, y + 3, w, 12), colors[i]);
+            // wsscope's own step is hatched: it is not the server's time.
+            if (i == TunnelRow) {
+                painter.fillRect(QRect(x, y + 3, w, 12), palette().color(QPalette::Base));
+                painter.fillRect(QRect(x, y + 3, w, 12), QBrush(colors[i], Qt::BDiagPattern));
+                painter.setPen(colors[i]);
+                painter.drawRect(QRect(x, y + 3, w - 1, 11));
+            } else {
+                painter.fillRect(QRect(x, y + 3, w, 12), colors[i]);
+            }
             start += length;
         }
     }
 
 private:
+    static constexpr int TunnelRow = 3;
     HandshakeInfo::Timing m_timing;
 };
 
@@ -75,6 +84,10 @@ TimingView::TimingView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_numbers);
     layout->addWidget(m_waterfall);
+    auto *legend = new QLabel(tr("The hatched bar is wsscope's own tunnel between Qt and the tap, not the server."), this);
+    legend->setWordWrap(true);
+    legend->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(legend);
     layout->addStretch(1);
     setTiming({}, true);
 }
@@ -97,20 +110,30 @@ void TimingView::setTiming(const HandshakeInfo::Timing &timing, bool captured)
         m_waterfall->setTiming({});
         return;
     }
+    // The server's part and wsscope's own, apart: the local tunnel between
+    // QWebSocket and the tap is wsscope's doing, not the server's.
+    const auto add = [](qint64 sum, qint64 step) { return step < 0 ? sum : qMax<qint64>(sum, 0) + step; };
+    const qint64 network = add(add(add(add(-1, timing.dns), timing.tcp), timing.tls), timing.upgrade);
+    const QString indent = QStringLiteral("  ");
     const QList<QPair<QString, qint64>> rows = {
-        {tr("DNS lookup"), timing.dns},
-        {tr("TCP connect"), timing.tcp},
-        {tr("TLS handshake"), timing.tls},
-        {tr("Local tunnel set-up"), timing.tunnel},
-        {tr("Upgrade request to 101"), timing.upgrade},
+        {tr("Network and server"), -2},
+        {indent + tr("DNS lookup"), timing.dns},
+        {indent + tr("TCP connect"), timing.tcp},
+        {indent + tr("TLS handshake"), timing.tls},
+        {indent + tr("Upgrade request to 101"), timing.upgrade},
+        {indent + tr("In all"), network},
+        {tr("wsscope's own work, not the server's"), -2},
+        {indent + tr("Local tunnel set-up"), timing.tunnel},
         {tr("Total"), timing.total},
     };
     qsizetype width = 0;
-    for (const auto &row : rows)
-        width = qMax(width, row.first.size());
+    for (const auto &row : rows) {
+        if (row.second != -2)
+            width = qMax(width, row.first.size());
+    }
     QString text;
     for (const auto &row : rows)
-        text += row.first.leftJustified(width + 3, u' ') + formatDuration(row.second) + u'\n';
+        text += (row.second == -2 ? row.first : row.first.leftJustified(width + 3, u' ') + formatDuration(row.second)) + u'\n';
     m_numbers->setText(text);
     m_waterfall->setTiming(timing);
 }
