@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     g++ cmake ninja-build pkg-config
     clang libclang-rt-14-dev            # libFuzzer for the parser fuzz tests
-    qt6-base-dev qt6-websockets-dev libgl-dev
+    qt6-base-dev qt6-websockets-dev qt6-svg-dev libgl-dev
     fonts-dejavu-core
     # peers and tools the tests start on loopback
     python3 python3-websocket python3-websockets nodejs node-ws openssl

@@ -15,6 +15,7 @@
 #include "inspector/tlsview.h"
 #include "i18n/englishplurals.h"
 #include "mainwindow.h"
+#include "icons.h"
 #include "theme.h"
 #include "nodepeer.h"
 #include "pythonpeer.h"
@@ -35,7 +36,9 @@
 #include <QHeaderView>
 #include <QTabBar>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QToolButton>
+#include <QMenuBar>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QComboBox>
@@ -61,6 +64,8 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void shortcutsDoNotClash();
+    void iconsAndToolbar();
     void failuresSaidInPlainWords();
     void everyLabelShortcutHasAField();
     void initTestCase();
@@ -1347,6 +1352,142 @@ void TestMainWindow::repeatedHeaderRowIsMarkedAndNothingConnects()
     window.session()->abort();
 }
 
+namespace {
+
+// The letter after a single '&' in a widget's text, or 0.
+QChar mnemonic(const QString &text)
+{
+    const qsizetype amp = QString(text).replace(QStringLiteral("&&"), QStringLiteral("__")).indexOf(u'&');
+    if (amp < 0 || amp + 1 >= text.size())
+        return {};
+    return text.at(amp + 1).toLower();
+}
+
+} // namespace
+
+void TestMainWindow::shortcutsDoNotClash()
+{
+    // Alt+letter goes to one place: the menus, the buttons, the labels and
+    // the tabs on screen never share a letter, whichever inspector tab is up.
+    MainWindow window(QUrl{});
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTabWidget *details = nullptr;
+    for (QTabWidget *candidate : window.findChildren<QTabWidget *>()) {
+        if (candidate->tabText(0) == QStringLiteral("&Message"))
+            details = candidate;
+    }
+    QVERIFY(details);
+    int checked = 0;
+    for (int tab = 0; tab < details->count(); ++tab) {
+        details->setCurrentIndex(tab);
+        QMultiHash<QChar, QString> owners;
+        const auto add = [&owners](const QString &text) {
+            const QChar letter = mnemonic(text);
+            if (!letter.isNull())
+                owners.insert(letter, text);
+        };
+        for (const QAction *menu : window.menuBar()->actions())
+            add(menu->text());
+        for (const QAbstractButton *button : window.findChildren<QAbstractButton *>()) {
+            const auto *tool = qobject_cast<const QToolButton *>(button);
+            if (button->isVisibleTo(&window) && !(tool && tool->defaultAction()))   // a toolbar's has no shortcut letter
+                add(button->text());
+        }
+        for (const QLabel *label : window.findChildren<QLabel *>()) {
+            if (label->isVisibleTo(&window) && label->buddy())
+                add(label->text());
+        }
+        for (const QTabBar *bar : window.findChildren<QTabBar *>()) {
+            if (!bar->isVisibleTo(&window))
+                continue;
+            for (int i = 0; i < bar->count(); ++i)
+                add(bar->tabText(i));
+        }
+        for (const QChar letter : owners.uniqueKeys()) {
+            const QStringList texts = owners.values(letter);
+            QVERIFY2(texts.size() == 1, qPrintable(QStringLiteral("Alt+%1 on %2 tab: %3")
+                                                       .arg(letter, details->tabText(tab), texts.join(QStringLiteral(", ")))));
+        }
+        checked += int(owners.size());
+    }
+    QVERIFY(checked > 6 * 10);
+}
+
+void TestMainWindow::iconsAndToolbar()
+{
+    MainWindow window(QUrl{});
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(!window.windowIcon().isNull());
+    QVERIFY(!window.windowIcon().pixmap(64, 64).isNull());
+    QVERIFY(!window.connectButton()->icon().isNull());
+    QVERIFY(!window.closeButton()->icon().isNull());
+
+    // The toolbar: open, save, ping, clear, each with an icon and a tooltip.
+    QToolBar *tools = window.toolBar();
+    QVERIFY(tools->isVisibleTo(&window));
+    QStringList texts;
+    for (const QAction *action : tools->actions()) {
+        if (action->isSeparator())
+            continue;
+        texts.append(action->iconText());
+        QVERIFY2(!action->icon().isNull(), qPrintable(action->iconText()));
+        QVERIFY2(!action->toolTip().isEmpty(), qPrintable(action->iconText()));
+    }
+    QCOMPARE(texts, (QStringList{QStringLiteral("Open"), QStringLiteral("Save"), QStringLiteral("Ping"), QStringLiteral("Clear log")}));
+
+    // The bundled drawings are inked in the palette's text colour, light or dark.
+    const auto inkOf = [](const QIcon &icon) {
+        const QImage image = icon.pixmap(24, 24).toImage().convertToFormat(QImage::Format_ARGB32);
+        QColor ink;   // of the fully opaque pixels: the edges are blended
+        int opaque = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                if (c.alpha() == 255) {
+                    ++opaque;
+                    ink = c;
+                }
+            }
+        }
+        return qMakePair(opaque, ink);
+    };
+    for (const Icons::Id id : {Icons::Id::Connect, Icons::Id::Disconnect, Icons::Id::Ping, Icons::Id::Clear,
+                               Icons::Id::Save, Icons::Id::Open, Icons::Id::Request}) {
+        for (const QPalette &palette : {Theme::lightPalette(), Theme::darkPalette()}) {
+            const auto [opaque, ink] = inkOf(Icons::bundled(id, palette));
+            QVERIFY2(opaque > 20, qPrintable(Icons::themeName(id)));
+            QCOMPARE(ink, palette.color(QPalette::WindowText));
+        }
+    }
+    // A palette change re-inks the window's own icons.
+    const bool themed = QIcon::hasThemeIcon(Icons::themeName(Icons::Id::Connect));
+    Theme::applyColours(Theme::Colours::Dark);
+    QCoreApplication::processEvents();
+    if (!themed)
+        QCOMPARE(inkOf(window.connectButton()->icon()).second, Theme::darkPalette().color(QPalette::WindowText));
+    Theme::applyColours(Theme::Colours::System);
+    QCoreApplication::processEvents();
+    if (!themed)
+        QCOMPARE(inkOf(window.connectButton()->icon()).second, window.palette().color(QPalette::WindowText));
+
+    // Ping on the toolbar pings: its pong comes back in the log.
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    window.setUrl(echo.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QAction *ping = tools->actions().at(3);
+    QCOMPARE(ping->iconText(), QStringLiteral("Ping"));
+    ping->trigger();
+    QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong), 1);
+    QAction *clear = tools->actions().last();
+    clear->trigger();
+    QCOMPARE(window.session()->log()->count(), 0);
+}
+
 void TestMainWindow::everyLabelShortcutHasAField()
 {
     // A label with an & shortcut takes the focus to its field; without a
@@ -1373,7 +1514,7 @@ void TestMainWindow::failuresSaidInPlainWords()
     QTabWidget *tabs = nullptr;
     for (QTabWidget *candidate : window.findChildren<QTabWidget *>()) {
         for (int i = 0; i < candidate->count(); ++i) {
-            if (candidate->tabText(i) == QStringLiteral("&Handshake"))
+            if (candidate->tabText(i) == QStringLiteral("Han&dshake"))
                 tabs = candidate;
         }
     }
@@ -1393,7 +1534,7 @@ void TestMainWindow::failuresSaidInPlainWords()
     tabs->setCurrentIndex(0);
     QString state = attempt(refusing.url().toString());
     QVERIFY2(state.contains(QStringLiteral("Refused by the server: 401 Unauthorized")), qPrintable(state));
-    QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("&Handshake"));
+    QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Han&dshake"));
 
     // Nothing listening on the port.
     quint16 port = 0;

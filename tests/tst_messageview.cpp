@@ -281,7 +281,7 @@ void TestMessageView::copyGivesTheMessage()
 
     QPushButton *copy = nullptr;
     for (QPushButton *button : view.findChildren<QPushButton *>()) {
-        if (button->text() == QStringLiteral("&Copy message"))
+        if (button->text() == QStringLiteral("Cop&y message"))
             copy = button;
     }
     QVERIFY(copy);

@@ -61,7 +61,7 @@ Composer::Composer(QWidget *parent)
     , m_editor(new QPlainTextEdit(this))
     , m_format(new QComboBox(this))
     , m_send(new QPushButton(tr("&Send"), this))
-    , m_sendFile(new QPushButton(tr("Send &file…"), this))
+    , m_sendFile(new QPushButton(tr("Send f&ile…"), this))
     , m_status(new QLabel(this))
     , m_maxFileBytes(Session::DefaultMaxMessageBytes)
 {

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 #include "plaintip.h"
+#include "icons.h"
 #include "theme.h"
 #include "record/secrets.h"
 #include "cli/shellcommand.h"
@@ -33,6 +34,7 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QThread>
+#include <QToolBar>
 #include <QToolButton>
 #include <QComboBox>
 #include <QCompleter>
@@ -95,6 +97,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_logSplitter(new QSplitter(Qt::Vertical, this))
 {
     setWindowTitle(tr("wsscope"));
+    setWindowIcon(Icons::application());
     const int handshakeTimeout = Settings::value(Settings::Id::HandshakeTimeoutMs).toInt();
     // A setting edited by hand to nonsense must not make every connection fail at once.
     m_session.setHandshakeTimeout(handshakeTimeout >= 100 ? handshakeTimeout : Session::DefaultHandshakeTimeoutMs);
@@ -141,7 +144,10 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_requestToggle = new QToolButton(this);
     m_requestToggle->setText(tr("Re&quest"));
     m_requestToggle->setCheckable(true);
-    m_requestToggle->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_requestToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    setIcon(m_requestToggle, Icons::Id::Request);
+    setIcon(m_connect, Icons::Id::Connect);
+    setIcon(m_close, Icons::Id::Disconnect);
     m_requestToggle->setToolTip(tr("Query parameters, headers, authorization, subprotocols and origin (Ctrl+R)"));
     connect(m_requestToggle, &QToolButton::toggled, m_request, &QWidget::setVisible);
 
@@ -202,7 +208,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     handshakeLayout->addWidget(m_inspector, 1);
     m_handshakes->hide();
     connect(m_handshakes, &QComboBox::activated, this, [this] { showHandshake(); });
-    m_details->addTab(handshakePane, tr("&Handshake"));
+    m_details->addTab(handshakePane, tr("Han&dshake"));
     m_handshakePane = handshakePane;
     // Says, for a reopened session, that its frames are rebuilt, not captured.
     m_wireNote = new QLabel(this);
@@ -219,7 +225,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     m_live = new LiveChart(this);
     m_live->setSession(&m_session);
     m_details->addTab(m_live, tr("Li&ve"));
-    m_details->addTab(m_tls, tr("TL&S"));
+    m_details->addTab(m_tls, tr("TLS"));
     m_details->setDocumentMode(true);
     // No scroll arrows hiding a tab: the bar asks for the room of all its
     // tabs, and the splitter leaves the inspector at least that.
@@ -338,12 +344,46 @@ MainWindow::~MainWindow()
     }
 }
 
+// An icon that is inked in the palette's text colour follows a palette change.
+void MainWindow::setIcon(QObject *target, Icons::Id id)
+{
+    m_icons.append({target, id});
+    const QIcon icon = Icons::icon(id, palette());
+    if (auto *action = qobject_cast<QAction *>(target))
+        action->setIcon(icon);
+    else if (auto *button = qobject_cast<QAbstractButton *>(target))
+        button->setIcon(icon);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange)
+        return;
+    const QList<QPair<QPointer<QObject>, Icons::Id>> icons = std::exchange(m_icons, {});
+    for (const auto &entry : icons) {
+        if (entry.first)
+            setIcon(entry.first, entry.second);
+    }
+}
+
+QToolBar *MainWindow::toolBar() const
+{
+    return m_toolBar;
+}
+
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open session…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
-    file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
-                    [this] { chooseAndSave(SessionExport::Format::SessionFile); });
+    QAction *open = file->addAction(tr("&Open session…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
+    open->setIconText(tr("Open"));
+    open->setToolTip(tr("Open a saved session, read-only (Ctrl+O)"));
+    setIcon(open, Icons::Id::Open);
+    QAction *save = file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
+                                    [this] { chooseAndSave(SessionExport::Format::SessionFile); });
+    save->setIconText(tr("Save"));
+    save->setToolTip(tr("Save the session: the log, the handshakes and the wire (Ctrl+S)"));
+    setIcon(save, Icons::Id::Save);
     QMenu *exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(tr("&HAR (HTTP Archive)…"), this, [this] { chooseAndSave(SessionExport::Format::Har); });
     exportMenu->addAction(tr("&pcapng (Wireshark)…"), this, [this] { chooseAndSave(SessionExport::Format::Pcapng); });
@@ -397,24 +437,32 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
     connection->addAction(tr("Go to &URL bar"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         m_urlBox->setFocus(Qt::ShortcutFocusReason);
         m_urlBox->lineEdit()->selectAll();
     });
-    connection->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, &MainWindow::connectToUrl);
-    connection->addAction(tr("C&lose"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), this, &MainWindow::closeConnection);
+    setIcon(connection->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                                  &MainWindow::connectToUrl),
+            Icons::Id::Connect);
+    setIcon(connection->addAction(tr("C&lose"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W), this,
+                                  &MainWindow::closeConnection),
+            Icons::Id::Disconnect);
     connection->addAction(tr("Close with a co&de…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_W), this,
                           &MainWindow::chooseCloseCode);
-    connection->addAction(tr("Re&quest options"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
-        m_requestToggle->setChecked(true);
-        m_request->setFocus(Qt::ShortcutFocusReason);
-    });
-    connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, [this] {
+    setIcon(connection->addAction(tr("Re&quest options"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                                  [this] {
+                                      m_requestToggle->setChecked(true);
+                                      m_request->setFocus(Qt::ShortcutFocusReason);
+                                  }),
+            Icons::Id::Request);
+    QAction *ping = connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, [this] {
         QString error;
         if (!m_session.ping({}, &error))
             statusBar()->showMessage(error, 5000);
     });
+    ping->setToolTip(tr("Send a ping; its pong and the round trip appear in the log (Ctrl+Shift+P)"));
+    setIcon(ping, Icons::Id::Ping);
     connection->addSeparator();
     QAction *tap = connection->addAction(tr("Capture the &wire (through the local tap)"));
     tap->setCheckable(true);
@@ -449,7 +497,24 @@ void MainWindow::buildMenus()
     QAction *relative = log->addAction(tr("Times &relative to the connection"));
     relative->setCheckable(true);
     connect(relative, &QAction::toggled, m_model, &LogModel::setRelativeTimes);
-    log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), this, [this] { m_session.log()->clear(); });
+    QAction *clear = log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), this,
+                                    [this] { m_session.log()->clear(); });
+    clear->setIconText(tr("Clear log"));
+    clear->setToolTip(tr("Clear the log and the Message tab (Ctrl+Shift+K)"));
+    setIcon(clear, Icons::Id::Clear);
+
+    // The actions used most, a click away; the URL row has Connect and Close.
+    m_toolBar = new QToolBar(tr("Toolbar"), this);
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));   // for saveState()
+    m_toolBar->setMovable(false);
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->setIconSize(QSize(20, 20));
+    m_toolBar->addAction(open);
+    m_toolBar->addAction(save);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(ping);
+    m_toolBar->addAction(clear);
+    addToolBar(Qt::TopToolBarArea, m_toolBar);
     // A feed that never ends can be kept as a ring: the newest rows only.
     QMenu *keep = log->addMenu(tr("&Keep"));
     auto *keepGroup = new QActionGroup(keep);

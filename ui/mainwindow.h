@@ -1,5 +1,6 @@
 #pragma once
 
+#include "icons.h"
 #include "inspector/handshakestory.h"
 #include "record/journal.h"
 #include "record/sessionfile.h"
@@ -18,6 +19,7 @@
 class Composer;
 class LiveChart;
 class RequestEditor;
+class QToolBar;
 class QToolButton;
 class FilterBar;
 class HandshakeInspector;
@@ -108,15 +110,19 @@ public:
     QString loadedPath() const;
     SessionFile::Loaded loadedResult() const;
 
+    QToolBar *toolBar() const;
 Q_SIGNALS:
     void loaded(bool ok);
 
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void setIcon(QObject *target, Icons::Id id);
     void buildMenus();
     void loadHere(const QString &path);
     void chooseAndSave(SessionExport::Format format);
@@ -185,6 +191,8 @@ private:
     QComboBox *m_handshakes = nullptr;   // which connection's handshake the Handshake tab shows
     std::unique_ptr<Reconnector> m_reconnector;   // while reconnecting is on
     QToolButton *m_requestToggle = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    QList<QPair<QPointer<QObject>, Icons::Id>> m_icons;
     QString m_optionsUrl;               // the URL whose options the editor shows
     std::unique_ptr<Journal> m_journal;
     QString m_loadedPath;

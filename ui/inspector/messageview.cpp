@@ -113,11 +113,11 @@ MessageView::MessageView(QWidget *parent)
     , m_jsonStatus(new QLabel(this))
     , m_jsonFindings(new QLabel(this))
     , m_hex(pane(this, tr("Message as hex")))
-    , m_wrap(new QCheckBox(tr("Wrap l&ines"), this))
+    , m_wrap(new QCheckBox(tr("Wra&p lines"), this))
     , m_previous(new QPushButton(tr("&Previous page"), this))
     , m_next(new QPushButton(tr("&Next page"), this))
     , m_pageLabel(new QLabel(this))
-    , m_copy(new QPushButton(tr("&Copy message"), this))
+    , m_copy(new QPushButton(tr("Cop&y message"), this))
 {
     m_caption->setTextFormat(Qt::PlainText);
     m_jsonStatus->setTextFormat(Qt::PlainText);
