@@ -64,6 +64,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void tabOrderFollowsTheLayout();
     void shortcutsDoNotClash();
     void iconsAndToolbar();
     void failuresSaidInPlainWords();
@@ -1364,6 +1365,45 @@ QChar mnemonic(const QString &text)
 }
 
 } // namespace
+
+void TestMainWindow::tabOrderFollowsTheLayout()
+{
+    // Tab goes as the layout reads: the URL row left to right, then the left
+    // column top to bottom (filter bar, log, composer), then the inspector.
+    MainWindow window(QUrl{});
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    window.urlBox()->setFocus();
+    QVERIFY(QTest::qWaitFor([&window] { return window.urlBox()->hasFocus(); }));
+    QStringList order;
+    QList<QWidget *> stops;
+    for (int i = 0; i < 40; ++i) {
+        QWidget *widget = QApplication::focusWidget();
+        if (stops.contains(widget))
+            break;
+        stops.append(widget);
+        QString name = widget->accessibleName();
+        if (auto *button = qobject_cast<QAbstractButton *>(widget))
+            name = button->text();
+        order.append(name.isEmpty() ? QString::fromLatin1(widget->metaObject()->className()) : name);
+        QTest::keyClick(widget, Qt::Key_Tab);
+    }
+    const QStringList expected = {QStringLiteral("URL"), QStringLiteral("Re&quest"), QStringLiteral("&Connect"),
+                                  QStringLiteral("Search payloads"), QStringLiteral("Rege&x"),
+                                  QStringLiteral("Direction filter"), QStringLiteral("Kind filter"),
+                                  QStringLiteral("Message log"), QStringLiteral("Message"),
+                                  QStringLiteral("Message format"), QStringLiteral("QTabBar")};
+    QVERIFY2(order.mid(0, expected.size()) == expected, qPrintable(order.join(QStringLiteral(" > "))));
+    // Once in the inspector (the right half), Tab does not go back left before the round ends.
+    const int inspectorStart = int(expected.size()) - 1;
+    for (int i = inspectorStart; i < stops.size(); ++i)
+        QVERIFY2(stops.at(i)->mapTo(&window, QPoint(0, 0)).x() > window.width() / 3, qPrintable(order.at(i)));
+    // Shift+Tab walks back the same way.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+    QCOMPARE(QApplication::focusWidget(), stops.last());
+}
 
 void TestMainWindow::shortcutsDoNotClash()
 {

@@ -245,10 +245,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     layout->addWidget(m_mainSplitter, 1);
     setCentralWidget(central);
 
-    QWidget::setTabOrder(m_urlBox, m_connect);
-    QWidget::setTabOrder(m_connect, m_close);
-    QWidget::setTabOrder(m_close, m_logView);
-    QWidget::setTabOrder(m_logView, m_composer->editor());
+    setTabOrderByLayout();
 
     if (m_echoUrl.isValid())
         statusBar()->showMessage(tr("Built-in echo server: %1").arg(m_echoUrl.toString()));
@@ -342,6 +339,44 @@ MainWindow::~MainWindow()
             delete worker.data();
         }
     }
+}
+
+// Tab goes as the eye reads the window: the URL row left to right, the
+// request tabs under it when open, then the left column top to bottom
+// (filter bar, log, composer), then the inspector. Inside each part the
+// order its widgets were made in stays.
+void MainWindow::setTabOrderByLayout()
+{
+    QList<QWidget *> chain;
+    for (QWidget *widget = nextInFocusChain(); widget != this; widget = widget->nextInFocusChain()) {
+        if (widget->focusPolicy() & Qt::TabFocus)
+            chain.append(widget);
+    }
+    const auto stopsIn = [&chain](QWidget *part) {
+        QList<QWidget *> stops;
+        for (QWidget *widget : std::as_const(chain)) {
+            if (widget == part || part->isAncestorOf(widget))
+                stops.append(widget);
+        }
+        return stops;
+    };
+    QList<QWidget *> order = {m_urlBox, m_requestToggle, m_connect, m_close};
+    for (QWidget *part : {static_cast<QWidget *>(m_request), static_cast<QWidget *>(m_filterBar),
+                          static_cast<QWidget *>(m_logView), static_cast<QWidget *>(m_composer),
+                          static_cast<QWidget *>(m_details)}) {
+        for (QWidget *stop : stopsIn(part)) {
+            // A widget that hands its focus to a child (a tab widget to its
+            // tab bar) moves with all of its own: Qt keeps that block
+            // together, so its children are not ordered one by one.
+            const bool inBlock = std::any_of(order.cbegin(), order.cend(), [stop](const QWidget *block) {
+                return block->focusProxy() && block->isAncestorOf(block->focusProxy()) && block->isAncestorOf(stop);
+            });
+            if (!inBlock && !order.contains(stop))
+                order.append(stop);
+        }
+    }
+    for (qsizetype i = 1; i < order.size(); ++i)
+        QWidget::setTabOrder(order.at(i - 1), order.at(i));
 }
 
 // An icon that is inked in the palette's text colour follows a palette change.

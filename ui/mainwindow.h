@@ -123,6 +123,7 @@ protected:
 
 private:
     void setIcon(QObject *target, Icons::Id id);
+    void setTabOrderByLayout();
     void buildMenus();
     void loadHere(const QString &path);
     void chooseAndSave(SessionExport::Format format);
