@@ -525,6 +525,16 @@ void TestMainWindow::untrustedCertificateCanBeAcceptedOnce()
     QTRY_VERIFY(window.tlsView()->connectAnywayButton()->isVisible());
     QVERIFY(window.tlsView()->summaryText().contains(QStringLiteral("NOT verified")));
     QCOMPARE(window.tlsView()->chain()->topLevelItemCount(), 1);
+    // Said in plain words, with the TLS tab brought forward, and the story's
+    // TLS step marked as the one that failed.
+    QVERIFY2(window.stateText().contains(QStringLiteral("Certificate not trusted")), qPrintable(window.stateText()));
+    auto *details = qobject_cast<QTabWidget *>(window.tlsView()->parentWidget()->parentWidget());
+    QVERIFY(details);
+    QCOMPARE(details->currentWidget(), window.tlsView());
+    const QList<HandshakeStory::Step> steps = window.inspector()->story()->steps();
+    QCOMPARE(steps.at(1).title, QStringLiteral("TLS handshake"));
+    QCOMPARE(steps.at(1).role, Theme::Role::Error);
+    QVERIFY(!steps.at(2).reached);   // no upgrade request went out
 
     QTest::mouseClick(window.tlsView()->connectAnywayButton(), Qt::LeftButton);
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
