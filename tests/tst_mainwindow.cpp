@@ -64,6 +64,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void emptyStatesSayWhatToDo();
     void tabOrderFollowsTheLayout();
     void shortcutsDoNotClash();
     void iconsAndToolbar();
@@ -1375,6 +1376,51 @@ QChar mnemonic(const QString &text)
 }
 
 } // namespace
+
+void TestMainWindow::emptyStatesSayWhatToDo()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setUrl(echo.url().toString());
+    QVERIFY2(window.logView()->emptyText().startsWith(QStringLiteral("Click Connect to talk to the built-in echo server")),
+             qPrintable(window.logView()->emptyText()));
+    // Drawn in the empty table, in the placeholder colour.
+    const QImage empty = window.logView()->viewport()->grab().toImage();
+    const QColor base = window.logView()->palette().color(QPalette::Base);
+    int inked = 0;
+    for (int y = 0; y < empty.height(); ++y) {
+        for (int x = 0; x < empty.width(); ++x)
+            inked += empty.pixelColor(x, y) != base;
+    }
+    QVERIFY2(inked > 50, qPrintable(QString::number(inked)));
+    const QString said = window.logView()->emptyText();
+    window.logView()->setEmptyText({});
+    QCOMPARE(window.logView()->viewport()->grab().toImage().pixelColor(empty.width() / 2, 30), base);
+    QVERIFY(window.logView()->viewport()->grab().toImage() != empty);
+    window.logView()->setEmptyText(said);
+    typeUrl(window, QStringLiteral("ws://127.0.0.1:1/"));
+    QCOMPARE(window.logView()->emptyText(), QStringLiteral("Click Connect (or press Enter in the URL bar) to open the connection."));
+    QVERIFY(window.wireView()->emptyText().startsWith(QStringLiteral("Every frame that crosses the wire")));
+
+    window.setUrl(echo.url().toString());
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    window.session()->log()->clear();
+    QCOMPARE(window.logView()->emptyText(), QStringLiteral("Connected. Type a message below and press Ctrl+Enter to send it."));
+    QTest::keyClicks(window.filterBar()->searchEdit(), QStringLiteral("nothing like this"));
+    QTRY_COMPARE(window.logView()->emptyText(), QStringLiteral("No message matches the filter."));
+    window.filterBar()->searchEdit()->clear();
+    QTRY_VERIFY(window.logView()->emptyText().startsWith(QStringLiteral("Connected.")));
+    // Once there are rows, nothing is drawn over them.
+    QVERIFY(window.session()->sendText(QStringLiteral("x")));
+    QTRY_VERIFY(window.logModel()->rowCount() > 0);
+    window.closeConnection();
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+}
 
 void TestMainWindow::tabOrderFollowsTheLayout()
 {

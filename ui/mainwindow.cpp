@@ -278,6 +278,8 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
         m_selectionLabel->clear();
     });
     connect(m_filterBar, &FilterBar::filterChanged, m_model, &LogModel::setFilter);
+    connect(m_filterBar, &FilterBar::filterChanged, this, &MainWindow::updateEmptyTexts);
+    connect(m_urlBox, &QComboBox::editTextChanged, this, &MainWindow::updateEmptyTexts);
     connect(m_model, &LogModel::searchProgress, this, [this](int searched, int total, int matches) {
         m_filterBar->setProgress(searched, total, matches, m_model->filter().isActive());
     });
@@ -377,6 +379,30 @@ void MainWindow::setTabOrderByLayout()
     }
     for (qsizetype i = 1; i < order.size(); ++i)
         QWidget::setTabOrder(order.at(i - 1), order.at(i));
+}
+
+// What the log and the Wire tab say while they have no rows: what to do next.
+void MainWindow::updateEmptyTexts()
+{
+    const Session::State state = m_session.state();
+    QString log;
+    if (m_model->filter().isActive())
+        log = tr("No message matches the filter.");
+    else if (m_session.isReadOnly() || m_loading)
+        log = tr("This session has no messages.");
+    else if (state == Session::State::Open)
+        log = tr("Connected. Type a message below and press Ctrl+Enter to send it.");
+    else if (state == Session::State::Closed)
+        log = m_echoUrl.isValid() && m_urlBox->currentText().trimmed() == m_echoUrl.toString()
+            ? tr("Click Connect to talk to the built-in echo server, or type the URL of your own server "
+                 "(ws:// or wss://).")
+            : tr("Click Connect (or press Enter in the URL bar) to open the connection.");
+    m_logView->setEmptyText(log);
+    m_wireView->setEmptyText(m_session.mode() == Session::Mode::Direct && !m_session.isReadOnly()
+                                 ? tr("A direct connection has no capture: turn on Connection \u2192 Capture the wire "
+                                      "to see every frame.")
+                                 : tr("Every frame that crosses the wire appears here, both ways, with its mask and "
+                                      "length."));
 }
 
 // An icon that is inked in the palette's text colour follows a palette change.
@@ -509,6 +535,7 @@ void MainWindow::buildMenus()
         statusBar()->showMessage(on ? tr("The next connection is captured on the wire.")
                                     : tr("The next connection is direct: no capture, timings or TLS details."),
                                  5000);
+        updateEmptyTexts();
     });
     connection->addAction(tr("Use the &built-in echo server"), this, [this] {
         if (m_echoUrl.isValid())
@@ -1425,6 +1452,7 @@ void MainWindow::onStateChanged(Session::State state)
     Theme::setTextRole(m_state, stateRole(state));
     if (m_handshakes->currentIndex() <= 0)
         m_inspector->setProgress(progressOf(-1));
+    updateEmptyTexts();
 
 }
 

@@ -124,6 +124,7 @@ protected:
 private:
     void setIcon(QObject *target, Icons::Id id);
     void setTabOrderByLayout();
+    void updateEmptyTexts();
     void buildMenus();
     void loadHere(const QString &path);
     void chooseAndSave(SessionExport::Format format);

@@ -23,6 +23,14 @@ public:
     // the last one.
     void fitColumn(int column, const QString &widest);
 
+    // What an empty table says instead of nothing: what to do to fill it.
+    void setEmptyText(const QString &text);
+    QString emptyText() const;
+
 protected:
     QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QString m_emptyText;
 };

@@ -6,6 +6,7 @@
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QtMath>
 
 #include <algorithm>
 
@@ -95,31 +96,93 @@ QSize LiveChart::minimumSizeHint() const
     return {200, 140};
 }
 
+namespace {
+
+// The scale's top: the next of 1, 2 and 5 times a power of ten at or above the value.
+double niceTop(double value)
+{
+    double step = 1;
+    while (step * 10 <= value)
+        step *= 10;
+    for (const double factor : {1.0, 2.0, 5.0, 10.0}) {
+        if (step * factor >= value)
+            return step * factor;
+    }
+    return step * 10;
+}
+
+QString number(double value)
+{
+    return QLocale().toString(value, 'f', value < 10 && value != qFloor(value) ? 1 : 0);
+}
+
+} // namespace
+
 void LiveChart::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     const QPalette &colors = palette();
     painter.fillRect(rect(), colors.base());
-    const int line = fontMetrics().height();
+    const QFontMetrics metrics = fontMetrics();
+    const int line = metrics.height();
     const QRect area = rect().adjusted(8, 4, -8, -4);
     const int half = area.height() / 2;
-    const QRect rateBox(area.left(), area.top() + line, area.width(), half - line - 6);
-    const QRect rttBox(area.left(), area.top() + half + line, area.width(), half - line - 6);
+
+    double top = 1;
+    for (const RateSample &s : m_rates)
+        top = std::max({top, s.sentPerSecond, s.receivedPerSecond});
+    top = niceTop(top);
+    double topRtt = 1;
+    for (const RttPoint &p : m_rtts)
+        topRtt = std::max(topRtt, p.milliseconds);
+    topRtt = niceTop(topRtt);
+
+    // Room on the left for the larger scale's numbers, below each plot for the time axis.
+    const int gutter = std::max({metrics.horizontalAdvance(number(top)), metrics.horizontalAdvance(number(topRtt)),
+                                 metrics.horizontalAdvance(number(top / 2))})
+        + 6;
+    const auto plotBox = [&](int y) {
+        return QRect(area.left() + gutter, y + line + 2, area.width() - gutter, half - 2 * line - 8);
+    };
+    const QRect rateBox = plotBox(area.top());
+    const QRect rttBox = plotBox(area.top() + half);
     const qint64 now = MessageLog::nowUsec();
     const double spanUsec = double(Samples) * SampleMs * 1000;
     const auto xOf = [&](const QRect &box, qint64 time) {
         return box.right() - (double(now - time) / spanUsec) * box.width();
     };
 
-    painter.setPen(colors.color(QPalette::Mid));
-    painter.drawRect(rateBox);
-    painter.drawRect(rttBox);
+    // Axes: the scale at the top, middle and zero; the time in seconds before now.
+    const auto drawAxes = [&](const QRect &box, double scaleTop) {
+        painter.setPen(QPen(colors.color(QPalette::Mid), 1, Qt::DotLine));
+        for (int tick = 1; tick < 4; ++tick) {
+            const double x = box.left() + box.width() * tick / 4.0;
+            painter.drawLine(QPointF(x, box.top()), QPointF(x, box.bottom()));
+        }
+        painter.drawLine(QPointF(box.left(), box.center().y()), QPointF(box.right(), box.center().y()));
+        painter.setPen(colors.color(QPalette::Mid));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(box);
+        painter.setPen(colors.color(QPalette::PlaceholderText));
+        const struct { double value; int y; } marks[] = {{scaleTop, box.top()}, {scaleTop / 2, box.center().y()}, {0, box.bottom()}};
+        for (const auto &mark : marks) {
+            painter.drawText(QRect(area.left(), mark.y - line / 2, gutter - 4, line), Qt::AlignRight | Qt::AlignVCenter,
+                             number(mark.value));
+        }
+        const int seconds = Samples * SampleMs / 1000;
+        for (int tick = 0; tick <= 4; ++tick) {
+            const int x = box.left() + box.width() * tick / 4;
+            const QString label = tick == 4 ? tr("now") : tr("%1 s").arg(-seconds + tick * seconds / 4);
+            const int width = metrics.horizontalAdvance(label);
+            const int left = tick == 0 ? x : tick == 4 ? x - width : x - width / 2;
+            painter.drawText(QRect(left, box.bottom() + 2, width + 2, line), Qt::AlignLeft | Qt::AlignVCenter, label);
+        }
+    };
+    drawAxes(rateBox, top);
+    drawAxes(rttBox, topRtt);
 
     // Messages a second, both ways.
-    double top = 1;
-    for (const RateSample &s : m_rates)
-        top = std::max({top, s.sentPerSecond, s.receivedPerSecond});
     const auto rateLine = [&](bool sent, const QColor &color) {
         QPainterPath path;
         bool first = true;
@@ -133,30 +196,40 @@ void LiveChart::paintEvent(QPaintEvent *)
             first = false;
         }
         painter.setPen(QPen(color, 1.5));
+        painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
     };
     const QColor receivedColor = Theme::color(Theme::Role::Received, colors);
     const QColor sentColor = Theme::color(Theme::Role::Sent, colors);
     rateLine(false, receivedColor);
     rateLine(true, sentColor);
-    painter.setPen(colors.color(QPalette::Text));
-    painter.drawText(QRect(area.left(), area.top(), area.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Messages a second: received (blue), sent (orange); top %1").arg(QLocale().toString(top, 'f', 0)));
+
+    // Titles, with a swatch of each series' colour as its legend.
+    const auto title = [&](int y, const QString &text, const QList<QPair<QColor, QString>> &legend) {
+        int x = area.left();
+        painter.setPen(colors.color(QPalette::Text));
+        painter.drawText(QRect(x, y, area.width(), line), Qt::AlignLeft | Qt::AlignVCenter, text);
+        x += metrics.horizontalAdvance(text) + 12;
+        for (const auto &[color, name] : legend) {
+            painter.fillRect(QRect(x, y + line / 2 - 4, 14, 8), color);
+            x += 18;
+            painter.setPen(colors.color(QPalette::Text));
+            painter.drawText(QRect(x, y, area.right() - x, line), Qt::AlignLeft | Qt::AlignVCenter, name);
+            x += metrics.horizontalAdvance(name) + 12;
+        }
+    };
+    title(area.top(), tr("Messages a second"), {{receivedColor, tr("received")}, {sentColor, tr("sent")}});
 
     // Round trips.
-    double topRtt = 1;
-    for (const RttPoint &p : m_rtts)
-        topRtt = std::max(topRtt, p.milliseconds);
+    const QColor rttColor = Theme::color(Theme::Role::Good, colors);
     painter.setPen(Qt::NoPen);
-    painter.setBrush(Theme::color(Theme::Role::Good, colors));
+    painter.setBrush(rttColor);
     for (const RttPoint &p : m_rtts) {
         const QPointF point(xOf(rttBox, p.timeUsec), rttBox.bottom() - p.milliseconds / topRtt * rttBox.height());
         painter.drawEllipse(point, 2.5, 2.5);
     }
-    painter.setPen(colors.color(QPalette::Text));
     const QString rttTitle = m_rtts.empty()
-        ? tr("Round trips: none yet (ping, or turn on keep-alive in Request > Connection)")
-        : tr("Round trip of each pong, ms; top %1, last %2")
-              .arg(QLocale().toString(topRtt, 'f', 2), QLocale().toString(m_rtts.back().milliseconds, 'f', 2));
-    painter.drawText(QRect(area.left(), area.top() + half, area.width(), line), Qt::AlignLeft | Qt::AlignVCenter, rttTitle);
+        ? tr("Round trip of each pong, ms: none yet (ping, or turn on keep-alive in Request > Connection)")
+        : tr("Round trip of each pong, ms; last %1").arg(QLocale().toString(m_rtts.back().milliseconds, 'f', 2));
+    title(area.top() + half, rttTitle, {});
 }
