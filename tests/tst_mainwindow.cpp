@@ -1714,6 +1714,12 @@ void TestMainWindow::smallWindowKeepsTabsAndSearchInReach()
         QVERIFY(!arrow->isVisible());
     const int search = window.filterBar()->searchEdit()->width();
     QVERIFY2(search >= 120, qPrintable(QString::number(search)));
+    // The filter choices show their current text whole ("All directions" was "All directio").
+    for (QComboBox *box : {window.filterBar()->directionBox(), window.filterBar()->kindBox()}) {
+        const int text = box->fontMetrics().horizontalAdvance(box->currentText());
+        QVERIFY2(box->width() >= text + 20, qPrintable(QStringLiteral("%1: %2 px for %3 px of text")
+                                                            .arg(box->currentText()).arg(box->width()).arg(text)));
+    }
 }
 
 void TestMainWindow::wirePayloadColumnTakesTheRestOfTheWidth()

@@ -4,6 +4,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QStyle>
+#include <QStyleOptionComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,11 +36,23 @@ FilterBar::FilterBar(QWidget *parent)
     m_kind->setAccessibleName(tr("Kind filter"));
     // The choices shrink (eliding) before the search field does in a small
     // window, and grow no wider than their longest text in a large one.
+    // The choice that is shown is never cut, though: a combo box is at least
+    // as wide as its current text ("All directions" whole at 800 px).
     for (QComboBox *box : {m_direction, m_kind}) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
         box->setMaximumWidth(box->sizeHint().width());
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         box->setMinimumContentsLength(5);
+        const auto fitCurrent = [box] {
+            QStyleOptionComboBox option;
+            option.initFrom(box);
+            option.editable = false;
+            const QSize text(box->fontMetrics().horizontalAdvance(box->currentText()), box->fontMetrics().height());
+            const int width = box->style()->sizeFromContents(QStyle::CT_ComboBox, &option, text, box).width();
+            box->setMinimumWidth(qMin(width, box->maximumWidth()));
+        };
+        fitCurrent();
+        connect(box, &QComboBox::currentIndexChanged, box, fitCurrent);
     }
     m_search->setMinimumWidth(qMax(120, m_search->fontMetrics().horizontalAdvance(u'x') * 16));
     m_status->setTextFormat(Qt::PlainText);
