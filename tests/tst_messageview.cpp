@@ -1,4 +1,5 @@
 #include "inspector/messageview.h"
+#include "inspector/jsontree.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -9,12 +10,16 @@
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 class TestMessageView : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void jsonTreeKeepsWhatWasSent();
+    void jsonTreeRefusesWhatIsNotJson();
+    void jsonTreeStopsAtItsRowLimit();
     void textWithWrapToggle();
     void jsonIsIndented();
     void invalidJsonSaysWhereItBreaks();
@@ -288,6 +293,92 @@ void TestMessageView::copyGivesTheMessage()
     QApplication::clipboard()->clear();
     QTest::mouseClick(copy, Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text(), message);
+}
+
+void TestMessageView::jsonTreeKeepsWhatWasSent()
+{
+    MessageView view;
+    view.resize(700, 500);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const QByteArray json = R"({"user":"ada","tags":["x",1e400],"n":-0,"user":"<b>again</b>","nested":{"a b":null,"ok":true}})";
+    view.setMessage(json, false, QStringLiteral("test"));
+    JsonTree *tree = view.tree();
+    QCOMPARE(tree->topLevelItemCount(), 0);   // built only when its tab is shown
+    auto *tabs = view.findChild<QTabWidget *>();
+    tabs->setCurrentIndex(MessageView::TreeTab);
+    QCOMPARE(tree->topLevelItemCount(), 1);
+    QTreeWidgetItem *root = tree->topLevelItem(0);
+    QCOMPARE(root->text(JsonTree::ValueColumn), QStringLiteral("{5 member(s)}"));
+    QVERIFY(root->isExpanded());
+    // Keys in their order, the repeated one twice, values as written.
+    QStringList keys, values, types;
+    for (int i = 0; i < root->childCount(); ++i) {
+        keys.append(root->child(i)->text(JsonTree::KeyColumn));
+        values.append(root->child(i)->text(JsonTree::ValueColumn));
+        types.append(root->child(i)->text(JsonTree::TypeColumn));
+    }
+    QCOMPARE(keys, (QStringList{QStringLiteral("\"user\""), QStringLiteral("\"tags\""), QStringLiteral("\"n\""),
+                                QStringLiteral("\"user\""), QStringLiteral("\"nested\"")}));
+    QCOMPARE(values, (QStringList{QStringLiteral("\"ada\""), QStringLiteral("[2 element(s)]"), QStringLiteral("-0"),
+                                  QStringLiteral("\"<b>again</b>\""), QStringLiteral("{2 member(s)}")}));
+    QCOMPARE(types, (QStringList{QStringLiteral("string"), QStringLiteral("array"), QStringLiteral("number"),
+                                 QStringLiteral("string"), QStringLiteral("object")}));
+    QTreeWidgetItem *big = root->child(1)->child(1);
+    QCOMPARE(big->text(JsonTree::KeyColumn), QStringLiteral("[1]"));
+    QCOMPARE(big->text(JsonTree::ValueColumn), QStringLiteral("1e400"));   // not rounded to infinity
+    QCOMPARE(JsonTree::pathOf(big), QStringLiteral("$.tags[1]"));
+    QTreeWidgetItem *spaced = root->child(4)->child(0);
+    QCOMPARE(JsonTree::pathOf(spaced), QStringLiteral("$.nested[\"a b\"]"));
+    QCOMPARE(spaced->text(JsonTree::TypeColumn), QStringLiteral("null"));
+    QCOMPARE(root->child(4)->child(1)->text(JsonTree::TypeColumn), QStringLiteral("boolean"));
+    // A value is copied as it was sent, containers whole.
+    QCOMPARE(tree->valueOf(root->child(1)), QByteArray(R"(["x",1e400])"));
+    QCOMPARE(tree->valueOf(root), json);
+    tree->setFocus();
+    tree->setCurrentItem(root->child(4));
+    QTest::keyClick(tree, Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral(R"({"a b":null,"ok":true})"));
+    QVERIFY(view.treeStatus().isEmpty());
+    // Another message rebuilds it.
+    view.setMessage("[1,2,3]", false, QStringLiteral("next"));
+    QCOMPARE(tree->topLevelItem(0)->text(JsonTree::ValueColumn), QStringLiteral("[3 element(s)]"));
+    QCOMPARE(view.pageCount(), 1);
+}
+
+void TestMessageView::jsonTreeRefusesWhatIsNotJson()
+{
+    MessageView view;
+    auto *tabs = view.findChild<QTabWidget *>();
+    tabs->setCurrentIndex(MessageView::TreeTab);
+    view.setMessage("{\"a\": [1, 2}", false, QStringLiteral("broken"));
+    QCOMPARE(view.tree()->topLevelItemCount(), 0);
+    QCOMPARE(view.treeStatus(), QStringLiteral("Not valid JSON: no tree. The JSON view says where it breaks."));
+    view.setMessage(QByteArray("\x00\x01", 2), true, QStringLiteral("binary"));
+    tabs->setCurrentIndex(MessageView::TreeTab);
+    QCOMPARE(view.treeStatus(), QStringLiteral("A binary message is not read as JSON."));
+    view.clear();
+    QCOMPARE(view.treeStatus(), QStringLiteral("No message."));
+}
+
+void TestMessageView::jsonTreeStopsAtItsRowLimit()
+{
+    QByteArray json = "[";
+    for (int i = 0; i < JsonTree::MaxRows + 50000; ++i)
+        json += QByteArray::number(i) + ',';
+    json.chop(1);
+    json += ']';
+    MessageView view;
+    view.findChild<QTabWidget *>()->setCurrentIndex(MessageView::TreeTab);
+    QElapsedTimer timer;
+    timer.start();
+    view.setMessage(json, false, QStringLiteral("long"));
+    qInfo("tree of %d values built in %lld ms", JsonTree::MaxRows + 50000, qint64(timer.elapsed()));
+    QVERIFY(view.tree()->isCut());
+    QTreeWidgetItem *root = view.tree()->topLevelItem(0);
+    QCOMPARE(root->childCount(), JsonTree::MaxRows - 1);
+    QCOMPARE(root->text(JsonTree::ValueColumn), QStringLiteral("(99999 shown)"));
+    QVERIFY2(view.treeStatus().contains(QStringLiteral("first 100,000 values")), qPrintable(view.treeStatus()));
 }
 
 QTEST_MAIN(TestMessageView)

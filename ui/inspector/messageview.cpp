@@ -1,4 +1,5 @@
 #include "messageview.h"
+#include "jsontree.h"
 #include "theme.h"
 
 #include "log/payloadformat.h"
@@ -113,6 +114,8 @@ MessageView::MessageView(QWidget *parent)
     , m_jsonStatus(new QLabel(this))
     , m_jsonFindings(new QLabel(this))
     , m_hex(pane(this, tr("Message as hex")))
+    , m_tree(new JsonTree(this))
+    , m_treeStatus(new QLabel(this))
     , m_wrap(new QCheckBox(tr("Wra&p lines"), this))
     , m_previous(new QPushButton(tr("&Previous page"), this))
     , m_next(new QPushButton(tr("&Next page"), this))
@@ -140,6 +143,15 @@ MessageView::MessageView(QWidget *parent)
     m_tabs->addTab(m_text, tr("Text"));
     m_tabs->addTab(jsonPage, tr("JSON"));
     m_tabs->addTab(m_hex, tr("Hex"));
+    m_treeStatus->setTextFormat(Qt::PlainText);
+    m_treeStatus->setWordWrap(true);
+    auto *treePage = new QWidget(this);
+    auto *treeLayout = new QVBoxLayout(treePage);
+    treeLayout->setContentsMargins(0, 0, 0, 0);
+    treeLayout->addWidget(m_treeStatus);
+    treeLayout->addWidget(m_tree, 1);
+    m_tabs->addTab(treePage, tr("Tree"));
+    m_tabs->setTabToolTip(TreeTab, tr("The JSON message as a tree that folds; right-click to copy a value or its path"));
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_wrap);
@@ -182,6 +194,7 @@ void MessageView::changeEvent(QEvent *event)
 void MessageView::clear()
 {
     m_payload.clear();
+    m_treeBuilt = false;
     m_jsonScan.reset();
     m_jsonCheckpoints.clear();
     m_caption->setText(tr("Select a message in the log to read it here."));
@@ -192,6 +205,7 @@ void MessageView::clear()
 void MessageView::setMessage(const QByteArray &payload, bool binary, const QString &caption)
 {
     m_payload = payload;
+    m_treeBuilt = false;
     m_jsonScan.reset();
     m_jsonCheckpoints.clear();
     m_binary = binary;
@@ -210,6 +224,8 @@ qsizetype MessageView::pageBytes() const
 
 int MessageView::pageCount() const
 {
+    if (m_tabs->currentIndex() == TreeTab)
+        return 1;   // the tree is whole, up to its row limit
     return int(qMax<qsizetype>(1, (m_payload.size() + pageBytes() - 1) / pageBytes()));
 }
 
@@ -263,6 +279,8 @@ void MessageView::render()
         m_text->setPlainText(text);
     } else if (tab == 1) {
         renderJson(start, end);
+    } else if (tab == TreeTab) {
+        renderTree();
     } else {
         QString dump = PayloadFormat::hexDump(QByteArrayView(m_payload).sliced(start, end - start).toByteArray());
         if (start > 0) {
@@ -280,6 +298,39 @@ void MessageView::render()
     m_pageLabel->setText(tr("Page %1 of %2").arg(m_page + 1).arg(pageCount()));
     m_wrap->setVisible(tab == 0);
     m_copy->setEnabled(!m_payload.isEmpty());
+}
+
+void MessageView::renderTree()
+{
+    if (m_treeBuilt)
+        return;
+    m_treeBuilt = true;
+    QString status;
+    if (m_payload.isEmpty()) {
+        m_tree->setJson({});
+        status = tr("No message.");
+    } else if (m_binary) {
+        m_tree->setJson({});
+        status = tr("A binary message is not read as JSON.");
+    } else if (m_payload.size() > MaxTreeBytes) {
+        m_tree->setJson({});
+        status = tr("Larger than %1 MiB: no tree; the JSON view shows it a page at a time.").arg(MaxTreeBytes / (1024 * 1024));
+    } else {
+        m_tree->setJson(m_payload);
+        status = m_tree->status();
+    }
+    m_treeStatus->setText(status);
+    m_treeStatus->setVisible(!status.isEmpty());
+}
+
+JsonTree *MessageView::tree() const
+{
+    return m_tree;
+}
+
+QString MessageView::treeStatus() const
+{
+    return m_treeStatus->isHidden() ? QString() : m_treeStatus->text();
 }
 
 QString MessageView::text() const

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class JsonTree;
 class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
@@ -15,7 +16,8 @@ class QTabWidget;
 
 // One message in full: as text (wrap on or off), as JSON (indented and
 // coloured from its own tokens, keys in their order and numbers as written,
-// or where it stops being JSON), and as a hex dump. A large
+// or where it stops being JSON), as a hex dump, and as a JSON tree that
+// folds (built when its tab is first shown for the message). A large
 // message is shown a page at a time, so a 16 MiB payload opens at once.
 class MessageView : public QWidget
 {
@@ -27,6 +29,9 @@ public:
     // Read as JSON up to this size (all of it is read to check it; a page
     // at a time is indented).
     static constexpr qsizetype MaxJsonBytes = 64 * 1024 * 1024;
+    // The tree holds a row a value; past this size only the JSON view reads it.
+    static constexpr qsizetype MaxTreeBytes = 16 * 1024 * 1024;
+    enum Tab { TextTab, JsonTab, HexTab, TreeTab };
 
     explicit MessageView(QWidget *parent = nullptr);
     ~MessageView() override;
@@ -42,6 +47,8 @@ public:
     // Problems the JSON view found in valid JSON (repeated keys); empty when none.
     QString jsonFindings() const;
     QString hex() const;
+    JsonTree *tree() const;
+    QString treeStatus() const;
     int page() const;
     int pageCount() const;
     void setPage(int page);
@@ -54,6 +61,7 @@ protected:
 private:
     void render();
     void renderJson(qsizetype start, qsizetype end);
+    void renderTree();
     qsizetype pageBytes() const;
 
     QByteArray m_payload;
@@ -69,6 +77,9 @@ private:
     std::optional<JsonTokens::Scan> m_jsonScan;   // of m_payload, read once
     QList<JsonTokens::Checkpoint> m_jsonCheckpoints;   // one per text page
     QPlainTextEdit *m_hex;
+    JsonTree *m_tree;
+    QLabel *m_treeStatus;
+    bool m_treeBuilt = false;
     QCheckBox *m_wrap;
     QPushButton *m_previous;
     QPushButton *m_next;
