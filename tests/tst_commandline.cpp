@@ -2,6 +2,7 @@
 #include "tlsfixture.h"
 
 #include <QTemporaryDir>
+#include <QFile>
 #include <QTest>
 
 class TestCommandLine : public QObject
@@ -449,6 +450,20 @@ void TestCommandLine::openAndMaskSecrets()
     QCOMPARE(open.mode, CommandLine::Mode::Window);
     QCOMPARE(open.openPath, QStringLiteral("/tmp/x.wsscope.jsonl"));
     QVERIFY(!open.connect);
+    // A session file named by itself opens as with --open, as a path or as
+    // the file:// URL a file manager passes; a name that is no file is still a bad URL.
+    QTemporaryDir dir;
+    const QString saved = dir.filePath(QStringLiteral("run 1.wsscope.jsonl"));
+    QFile file(saved);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    QCOMPARE(parse({saved}).openPath, saved);
+    QCOMPARE(parse({saved}).mode, CommandLine::Mode::Window);
+    QCOMPARE(parse({QUrl::fromLocalFile(saved).toString()}).openPath, saved);
+    const CommandLine missing = parse({dir.filePath(QStringLiteral("gone.jsonl"))});
+    QCOMPARE(missing.mode, CommandLine::Mode::Error);
+    QVERIFY2(missing.error.contains(QStringLiteral("Bad URL")), qPrintable(missing.error));
+    QVERIFY(parse({saved, QStringLiteral("--connect")}).error.contains(QStringLiteral("cannot be combined with --connect")));
 
     const CommandLine masked = parse({QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--batch"),
                                       QStringLiteral("--save"), QStringLiteral("a.har"), QStringLiteral("--mask-secrets")});

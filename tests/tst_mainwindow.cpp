@@ -1569,7 +1569,9 @@ void TestMainWindow::iconsAndToolbar()
     if (!themed)
         QCOMPARE(inkOf(window.connectButton()->icon()).second, window.palette().color(QPalette::WindowText));
 
-    // Ping on the toolbar pings: its pong comes back in the log.
+    // Ping on the toolbar pings: its pong comes back in the log. Only an
+    // open connection can be pinged.
+    QVERIFY(!tools->actions().at(3)->isEnabled());
     EchoServer echo;
     QVERIFY(echo.listen());
     window.setUrl(echo.url().toString());
@@ -1577,6 +1579,7 @@ void TestMainWindow::iconsAndToolbar()
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
     QAction *ping = tools->actions().at(3);
     QCOMPARE(ping->iconText(), QStringLiteral("Ping"));
+    QVERIFY(ping->isEnabled());
     ping->trigger();
     QTRY_COMPARE(rowsOf(window.logModel(), MessageLog::Direction::Received, MessageLog::Kind::Pong), 1);
     QAction *clear = tools->actions().last();

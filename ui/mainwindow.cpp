@@ -523,6 +523,8 @@ void MainWindow::buildMenus()
             statusBar()->showMessage(error, 5000);
     });
     ping->setToolTip(tr("Send a ping; its pong and the round trip appear in the log (Ctrl+Shift+P)"));
+    m_pingAction = ping;
+    ping->setEnabled(m_session.state() == Session::State::Open);
     setIcon(ping, Icons::Id::Ping);
     connection->addSeparator();
     QAction *tap = connection->addAction(tr("Capture the &wire (through the local tap)"));
@@ -1417,10 +1419,14 @@ void MainWindow::onStateChanged(Session::State state)
         m_close->setEnabled(false);
         m_urlBox->setEnabled(false);
         m_composer->setSendingAllowed(false);
+        if (m_pingAction)
+            m_pingAction->setEnabled(false);
         setStateText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
         return;
     }
     const bool closed = state == Session::State::Closed;
+    if (m_pingAction)
+        m_pingAction->setEnabled(state == Session::State::Open);
     m_connect->setEnabled(closed);
     m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
     m_urlBox->setEnabled(closed);

@@ -19,6 +19,7 @@
 class Composer;
 class LiveChart;
 class RequestEditor;
+class QAction;
 class QToolBar;
 class QToolButton;
 class FilterBar;
@@ -194,6 +195,7 @@ private:
     std::unique_ptr<Reconnector> m_reconnector;   // while reconnecting is on
     QToolButton *m_requestToggle = nullptr;
     QToolBar *m_toolBar = nullptr;
+    QAction *m_pingAction = nullptr;
     QList<QPair<QPointer<QObject>, Icons::Id>> m_icons;
     QString m_optionsUrl;               // the URL whose options the editor shows
     std::unique_ptr<Journal> m_journal;

@@ -321,7 +321,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return result;
     }
 
-    const QStringList positional = parser.positionalArguments();
+    QStringList positional = parser.positionalArguments();
     if (parser.isSet(serveOption)) {
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
@@ -356,7 +356,17 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                              "echo server follows the setting %1).")
                               .arg(Settings::key(Settings::Id::EchoAllowedOrigins)));
 
-    const QStringList opens = parser.values(openOption);
+    QStringList opens = parser.values(openOption);
+    // A saved session named by itself, as a file manager or a double click
+    // passes it (a path, or a file:// URL), is opened as --open would.
+    if (opens.isEmpty() && positional.size() == 1) {
+        const QUrl asUrl(positional.first());
+        const QString path = asUrl.isLocalFile() ? asUrl.toLocalFile() : positional.first();
+        if ((asUrl.isLocalFile() || !positional.first().contains(QLatin1String("://"))) && QFileInfo(path).isFile()) {
+            opens = {path};
+            positional.clear();
+        }
+    }
     if (!opens.isEmpty()) {
         if (opens.size() > 1)
             return usageError(tr("Give --open at most once; more files can be opened from the window."));
