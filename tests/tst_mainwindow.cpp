@@ -1562,6 +1562,14 @@ void TestMainWindow::iconsAndToolbar()
     const bool themed = QIcon::hasThemeIcon(Icons::themeName(Icons::Id::Connect));
     Theme::applyColours(Theme::Colours::Dark);
     QCoreApplication::processEvents();
+    // The state keeps its meaning's colour, now the dark palette's shade.
+    QLabel *state = nullptr;
+    for (QLabel *label : window.findChildren<QLabel *>()) {
+        if (label->text().startsWith(u'\u25CF'))
+            state = label;
+    }
+    QVERIFY(state);
+    QCOMPARE(state->palette().color(QPalette::WindowText), Theme::color(Theme::Role::Muted, Theme::darkPalette()));
     if (!themed)
         QCOMPARE(inkOf(window.connectButton()->icon()).second, Theme::darkPalette().color(QPalette::WindowText));
     Theme::applyColours(Theme::Colours::System);

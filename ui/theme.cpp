@@ -18,25 +18,54 @@ double luminance(const QColor &c)
     return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
 }
 
+// Tells when the application's palette has changed. A widget with a palette
+// of its own is not always told (a label in a shown window kept its light
+// shade after File > Colours > Dark), but the application object always is.
+class PaletteWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    static PaletteWatcher *instance()
+    {
+        static PaletteWatcher *watcher = [] {
+            auto *created = new PaletteWatcher(qApp);
+            qApp->installEventFilter(created);
+            return created;
+        }();
+        return watcher;
+    }
+
+Q_SIGNALS:
+    void changed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (watched == qApp && event->type() == QEvent::ApplicationPaletteChange)
+            Q_EMIT changed();
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    using QObject::QObject;
+};
+
 // Re-colours its widget when the application palette changes.
 class TextRoleKeeper : public QObject
 {
     Q_OBJECT   // findChild<TextRoleKeeper *> must match keepers only
 
 public:
-    TextRoleKeeper(QWidget *widget, Role role) : QObject(widget), m_widget(widget), m_role(role) { apply(); }
+    TextRoleKeeper(QWidget *widget, Role role) : QObject(widget), m_widget(widget), m_role(role)
+    {
+        connect(PaletteWatcher::instance(), &PaletteWatcher::changed, this, &TextRoleKeeper::apply);
+        apply();
+    }
     void setRole(Role role)
     {
         m_role = role;
         apply();
-    }
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (watched == m_widget && event->type() == QEvent::ApplicationPaletteChange)
-            apply();
-        return QObject::eventFilter(watched, event);
     }
 
 private:
@@ -96,7 +125,7 @@ void setTextRole(QWidget *widget, Role role)
         keeper->setRole(role);
         return;
     }
-    widget->installEventFilter(new TextRoleKeeper(widget, role));
+    new TextRoleKeeper(widget, role);
 }
 
 void clearTextRole(QWidget *widget)
