@@ -155,7 +155,7 @@ void JsonTree::setJson(const QByteArray &json)
             open.item->setText(ValueColumn, tr("(%n shown)", nullptr, open.count));
     }
     if (!tokenizer.error().isEmpty()) {
-        clear();
+        qDeleteAll(roots);   // not in the tree yet: they are ours to free, children with them
         m_status = tr("Not valid JSON: no tree. The JSON view says where it breaks.");
         return;
     }
