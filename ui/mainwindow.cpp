@@ -685,8 +685,7 @@ void MainWindow::showHandshake()
         if (connection.id == picked)
             info = connection.handshake;
     }
-    m_inspector->setProgress(progressOf(picked));
-    m_inspector->setHandshake(info);
+    m_inspector->setHandshake(info, progressOf(picked));
     m_timing->setTiming(info.timing, info.captured);
     if (info.hasTls) {
         m_tls->setTls(info.tls);

@@ -355,6 +355,12 @@ void HandshakeInspector::setProgress(const HandshakeStory::Progress &progress)
     m_story->setStory(m_info, m_progress);
 }
 
+void HandshakeInspector::setHandshake(const HandshakeInfo &info, const HandshakeStory::Progress &progress)
+{
+    m_progress = progress;
+    setHandshake(info);
+}
+
 void HandshakeInspector::setHandshake(const HandshakeInfo &info)
 {
     m_info = info;

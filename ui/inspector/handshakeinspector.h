@@ -28,6 +28,8 @@ public:
     Q_DISABLE_COPY_MOVE(HandshakeInspector)
 
     void setHandshake(const HandshakeInfo &info);
+    // Both at once: the story is told once, from the two.
+    void setHandshake(const HandshakeInfo &info, const HandshakeStory::Progress &progress);
     // Where the connection is now, for the story; until it is given the story
     // follows the handshake alone.
     void setProgress(const HandshakeStory::Progress &progress);

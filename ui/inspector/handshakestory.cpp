@@ -69,6 +69,16 @@ QString closeText(const Session::CloseInfo &close)
     return HandshakeStory::tr("The connection ended without a Close frame: %1").arg(code);
 }
 
+// Control characters a server sent are shown as marks, not obeyed: a line
+// break as `newline`, any other as the replacement character.
+void markControls(QString &text, QChar newline)
+{
+    for (QChar &c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = c == u'\n' ? newline : QChar(0xfffd);
+    }
+}
+
 // The start of a refusal's body on one line: it often says why ("send a token").
 QString bodyLine(const QByteArray &body)
 {
@@ -76,10 +86,7 @@ QString bodyLine(const QByteArray &body)
     QString text = decoder(QByteArrayView(body).first(qMin<qsizetype>(body.size(), MaxLineChars)));
     if (decoder.hasError() && body.size() <= MaxLineChars)
         return HandshakeStory::tr("Body: %n byte(s), not text (Text and Raw bytes tabs)", nullptr, int(body.size()));
-    for (QChar &c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = c == u'\n' ? QChar(0x21b5) : QChar(0xfffd);
-    }
+    markControls(text, QChar(0x21b5));
     if (body.size() > MaxLineChars)
         text += QChar(0x2026);
     return HandshakeStory::tr("Body: %1").arg(text);
@@ -105,11 +112,7 @@ QString HandshakeStory::headerText(const QByteArray &bytes, qsizetype maxChars)
 {
     const QByteArray cut = bytes.size() > maxChars ? bytes.first(maxChars) : bytes;
     QString text = QString::fromLatin1(cut);
-    // Control characters a server put in a header are shown, not obeyed.
-    for (QChar &c : text) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            c = QChar(0xfffd);
-    }
+    markControls(text, QChar(0xfffd));
     if (cut.size() < bytes.size())
         text += QChar(0x2026);
     return text;
