@@ -8,7 +8,11 @@ packages=(
     g++ cmake ninja-build pkg-config
     clang libclang-rt-14-dev            # libFuzzer for the parser fuzz tests
     qt6-base-dev qt6-websockets-dev qt6-svg-dev libgl-dev
-    fonts-dejavu-core
+    qt6-tools-dev qt6-l10n-tools        # lupdate and lrelease for the translations
+    qt6-translations-l10n               # Qt's own strings in Chinese (qtbase_zh_CN.qm)
+    fonts-dejavu-core fonts-noto-cjk
+    # checks of what cmake --install and cpack produce
+    desktop-file-utils appstream shared-mime-info dpkg-dev file
     # peers and tools the tests start on loopback
     python3 python3-websocket python3-websockets nodejs node-ws openssl
     tshark                              # reads the pcapng exports back
