@@ -1,6 +1,7 @@
 #include "cli/commandline.h"
 #include "cli/scriptrunner.h"
 #include "i18n/englishplurals.h"
+#include "i18n/language.h"
 #include "log/plaintext.h"
 #include "mainwindow.h"
 #include "server/echoserver.h"
@@ -9,6 +10,8 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
+#include <QProcess>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
@@ -36,12 +39,8 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(WSSCOPE_VERSION));
 }
 
-int serve(int argc, char **argv, quint16 port, const QStringList &allowedOrigins)
+int serve(quint16 port, const QStringList &allowedOrigins)
 {
-    QCoreApplication app(argc, argv);
-    EnglishPlurals plurals;
-    QCoreApplication::installTranslator(&plurals);
-    setIdentity();
     EchoServer server;
     server.setAllowedOrigins(allowedOrigins);
     // Refused and dropped clients, one line each; what a client sent is escaped in it.
@@ -57,7 +56,7 @@ int serve(int argc, char **argv, quint16 port, const QStringList &allowedOrigins
     }
     // The URL alone on the first line of stdout, so scripts can read it.
     QTextStream(stdout) << server.url().toString() << Qt::endl;
-    return app.exec();
+    return QCoreApplication::exec();
 }
 
 // --header, --protocol, --origin, --insecure, the TLS files and --proxy, for the batch session and the window's.
@@ -99,22 +98,18 @@ void report(ScriptRunner *runner)
     });
 }
 
-int batch(int argc, char **argv, const CommandLine &options)
+int batch(const CommandLine &options)
 {
-    QCoreApplication app(argc, argv);
-    EnglishPlurals plurals;
-    QCoreApplication::installTranslator(&plurals);
-    setIdentity();
     if (const QString problem = options.tlsFileProblem(); !problem.isEmpty())
         return usageError(problem, options.helpText);
     Session session;
     configure(&session, options);
     ScriptRunner runner(&session, options.script());
     report(&runner);
-    QObject::connect(&runner, &ScriptRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
+    QObject::connect(&runner, &ScriptRunner::finished, &runner, [](int code) { QCoreApplication::exit(code); });
     // Started from the event loop, so that an end reported at once still stops it.
     QTimer::singleShot(0, &runner, [&runner, &options] { runner.start(options.url); });
-    return app.exec();
+    return QCoreApplication::exec();
 }
 
 // SIGTERM, SIGINT and SIGHUP end the window the way its close button does:
@@ -141,12 +136,19 @@ bool catchQuitSignals()
     return true;
 }
 
-int window(int argc, char **argv, const CommandLine &options)
+// The window's event loop; when it ended for Help > Language's restart, the
+// program starts again, without the arguments (the URL and the options it
+// was started with are remembered or were for that one start).
+int finish(MainWindow *window)
 {
-    QApplication app(argc, argv);
-    EnglishPlurals plurals;
-    QCoreApplication::installTranslator(&plurals);
-    setIdentity();
+    const int code = QApplication::exec();
+    if (window->restartRequested())
+        QProcess::startDetached(QCoreApplication::applicationFilePath(), {});
+    return code;
+}
+
+int window(const CommandLine &options, const Language &language)
+{
     if (const QString problem = options.tlsFileProblem(); !problem.isEmpty())
         return usageError(problem, options.helpText);
 
@@ -156,6 +158,7 @@ int window(int argc, char **argv, const CommandLine &options)
     const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
+    window.setLanguage(language.current());
     window.setInsecure(options.insecure);
     window.setMaskSecrets(options.maskSecrets);
     window.setCommandLineRequest(options.headers, options.tlsFiles.passphrase,
@@ -190,7 +193,7 @@ int window(int argc, char **argv, const CommandLine &options)
     }
     if (!options.openPath.isEmpty()) {
         window.openSessionFile(options.openPath);
-        return app.exec();
+        return finish(&window);
     }
     // Sessions that a crash or a kill left in the journal folder.
     window.offerRecovery(Journal::recoverable(Journal::defaultDirectory()));
@@ -210,7 +213,7 @@ int window(int argc, char **argv, const CommandLine &options)
     } else if (options.connect) {
         window.connectToUrl();
     }
-    return app.exec();
+    return finish(&window);
 }
 
 } // namespace
@@ -227,6 +230,30 @@ int main(int argc, char **argv)
         arguments << QString::fromLocal8Bit(argv[i]);
     setIdentity();
     // The TLS files are read once the application exists (see CommandLine::parse).
+    CommandLine::Mode mode;
+    QString asked;
+    {
+        const CommandLine first = CommandLine::parse(arguments, CommandLine::TlsFileCheck::Later);
+        mode = first.mode;
+        asked = first.language;
+    }
+
+    // The application the mode needs, then the language (--lang, else the
+    // saved choice, else the system's), then the command line read again so
+    // that its help and its complaints are in that language.
+    std::unique_ptr<QCoreApplication> app;
+    if (mode == CommandLine::Mode::Window) {
+        app = std::make_unique<QApplication>(argc, argv);
+        // The desktop entry's name, so that a Wayland desktop finds its icon.
+        QGuiApplication::setDesktopFileName(QStringLiteral("io.github.wsscope.wsscope"));
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    setIdentity();
+    EnglishPlurals plurals;
+    QCoreApplication::installTranslator(&plurals);
+    Language language;
+    language.install(Language::choose(asked));
     const CommandLine options = CommandLine::parse(arguments, CommandLine::TlsFileCheck::Later);
 
     switch (options.mode) {
@@ -239,11 +266,11 @@ int main(int argc, char **argv)
     case CommandLine::Mode::Error:
         return usageError(options.error, options.helpText);
     case CommandLine::Mode::Serve:
-        return serve(argc, argv, options.servePort, options.allowedOrigins);
+        return serve(options.servePort, options.allowedOrigins);
     case CommandLine::Mode::Batch:
-        return batch(argc, argv, options);
+        return batch(options);
     case CommandLine::Mode::Window:
         break;
     }
-    return window(argc, argv, options);
+    return window(options, language);
 }

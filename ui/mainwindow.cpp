@@ -1,4 +1,6 @@
 #include "mainwindow.h"
+
+#include "i18n/language.h"
 #include "plaintip.h"
 #include "icons.h"
 #include "theme.h"
@@ -523,6 +525,7 @@ void MainWindow::buildMenus()
             statusBar()->showMessage(error, 5000);
     });
     ping->setToolTip(tr("Send a ping; its pong and the round trip appear in the log (Ctrl+Shift+P)"));
+    ping->setIconText(tr("Ping", "the toolbar's button: send a ping"));
     m_pingAction = ping;
     ping->setEnabled(m_session.state() == Session::State::Open);
     setIcon(ping, Icons::Id::Ping);
@@ -600,6 +603,23 @@ void MainWindow::buildMenus()
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    // Each language named in its own words; the first follows the system.
+    QMenu *languages = help->addMenu(tr("&Language"));
+    languages->setObjectName(QStringLiteral("languageMenu"));
+    auto *languageGroup = new QActionGroup(languages);
+    const QString savedLanguage = Language::normalise(Settings::value(Settings::Id::Language).toString());
+    QStringList languageChoices = {QString()};
+    languageChoices << Language::available();
+    for (const QString &code : std::as_const(languageChoices)) {
+        QAction *action = languages->addAction(
+            code.isEmpty() ? tr("System (%1)").arg(Language::nativeName(Language::systemChoice()))
+                           : Language::nativeName(code));
+        action->setCheckable(true);
+        action->setChecked(code == savedLanguage);
+        action->setData(code);
+        languageGroup->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code] { chooseLanguage(code); });
+    }
     help->addAction(tr("&About wsscope"), this, [this] {
         QMessageBox::about(this, tr("About wsscope"),
                            tr("wsscope %1\nA WebSocket tester that shows the handshake, every message and the close.\n"
@@ -847,6 +867,51 @@ void MainWindow::restoreSettings()
         m_logSplitter->setSizes({480, 140});
 }
 
+void MainWindow::setLanguage(const QString &code)
+{
+    m_language = code;
+}
+
+void MainWindow::chooseLanguage(const QString &choice)
+{
+    Settings::setValue(Settings::Id::Language, choice);
+    const QString wanted = choice.isEmpty() ? Language::systemChoice() : choice;
+    if (wanted == m_language) {
+        statusBar()->showMessage(tr("wsscope already speaks %1.").arg(Language::nativeName(wanted)), 5000);
+        return;
+    }
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Language"),
+                                tr("wsscope will speak %1 once it restarts.").arg(Language::nativeName(wanted)),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("languageRestart"));
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(m_session.state() == Session::State::Closed
+                                ? tr("The log is not kept across the restart unless it is saved.")
+                                : tr("The connection is closed (1001) and the log is not kept across the restart "
+                                     "unless it is saved."));
+    QPushButton *restart = box->addButton(tr("&Restart now"), QMessageBox::AcceptRole);
+    box->addButton(tr("&Later"), QMessageBox::RejectRole);
+    box->setDefaultButton(restart);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, restart, wanted](QAbstractButton *button) {
+        if (button == restart)
+            restartForLanguage();
+        else
+            statusBar()->showMessage(tr("wsscope speaks %1 from its next start.").arg(Language::nativeName(wanted)),
+                                     5000);
+    });
+    box->open();
+}
+
+void MainWindow::restartForLanguage()
+{
+    m_restartRequested = true;
+    // Quitting waits for the close handshake; the restart follows the end
+    // of the event loop, in main().
+    if (!close() && !m_quitting)
+        m_restartRequested = false;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     Settings::setValue(Settings::Id::WindowGeometry, saveGeometry());
@@ -857,7 +922,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // give up after a moment) before the window, the tap and the socket go.
     if (m_session.state() != Session::State::Closed && !m_quitting) {
         m_quitting = true;
-        m_session.close(1001, tr("wsscope is closing"));
+        // What goes on the wire does not depend on the window's language.
+        m_session.close(1001, QStringLiteral("wsscope is closing"));   // not translated: sent to the server
         if (m_session.state() != Session::State::Closed) {
             connect(&m_session, &Session::finished, this, &QWidget::close);
             QTimer::singleShot(QuitGraceMs, this, [this] {
@@ -1081,9 +1147,10 @@ void MainWindow::offerRecovery(const QList<Journal::Recoverable> &journals)
         return;
     QString list;
     for (const Journal::Recoverable &journal : journals) {
-        list += QStringLiteral("\n") + QFileInfo(journal.path).fileName() + QStringLiteral(" — ")
-            + QLocale().toString(journal.modified, QLocale::ShortFormat) + QStringLiteral(", ")
-            + QLocale().formattedDataSize(journal.bytes);
+        list += u'\n'
+            + tr("%1 — %2, %3", "a journal: its file name, when it was last written, its size")
+                  .arg(QFileInfo(journal.path).fileName(), QLocale().toString(journal.modified, QLocale::ShortFormat),
+                       QLocale().formattedDataSize(journal.bytes));
     }
     auto *box = new QMessageBox(QMessageBox::Question, tr("Recover sessions"),
                                 tr("wsscope did not close cleanly last time. %n session(s) can be recovered from "

@@ -69,6 +69,15 @@ public:
     MessageView *messageView() const;
     // What the status line says about the selected rows (the time between two).
     QString selectionText() const;
+    // The language the window's texts were made in (Language::install). Help >
+    // Language saves another choice and offers to restart in it.
+    void setLanguage(const QString &code);
+    QString language() const { return m_language; }
+    // Closes the window the way its close button does (the connection says
+    // goodbye, the journal is finished) and asks main() to start wsscope
+    // again, in the language chosen.
+    void restartForLanguage();
+    bool restartRequested() const { return m_restartRequested; }
     // Accept certificates that do not verify, for every connection (--insecure).
     void setInsecure(bool insecure);
     // --mask-secrets: credentials are masked in every file the window writes
@@ -183,6 +192,9 @@ private:
     QString m_commandLineProxyPassword;
     QVariantMap rememberable(QVariantMap options) const;
     bool m_quitting = false;
+    QString m_language = QStringLiteral("en");
+    bool m_restartRequested = false;
+    void chooseLanguage(const QString &choice);
     static constexpr int QuitGraceMs = 2500;
     int m_tlsShownFor = -1;
     int m_handshakeShownFor = -1;

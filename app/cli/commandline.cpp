@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "i18n/language.h"
+
 #include "log/payloadformat.h"
 #include "server/echoserver.h"
 #include "record/export.h"
@@ -246,13 +248,19 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("Connect through the proxy URL: http://[user:password@]host:port (HTTP CONNECT), "
            "socks5://[user:password@]host:port, system (the system's proxy) or none (the default)."),
         tr("URL"));
+    const QCommandLineOption langOption(
+        QStringLiteral("lang"),
+        tr("Speak LANGUAGE in the window and on the terminal: en (English) or zh_CN (Simplified Chinese). "
+           "Without it, the language chosen in the window's Help menu, else the system's."),
+        tr("LANGUAGE"));
     const QList<QCommandLineOption> tlsProxyOptions = {caFileOption, certOption, keyOption, certPassphraseOption,
                                                        proxyOption};
     const QList<QCommandLineOption> options = {helpOption,     versionOption,  connectOption,  batchOption,
                                                headerOption,   protocolOption, originOption,   sendOption,
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
-                                               serveOption,    strictOption,   allowOriginOption};
+                                               serveOption,    strictOption,   allowOriginOption,
+                                               langOption};
     parser.addOptions(options);
     parser.addOptions(tlsProxyOptions);
     const QCommandLineOption pingIntervalOption(
@@ -309,8 +317,15 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return result;
     };
 
-    if (!parser.parse(withoutQtOptions(arguments)))
+    // --lang is read even from a command line with a mistake elsewhere, so
+    // that the complaint about it is in the language asked for.
+    const bool parsed = parser.parse(withoutQtOptions(arguments));
+    const QString asked = parser.value(langOption);
+    result.language = Language::normalise(asked);
+    if (!parsed)
         return usageError(parser.errorText());
+    if (parser.isSet(langOption) && result.language.isEmpty())
+        return usageError(tr("wsscope does not speak \"%1\"; --lang takes en or zh_CN.").arg(asked));
     if (parser.isSet(helpOption)) {
         result.mode = Mode::Help;
         result.helpText = usageText(parser);

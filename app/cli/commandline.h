@@ -52,6 +52,7 @@ struct CommandLine
     QString closeReason;                // --close-reason
     quint16 servePort = 0;
     QStringList allowedOrigins;   // --allow-origin, for --serve, as given ("*": any)
+    QString language;         // --lang, normalised (Language::normalise); empty: not given
     QString error;            // for Mode::Error
     QString helpText;         // for Mode::Help and Mode::Error (and TlsFileCheck::Later)
 

@@ -13,7 +13,7 @@ namespace {
 
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("JsonTokens", text);
+    return QCoreApplication::translate("JsonTokens::Tokenizer", text);   // the context lupdate gives them
 }
 
 bool isSpace(char c)

@@ -25,7 +25,7 @@ constexpr qsizetype MaxShownBytes = 4096;
 QString timeText(qint64 usec)
 {
     const QDateTime when = QDateTime::fromMSecsSinceEpoch(usec / 1000, Qt::UTC);
-    return when.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QString::number(usec % 1000).rightJustified(3, u'0');
+    return when.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QString::number(usec % 1000).rightJustified(3, u'0');   // not translated: a date format, the same in every language
 }
 
 using PlainText::oneLine;

@@ -96,7 +96,7 @@ struct EchoServer::Client : QObject
 EchoServer::EchoServer(QObject *parent)
     : QObject(parent)
     , m_tcp(new QTcpServer(this))
-    , m_server(new QWebSocketServer(QStringLiteral("wsscope echo"), QWebSocketServer::NonSecureMode, this))
+    , m_server(new QWebSocketServer(QStringLiteral("wsscope echo"), QWebSocketServer::NonSecureMode, this))   // not translated: the server's name for Qt
 {
     // The server owns the TCP side, so that it can count and refuse
     // connections before any handshake and stop reading from a client;

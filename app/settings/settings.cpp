@@ -37,6 +37,7 @@ const Entry &entry(Id id)
         {Id::SaveFolder, "export/folder", QString()},
         {Id::ComposerHistory, "composer/history", QVariantList()},
         {Id::Colours, "view/colours", QStringLiteral("system")},
+        {Id::Language, "view/language", QString()},
     };
     for (const Entry &e : table) {
         if (e.id == id)

@@ -23,7 +23,8 @@ enum class Id {
     MaxLogRows,        // int: the log keeps at most this many rows; 0: all
     SaveFolder,        // QString: where the last file was saved or opened
     ComposerHistory,   // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
-    Colours            // QString: system (the desktop's palette), light or dark
+    Colours,           // QString: system (the desktop's palette), light or dark
+    Language           // QString: empty (the system's), en or zh_CN
 };
 
 QVariant value(Id id);

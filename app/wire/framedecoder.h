@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QCoreApplication>
 #include <QString>
 #include <QStringList>
 
@@ -48,6 +49,8 @@ struct WsFrame
     QByteArray closeReason() const;
     QStringList findings() const;
     static QString opcodeName(quint8 opcode);
+
+    Q_DECLARE_TR_FUNCTIONS(WsFrame)   // last: it ends in private:
 };
 
 // Incremental decoder for one direction of a WebSocket stream. Bytes go in in

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QCoreApplication>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -92,6 +93,8 @@ public:
     qint64 decodedSize() const;
     QString errorString() const;
 
+
+    Q_DECLARE_TR_FUNCTIONS(HttpBodyDecoder)
 private:
     enum class Step { Size, Data, DataEnd, Trailer };
     void keep(QByteArrayView data);

@@ -137,7 +137,7 @@ void JsonTree::setJson(const QByteArray &json)
                 item->setToolTip(ValueColumn, plainToolTip(shown(bytes)));
             item->setText(TypeColumn, token.kind == JsonTokens::Kind::String ? tr("string")
                                       : token.kind == JsonTokens::Kind::Number ? tr("number")
-                                      : bytes == "null" ? tr("null") : tr("boolean"));
+                                      : bytes == "null" ? tr("null") : tr("boolean"));   // "null" compared: JSON's literal, not translated
             break;
         }
         case JsonTokens::Kind::Colon:
