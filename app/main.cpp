@@ -83,6 +83,13 @@ void configure(Session *session, const CommandLine &options)
         session->setMaxMessageSize(options.maxMessageSize);
     if (options.handshakeTimeoutMs > 0)
         session->setHandshakeTimeout(options.handshakeTimeoutMs);
+    // --profile: its messages to send on open, again on each reconnect.
+    if (options.hasProfile)
+        session->setOpenMessages(options.openMessages());
+    // What an imported file held that has no place here, so that nothing is dropped unsaid.
+    for (const QString &line : options.unmapped)
+        QTextStream(stderr) << QCoreApplication::translate("main", "wsscope: not imported: %1").arg(PlainText::oneLine(line))
+                            << Qt::endl;
 }
 
 // Problems go to stderr as they happen, the summary to stdout at the end.

@@ -5,6 +5,8 @@
 #include "rawserver.h"
 #include "tlsfixture.h"
 #include "session/session.h"
+#include "workspace/collection.h"
+#include "workspace/resolvedrequest.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -48,6 +50,8 @@ private Q_SLOTS:
     void caFileGivesNoQtWarning();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
+    void profileConnectsAsPreviewedAndSubscribesFirst();
+    void insomniaExportRunsItsRequest();
     void sendFileRefusesWhatCannotBeSent_data();
     void sendFileRefusesWhatCannotBeSent();
     // ScriptRunner in this process, as the window uses it.
@@ -560,6 +564,142 @@ void TestBatch::usageErrorsExitTwo_data()
                                        << "--close-reason is 124 bytes";
     QTest::newRow("bad ping interval") << QStringList{batch, url, QStringLiteral("--ping-interval"), QStringLiteral("x")}
                                        << "--ping-interval needs";
+
+    const QString collection = QStringLiteral("--collection");
+    const QString example = QStringLiteral(WSSCOPE_TEST_DATA "/collection-example.json");
+    const QString profile = QStringLiteral("--profile");
+    const QString env = QStringLiteral("--env");
+    const QString var = QStringLiteral("--var");
+    QTest::newRow("URL and collection") << QStringList{batch, url, collection, example} << "not both";
+    QTest::newRow("profile without collection") << QStringList{batch, url, profile, QStringLiteral("Echo")}
+                                                << "--profile chooses from a collection";
+    QTest::newRow("var without collection") << QStringList{batch, url, var, QStringLiteral("a=b")}
+                                            << "--var chooses from a collection";
+    QTest::newRow("missing collection") << QStringList{batch, collection, QStringLiteral("/nonexistent/team.json")}
+                                        << "Cannot read --collection \"/nonexistent/team.json\"";
+    QTest::newRow("not a collection") << QStringList{batch, collection, QStringLiteral(WSSCOPE_TEST_DATA "/../CMakeLists.txt")}
+                                      << "Not valid JSON at line 1";
+    QTest::newRow("no profile chosen") << QStringList{batch, collection, example}
+                                       << "Choose a profile with --profile; the collection has: Market data/Ticker, Echo.";
+    QTest::newRow("unknown profile") << QStringList{batch, collection, example, profile, QStringLiteral("Tickr")}
+                                     << "no profile \"Tickr\"; it has: Market data/Ticker, Echo.";
+    QTest::newRow("unknown environment") << QStringList{batch, collection, example, profile, QStringLiteral("Echo"), env,
+                                                        QStringLiteral("production")}
+                                         << "no environment \"production\"; it has: local, staging.";
+    QTest::newRow("unknown variable") << QStringList{batch, collection, example, profile, QStringLiteral("Echo"), var,
+                                                     QStringLiteral("hots=1.2.3.4")}
+                                      << "--var hots: the collection defines no variable \"hots\"";
+    QTest::newRow("bad variable") << QStringList{batch, collection, example, profile, QStringLiteral("Echo"), var,
+                                                 QStringLiteral("no equals")}
+                                  << "Bad --var \"no equals\"";
+    QTest::newRow("undefined variable") << QStringList{batch, collection, example, profile, QStringLiteral("Ticker")}
+                                        << "Auth token: {{token}} is not defined";
+    QTest::newRow("secret without a value") << QStringList{batch, collection, example, profile, QStringLiteral("Ticker"),
+                                                           env, QStringLiteral("staging")}
+                                            << "Auth token: {{token}} is a secret without a value here";
+    QTest::newRow("header given twice") << QStringList{batch, collection, example, profile, QStringLiteral("Ticker"),
+                                                       var, QStringLiteral("token=t"), QStringLiteral("--header"),
+                                                       QStringLiteral("x-client: other")}
+                                        << "--header x-client: the profile sends X-Client already.";
+}
+
+// The profile of a collection file, as a team keeps it: the peer receives
+// the request the preview shows, the on-open subscription before anything
+// the command line sends.
+void TestBatch::profileConnectsAsPreviewedAndSubscribesFirst()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    const QString example = QStringLiteral(WSSCOPE_TEST_DATA "/collection-example.json");
+    const QString host = QStringLiteral("127.0.0.1:%1").arg(peer.url().port());
+    const Run result = run({QStringLiteral("--collection"), example, QStringLiteral("--profile"),
+                            QStringLiteral("Market data/Ticker"), QStringLiteral("--env"), QStringLiteral("local"),
+                            QStringLiteral("--var"), QStringLiteral("host=") + host, QStringLiteral("--var"),
+                            QStringLiteral("token=tok-9 x"), QStringLiteral("--batch"), QStringLiteral("--send"),
+                            QStringLiteral("hello"), QStringLiteral("--expect"), QStringLiteral("2"),
+                            QStringLiteral("--timeout"), QStringLiteral("20")});
+    QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+
+    // What wsscope shows as the resolved request, computed here from the same file.
+    Collection collection;
+    QString error;
+    QVERIFY2(Collection::readFile(example, &collection, &error), qPrintable(error));
+    Variable hostVariable, tokenVariable;
+    hostVariable.name = QStringLiteral("host");
+    hostVariable.value = host;
+    tokenVariable.name = QStringLiteral("token");
+    tokenVariable.value = QStringLiteral("tok-9 x");
+    const VariableScope scope = collection.scope(collection.findEnvironment(QStringLiteral("local")),
+                                                 {hostVariable, tokenVariable});
+    const ResolvedRequest resolved = ResolvedRequest::resolve(
+        *collection.findProfile(QStringLiteral("Ticker"), &error), {}, scope);
+    QVERIFY2(resolved.ok(), qPrintable(resolved.problemText()));
+    QCOMPARE(resolved.url.toString(), QStringLiteral("ws://%1/ticker?symbols=EURUSD").arg(host));
+
+    QTRY_VERIFY_WITH_TIMEOUT(peer.lines(QStringLiteral("received")).size() >= 3, 10000);
+    const QJsonObject open = peer.all().first();
+    QCOMPARE(open.value(QStringLiteral("url")).toString(), resolved.url.toString(QUrl::FullyEncoded | QUrl::RemoveScheme
+                                                                                 | QUrl::RemoveAuthority));
+    QStringList headers;
+    for (const QJsonValue value : open.value(QStringLiteral("headers")).toArray())
+        headers << value.toString();
+    for (const Session::Header &header : resolved.headers) {
+        const qsizetype at = headers.indexOf(QString::fromLatin1(header.first));
+        QVERIFY2(at >= 0 && at % 2 == 0, qPrintable(headers.join(u'|')));
+        QCOMPARE(headers.value(at + 1), QString::fromLatin1(header.second));
+    }
+    QVERIFY(headers.contains(QStringLiteral("Authorization")));
+    QCOMPARE(headers.value(headers.indexOf(QStringLiteral("Authorization")) + 1), QStringLiteral("Bearer tok-9 x"));
+    QVERIFY2(!headers.contains(QStringLiteral("X-Debug")), qPrintable(headers.join(u'|')));   // switched off
+    QCOMPARE(headers.value(headers.indexOf(QStringLiteral("Sec-WebSocket-Protocol")) + 1), QStringLiteral("ticker.v1"));
+
+    // The subscription (filled from the collection's default), then --send.
+    const QList<QJsonObject> received = peer.lines(QStringLiteral("received"));
+    QCOMPARE(QByteArray::fromHex(received.at(0).value(QStringLiteral("data")).toString().toLatin1()),
+             QByteArray(R"({"op": "subscribe", "channel": "prices"})"));
+    QCOMPARE(QByteArray::fromHex(received.at(1).value(QStringLiteral("data")).toString().toLatin1()),
+             QByteArray("hello"));
+    QCOMPARE(received.at(2).value(QStringLiteral("type")).toString(), QStringLiteral("close"));
+}
+
+// An Insomnia export straight from the tool: its WebSocket request with its
+// URL, headers and payload; what it held that wsscope has no place for is
+// said on stderr.
+void TestBatch::insomniaExportRunsItsRequest()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    const QString exported = QStringLiteral(WSSCOPE_TEST_DATA "/insomnia-export.json");
+    const Run result = run({QStringLiteral("--collection"), exported, QStringLiteral("--profile"),
+                            QStringLiteral("Quotes"), QStringLiteral("--env"), QStringLiteral("My keys"),
+                            QStringLiteral("--var"), QStringLiteral("base_url=") + url(peer).chopped(1),
+                            QStringLiteral("--batch"), QStringLiteral("--expect"), QStringLiteral("1"),
+                            QStringLiteral("--timeout"), QStringLiteral("20")});
+    QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("wsscope: not imported: 1 HTTP request left out")), describe(result));
+    QVERIFY2(result.err.contains(QStringLiteral("the authentication \"oauth2\"")), describe(result));
+
+    QTRY_VERIFY_WITH_TIMEOUT(peer.lines(QStringLiteral("received")).size() >= 2, 10000);
+    const QJsonObject open = peer.all().first();
+    QCOMPARE(open.value(QStringLiteral("url")).toString(), QStringLiteral("/v2/quotes?symbols=EURUSD"));
+    QStringList headers;
+    for (const QJsonValue value : open.value(QStringLiteral("headers")).toArray())
+        headers << value.toString();
+    QCOMPARE(headers.value(headers.indexOf(QStringLiteral("X-Client")) + 1), QStringLiteral("insomnia"));
+    QCOMPARE(headers.value(headers.indexOf(QStringLiteral("Authorization")) + 1), QStringLiteral("Bearer tok-1234"));
+    QVERIFY(!headers.contains(QStringLiteral("X-Trace")));
+    const QByteArray payload = QByteArray::fromHex(
+        peer.lines(QStringLiteral("received")).at(0).value(QStringLiteral("data")).toString().toLatin1());
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\{\"subscribe\": \"quotes\", \"nonce\": \"[0-9a-f-]{36}\"\\}$"))
+                 .match(QString::fromUtf8(payload)).hasMatch(), payload.constData());
+
+    // Its other request uses a template tag that cannot run here: refused,
+    // naming the header and the name it became.
+    const Run status = run({QStringLiteral("--collection"), exported, QStringLiteral("--profile"),
+                            QStringLiteral("Status"), QStringLiteral("--batch")});
+    QCOMPARE(status.exitCode, 2);
+    QVERIFY2(status.err.contains(QStringLiteral("Header 1 (X-Session) value: {{response}} is not defined")),
+             describe(status));
 }
 
 void TestBatch::sendFileRefusesWhatCannotBeSent_data()

@@ -9,6 +9,8 @@
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
 #include "settings/settings.h"
+#include "workspace/insomniaimport.h"
+#include "workspace/resolvedrequest.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -253,14 +255,32 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("Speak LANGUAGE in the window and on the terminal: en (English) or zh_CN (Simplified Chinese). "
            "Without it, the language chosen in the window's Help menu, else the system's."),
         tr("LANGUAGE"));
+    const QCommandLineOption collectionOption(
+        QStringLiteral("collection"),
+        tr("Read connection profiles from FILE: a wsscope collection, or an Insomnia JSON export (format 4)."),
+        tr("FILE"));
+    const QCommandLineOption profileOption(
+        QStringLiteral("profile"),
+        tr("Connect as the collection's profile NAME (or FOLDER/NAME): its URL, request and messages to send on "
+           "open; the other options add to it or replace its settings."),
+        tr("NAME"));
+    const QCommandLineOption envOption(QStringLiteral("env"),
+                                       tr("Fill the profile's {{variables}} from the collection's environment NAME."),
+                                       tr("NAME"));
+    const QCommandLineOption varOption(
+        QStringLiteral("var"),
+        tr("Set the variable NAME to VALUE, over the collection's and the environment's (repeatable)."),
+        tr("NAME=VALUE"));
     const QList<QCommandLineOption> tlsProxyOptions = {caFileOption, certOption, keyOption, certPassphraseOption,
                                                        proxyOption};
+    const QList<QCommandLineOption> collectionOptions = {collectionOption, profileOption, envOption, varOption};
     const QList<QCommandLineOption> options = {helpOption,     versionOption,  connectOption,  batchOption,
                                                headerOption,   protocolOption, originOption,   sendOption,
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
                                                serveOption,    strictOption,   allowOriginOption,
-                                               langOption};
+                                               langOption,     collectionOption, profileOption, envOption,
+                                               varOption};
     parser.addOptions(options);
     parser.addOptions(tlsProxyOptions);
     const QCommandLineOption pingIntervalOption(
@@ -342,7 +362,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
             sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption,
             strictOption};
-        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
+        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions + collectionOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--serve runs only the echo server; it cannot be combined with --%1 "
                                      "or any other option about a connection.")
@@ -388,7 +408,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
             sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, strictOption};
-        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions) {
+        for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions + collectionOptions) {
             if (parser.isSet(option))
                 return usageError(tr("--open shows a saved session; it cannot be combined with --%1.")
                                       .arg(option.names().constFirst()));
@@ -409,8 +429,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             return usageError(tr("Bad URL \"%1\": %2").arg(positional.first(), checked.error));
         result.url = checked.url;
     }
+    if (parser.isSet(collectionOption) && !result.url.isEmpty())
+        return usageError(tr("Give either a URL or --collection with --profile, not both."));
     if (parser.isSet(batchOption)) {
-        if (result.url.isEmpty())
+        if (result.url.isEmpty() && !parser.isSet(collectionOption))
             return usageError(tr("--batch needs the URL to connect to."));
         result.mode = Mode::Batch;
     }
@@ -647,6 +669,192 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     if (result.maskSecrets && result.savePaths.isEmpty() && result.mode == Mode::Batch)
         return usageError(tr("--mask-secrets applies to --save files; give at least one --save."));
 
+    if (parser.isSet(collectionOption)) {
+        if (const QString problem = result.useProfile(parser.values(collectionOption), parser.values(profileOption),
+                                                      parser.values(envOption), parser.values(varOption));
+            !problem.isEmpty())
+            return usageError(problem);
+        if (checkTlsFiles == TlsFileCheck::Now) {
+            if (const QString problem = result.tlsFileProblem(); !problem.isEmpty())
+                return usageError(problem);
+        }
+    } else {
+        for (const QCommandLineOption &option : {profileOption, envOption, varOption}) {
+            if (parser.isSet(option))
+                return usageError(tr("--%1 chooses from a collection; give --collection too.")
+                                      .arg(option.names().constFirst()));
+        }
+    }
+
     result.connect = parser.isSet(connectOption) || result.hasScript();
     return result;
+}
+
+QString CommandLine::useProfile(const QStringList &collections, const QStringList &profiles,
+                                const QStringList &environments, const QStringList &assignments)
+{
+    if (collections.size() > 1 || profiles.size() > 1 || environments.size() > 1)
+        return tr("Give --collection, --profile and --env at most once each.");
+    collectionPath = collections.constFirst();
+    if (collectionPath.isEmpty())
+        return tr("--collection needs the name of a collection file.");
+    QByteArray json;
+    QString why;
+    if (!InputFile::readAll(collectionPath, 64 * 1024 * 1024, &json, &why))
+        return tr("Cannot read --collection \"%1\": %2.").arg(collectionPath, why);
+    Collection collection;
+    QHash<QString, ProfileSecrets> secrets;
+    if (InsomniaImport::isInsomniaExport(json)) {
+        InsomniaImport import;
+        if (!InsomniaImport::read(json, &import, &why))
+            return tr("Cannot read the Insomnia export \"%1\": %2").arg(collectionPath, why);
+        collection = import.collection;
+        secrets = import.secrets;
+        unmapped = import.unmapped;
+    } else if (!Collection::read(json, &collection, &why)) {
+        return tr("Cannot read the collection \"%1\": %2").arg(collectionPath, why);
+    }
+
+    const QList<Collection::Found> all = collection.profiles();
+    const Profile *chosen = nullptr;
+    if (!profiles.isEmpty()) {
+        chosen = collection.findProfile(profiles.constFirst(), &why);
+        if (!chosen)
+            return tr("--profile: %1").arg(why);
+    } else if (all.size() == 1) {
+        chosen = all.constFirst().profile;
+    } else {
+        QStringList names;
+        for (const Collection::Found &found : all)
+            names.append(found.folder.isEmpty() ? found.profile->name : found.folder + u'/' + found.profile->name);
+        return all.isEmpty() ? tr("The collection \"%1\" has no profiles.").arg(collectionPath)
+                             : tr("Choose a profile with --profile; the collection has: %1.")
+                                   .arg(names.join(QStringLiteral(", ")));
+    }
+
+    const Environment *environment = nullptr;
+    if (!environments.isEmpty()) {
+        environment = collection.findEnvironment(environments.constFirst());
+        if (!environment) {
+            QStringList names;
+            for (const Environment &known : std::as_const(collection.environments))
+                names.append(known.name);
+            return names.isEmpty()
+                ? tr("--env: the collection has no environment \"%1\"; it has none.").arg(environments.constFirst())
+                : tr("--env: the collection has no environment \"%1\"; it has: %2.")
+                      .arg(environments.constFirst(), names.join(QStringLiteral(", ")));
+        }
+    }
+
+    // --var: a name must be one the collection knows or the profile uses, so
+    // that a misspelt name is not ignored in silence.
+    QStringList known;
+    for (const Variable &variable : std::as_const(collection.variables))
+        known.append(variable.name);
+    for (const Environment &each : std::as_const(collection.environments)) {
+        for (const Variable &variable : each.variables)
+            known.append(variable.name);
+    }
+    const ProfileSecrets profileSecrets = secrets.value(chosen->id);
+    QStringList texts = {chosen->url, chosen->request.authUser, chosen->request.authSecretReference,
+                         chosen->request.subprotocols, chosen->request.origin, chosen->request.proxy,
+                         chosen->request.caFile, chosen->request.certFile, chosen->request.keyFile,
+                         profileSecrets.authSecret};
+    for (const ProfileRequest::Row &row : chosen->request.headers)
+        texts << row.name << row.value;
+    for (const SavedMessage &message : chosen->messages)
+        texts << message.body;
+    for (const QString &text : std::as_const(texts))
+        known += VariableScope::references(text);
+    QList<Variable> overrides;
+    for (const QString &assignment : assignments) {
+        const qsizetype equals = assignment.indexOf(u'=');
+        Variable variable;
+        variable.name = assignment.left(equals).trimmed();
+        variable.value = assignment.mid(equals + 1);
+        variable.secret = true;   // a value given for one run is not shown in saved files when masking
+        if (equals < 0 || !Variable::isValidName(variable.name))
+            return tr("Bad --var \"%1\": write it as NAME=VALUE, the name of letters, digits, '_', '-' and '.'.")
+                .arg(assignment);
+        if (!known.contains(variable.name))
+            return tr("--var %1: the collection defines no variable \"%1\" and the profile does not use one.")
+                .arg(variable.name);
+        overrides.append(variable);
+    }
+    // A --var marks nothing secret that the collection shows openly.
+    for (Variable &variable : overrides) {
+        const VariableScope defined = collection.scope(environment);
+        variable.secret = !defined.contains(variable.name) || defined.isSecret(variable.name);
+    }
+
+    variables = collection.scope(environment, overrides);
+    const ResolvedRequest resolved = ResolvedRequest::resolve(*chosen, profileSecrets, variables);
+    if (!resolved.ok())
+        return tr("The profile \"%1\" cannot be sent:\n%2").arg(chosen->name, resolved.problemText());
+    QList<SavedMessage::Frame> frames;
+    if (!ResolvedRequest::onOpenFrames(*chosen, variables, &frames, &why))
+        return tr("The profile \"%1\" cannot be sent: %2").arg(chosen->name, why);
+
+    profile = *chosen;
+    hasProfile = true;
+    url = resolved.url;
+    // The profile's request first; what the command line gives adds to it
+    // (headers, subprotocols) or replaces it (origin, TLS, proxy, timing).
+    QList<Session::Header> merged = resolved.headers;
+    for (const Session::Header &header : std::as_const(headers)) {
+        for (const Session::Header &earlier : std::as_const(merged)) {
+            if (earlier.first.compare(header.first, Qt::CaseInsensitive) == 0)
+                return tr("--header %1: the profile sends %2 already.")
+                    .arg(QString::fromLatin1(header.first), QString::fromLatin1(earlier.first));
+        }
+        merged.append(header);
+    }
+    headers = merged;
+    QStringList protocols = resolved.subprotocols;
+    for (const QString &protocol : std::as_const(subprotocols)) {
+        if (protocols.contains(protocol))
+            return tr("--protocol %1: the profile offers it already.").arg(protocol);
+        protocols.append(protocol);
+    }
+    subprotocols = protocols;
+    if (origin.isEmpty())
+        origin = resolved.origin;
+    if (tlsFiles.isEmpty())
+        tlsFiles = resolved.tlsFiles;
+    if (!proxyGiven && resolved.proxyGiven) {
+        proxy = resolved.proxy;
+        proxyGiven = true;
+    }
+    const ProfileRequest &request = profile.request;
+    if (pingIntervalMs == 0)
+        pingIntervalMs = request.pingIntervalMs;
+    if (pongTimeoutMs == 0)
+        pongTimeoutMs = request.pongTimeoutMs;
+    if (maxMessageSize == 0)
+        maxMessageSize = request.maxMessageBytes;
+    if (handshakeTimeoutMs < 0 && request.handshakeTimeoutMs > 0)
+        handshakeTimeoutMs = request.handshakeTimeoutMs;
+    if (request.reconnect && reconnectAttempts < 0 && mode != Mode::Batch) {
+        reconnectAttempts = request.reconnectAttempts;
+        reconnectDelayMs = request.reconnectDelayMs;
+        reconnectMaxDelayMs = qMax(request.reconnectDelayMs, request.reconnectMaxDelayMs);
+    }
+    return {};
+}
+
+Session::OpenMessages CommandLine::openMessages() const
+{
+    if (!hasProfile)
+        return {};
+    const Profile chosen = profile;
+    const VariableScope scope = variables;
+    return [chosen, scope](QList<Session::Outgoing> *out, QString *why) {
+        QList<SavedMessage::Frame> frames;
+        if (!ResolvedRequest::onOpenFrames(chosen, scope, &frames, why))
+            return false;
+        out->clear();
+        for (const SavedMessage::Frame &frame : std::as_const(frames))
+            out->append({frame.binary, frame.data});
+        return true;
+    };
 }

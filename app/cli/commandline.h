@@ -2,6 +2,7 @@
 
 #include "cli/scriptrunner.h"
 #include "session/session.h"
+#include "workspace/collection.h"
 
 #include <QList>
 #include <QString>
@@ -53,6 +54,15 @@ struct CommandLine
     quint16 servePort = 0;
     QStringList allowedOrigins;   // --allow-origin, for --serve, as given ("*": any)
     QString language;         // --lang, normalised (Language::normalise); empty: not given
+    // --collection, --profile, --env and --var: the profile chosen, with its
+    // request merged into the fields above (the URL, headers, subprotocols,
+    // origin, TLS, proxy and timing the command line did not give), and the
+    // variables its messages are filled in from at each connection.
+    QString collectionPath;
+    bool hasProfile = false;
+    Profile profile;
+    VariableScope variables;
+    QStringList unmapped;     // what an Insomnia export held that has no place here
     QString error;            // for Mode::Error
     QString helpText;         // for Mode::Help and Mode::Error (and TlsFileCheck::Later)
 
@@ -76,4 +86,11 @@ struct CommandLine
     static CommandLine parse(const QStringList &arguments, TlsFileCheck checkTlsFiles = TlsFileCheck::Now);
     // Why the TLS files cannot be used, or an empty string.
     QString tlsFileProblem() const;
+    // The profile's messages to send on open, made anew at each connection;
+    // empty without a profile.
+    Session::OpenMessages openMessages() const;
+
+private:
+    QString useProfile(const QStringList &collections, const QStringList &profiles, const QStringList &environments,
+                       const QStringList &assignments);
 };

@@ -1099,7 +1099,34 @@ void Session::setState(State state)
         m_keepAliveTimer.stop();
         m_pongTimer.stop();
     }
+    if (state == State::Open)
+        sendOpenMessages();
     Q_EMIT stateChanged(state);
+}
+
+void Session::setOpenMessages(const OpenMessages &source)
+{
+    m_openMessages = source;
+}
+
+void Session::sendOpenMessages()
+{
+    if (!m_openMessages)
+        return;
+    QList<Outgoing> messages;
+    QString error;
+    if (!m_openMessages(&messages, &error)) {
+        m_log.appendEvent(MessageLog::Kind::Error, tr("The messages to send on open were not sent: %1").arg(error));
+        return;
+    }
+    for (const Outgoing &message : std::as_const(messages)) {
+        const bool sent = message.binary ? sendBinary(message.data, &error)
+                                         : sendText(QString::fromUtf8(message.data), &error);
+        if (!sent) {
+            m_log.appendEvent(MessageLog::Kind::Error, tr("A message to send on open was not sent: %1").arg(error));
+            return;
+        }
+    }
 }
 
 void Session::setMode(Mode mode)

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 class QTcpSocket;
@@ -125,6 +126,19 @@ public:
 
     void setHandshakeTimeout(int msec);
     int handshakeTimeout() const;
+
+    // Messages sent each time a connection opens, before anyone is told it
+    // is open (so ahead of a script's own): the subscriptions a server wants
+    // again after every reconnect. The source makes them anew for each
+    // connection; when it fails, its reason is logged as an error and none
+    // of them is sent. An empty source sends nothing.
+    struct Outgoing
+    {
+        bool binary = false;
+        QByteArray data;
+    };
+    using OpenMessages = std::function<bool(QList<Outgoing> *messages, QString *error)>;
+    void setOpenMessages(const OpenMessages &source);
     // Both take effect with the next open().
     void setMode(Mode mode);
     Mode mode() const;
@@ -289,6 +303,8 @@ private:
     Mode m_mode = Mode::Tap;
     Mode m_activeMode = Mode::Tap;   // the mode of the connection in progress
     bool m_ignoreTlsErrors = false;
+    OpenMessages m_openMessages;
+    void sendOpenMessages();
     TlsFiles m_tlsFiles;
     ProxySetting m_proxy;
     QString m_activeProxy;   // Tap::proxyName() of the connection in progress; empty: none

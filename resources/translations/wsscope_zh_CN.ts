@@ -120,6 +120,117 @@
     </message>
 </context>
 <context>
+    <name>Collection</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>is missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>must be a string</source>
+        <translation>必须是字符串</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>必须是 true 或 false</translation>
+    </message>
+    <message>
+        <source>must be a whole number from 0 to %1</source>
+        <translation>必须是 0 到 %1 之间的整数</translation>
+    </message>
+    <message>
+        <source>must be an object</source>
+        <translation>必须是对象</translation>
+    </message>
+    <message>
+        <source>must be a list</source>
+        <translation>必须是列表</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; cannot be a variable name: use letters, digits, &apos;_&apos;, &apos;-&apos; and &apos;.&apos;</source>
+        <translation>“%1”不能用作变量名：只能使用字母、数字、“_”、“-”和“.”</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is defined twice</source>
+        <translation>“%1”定义了两次</translation>
+    </message>
+    <message>
+        <source>may only name variables, such as {{token}}: a password or token itself is kept in the keyring, not in the file</source>
+        <translation>只能引用变量，例如 {{token}}：密码或令牌本身保存在密钥环中，而不是文件里</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not one of none, basic, bearer</source>
+        <translation>“%1”不是 none、basic、bearer 之一</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not one of text, json, hex, file</source>
+        <translation>“%1”不是 text、json、hex、file 之一</translation>
+    </message>
+    <message>
+        <source>folders are nested too deeply</source>
+        <translation>文件夹嵌套过深</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not one of folder, profile</source>
+        <translation>“%1”不是 folder、profile 之一</translation>
+    </message>
+    <message>
+        <source>line %1, column %2</source>
+        <translation>第 %1 行，第 %2 列</translation>
+    </message>
+    <message>
+        <source>Not valid JSON at %1: %2</source>
+        <translation>不是有效的 JSON（%1）：%2</translation>
+    </message>
+    <message>
+        <source>A collection is a JSON object; this file holds something else.</source>
+        <translation>集合是一个 JSON 对象；此文件里是别的内容。</translation>
+    </message>
+    <message>
+        <source>This is not a wsscope collection: it has no &quot;format&quot;: &quot;%1&quot;.</source>
+        <translation>这不是 wsscope 集合：其中没有 &quot;format&quot;: &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>version: must be a whole number from 1 up</source>
+        <translation>version：必须是不小于 1 的整数</translation>
+    </message>
+    <message>
+        <source>This collection was written in format version %1; this wsscope reads up to version %2.</source>
+        <translation>此集合以格式版本 %1 写成；这个 wsscope 最多读取版本 %2。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is the name of an earlier environment</source>
+        <translation>“%1”已是前面某个环境的名称</translation>
+    </message>
+    <message>
+        <source>Cannot read &quot;%1&quot;: %2.</source>
+        <translation>无法读取“%1”：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection &quot;%1&quot;: %2</source>
+        <translation>无法读取集合“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Cannot write &quot;%1&quot;: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>The collection has no profile &quot;%1&quot;; it has no profiles at all.</source>
+        <translation>集合中没有连接配置“%1”；它根本没有任何连接配置。</translation>
+    </message>
+    <message>
+        <source>The collection has no profile &quot;%1&quot;; it has: %2.</source>
+        <translation>集合中没有连接配置“%1”；它有：%2。</translation>
+    </message>
+    <message>
+        <source>Several profiles are named &quot;%1&quot;; name one with its folder: %2.</source>
+        <translation>有多个连接配置名为“%1”；请连同文件夹指定其中一个：%2。</translation>
+    </message>
+</context>
+<context>
     <name>CommandLine</name>
     <message>
         <source>wsscope: connect to a WebSocket server, send messages, and see the handshake and every message.
@@ -516,6 +627,100 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>--mask-secrets applies to --save files; give at least one --save.</source>
         <translation>--mask-secrets 作用于 --save 文件；请至少指定一个 --save。</translation>
+    </message>
+    <message>
+        <source>Read connection profiles from FILE: a wsscope collection, or an Insomnia JSON export (format 4).</source>
+        <translation>从 FILE 读取连接配置：wsscope 集合，或 Insomnia 的 JSON 导出（格式 4）。</translation>
+    </message>
+    <message>
+        <source>Connect as the collection&apos;s profile NAME (or FOLDER/NAME): its URL, request and messages to send on open; the other options add to it or replace its settings.</source>
+        <translation>按集合中的连接配置 NAME（或 FOLDER/NAME）连接：使用其 URL、请求和连接打开时发送的消息；其他选项会补充或替换它的设置。</translation>
+    </message>
+    <message>
+        <source>Fill the profile&apos;s {{variables}} from the collection&apos;s environment NAME.</source>
+        <translation>用集合中的环境 NAME 填充连接配置里的 {{变量}}。</translation>
+    </message>
+    <message>
+        <source>Set the variable NAME to VALUE, over the collection&apos;s and the environment&apos;s (repeatable).</source>
+        <translation>把变量 NAME 设为 VALUE，优先于集合和环境中的值（可重复）。</translation>
+    </message>
+    <message>
+        <source>NAME=VALUE</source>
+        <translation>NAME=VALUE</translation>
+    </message>
+    <message>
+        <source>Give either a URL or --collection with --profile, not both.</source>
+        <translation>请给出 URL，或给出 --collection 与 --profile，不能同时给出。</translation>
+    </message>
+    <message>
+        <source>--%1 chooses from a collection; give --collection too.</source>
+        <translation>--%1 从集合中选择；请同时给出 --collection。</translation>
+    </message>
+    <message>
+        <source>Give --collection, --profile and --env at most once each.</source>
+        <translation>--collection、--profile 和 --env 各自最多给出一次。</translation>
+    </message>
+    <message>
+        <source>--collection needs the name of a collection file.</source>
+        <translation>--collection 需要一个集合文件的名称。</translation>
+    </message>
+    <message>
+        <source>Cannot read --collection &quot;%1&quot;: %2.</source>
+        <translation>无法读取 --collection “%1”：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read the Insomnia export &quot;%1&quot;: %2</source>
+        <translation>无法读取 Insomnia 导出“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection &quot;%1&quot;: %2</source>
+        <translation>无法读取集合“%1”：%2</translation>
+    </message>
+    <message>
+        <source>--profile: %1</source>
+        <translation>--profile：%1</translation>
+    </message>
+    <message>
+        <source>The collection &quot;%1&quot; has no profiles.</source>
+        <translation>集合“%1”中没有连接配置。</translation>
+    </message>
+    <message>
+        <source>Choose a profile with --profile; the collection has: %1.</source>
+        <translation>请用 --profile 选择一个连接配置；集合中有：%1。</translation>
+    </message>
+    <message>
+        <source>--env: the collection has no environment &quot;%1&quot;; it has none.</source>
+        <translation>--env：集合中没有环境“%1”；它没有任何环境。</translation>
+    </message>
+    <message>
+        <source>--env: the collection has no environment &quot;%1&quot;; it has: %2.</source>
+        <translation>--env：集合中没有环境“%1”；它有：%2。</translation>
+    </message>
+    <message>
+        <source>Bad --var &quot;%1&quot;: write it as NAME=VALUE, the name of letters, digits, &apos;_&apos;, &apos;-&apos; and &apos;.&apos;.</source>
+        <translation>--var “%1”有误：请写成 NAME=VALUE，名称由字母、数字、“_”、“-”和“.”组成。</translation>
+    </message>
+    <message>
+        <source>--var %1: the collection defines no variable &quot;%1&quot; and the profile does not use one.</source>
+        <translation>--var %1：集合中没有定义变量“%1”，连接配置也没有用到它。</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be sent:
+%2</source>
+        <translation>无法发送连接配置“%1”：
+%2</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be sent: %2</source>
+        <translation>无法发送连接配置“%1”：%2</translation>
+    </message>
+    <message>
+        <source>--header %1: the profile sends %2 already.</source>
+        <translation>--header %1：连接配置已经发送了 %2。</translation>
+    </message>
+    <message>
+        <source>--protocol %1: the profile offers it already.</source>
+        <translation>--protocol %1：连接配置已经提供了它。</translation>
     </message>
 </context>
 <context>
@@ -1251,6 +1456,133 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>it grew past the %1 bytes accepted while it was read</source>
         <translation>读取过程中文件不断增大，超过了可接受的 %1 字节</translation>
+    </message>
+</context>
+<context>
+    <name>InsomniaImport</name>
+    <message>
+        <source>%1, %2: the template tag %3 cannot be run here; it became {{%4}}, to be defined before connecting.</source>
+        <translation>%1，%2：模板标签 %3 无法在这里运行；它已变为 {{%4}}，需在连接前定义。</translation>
+    </message>
+    <message>
+        <source>%1, %2: the filter in %3 is left out.</source>
+        <translation>%1，%2：%3 中的过滤器已略去。</translation>
+    </message>
+    <message>
+        <source>%1: the variable &quot;%2&quot; has a name wsscope cannot use, so it was left out.</source>
+        <translation>%1：变量“%2”的名称 wsscope 无法使用，已略去。</translation>
+    </message>
+    <message>
+        <source>Not valid JSON (at byte %1): %2</source>
+        <translation>不是有效的 JSON（第 %1 字节处）：%2</translation>
+    </message>
+    <message>
+        <source>This is not an Insomnia export: it has no &quot;_type&quot;: &quot;export&quot;.</source>
+        <translation>这不是 Insomnia 导出：其中没有 &quot;_type&quot;: &quot;export&quot;。</translation>
+    </message>
+    <message>
+        <source>This Insomnia export is in format %1; wsscope reads format 4 (Insomnia&apos;s JSON export).</source>
+        <translation>此 Insomnia 导出为格式 %1；wsscope 读取格式 4（Insomnia 的 JSON 导出）。</translation>
+    </message>
+    <message>
+        <source>This Insomnia export holds no workspace.</source>
+        <translation>此 Insomnia 导出中没有工作区。</translation>
+    </message>
+    <message>
+        <source>The export holds several workspaces; their requests are all in this one collection.</source>
+        <translation>导出中有多个工作区；它们的请求都放在这一个集合里。</translation>
+    </message>
+    <message>
+        <source>Environment &quot;%1&quot;</source>
+        <translation>环境“%1”</translation>
+    </message>
+    <message>
+        <source>Environment %1</source>
+        <translation>环境 %1</translation>
+    </message>
+    <message>
+        <source>%1 belongs to a folder in Insomnia; here it is one of the collection&apos;s environments.</source>
+        <translation>%1 在 Insomnia 中属于一个文件夹；在这里它是集合的环境之一。</translation>
+    </message>
+    <message>
+        <source>Folder &quot;%1&quot;: its own variables are not taken over; define them in an environment.</source>
+        <translation>文件夹“%1”：它自己的变量没有导入；请在环境中定义它们。</translation>
+    </message>
+    <message>
+        <source>Request &quot;%1&quot;</source>
+        <translation>请求“%1”</translation>
+    </message>
+    <message>
+        <source>WebSocket request</source>
+        <translation>WebSocket 请求</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>query parameter</source>
+        <translation>查询参数</translation>
+    </message>
+    <message>
+        <source>header name</source>
+        <translation>头部名称</translation>
+    </message>
+    <message>
+        <source>header value</source>
+        <translation>头部值</translation>
+    </message>
+    <message>
+        <source>%1: the bearer prefix &quot;%2&quot; is not taken over; wsscope sends &quot;Bearer&quot;.</source>
+        <translation>%1：Bearer 前缀“%2”没有导入；wsscope 发送“Bearer”。</translation>
+    </message>
+    <message>
+        <source>token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>%1: Basic auth is sent in UTF-8, not ISO 8859-1.</source>
+        <translation>%1：Basic 授权以 UTF-8 发送，而不是 ISO 8859-1。</translation>
+    </message>
+    <message>
+        <source>%1: the authentication &quot;%2&quot; is not one wsscope has (Basic, Bearer); it was left out.</source>
+        <translation>%1：授权方式“%2”不是 wsscope 支持的（Basic、Bearer）；已略去。</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>载荷</translation>
+    </message>
+    <message>
+        <source>payload</source>
+        <translation>载荷</translation>
+    </message>
+    <message>
+        <source>%1: &quot;do not encode the URL&quot; is not taken over; wsscope sends the URL encoded.</source>
+        <translation>%1：“不编码 URL”没有导入；wsscope 发送编码后的 URL。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n HTTP request(s) left out: wsscope connects WebSockets.</source>
+        <translation>
+            <numerusform>已略去 %n 个 HTTP 请求：wsscope 连接的是 WebSocket。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other resource(s) left out (%1).</source>
+        <translation>
+            <numerusform>已略去 %n 个其他资源（%1）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The export holds no WebSocket request.</source>
+        <translation>导出中没有 WebSocket 请求。</translation>
     </message>
 </context>
 <context>
@@ -2766,6 +3098,112 @@ Built with Qt %2.</source>
     </message>
 </context>
 <context>
+    <name>ResolvedRequest</name>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>URL: %1</source>
+        <translation>URL：%1</translation>
+    </message>
+    <message>
+        <source>Header %1 name</source>
+        <translation>头部 %1 名称</translation>
+    </message>
+    <message>
+        <source>Header %1 (%2) value</source>
+        <translation>头部 %1（%2）值</translation>
+    </message>
+    <message>
+        <source>Header %1 (%2): only Latin-1 characters can be sent in a header.</source>
+        <translation>头部 %1（%2）：头部中只能发送 Latin-1 字符。</translation>
+    </message>
+    <message>
+        <source>Header %1: %2</source>
+        <translation>头部 %1：%2</translation>
+    </message>
+    <message>
+        <source>Auth user</source>
+        <translation>授权用户</translation>
+    </message>
+    <message>
+        <source>Auth token</source>
+        <translation>授权令牌</translation>
+    </message>
+    <message>
+        <source>Auth password</source>
+        <translation>授权密码</translation>
+    </message>
+    <message>
+        <source>Authorization is set twice: in the headers and in the auth helper.</source>
+        <translation>Authorization 设置了两次：在头部中和在授权助手中。</translation>
+    </message>
+    <message>
+        <source>Auth: the profile asks for a bearer token, and the token is empty.</source>
+        <translation>授权：连接配置要求 Bearer 令牌，但令牌为空。</translation>
+    </message>
+    <message>
+        <source>Subprotocols</source>
+        <translation>子协议</translation>
+    </message>
+    <message>
+        <source>Subprotocols: &quot;%1&quot; cannot be a subprotocol: use letters, digits and !#$%&amp;&apos;*+-.^_`|~ only.</source>
+        <translation>子协议：“%1”不能作为子协议：只能使用字母、数字和 !#$%&amp;&apos;*+-.^_`|~。</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>Origin</translation>
+    </message>
+    <message>
+        <source>Origin: only printable Latin-1 characters can be sent.</source>
+        <translation>Origin：只能发送可打印的 Latin-1 字符。</translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation>CA 文件</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message>
+        <source>Client key</source>
+        <translation>客户端私钥</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>Proxy: %1</source>
+        <translation>代理：%1</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>代理密码</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessage</name>
+    <message>
+        <source>Message &quot;%1&quot;</source>
+        <translation>消息“%1”</translation>
+    </message>
+    <message>
+        <source>Message &quot;%1&quot;: %2</source>
+        <translation>消息“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Message &quot;%1&quot;: cannot read &quot;%2&quot;: %3</source>
+        <translation>消息“%1”：无法读取“%2”：%3</translation>
+    </message>
+</context>
+<context>
     <name>ScriptRunner</name>
     <message>
         <source>1 message</source>
@@ -3109,6 +3547,14 @@ Built with Qt %2.</source>
     <message>
         <source>The header %1 is given twice (as %2 and %1; names have no case): Qt&apos;s WebSocket client sends one line per header name, so only the last value would go out. To send both values, join them with &quot;, &quot; in one header.</source>
         <translation>头部 %1 出现了两次（分别为 %2 和 %1；名称不区分大小写）：Qt 的 WebSocket 客户端对每个头部名称只发送一行，因此只有最后一个值会被发出。要发送两个值，请用 &quot;, &quot; 将它们合并到同一个头部中。</translation>
+    </message>
+    <message>
+        <source>The messages to send on open were not sent: %1</source>
+        <translation>连接打开时要发送的消息没有发送：%1</translation>
+    </message>
+    <message>
+        <source>A message to send on open was not sent: %1</source>
+        <translation>一条连接打开时要发送的消息没有发送：%1</translation>
     </message>
 </context>
 <context>
@@ -3712,6 +4158,29 @@ Cipher: %2
     </message>
 </context>
 <context>
+    <name>VariableScope</name>
+    <message>
+        <source>%1: {{%2}} %3</source>
+        <translation>%1：{{%2}} %3</translation>
+    </message>
+    <message>
+        <source>%1: {{%2}} is not defined</source>
+        <translation>%1：{{%2}} 未定义</translation>
+    </message>
+    <message>
+        <source>is not a dynamic value (%1 are)</source>
+        <translation>不是动态值（动态值有 %1）</translation>
+    </message>
+    <message>
+        <source>is a secret without a value here: set it, or give it with --var %1=VALUE</source>
+        <translation>是一个在这里没有值的机密：请设置它，或用 --var %1=VALUE 给出</translation>
+    </message>
+    <message>
+        <source>refers back to itself</source>
+        <translation>引用了自身</translation>
+    </message>
+</context>
+<context>
     <name>WireCapture</name>
     <message>
         <source>the body of an answer that is not 101</source>
@@ -4011,6 +4480,10 @@ Cipher: %2
     <message>
         <source>The window could not connect.</source>
         <translation>窗口无法建立连接。</translation>
+    </message>
+    <message>
+        <source>wsscope: not imported: %1</source>
+        <translation>wsscope：未导入：%1</translation>
     </message>
 </context>
 </TS>

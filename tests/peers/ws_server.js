@@ -84,7 +84,7 @@ const wss = new WebSocket.Server({
 wss.on('headers', (headers) => headers.push('X-Wsscope-Test: yes'));
 
 wss.on('connection', (ws, request) => {
-  const entry = { event: 'open', headers: request.rawHeaders, protocol: ws.protocol };
+  const entry = { event: 'open', url: request.url, headers: request.rawHeaders, protocol: ws.protocol };
   if (requireCert >= 0 && request.socket.getPeerCertificate) {
     const certificate = request.socket.getPeerCertificate();
     entry.clientSubject = certificate && certificate.subject ? certificate.subject : null;
