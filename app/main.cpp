@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "server/echoserver.h"
 #include "requesteditor.h"
+#include "secrets/secretstore.h"
 #include "settings/settings.h"
 
 #include <QApplication>
@@ -165,6 +166,9 @@ int window(const CommandLine &options, const Language &language)
     const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
 
     MainWindow window(echoRunning ? echo.url() : QUrl());
+    // Secrets that older versions kept in plain text in the settings move
+    // to the keyring (once, and only where they can stay beyond this run).
+    SecretStore::shared()->migrateSettings();
     window.setLanguage(language.current());
     window.setInsecure(options.insecure);
     window.setMaskSecrets(options.maskSecrets);

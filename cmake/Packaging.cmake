@@ -46,7 +46,7 @@ scripts and CI. The window speaks English and Simplified Chinese.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Qt's own texts in Chinese (standard buttons, file dialogs) and a font with
 # CJK glyphs; the program works without them, in English or with boxes.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n, fonts-noto-cjk")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-translations-l10n, fonts-noto-cjk, libsecret-1-0")
 # No maintainer scripts: the triggers of desktop-file-utils, hicolor-icon-theme
 # and shared-mime-info refresh their caches for /usr/share/applications,
 # /usr/share/icons/hicolor and /usr/share/mime/packages.

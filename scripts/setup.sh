@@ -8,6 +8,7 @@ packages=(
     g++ cmake ninja-build pkg-config
     clang libclang-rt-14-dev            # libFuzzer for the parser fuzz tests
     qt6-base-dev qt6-websockets-dev qt6-svg-dev libgl-dev
+    qtkeychain-qt6-dev libsecret-1-0    # the system keyring (QtKeychain loads libsecret when it runs)
     qt6-tools-dev qt6-l10n-tools        # lupdate and lrelease for the translations
     qt6-translations-l10n               # Qt's own strings in Chinese (qtbase_zh_CN.qm)
     fonts-dejavu-core fonts-noto-cjk
@@ -16,6 +17,7 @@ packages=(
     # peers and tools the tests start on loopback
     python3 python3-websocket python3-websockets nodejs node-ws openssl
     tshark                              # reads the pcapng exports back
+    dbus-daemon gnome-keyring           # a real Secret Service for the keyring test, in a session of its own
     node-har-validator                  # checks the HAR exports against the HAR 1.2 schema
 )
 

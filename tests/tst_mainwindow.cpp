@@ -23,6 +23,7 @@
 #include "qtpeer.h"
 #include "rawserver.h"
 #include "server/echoserver.h"
+#include "secrets/secretstore.h"
 #include "settings/settings.h"
 
 #include <QAction>
@@ -48,6 +49,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QJsonDocument>
+#include <QStatusBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -97,6 +100,8 @@ private Q_SLOTS:
     void requestTabsGoOnTheWire();
     void badHeaderRowIsMarkedAndNothingConnects();
     void requestOptionsAreRememberedPerUrl();
+    void typedSecretsGoToTheKeyringNotTheSettings();
+    void withoutKeyringSecretsStayInTheSessionUnlessAllowed();
     void closeWithACodeAndAReason();
     void keepAliveShowsRoundTrips();
     void reconnectsAndCloseStopsIt();
@@ -1004,6 +1009,127 @@ void TestMainWindow::requestOptionsAreRememberedPerUrl()
     QTRY_COMPARE(again.session()->state(), Session::State::Open);
     QTRY_VERIFY(again.session()->handshake().requestLine.startsWith("GET /?room=7 HTTP/1.1"));
     again.session()->abort();
+}
+
+// The settings file read afresh, every value written out as JSON (the
+// options are QVariantMaps, encoded in the file).
+static QByteArray settingsText()
+{
+    QSettings().sync();
+    QSettings fresh(QSettings().fileName(), QSettings::IniFormat);
+    QByteArray all;
+    QFile file(QSettings().fileName());
+    if (file.open(QIODevice::ReadOnly))
+        all = file.readAll();
+    const QStringList keys = fresh.allKeys();
+    for (const QString &key : keys)
+        all += '\n' + QJsonDocument::fromVariant(QVariantList{fresh.value(key)}).toJson(QJsonDocument::Compact);
+    return all;
+}
+
+void TestMainWindow::typedSecretsGoToTheKeyringNotTheSettings()
+{
+    auto backend = std::make_unique<MemoryBackend>();
+    MemoryBackend *keyring = backend.get();
+    SecretStore store(std::move(backend));
+    SecretStore::setShared(&store);
+    QTRY_COMPARE(store.status(), SecretStore::Status::Keyring);
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    const QString url = echo.url().toString();
+    {
+        MainWindow window(echo.url());
+        window.setUrl(url);
+        window.requestEditor()->setAuth(RequestEditor::AuthKind::Bearer, {}, QStringLiteral("kr-token-5511"));
+        window.requestEditor()->addHeader(QStringLiteral("Cookie"), QStringLiteral("sid=kr-cookie-6622"));
+        window.requestEditor()->addHeader(QStringLiteral("X-Plain"), QStringLiteral("visible"));
+        QVERIFY(window.connectToUrl());
+        QTRY_COMPARE(window.session()->state(), Session::State::Open);
+        window.session()->abort();
+        QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+    }
+    QTRY_COMPARE(keyring->values.size(), 1);
+    const QString kept = keyring->values.constBegin().value();
+    QVERIFY(kept.contains(QStringLiteral("kr-token-5511")) && kept.contains(QStringLiteral("kr-cookie-6622")));
+    const QByteArray file = settingsText();
+    QVERIFY(!file.contains("kr-token-5511"));
+    QVERIFY(!file.contains("kr-cookie-6622"));
+    QVERIFY(file.contains("visible"));
+
+    // Coming back to the URL brings them back from the keyring.
+    MainWindow again(echo.url());
+    again.setUrl(QStringLiteral("ws://127.0.0.1:1/other"));
+    again.urlBox()->setEditText(url);
+    Q_EMIT again.urlBox()->textActivated(url);
+    QTRY_COMPARE(again.requestEditor()->state().value(QStringLiteral("authSecret")).toString(),
+                 QStringLiteral("kr-token-5511"));
+    QList<Session::Header> headers;
+    QString error;
+    QVERIFY(again.requestEditor()->requestHeaders(&headers, &error));
+    QVERIFY(headers.contains(Session::Header("Cookie", "sid=kr-cookie-6622")));
+
+    // Cleared and connected again: gone from the keyring too.
+    again.requestEditor()->setAuth(RequestEditor::AuthKind::None, {}, {});
+    QVariantMap state = again.requestEditor()->state();
+    state.insert(QStringLiteral("headers"), QVariantList{});
+    again.requestEditor()->setState(state);
+    QVERIFY(again.connectToUrl());
+    QTRY_COMPARE(again.session()->state(), Session::State::Open);
+    QTRY_VERIFY(keyring->values.isEmpty());
+    again.session()->abort();
+    SecretStore::setShared(nullptr);
+}
+
+void TestMainWindow::withoutKeyringSecretsStayInTheSessionUnlessAllowed()
+{
+    auto backend = std::make_unique<MemoryBackend>();
+    backend->available = false;
+    SecretStore store(std::move(backend));
+    SecretStore::setShared(&store);
+    QTRY_COMPARE(store.status(), SecretStore::Status::SessionOnly);
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    const QString url = echo.url().toString();
+    MainWindow window(echo.url());
+    QAction *allow = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->text().contains(QStringLiteral("without a keyring")))
+            allow = action;
+    }
+    QVERIFY(allow);
+    QVERIFY(allow->isEnabled());
+    QVERIFY(!allow->isChecked());
+    QVERIFY2(allow->toolTip().contains(QStringLiteral("this session only")), qPrintable(allow->toolTip()));
+
+    window.setUrl(url);
+    window.requestEditor()->setAuth(RequestEditor::AuthKind::Basic, QStringLiteral("ann"), QStringLiteral("no-kr-pw-7733"));
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("this session only")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QTest::qWait(20);
+    QVERIFY(!settingsText().contains("no-kr-pw-7733"));
+    QVERIFY(settingsText().contains("ann"));
+
+    // Within the session it comes back.
+    window.setUrl(QStringLiteral("ws://127.0.0.1:1/other"));
+    window.loadConnectionOptions(QStringLiteral("ws://127.0.0.1:1/other"), true);
+    QCOMPARE(window.requestEditor()->state().value(QStringLiteral("authSecret")).toString(), QString());
+    window.setUrl(url);
+    window.loadConnectionOptions(url, true);
+    QTRY_COMPARE(window.requestEditor()->state().value(QStringLiteral("authSecret")).toString(),
+                 QStringLiteral("no-kr-pw-7733"));
+
+    // Allowed: written in plain text, in a group of its own.
+    allow->trigger();
+    QCOMPARE(store.status(), SecretStore::Status::PlainText);
+    QTRY_VERIFY(settingsText().contains("no-kr-pw-7733"));
+    QVERIFY(settingsText().contains("[plainTextSecrets]"));
+    allow->trigger();
+    QCOMPARE(store.status(), SecretStore::Status::SessionOnly);
+    QTRY_VERIFY(!settingsText().contains("no-kr-pw-7733"));
+    window.session()->abort();
+    SecretStore::setShared(nullptr);
 }
 
 void TestMainWindow::closeWithACodeAndAReason()

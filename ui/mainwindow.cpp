@@ -22,6 +22,7 @@
 #include "session/urlcheck.h"
 #include "closedialog.h"
 #include "requesteditor.h"
+#include "secrets/secretstore.h"
 #include "settings/settings.h"
 
 #include <QActionGroup>
@@ -464,6 +465,22 @@ void MainWindow::buildMenus()
         if (m_journal)
             m_journal->setMaskSecrets(masksSecrets());
     });
+    // Where secrets are kept: the keyring, or with none, this session only
+    // unless plain text in the settings file is allowed.
+    QAction *plainText = file->addAction(tr("Keep secrets in the settings file &without a keyring"));
+    plainText->setCheckable(true);
+    m_plainTextSecretsAction = plainText;
+    connect(plainText, &QAction::toggled, this, [](bool on) { SecretStore::shared()->setPlainTextAllowed(on); });
+    connect(SecretStore::shared(), &SecretStore::statusChanged, this, &MainWindow::showSecretStoreStatus);
+    connect(SecretStore::shared(), &SecretStore::migrated, this, [this](int moved, int left, const QString &error) {
+        if (moved > 0)
+            statusBar()->showMessage(tr("The passwords and tokens of %n connection(s) were moved from the settings "
+                                        "file into the system keyring.", nullptr, moved), 10000);
+        else if (left > 0 && !error.isEmpty())
+            statusBar()->showMessage(tr("The passwords and tokens of %n connection(s) stay in the settings file: the "
+                                        "keyring did not take them (%1).", nullptr, left).arg(error), 10000);
+    });
+    showSecretStoreStatus(SecretStore::shared()->status());
     QMenu *colours = file->addMenu(tr("&Colours"));
     auto *colourGroup = new QActionGroup(colours);
     const Theme::Colours chosen = Theme::coloursFromName(Settings::value(Settings::Id::Colours).toString());
@@ -1245,7 +1262,7 @@ bool MainWindow::connectToUrl()
     // Remembered for this URL, so that coming back to it brings them back.
     QVariantMap options = Settings::connectionOptions(url);   // keeps the close code and reason
     options.insert(m_request->state());
-    Settings::setConnectionOptions(url, rememberable(options));
+    rememberOptions(url, rememberable(options));
     m_optionsUrl = url;
     // The built-in server's port changes between runs: remembering it would only go stale.
     if (checked.url != m_echoUrl) {
@@ -1317,6 +1334,48 @@ QVariantMap MainWindow::rememberable(QVariantMap options) const
         }
     }
     return options;
+}
+
+// The options go to the settings file; their secrets (a password, a token,
+// a passphrase, a credential header's value) to the secret store, which keeps
+// them in the keyring, for the session only, or in plain text when allowed.
+void MainWindow::rememberOptions(const QString &url, QVariantMap options)
+{
+    const QVariantMap secrets = SecretStore::takeSecrets(&options);
+    const QString key = Settings::connectionKey(url);
+    const bool stored = options.value(QStringLiteral("secretsStored")).toBool();
+    options.remove(QStringLiteral("secretsStored"));
+    SecretStore *store = SecretStore::shared();
+    if (!secrets.isEmpty()) {
+        if (store->status() == SecretStore::Status::SessionOnly)
+            statusBar()->showMessage(tr("No system keyring answered: the passwords and tokens of this connection are "
+                                        "kept for this session only (File menu: keep secrets in the settings file)."),
+                                     10000);
+        options.insert(QStringLiteral("secretsStored"), true);
+        store->write(key, SecretStore::encode(secrets), this, [this](bool ok, const QString &error) {
+            if (!ok)
+                statusBar()->showMessage(tr("The keyring did not take the secrets of this connection (%1); they are "
+                                            "kept for this session only.").arg(error), 10000);
+        });
+    } else if (stored) {
+        store->remove(key);
+    }
+    Settings::setConnectionOptions(url, options);
+}
+
+void MainWindow::showSecretStoreStatus(SecretStore::Status status)
+{
+    SecretStore *store = SecretStore::shared();
+    const QSignalBlocker blocker(m_plainTextSecretsAction);
+    m_plainTextSecretsAction->setChecked(store->plainTextAllowed());
+    m_plainTextSecretsAction->setEnabled(status == SecretStore::Status::SessionOnly
+                                         || status == SecretStore::Status::PlainText);
+    QString tip = store->statusText();
+    if (status == SecretStore::Status::SessionOnly || status == SecretStore::Status::PlainText)
+        tip += u' ' + tr("Allowed, what you type is written in plain text to the settings file, readable by anyone "
+                         "who can read your files.");
+    m_plainTextSecretsAction->setToolTip(tip);
+    m_plainTextSecretsAction->setStatusTip(store->statusText());
 }
 
 void MainWindow::closeConnection()
@@ -1397,6 +1456,19 @@ void MainWindow::loadConnectionOptions(const QString &url, bool resetWhenUnknown
         options.insert(QStringLiteral("handshakeTimeoutMs"), m_session.handshakeTimeout());
     m_request->setUrl(url);
     m_request->setState(options);
+    if (!options.value(QStringLiteral("secretsStored")).toBool())
+        return;
+    // Its secrets come from the store a moment later, into the fields that
+    // are still blank, if the URL is still this one.
+    SecretStore::shared()->read(Settings::connectionKey(url), this, [this, url](bool found, const QString &value) {
+        if (!found || m_optionsUrl != url)
+            return;
+        QVariantMap state = m_request->state();
+        const QVariantMap before = state;
+        SecretStore::putSecrets(&state, SecretStore::decode(value));
+        if (state != before)
+            m_request->setState(state);
+    });
 }
 
 void MainWindow::showUrlError(const QString &message)

@@ -4,6 +4,7 @@
 #include "inspector/handshakestory.h"
 #include "record/journal.h"
 #include "record/sessionfile.h"
+#include "secrets/secretstore.h"
 #include "session/reconnector.h"
 #include "session/session.h"
 
@@ -186,11 +187,14 @@ private:
     bool m_insecure = false;
     bool m_maskForced = false;
     QAction *m_maskAction = nullptr;
+    QAction *m_plainTextSecretsAction = nullptr;
     // What the command line gave, so that it is not remembered.
     QList<Session::Header> m_commandLineHeaders;
     QString m_commandLinePassphrase;
     QString m_commandLineProxyPassword;
     QVariantMap rememberable(QVariantMap options) const;
+    void rememberOptions(const QString &url, QVariantMap options);
+    void showSecretStoreStatus(SecretStore::Status status);
     bool m_quitting = false;
     QString m_language = QStringLiteral("en");
     bool m_restartRequested = false;

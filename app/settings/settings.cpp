@@ -38,6 +38,7 @@ const Entry &entry(Id id)
         {Id::ComposerHistory, "composer/history", QVariantList()},
         {Id::Colours, "view/colours", QStringLiteral("system")},
         {Id::Language, "view/language", QString()},
+        {Id::AllowPlainTextSecrets, "secrets/allowPlainText", false},
     };
     for (const Entry &e : table) {
         if (e.id == id)
@@ -87,6 +88,9 @@ void setValue(Id id, const QVariant &value)
 
 namespace {
 
+
+} // namespace
+
 QString connectionKey(const QString &url)
 {
     QUrl parsed(url);
@@ -96,8 +100,6 @@ QString connectionKey(const QString &url)
     return QStringLiteral("connections/")
         + QString::fromLatin1(QUrl::toPercentEncoding(parsed.toString(QUrl::FullyEncoded)));
 }
-
-} // namespace
 
 QVariantMap connectionOptions(const QString &url)
 {

@@ -24,7 +24,8 @@ enum class Id {
     SaveFolder,        // QString: where the last file was saved or opened
     ComposerHistory,   // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
     Colours,           // QString: system (the desktop's palette), light or dark
-    Language           // QString: empty (the system's), en or zh_CN
+    Language,          // QString: empty (the system's), en or zh_CN
+    AllowPlainTextSecrets // bool: with no system keyring, keep secrets in this file (plainTextSecrets/) rather than for the session only
 };
 
 QVariant value(Id id);
@@ -39,6 +40,8 @@ void rememberUrl(const QString &url);
 // URL without its query (connections/<key>), so that coming back to a URL
 // brings its options back. Empty when nothing was kept.
 QVariantMap connectionOptions(const QString &url);
+// The key of a URL's options, which also names its secrets in the keyring.
+QString connectionKey(const QString &url);
 void setConnectionOptions(const QString &url, const QVariantMap &options);
 
 } // namespace Settings

@@ -2495,6 +2495,34 @@ Built with Qt %2.</source>
         <comment>a journal: its file name, when it was last written, its size</comment>
         <translation>%1 — %2，%3</translation>
     </message>
+    <message>
+        <source>Keep secrets in the settings file &amp;without a keyring</source>
+        <translation>没有密钥环时把机密保存在设置文件中(&amp;W)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The passwords and tokens of %n connection(s) were moved from the settings file into the system keyring.</source>
+        <translation>
+            <numerusform>已把 %n 个连接的密码和令牌从设置文件移到系统密钥环中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The passwords and tokens of %n connection(s) stay in the settings file: the keyring did not take them (%1).</source>
+        <translation>
+            <numerusform>%n 个连接的密码和令牌仍留在设置文件中：密钥环没有接收它们（%1）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No system keyring answered: the passwords and tokens of this connection are kept for this session only (File menu: keep secrets in the settings file).</source>
+        <translation>没有系统密钥环响应：这个连接的密码和令牌只在本次会话中保留（“文件”菜单：把机密保存在设置文件中）。</translation>
+    </message>
+    <message>
+        <source>The keyring did not take the secrets of this connection (%1); they are kept for this session only.</source>
+        <translation>密钥环没有接收这个连接的机密（%1）；它们只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>Allowed, what you type is written in plain text to the settings file, readable by anyone who can read your files.</source>
+        <translation>允许之后，你输入的内容会以明文写入设置文件，任何能读取你的文件的人都能看到。</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -3312,6 +3340,33 @@ Built with Qt %2.</source>
     <message>
         <source>Could not save %1: %2</source>
         <translation>无法保存 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>SecretStore</name>
+    <message>
+        <source>the settings file cannot be written</source>
+        <translation>无法写入设置文件</translation>
+    </message>
+    <message>
+        <source>no keyring is used (WSSCOPE_KEYRING=none)</source>
+        <translation>未使用密钥环（WSSCOPE_KEYRING=none）</translation>
+    </message>
+    <message>
+        <source>Looking for the system keyring…</source>
+        <translation>正在查找系统密钥环…</translation>
+    </message>
+    <message>
+        <source>Passwords, tokens and passphrases are kept in the system keyring.</source>
+        <translation>密码、令牌和口令保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No system keyring answered, so passwords, tokens and passphrases are kept for this session only; they are gone when wsscope quits.</source>
+        <translation>没有系统密钥环响应，因此密码、令牌和口令只在本次会话中保留；wsscope 退出后它们就没有了。</translation>
+    </message>
+    <message>
+        <source>No system keyring answered; as you allowed, passwords, tokens and passphrases are kept in plain text in the settings file.</source>
+        <translation>没有系统密钥环响应；按你的允许，密码、令牌和口令以明文保存在设置文件中。</translation>
     </message>
 </context>
 <context>

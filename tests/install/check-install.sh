@@ -208,11 +208,11 @@ check_deb() {
     field=$(dpkg-deb -f "$deb" Depends)
     note "Depends: $field"
     # dpkg-shlibdeps names the libraries' packages; without it Depends is empty.
-    for package in libqt6websockets6 libqt6widgets6 libc6; do
+    for package in libqt6websockets6 libqt6widgets6 libqt6keychain1 libc6; do
         [[ "$field" == *"$package"* ]] || fail "Depends does not name $package (did dpkg-shlibdeps run?)"
     done
     field=$(dpkg-deb -f "$deb" Recommends)
-    for package in qt6-translations-l10n fonts-noto-cjk; do
+    for package in qt6-translations-l10n fonts-noto-cjk libsecret-1-0; do
         [[ "$field" == *"$package"* ]] || fail "Recommends does not name $package"
     done
 
