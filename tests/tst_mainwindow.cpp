@@ -24,6 +24,7 @@
 #include "rawserver.h"
 #include "server/echoserver.h"
 #include "secrets/secretstore.h"
+#include "savedmessages.h"
 #include "settings/settings.h"
 
 #include <QAction>
@@ -1554,7 +1555,8 @@ void TestMainWindow::emptyStatesSayWhatToDo()
 void TestMainWindow::tabOrderFollowsTheLayout()
 {
     // Tab goes as the layout reads: the URL row left to right, then the left
-    // column top to bottom (filter bar, log, composer), then the inspector.
+    // column top to bottom (filter bar, log, composer and the saved messages
+    // beside it), then the inspector.
     MainWindow window(QUrl{});
     window.resize(1100, 720);
     window.show();
@@ -1579,7 +1581,8 @@ void TestMainWindow::tabOrderFollowsTheLayout()
                                   QStringLiteral("Search payloads"), QStringLiteral("Rege&x"),
                                   QStringLiteral("Direction filter"), QStringLiteral("Kind filter"),
                                   QStringLiteral("Message log"), QStringLiteral("Message"),
-                                  QStringLiteral("Message format"), QStringLiteral("QTabBar")};
+                                  QStringLiteral("Message format"), QStringLiteral("Search saved messages"),
+                                  QStringLiteral("Saved messages"), QStringLiteral("Save"), QStringLiteral("QTabBar")};
     QVERIFY2(order.mid(0, expected.size()) == expected, qPrintable(order.join(QStringLiteral(" > "))));
     // Once in the inspector (the right half), Tab does not go back left before the round ends.
     const int inspectorStart = int(expected.size()) - 1;

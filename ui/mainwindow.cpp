@@ -22,6 +22,7 @@
 #include "session/urlcheck.h"
 #include "closedialog.h"
 #include "requesteditor.h"
+#include "savedmessages.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
 
@@ -29,6 +30,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -88,6 +90,8 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     , m_model(new LogModel(m_session.log(), this))
     , m_logView(new LogView(this))
     , m_composer(new Composer(this))
+    , m_saved(new SavedMessagesPane(this))
+    , m_composerSplitter(new AdaptiveSplitter(this))
     , m_inspector(new HandshakeInspector(this))
     , m_timing(new TimingView(this))
     , m_tls(new TlsView(this))
@@ -171,7 +175,13 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     logLayout->addWidget(m_filterBar);
     logLayout->addWidget(m_logView, 1);
     m_logSplitter->addWidget(logPane);
-    m_logSplitter->addWidget(m_composer);
+    // The saved messages beside the composer; the pane can be folded away.
+    m_composerSplitter->addWidget(m_composer);
+    m_composerSplitter->addWidget(m_saved);
+    m_composerSplitter->setStretchFactor(0, 3);
+    m_composerSplitter->setStretchFactor(1, 2);
+    m_composerSplitter->setCollapsible(0, false);
+    m_logSplitter->addWidget(m_composerSplitter);
     m_logSplitter->setStretchFactor(0, 4);
     m_logSplitter->setStretchFactor(1, 1);
     m_logSplitter->setChildrenCollapsible(false);
@@ -300,9 +310,41 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
         if (!m_session.ping(payload, &error))
             m_composer->showError(error);
     });
+    connect(m_saved, &SavedMessagesPane::sendRequested, this, &MainWindow::sendSaved);
+    connect(m_saved, &SavedMessagesPane::saveFromComposerRequested, this, &MainWindow::saveComposerMessage);
+    connect(m_saved->model(), &SavedMessageModel::changed, this, &MainWindow::storeSavedMessages);
+    // Those marked "on open" go first on every connection, reconnects too.
+    m_session.setOpenMessages([this](QList<Session::Outgoing> *out, QString *error) {
+        const VariableScope variables = m_recent.variables();
+        for (const SavedMessage &message : m_saved->model()->messages()) {
+            if (!message.onOpen)
+                continue;
+            SavedMessage::Frame frame;
+            if (!message.frame(variables, &frame, error))
+                return false;
+            out->append({frame.binary, frame.data});
+        }
+        return true;
+    });
     // The log's context menu: a row's message again, into the composer or
     // at once, and its connection as a command line.
     connect(m_logView, &LogView::resendRequested, this, &MainWindow::resend);
+    connect(m_logView, &LogView::saveAsMessageRequested, this, [this](int kind, const QByteArray &payload) {
+        SavedMessage draft;
+        if (MessageLog::Kind(kind) == MessageLog::Kind::Binary) {
+            draft.kind = SavedMessage::Kind::Hex;
+            draft.body = QString::fromLatin1(payload.toHex(' '));
+        } else {
+            draft.body = QString::fromUtf8(payload);
+            QJsonParseError parsed;
+            const QJsonDocument document = QJsonDocument::fromJson(payload, &parsed);
+            if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
+                draft.kind = SavedMessage::Kind::Json;
+        }
+        const QString name = draft.body.simplified().left(32);
+        draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
+        m_saved->addWithDialog(draft);
+    });
     connect(&m_session, &Session::stateChanged, m_logView, [this](Session::State state) {
         m_logView->setSendingAllowed(state == Session::State::Open && !m_session.isReadOnly());
     });
@@ -368,7 +410,7 @@ void MainWindow::setTabOrderByLayout()
     QList<QWidget *> order = {m_urlBox, m_requestToggle, m_connect, m_close};
     for (QWidget *part : {static_cast<QWidget *>(m_request), static_cast<QWidget *>(m_filterBar),
                           static_cast<QWidget *>(m_logView), static_cast<QWidget *>(m_composer),
-                          static_cast<QWidget *>(m_details)}) {
+                          static_cast<QWidget *>(m_saved), static_cast<QWidget *>(m_details)}) {
         for (QWidget *stop : stopsIn(part)) {
             // A widget that hands its focus to a child (a tab widget to its
             // tab bar) moves with all of its own: Qt keeps that block
@@ -881,7 +923,9 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(Settings::value(Settings::Id::MainSplitter).toByteArray()))
         m_mainSplitter->setSizes({480, 620});
     if (!m_logSplitter->restoreState(Settings::value(Settings::Id::LogSplitter).toByteArray()))
-        m_logSplitter->setSizes({480, 140});
+        m_logSplitter->setSizes({480, 160});
+    if (!m_composerSplitter->restoreState(Settings::value(Settings::Id::ComposerSplitter).toByteArray()))
+        m_composerSplitter->setSizes({300, 180});
 }
 
 void MainWindow::setLanguage(const QString &code)
@@ -935,6 +979,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     Settings::setValue(Settings::Id::WindowState, saveState());
     Settings::setValue(Settings::Id::MainSplitter, m_mainSplitter->saveState());
     Settings::setValue(Settings::Id::LogSplitter, m_logSplitter->saveState());
+    Settings::setValue(Settings::Id::ComposerSplitter, m_composerSplitter->saveState());
     // Say goodbye properly: send 1001 and let the close handshake finish (or
     // give up after a moment) before the window, the tap and the socket go.
     if (m_session.state() != Session::State::Closed && !m_quitting) {
@@ -1102,6 +1147,7 @@ void MainWindow::showReadOnly()
         setUrl(connections.last().url);
     // Nothing can be sent from a saved session: the log gets the room.
     m_composer->hide();
+    m_saved->hide();
     m_requestToggle->setChecked(false);
     m_requestToggle->hide();
     m_wireNote->setText(tr("A saved session keeps messages, not frames: these frames are rebuilt from the log, "
@@ -1201,6 +1247,9 @@ void MainWindow::offerRecovery(const QList<Journal::Recoverable> &journals)
 void MainWindow::setUrl(const QString &url)
 {
     m_urlBox->setEditText(url);
+    // The saved messages follow the URL set (not each key typed).
+    if (!m_session.isReadOnly() && UrlCheck::parse(url).ok())
+        loadSavedMessages(url);
 }
 
 bool MainWindow::connectToUrl()
@@ -1363,6 +1412,89 @@ void MainWindow::rememberOptions(const QString &url, QVariantMap options)
     Settings::setConnectionOptions(url, options);
 }
 
+QString MainWindow::savedMessagesKey(const QString &url) const
+{
+    // The built-in server's port changes from run to run: its messages are
+    // kept under one name of its own.
+    if (m_echoUrl.isValid() && RecentMessages::urlKey(url) == RecentMessages::urlKey(m_echoUrl.toString()))
+        return QStringLiteral("wsscope:echo-server");
+    return RecentMessages::urlKey(url);
+}
+
+void MainWindow::loadSavedMessages(const QString &url)
+{
+    const QString key = savedMessagesKey(url);
+    if (key == m_messagesUrl)
+        return;
+    m_messagesUrl = key;
+    QString error;
+    const QList<SavedMessage> messages = m_recent.messages(key, &error);
+    if (!error.isEmpty())
+        statusBar()->showMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
+    m_loadingMessages = true;
+    m_saved->model()->setMessages(messages);
+    m_loadingMessages = false;
+}
+
+void MainWindow::storeSavedMessages()
+{
+    if (m_loadingMessages)
+        return;
+    if (m_messagesUrl.isEmpty()) {
+        // Saved before any URL was used: they belong to the one in the URL bar.
+        const UrlCheck::Result checked = UrlCheck::parse(m_urlBox->currentText());
+        if (!checked.ok()) {
+            statusBar()->showMessage(tr("The saved messages belong to a URL: type one first."), 10000);
+            return;
+        }
+        m_messagesUrl = savedMessagesKey(checked.url.toString(QUrl::FullyEncoded));
+    }
+    QString error;
+    if (!m_recent.setMessages(m_messagesUrl, m_saved->model()->messages(), &error))
+        statusBar()->showMessage(tr("The saved messages were not written: %1").arg(error), 10000);
+}
+
+void MainWindow::sendSaved(const SavedMessage &message)
+{
+    SavedMessage::Frame frame;
+    QString error;
+    if (!message.frame(m_recent.variables(), &frame, &error)) {
+        m_composer->showError(error);
+        return;
+    }
+    const bool sent = frame.binary ? m_session.sendBinary(frame.data, &error)
+                                   : m_session.sendText(QString::fromUtf8(frame.data), &error);
+    if (!sent)
+        m_composer->showError(error);
+}
+
+void MainWindow::saveComposerMessage()
+{
+    const QString text = m_composer->editor()->toPlainText();
+    if (m_composer->format() == Composer::Format::Ping) {
+        m_composer->showError(tr("A ping is not kept among the saved messages; choose Text or Binary (hex)."));
+        return;
+    }
+    SavedMessage draft;
+    draft.kind = m_composer->format() == Composer::Format::Hex ? SavedMessage::Kind::Hex : SavedMessage::Kind::Text;
+    draft.body = text;
+    if (draft.kind == SavedMessage::Kind::Text) {
+        QJsonParseError parsed;
+        const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parsed);
+        if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
+            draft.kind = SavedMessage::Kind::Json;
+    }
+    // A name to start from: the first words of the message.
+    QString name = text.simplified().left(32);
+    draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
+    m_saved->addWithDialog(draft);
+}
+
+SavedMessagesPane *MainWindow::savedMessages() const
+{
+    return m_saved;
+}
+
 void MainWindow::showSecretStoreStatus(SecretStore::Status status)
 {
     SecretStore *store = SecretStore::shared();
@@ -1448,6 +1580,7 @@ void MainWindow::adoptSessionRequest()
 
 void MainWindow::loadConnectionOptions(const QString &url, bool resetWhenUnknown)
 {
+    loadSavedMessages(url);
     QVariantMap options = Settings::connectionOptions(url);
     m_optionsUrl = url;
     if (options.isEmpty() && !resetWhenUnknown)
@@ -1569,6 +1702,7 @@ void MainWindow::onStateChanged(Session::State state)
     m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
     m_urlBox->setEnabled(closed);
     m_composer->setSendingAllowed(state == Session::State::Open);
+    m_saved->setSendingAllowed(state == Session::State::Open);
     m_composer->setMaxFileBytes(m_session.acceptedMessageSize());
 
     QString text = Session::stateName(state);

@@ -5,6 +5,7 @@
 #include "record/journal.h"
 #include "record/sessionfile.h"
 #include "secrets/secretstore.h"
+#include "workspace/recentmessages.h"
 #include "session/reconnector.h"
 #include "session/session.h"
 
@@ -34,6 +35,7 @@ class RecordTable;
 class LogModel;
 class LogView;
 class QComboBox;
+class SavedMessagesPane;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -58,6 +60,7 @@ public:
     LogModel *logModel() const;
     LogView *logView() const;
     Composer *composer() const;
+    SavedMessagesPane *savedMessages() const;
     HandshakeInspector *inspector() const;
     TimingView *timingView() const;
     TlsView *tlsView() const;
@@ -173,6 +176,11 @@ private:
     LogModel *m_model;
     LogView *m_logView;
     Composer *m_composer;
+    SavedMessagesPane *m_saved;
+    QSplitter *m_composerSplitter;
+    RecentMessages m_recent;
+    QString m_messagesUrl;   // whose saved messages the pane shows
+    bool m_loadingMessages = false;
     HandshakeInspector *m_inspector;
     TimingView *m_timing;
     TlsView *m_tls;
@@ -194,6 +202,12 @@ private:
     QString m_commandLineProxyPassword;
     QVariantMap rememberable(QVariantMap options) const;
     void rememberOptions(const QString &url, QVariantMap options);
+    // The saved messages of `url` into the pane, and the pane's changes back to the file.
+    void loadSavedMessages(const QString &url);
+    QString savedMessagesKey(const QString &url) const;
+    void storeSavedMessages();
+    void sendSaved(const SavedMessage &message);
+    void saveComposerMessage();
     void showSecretStoreStatus(SecretStore::Status status);
     bool m_quitting = false;
     QString m_language = QStringLiteral("en");

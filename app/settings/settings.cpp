@@ -29,6 +29,7 @@ const Entry &entry(Id id)
         {Id::WindowState, "window/v1/state", QByteArray()},
         {Id::MainSplitter, "window/v1/mainSplitter", QByteArray()},
         {Id::LogSplitter, "window/v1/logSplitter", QByteArray()},
+        {Id::ComposerSplitter, "window/v1/composerSplitter", QByteArray()},
         {Id::HandshakeTimeoutMs, "connection/handshakeTimeoutMs", 10000},
         {Id::UseTap, "connection/useTap", true},
         {Id::MaskSecrets, "export/maskSecrets", false},

@@ -16,6 +16,7 @@ enum class Id {
     WindowState,       // QByteArray
     MainSplitter,      // QByteArray
     LogSplitter,       // QByteArray
+    ComposerSplitter,  // QByteArray: the composer and the saved messages beside it
     HandshakeTimeoutMs, // int
     UseTap,            // bool: capture through the wire tap (default) or connect directly
     MaskSecrets,       // bool: hide credentials in saved files, exports and the journal

@@ -1978,6 +1978,14 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>%1 was not saved: %2</source>
         <translation>%1 未保存：%2</translation>
     </message>
+    <message>
+        <source>Save as a saved &amp;message…</source>
+        <translation>保存为保存的消息(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Keep the message among the saved messages, under a name</source>
+        <translation>以一个名称把这条消息放进保存的消息中</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -2523,6 +2531,26 @@ Built with Qt %2.</source>
         <source>Allowed, what you type is written in plain text to the settings file, readable by anyone who can read your files.</source>
         <translation>允许之后，你输入的内容会以明文写入设置文件，任何能读取你的文件的人都能看到。</translation>
     </message>
+    <message>
+        <source>Message %1</source>
+        <translation>消息 %1</translation>
+    </message>
+    <message>
+        <source>The saved messages cannot be read: %1</source>
+        <translation>无法读取保存的消息：%1</translation>
+    </message>
+    <message>
+        <source>The saved messages belong to a URL: type one first.</source>
+        <translation>保存的消息属于某个 URL：请先输入一个 URL。</translation>
+    </message>
+    <message>
+        <source>The saved messages were not written: %1</source>
+        <translation>保存的消息没有写入：%1</translation>
+    </message>
+    <message>
+        <source>A ping is not kept among the saved messages; choose Text or Binary (hex).</source>
+        <translation>Ping 不能作为保存的消息；请选择文本或二进制（hex）。</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -2795,6 +2823,17 @@ Built with Qt %2.</source>
     <message>
         <source>Maximum framesize exceeded.</source>
         <translation>Maximum framesize exceeded.</translation>
+    </message>
+</context>
+<context>
+    <name>RecentMessages</name>
+    <message>
+        <source>Recent</source>
+        <translation>最近</translation>
+    </message>
+    <message>
+        <source>Cannot make the folder &quot;%1&quot;.</source>
+        <translation>无法创建文件夹“%1”。</translation>
     </message>
 </context>
 <context>
@@ -3229,6 +3268,139 @@ Built with Qt %2.</source>
     <message>
         <source>Message &quot;%1&quot;: cannot read &quot;%2&quot;: %3</source>
         <translation>消息“%1”：无法读取“%2”：%3</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessageDialog</name>
+    <message>
+        <source>Send on &amp;open, on every connection and reconnect</source>
+        <translation>连接打开时发送，每次连接和重连都发送(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Saved message</source>
+        <translation>保存的消息</translation>
+    </message>
+    <message>
+        <source>The message; {{variables}} and {{$timestamp}}, {{$randomUUID}} are filled in when it is sent. For a file: its path.</source>
+        <translation>消息内容；发送时会填入 {{变量}} 以及 {{$timestamp}}、{{$randomUUID}}。文件则填写它的路径。</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation>内容(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Give the message a name.</source>
+        <translation>请给消息起一个名称。</translation>
+    </message>
+    <message>
+        <source>Give the path of the file to send.</source>
+        <translation>请给出要发送的文件的路径。</translation>
+    </message>
+    <message>
+        <source>Not valid JSON (%1); it is sent as written.</source>
+        <translation>不是有效的 JSON（%1）；会按原样发送。</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessageModel</name>
+    <message>
+        <source>, sent on open</source>
+        <translation>，打开时发送</translation>
+    </message>
+    <message>
+        <source>Ctrl+%1 sends it. </source>
+        <translation>按 Ctrl+%1 发送。</translation>
+    </message>
+    <message>
+        <source>Ticked: sent on every open and reconnect.</source>
+        <translation>勾选：每次连接打开和重连时发送。</translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation>%1（副本）</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Binary (hex)</source>
+        <translation>二进制（hex）</translation>
+    </message>
+    <message>
+        <source>File (binary)</source>
+        <translation>文件（二进制）</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessagesPane</name>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate</source>
+        <translation>复制一份(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Move do&amp;wn</source>
+        <translation>下移(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Search saved messages</source>
+        <translation>搜索保存的消息</translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>保存的消息</translation>
+    </message>
+    <message>
+        <source>No saved messages for this URL. Write one in the composer and click Save.</source>
+        <translation>这个 URL 还没有保存的消息。在编辑器中写一条，然后点“保存”。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save the composer&apos;s message under a name</source>
+        <translation>以一个名称保存编辑器中的消息</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Send the selected message (Enter, a double click, or Ctrl+1 to Ctrl+9)</source>
+        <translation>发送选中的消息（Enter、双击，或 Ctrl+1 到 Ctrl+9）</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Edit, duplicate, delete or move the selected message</source>
+        <translation>编辑、复制、删除或移动选中的消息</translation>
+    </message>
+    <message>
+        <source>Move u&amp;p</source>
+        <translation>上移(&amp;P)</translation>
     </message>
 </context>
 <context>

@@ -134,6 +134,13 @@ LogView::LogView(QWidget *parent)
             [this] { resend(false); });
     connect(add(tr("Resend &now"), tr("Send the message again at once")), &QAction::triggered, this,
             [this] { resend(true); });
+    connect(add(tr("Save as a saved &message…"), tr("Keep the message among the saved messages, under a name")),
+            &QAction::triggered, this, [this] {
+                const QModelIndexList rows = selectedLogRows();
+                if (rows.size() == 1 && !isEvent(rows.first()))
+                    Q_EMIT saveAsMessageRequested(int(kindOf(rows.first())),
+                                                  rows.first().data(LogModel::PayloadRole).toByteArray());
+            });
     connect(add(tr("&Save payload to a file…"), tr("Write the payload's exact bytes to a file")), &QAction::triggered,
             this, &LogView::chooseAndSavePayload);
     connect(add(tr("Copy connection as a &command line"),
@@ -208,6 +215,9 @@ void LogView::updateActions()
     action(Action::CopyJson)->setEnabled(!rows.isEmpty());
     action(Action::Resend)->setEnabled(resendable);
     action(Action::ResendNow)->setEnabled(resendable && m_sendingAllowed);
+    action(Action::SaveAsMessage)->setEnabled(rows.size() == 1 && !isEvent(rows.first())
+                                              && (kindOf(rows.first()) == MessageLog::Kind::Text
+                                                  || kindOf(rows.first()) == MessageLog::Kind::Binary));
     action(Action::SavePayload)->setEnabled(rows.size() == 1 && payload);
     action(Action::CopyCommandLine)->setEnabled(rows.size() == 1 && m_commandLine);
 }

@@ -20,7 +20,9 @@ class LogView : public RecordTable
     Q_OBJECT
 
 public:
-    enum class Action { CopyText, CopyHex, CopyBase64, CopyJson, Resend, ResendNow, SavePayload, CopyCommandLine };
+    enum class Action {
+        CopyText, CopyHex, CopyBase64, CopyJson, Resend, ResendNow, SaveAsMessage, SavePayload, CopyCommandLine
+    };
 
     explicit LogView(QWidget *parent = nullptr);
     ~LogView() override;
@@ -45,6 +47,8 @@ Q_SIGNALS:
     // Resend: `kind` is a MessageLog::Kind (text, binary or ping); `now`
     // sends at once, otherwise the payload goes into the composer.
     void resendRequested(int kind, const QByteArray &payload, bool now);
+    // "Save as a saved message…": `kind` as for resendRequested.
+    void saveAsMessageRequested(int kind, const QByteArray &payload);
 
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
