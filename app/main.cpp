@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "server/echoserver.h"
 #include "requesteditor.h"
+#include "record/secrets.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
 
@@ -87,6 +88,26 @@ void configure(Session *session, const CommandLine &options)
     // --profile: its messages to send on open, again on each reconnect.
     if (options.hasProfile)
         session->setOpenMessages(options.openMessages());
+    // --mask-secrets: the values of secret variables are hidden in every
+    // header of the saved files, whatever its name. In the URL they cannot
+    // be, and the user is told.
+    if (options.hasProfile && options.maskSecrets) {
+        QList<QByteArray> values;
+        bool inUrl = false;
+        const QStringList secrets = options.variables.secretValues();
+        const QString url = options.url.toString(QUrl::FullyEncoded);
+        for (const QString &secret : secrets) {
+            values << secret.toUtf8() << secret.toLatin1() << QUrl::toPercentEncoding(secret);
+            inUrl |= secret.size() >= Secrets::MinMaskedValue
+                && (url.contains(secret) || url.contains(QString::fromLatin1(QUrl::toPercentEncoding(secret))));
+        }
+        if (inUrl)
+            QTextStream(stderr) << QCoreApplication::translate(
+                                           "main", "wsscope: --mask-secrets hides secret variables in headers, not in "
+                                                   "the URL: the URL is saved as it was sent.")
+                                << Qt::endl;
+        Secrets::setMaskedValues(values);
+    }
     // What an imported file held that has no place here, so that nothing is dropped unsaid.
     for (const QString &line : options.unmapped)
         QTextStream(stderr) << QCoreApplication::translate("main", "wsscope: not imported: %1").arg(PlainText::oneLine(line))

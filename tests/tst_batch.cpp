@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void usageErrorsExitTwo();
     void profileConnectsAsPreviewedAndSubscribesFirst();
     void insomniaExportRunsItsRequest();
+    void secretVariablesAreMaskedInEveryHeaderSaved();
     void sendFileRefusesWhatCannotBeSent_data();
     void sendFileRefusesWhatCannotBeSent();
     // ScriptRunner in this process, as the window uses it.
@@ -660,6 +662,70 @@ void TestBatch::profileConnectsAsPreviewedAndSubscribesFirst()
     QCOMPARE(QByteArray::fromHex(received.at(1).value(QStringLiteral("data")).toString().toLatin1()),
              QByteArray("hello"));
     QCOMPARE(received.at(2).value(QStringLiteral("type")).toString(), QStringLiteral("close"));
+}
+
+// A secret variable in a header whose name says nothing (X-Api-Key): with
+// --mask-secrets it is in none of the saved files, in any encoding they use;
+// without, it is there as it was sent.
+void TestBatch::secretVariablesAreMaskedInEveryHeaderSaved()
+{
+    NodePeer peer;
+    QVERIFY(peer.waitUntilListening());
+    QTemporaryDir dir;
+    const QString collectionPath = dir.filePath(QStringLiteral("team.json"));
+    {
+        QFile file(collectionPath);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"format": "wsscope-collection", "version": 1, "name": "t",
+            "variables": [{"name": "apiKey", "secret": true}],
+            "items": [{"type": "profile", "id": "p1", "name": "Feed", "url": "ws://{{host}}/feed?user=ann{{suffix}}",
+                       "request": {"headers": [{"name": "X-Api-Key", "value": "key={{apiKey}}"}]}}]})");
+    }
+    const QByteArray secret = "sk-live-7f3a9c21";
+    const auto secretIn = [](const QByteArray &bytes, const QByteArray &value) {
+        if (bytes.contains(value) || bytes.contains(QUrl::toPercentEncoding(QString::fromLatin1(value))))
+            return true;
+        // Base64 at any alignment (the session file's raw heads): the groups
+        // that hold only the value's bytes.
+        for (int k = 0; k < 3; ++k) {
+            const QByteArray encoded = QByteArray(QByteArray(k, 'A') + value).toBase64();
+            const qsizetype start = ((k + 2) / 3) * 4;
+            const qsizetype end = ((k + value.size()) / 3) * 4;
+            if (end - start >= 8 && bytes.contains(encoded.mid(start, end - start)))
+                return true;
+        }
+        return false;
+    };
+    for (const bool mask : {true, false}) {
+        const QString stem = dir.filePath(mask ? QStringLiteral("masked") : QStringLiteral("plain"));
+        QStringList args{QStringLiteral("--collection"), collectionPath, QStringLiteral("--var"),
+                         QStringLiteral("host=127.0.0.1:%1").arg(peer.url().port()), QStringLiteral("--var"),
+                         QStringLiteral("suffix=") + (mask ? QStringLiteral("-in-the-url-9911") : QString()),
+                         QStringLiteral("--var"), QStringLiteral("apiKey=") + QString::fromLatin1(secret),
+                         QStringLiteral("--batch"), QStringLiteral("--send"), QStringLiteral("hi"),
+                         QStringLiteral("--expect"), QStringLiteral("1")};
+        for (const char *ending : {".wsscope.jsonl", ".har", ".pcapng", ".txt"})
+            args << QStringLiteral("--save") << stem + QLatin1String(ending);
+        if (mask)
+            args << QStringLiteral("--mask-secrets");
+        const Run result = run(args);
+        QVERIFY2(result.finished && result.exitCode == 0, describe(result));
+        // The peer got the real value.
+        QJsonArray headers;
+        for (const QJsonObject &line : peer.all()) {
+            if (line.value(QStringLiteral("event")).toString() == u"open")
+                headers = line.value(QStringLiteral("headers")).toArray();   // the last connection's
+        }
+        QVERIFY(headers.contains(QJsonValue(QStringLiteral("key=") + QString::fromLatin1(secret))));
+        // A secret in the URL cannot be hidden there, and that is said.
+        QCOMPARE(result.err.contains(QStringLiteral("not in the URL")), mask);
+        for (const char *ending : {".wsscope.jsonl", ".har", ".pcapng", ".txt"}) {
+            QFile file(stem + QLatin1String(ending));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            QVERIFY2(secretIn(bytes, secret) == !mask, ending);
+        }
+    }
 }
 
 // An Insomnia export straight from the tool: its WebSocket request with its

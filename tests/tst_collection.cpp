@@ -1,5 +1,6 @@
 #include "i18n/englishplurals.h"
 #include "qtpeer.h"
+#include "record/secrets.h"
 #include "session/reconnector.h"
 #include "session/session.h"
 #include "workspace/collection.h"
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void onOpenMessagesOnEveryConnectionInOrder();
     void failingOnOpenMessageIsLoggedAndNothingSent();
     void insomniaExportIsImportedWithTheRestListed();
+    void secretValuesAreMaskedInAnyHeader();
 
 private:
     static Variable var(const QString &name, const QString &value);
@@ -673,6 +675,24 @@ void TestCollection::insomniaExportIsImportedWithTheRestListed()
     QVERIFY(!InsomniaImport::read("{\"_type\": \"export\", \"__export_format\": 4, \"resources\": []}", &import,
                                   &error));
     QVERIFY2(error.contains(QStringLiteral("no workspace")), qPrintable(error));
+}
+
+void TestCollection::secretValuesAreMaskedInAnyHeader()
+{
+    Secrets::setMaskedValues({"sk-7f3a", "abc", "sk-7f3a"});   // too short, and a repeat: left out
+    QCOMPARE(Secrets::maskedValues(), QList<QByteArray>{"sk-7f3a"});
+    const QList<HandshakeInfo::Header> headers{{"X-Api-Key", "key=sk-7f3a;again=sk-7f3a"}, {"X-Other", "abc"},
+                                               {"Authorization", "Bearer t"}};
+    const QList<HandshakeInfo::Header> masked = Secrets::masked(headers);
+    QCOMPARE(masked.at(0).second, QByteArray("key=*******;again=*******"));
+    QCOMPARE(masked.at(1).second, QByteArray("abc"));
+    QCOMPARE(masked.at(2).second, QByteArray("********"));
+    const QByteArray head = "GET /?k=sk-7f3a HTTP/1.1\r\nX-Api-Key: sk-7f3a\r\nHost: h\r\n\r\n";
+    const QByteArray maskedHead = Secrets::maskedHead(head);
+    QCOMPARE(maskedHead.size(), head.size());   // offsets in a byte stream stay
+    QCOMPARE(maskedHead, QByteArray("GET /?k=sk-7f3a HTTP/1.1\r\nX-Api-Key: *******\r\nHost: h\r\n\r\n"));
+    Secrets::setMaskedValues({});
+    QCOMPARE(Secrets::masked(headers).at(0).second, headers.at(0).second);
 }
 
 QTEST_GUILESS_MAIN(TestCollection)

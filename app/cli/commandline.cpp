@@ -784,7 +784,8 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
     // A --var marks nothing secret that the collection shows openly.
     for (Variable &variable : overrides) {
         const VariableScope defined = collection.scope(environment);
-        variable.secret = !defined.contains(variable.name) || defined.isSecret(variable.name);
+        // An empty value hides nothing, and is a value given on purpose.
+        variable.secret = !variable.value.isEmpty() && (!defined.contains(variable.name) || defined.isSecret(variable.name));
     }
 
     variables = collection.scope(environment, overrides);

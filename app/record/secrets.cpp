@@ -1,6 +1,49 @@
 #include "secrets.h"
 
+#include <QMutex>
+
+#include <algorithm>
+
 namespace Secrets {
+
+namespace {
+
+QMutex valuesLock;
+QList<QByteArray> extraValues;   // longest first
+
+// Hides each extra value inside [from, to) of `text`.
+void maskValues(QByteArray &text, qsizetype from, qsizetype to)
+{
+    const QList<QByteArray> values = maskedValues();
+    for (const QByteArray &value : values) {
+        qsizetype at = text.indexOf(value, from);
+        while (at >= 0 && at + value.size() <= to) {
+            for (qsizetype i = at; i < at + value.size(); ++i)
+                text[i] = '*';
+            at = text.indexOf(value, at + value.size());
+        }
+    }
+}
+
+} // namespace
+
+void setMaskedValues(const QList<QByteArray> &values)
+{
+    QList<QByteArray> kept;
+    for (const QByteArray &value : values) {
+        if (value.size() >= MinMaskedValue && !kept.contains(value))
+            kept.append(value);
+    }
+    std::sort(kept.begin(), kept.end(), [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
+    const QMutexLocker locker(&valuesLock);
+    extraValues = kept;
+}
+
+QList<QByteArray> maskedValues()
+{
+    const QMutexLocker locker(&valuesLock);
+    return extraValues;
+}
 
 bool isSecret(QByteArrayView headerName)
 {
@@ -19,6 +62,8 @@ QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers)
     for (HandshakeInfo::Header &header : result) {
         if (isSecret(header.first))
             header.second.fill('*');
+        else
+            maskValues(header.second, 0, header.second.size());
     }
     return result;
 }
@@ -42,6 +87,8 @@ QByteArray maskedHead(const QByteArray &head)
                 ++valueStart;
             for (qsizetype i = valueStart; i < valueEnd; ++i)
                 result[i] = '*';
+        } else if (colon > lineStart && colon < lineEnd) {
+            maskValues(result, colon + 1, lineEnd);
         }
         lineStart = lineEnd < result.size() ? lineEnd : -1;
     }

@@ -15,4 +15,12 @@ QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers)
 // An HTTP head (request or response, raw bytes) with secret values masked.
 QByteArray maskedHead(const QByteArray &head);
 
+// Values that are secrets whatever header carries them (the values of a
+// collection's secret variables): masked() and maskedHead() also hide each
+// of them where it appears in a header's value. Values shorter than
+// MinMaskedValue bytes are not looked for: they would hide ordinary text.
+constexpr qsizetype MinMaskedValue = 4;
+void setMaskedValues(const QList<QByteArray> &values);
+QList<QByteArray> maskedValues();
+
 } // namespace Secrets
