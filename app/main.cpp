@@ -4,6 +4,7 @@
 #include "i18n/language.h"
 #include "log/plaintext.h"
 #include "mainwindow.h"
+#include "collectionsidebar.h"
 #include "server/echoserver.h"
 #include "requesteditor.h"
 #include "record/secrets.h"
@@ -86,7 +87,8 @@ void configure(Session *session, const CommandLine &options)
     if (options.handshakeTimeoutMs > 0)
         session->setHandshakeTimeout(options.handshakeTimeoutMs);
     // --profile: its messages to send on open, again on each reconnect.
-    if (options.hasProfile)
+    // (the window sends those of its saved messages, which then are the profile's)
+    if (options.hasProfile && options.mode == CommandLine::Mode::Batch)
         session->setOpenMessages(options.openMessages());
     // --mask-secrets: the values of secret variables are hidden in every
     // header of the saved files, whatever its name. In the URL they cannot
@@ -195,6 +197,14 @@ int window(const CommandLine &options, const Language &language)
     window.setMaskSecrets(options.maskSecrets);
     window.setCommandLineRequest(options.headers, options.tlsFiles.passphrase,
                                  options.proxyGiven ? options.proxy.password : QString());
+    // --collection: in the sidebar, with --env chosen; --profile opened.
+    if (!options.collectionPath.isEmpty()) {
+        QString error;
+        if (!window.openCollection(options.collectionPath, &error, options.overrides))
+            return usageError(error, options.helpText);
+        if (!options.environmentName.isEmpty())
+            window.collectionSidebar()->setEnvironment(options.environmentName);
+    }
     // The URL's remembered request tabs first, then what the command line says on top.
     if (!options.url.isEmpty()) {
         window.setUrl(options.url.toString(QUrl::FullyEncoded));
@@ -202,6 +212,8 @@ int window(const CommandLine &options, const Language &language)
     }
     configure(window.session(), options);
     window.adoptSessionRequest();
+    if (options.hasProfile)
+        window.openProfile(options.profile.id);
     // --reconnect: the window's Connection tab reopens the connection when
     // it ends without the user closing it.
     if (options.reconnectAttempts >= 0) {

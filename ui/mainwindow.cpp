@@ -23,6 +23,9 @@
 #include "closedialog.h"
 #include "requesteditor.h"
 #include "savedmessages.h"
+#include "collectionsidebar.h"
+#include "record/inputfile.h"
+#include "workspace/insomniaimport.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
 
@@ -30,6 +33,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -315,7 +319,7 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     connect(m_saved->model(), &SavedMessageModel::changed, this, &MainWindow::storeSavedMessages);
     // Those marked "on open" go first on every connection, reconnects too.
     m_session.setOpenMessages([this](QList<Session::Outgoing> *out, QString *error) {
-        const VariableScope variables = m_recent.variables();
+        const VariableScope variables = currentVariables();
         for (const SavedMessage &message : m_saved->model()->messages()) {
             if (!message.onOpen)
                 continue;
@@ -485,6 +489,16 @@ void MainWindow::buildMenus()
     open->setIconText(tr("Open"));
     open->setToolTip(tr("Open a saved session, read-only (Ctrl+O)"));
     setIcon(open, Icons::Id::Open);
+    file->addAction(tr("Open co&llection…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open a collection"), Settings::value(Settings::Id::SaveFolder).toString(),
+            tr("Collections and Insomnia exports (*.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!openCollection(path, &error))
+            QMessageBox::warning(this, tr("Open a collection"), error);
+    });
     QAction *save = file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
                                     [this] { chooseAndSave(SessionExport::Format::SessionFile); });
     save->setIconText(tr("Save"));
@@ -1423,6 +1437,13 @@ QString MainWindow::savedMessagesKey(const QString &url) const
 
 void MainWindow::loadSavedMessages(const QString &url)
 {
+    // An opened profile keeps its messages while its URL is the one used.
+    if (!m_boundProfile.isEmpty()) {
+        if (RecentMessages::urlKey(url) == m_boundUrl)
+            return;
+        m_boundProfile.clear();
+        m_messagesUrl.clear();
+    }
     const QString key = savedMessagesKey(url);
     if (key == m_messagesUrl)
         return;
@@ -1440,6 +1461,17 @@ void MainWindow::storeSavedMessages()
 {
     if (m_loadingMessages)
         return;
+    if (!m_boundProfile.isEmpty() && m_sidebar) {
+        // Back into the collection file, the team's: only a wsscope
+        // collection is written, never an imported file.
+        m_sidebar->setMessages(m_boundProfile, m_saved->model()->messages());
+        QString error;
+        if (!m_sidebar->isWritable())
+            statusBar()->showMessage(tr("This profile comes from an imported file: its messages are not saved."), 10000);
+        else if (!m_sidebar->collection().writeFile(m_sidebar->path(), &error))
+            statusBar()->showMessage(tr("The collection was not written: %1").arg(error), 10000);
+        return;
+    }
     if (m_messagesUrl.isEmpty()) {
         // Saved before any URL was used: they belong to the one in the URL bar.
         const UrlCheck::Result checked = UrlCheck::parse(m_urlBox->currentText());
@@ -1458,7 +1490,7 @@ void MainWindow::sendSaved(const SavedMessage &message)
 {
     SavedMessage::Frame frame;
     QString error;
-    if (!message.frame(m_recent.variables(), &frame, &error)) {
+    if (!message.frame(currentVariables(), &frame, &error)) {
         m_composer->showError(error);
         return;
     }
@@ -1493,6 +1525,141 @@ void MainWindow::saveComposerMessage()
 SavedMessagesPane *MainWindow::savedMessages() const
 {
     return m_saved;
+}
+
+VariableScope MainWindow::currentVariables() const
+{
+    if (!m_boundProfile.isEmpty() && m_sidebar)
+        return m_sidebar->variables();
+    return m_recent.variables();
+}
+
+CollectionSidebar *MainWindow::collectionSidebar() const
+{
+    return m_sidebar;
+}
+
+bool MainWindow::openCollection(const QString &path, QString *error, const QList<Variable> &overrides)
+{
+    QByteArray json;
+    QString why;
+    if (!InputFile::readAll(path, 64 * 1024 * 1024, &json, &why)) {
+        *error = tr("Cannot read \"%1\": %2.").arg(path, why);
+        return false;
+    }
+    Collection collection;
+    QHash<QString, ProfileSecrets> secrets;
+    bool writable = true;
+    QStringList unmapped;
+    if (InsomniaImport::isInsomniaExport(json)) {
+        InsomniaImport import;
+        if (!InsomniaImport::read(json, &import, &why)) {
+            *error = tr("Cannot read the Insomnia export \"%1\": %2").arg(path, why);
+            return false;
+        }
+        collection = import.collection;
+        secrets = import.secrets;
+        unmapped = import.unmapped;
+        writable = false;
+    } else if (!Collection::read(json, &collection, &why)) {
+        *error = tr("Cannot read the collection \"%1\": %2").arg(path, why);
+        return false;
+    }
+    if (!m_sidebar) {
+        m_sidebar = new CollectionSidebar(this);
+        m_collectionDock = new QDockWidget(tr("Collection"), this);
+        m_collectionDock->setObjectName(QStringLiteral("collectionDock"));
+        m_collectionDock->setWidget(m_sidebar);
+        addDockWidget(Qt::LeftDockWidgetArea, m_collectionDock);
+        connect(m_sidebar, &CollectionSidebar::openRequested, this, &MainWindow::openProfile);
+        // One click on another environment: the opened profile again, with its values.
+        connect(m_sidebar, &CollectionSidebar::environmentChanged, this, [this] {
+            if (!m_boundProfile.isEmpty())
+                openProfile(m_boundProfile);
+        });
+    }
+    m_boundProfile.clear();
+    m_sidebar->setOverrides(overrides);
+    m_sidebar->setCollection(collection, secrets, path, writable);
+    m_collectionDock->show();
+    // Docked, the window needs more room than a small screen has: then the
+    // sidebar floats beside it.
+    if (const QScreen *screen = this->screen();
+        screen && minimumSizeHint().width() > screen->availableSize().width())
+        m_collectionDock->setFloating(true);
+    if (!unmapped.isEmpty())
+        statusBar()->showMessage(tr("Imported; not taken over: %1").arg(unmapped.join(QStringLiteral("; "))), 15000);
+    return true;
+}
+
+bool MainWindow::openProfile(const QString &id)
+{
+    const QString profileId = id;   // a copy: `id` may be m_boundProfile itself, which is cleared below
+    if (!m_sidebar || m_session.isReadOnly())
+        return false;
+    QString why;
+    const Profile *found = m_sidebar->collection().findProfile(profileId, &why);
+    if (!found) {
+        statusBar()->showMessage(why, 10000);
+        return false;
+    }
+    const Profile profile = *found;
+    const ProfileSecrets secrets = m_sidebar->secrets(profileId);
+    const VariableScope scope = m_sidebar->variables();
+    const ResolvedRequest resolved = ResolvedRequest::resolve(profile, secrets, scope);
+    if (!resolved.ok()) {
+        statusBar()->showMessage(tr("The profile \"%1\" cannot be sent: %2")
+                                     .arg(profile.name, resolved.problemText().replace(u'\n', QStringLiteral("; "))),
+                                 15000);
+        return false;
+    }
+    // The request tabs get the values as they will be sent.
+    QVariantMap state = profile.request.toEditorState();
+    // A row switched off may name what is not defined: it is kept as written.
+    const auto fill = [&](const QString &text) {
+        QList<VariableScope::Problem> problems;
+        const QString value = scope.resolve(text, QString(), &problems);
+        return problems.isEmpty() ? value : text;
+    };
+    QVariantList rows;
+    for (const QVariant &row : state.value(QStringLiteral("headers")).toList()) {
+        QVariantList fields = row.toList();
+        fields[1] = fill(fields.value(1).toString());
+        fields[2] = fill(fields.value(2).toString());
+        rows.append(QVariant(fields));
+    }
+    state.insert(QStringLiteral("headers"), rows);
+    for (const char *key : {"authUser", "protocols", "origin", "caFile", "certFile", "keyFile"})
+        state.insert(QLatin1String(key), fill(state.value(QLatin1String(key)).toString()));
+    state.insert(QStringLiteral("authSecret"),
+                 fill(secrets.authSecret.isEmpty() ? profile.request.authSecretReference : secrets.authSecret));
+    state.insert(QStringLiteral("passphrase"), fill(secrets.passphrase));
+    QString proxy = fill(profile.request.proxy);
+    if (!secrets.proxyPassword.isEmpty()) {
+        QUrl proxyUrl(proxy);
+        proxyUrl.setPassword(fill(secrets.proxyPassword));
+        proxy = proxyUrl.toString();
+    }
+    state.insert(QStringLiteral("proxy"), proxy);
+    const QString url = resolved.url.toString(QUrl::FullyEncoded);
+    m_boundProfile.clear();
+    setUrl(url);
+    m_optionsUrl = url;
+    m_request->setUrl(url);
+    m_request->setState(state);
+    m_boundProfile = profileId;
+    m_boundUrl = RecentMessages::urlKey(url);
+    m_messagesUrl = QStringLiteral("profile:") + profileId;
+    m_loadingMessages = true;
+    m_saved->model()->setMessages(profile.messages);
+    m_loadingMessages = false;
+    m_sidebar->selectProfile(profileId);
+    const QString environment = m_sidebar->environment();
+    statusBar()->showMessage(environment.isEmpty() ? tr("Profile \"%1\"").arg(profile.name)
+                                                   : tr("Profile \"%1\" with the environment \"%2\"")
+                                                         .arg(profile.name, environment),
+                             10000);
+    return true;
 }
 
 void MainWindow::showSecretStoreStatus(SecretStore::Status status)

@@ -36,6 +36,8 @@ class LogModel;
 class LogView;
 class QComboBox;
 class SavedMessagesPane;
+class CollectionSidebar;
+class QDockWidget;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -114,6 +116,15 @@ public:
     // no connection yet, else in a new window. Reading happens off the GUI
     // thread; loaded() reports the end.
     void openSessionFile(const QString &path);
+    // A collection (or an Insomnia export) in the sidebar; false and why when
+    // it cannot be read. `overrides`: --var values over its own.
+    bool openCollection(const QString &path, QString *error, const QList<Variable> &overrides = {});
+    CollectionSidebar *collectionSidebar() const;
+    // Puts the profile's request, resolved with the sidebar's environment,
+    // into the URL bar and the request tabs, and its messages into the
+    // saved messages; false (and the status bar says why) when a variable
+    // is missing.
+    bool openProfile(const QString &profileId);
     // Saves (File > Save) or exports in the format the name says. Errors are shown.
     bool saveTo(const QString &path);
     // The journal of this window's live session; null when read-only.
@@ -180,6 +191,11 @@ private:
     QSplitter *m_composerSplitter;
     RecentMessages m_recent;
     QString m_messagesUrl;   // whose saved messages the pane shows
+    QDockWidget *m_collectionDock = nullptr;
+    CollectionSidebar *m_sidebar = nullptr;
+    QString m_boundProfile;   // the profile opened, whose messages the pane shows
+    QString m_boundUrl;       // the URL it resolved to
+    VariableScope currentVariables() const;
     bool m_loadingMessages = false;
     HandshakeInspector *m_inspector;
     TimingView *m_timing;

@@ -723,6 +723,9 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
             return tr("--profile: %1").arg(why);
     } else if (all.size() == 1) {
         chosen = all.constFirst().profile;
+    } else if (mode != Mode::Batch) {
+        // The window shows the collection and lets the user choose.
+        chosen = nullptr;
     } else {
         QStringList names;
         for (const Collection::Found &found : all)
@@ -755,17 +758,25 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
         for (const Variable &variable : each.variables)
             known.append(variable.name);
     }
-    const ProfileSecrets profileSecrets = secrets.value(chosen->id);
-    QStringList texts = {chosen->url, chosen->request.authUser, chosen->request.authSecretReference,
-                         chosen->request.subprotocols, chosen->request.origin, chosen->request.proxy,
-                         chosen->request.caFile, chosen->request.certFile, chosen->request.keyFile,
-                         profileSecrets.authSecret};
-    for (const ProfileRequest::Row &row : chosen->request.headers)
-        texts << row.name << row.value;
-    for (const SavedMessage &message : chosen->messages)
-        texts << message.body;
-    for (const QString &text : std::as_const(texts))
-        known += VariableScope::references(text);
+    // The profile's texts, or with none chosen yet (the window), every profile's.
+    QList<const Profile *> used;
+    if (chosen)
+        used.append(chosen);
+    else
+        for (const Collection::Found &found : all)
+            used.append(found.profile);
+    for (const Profile *profile : std::as_const(used)) {
+        QStringList texts = {profile->url, profile->request.authUser, profile->request.authSecretReference,
+                             profile->request.subprotocols, profile->request.origin, profile->request.proxy,
+                             profile->request.caFile, profile->request.certFile, profile->request.keyFile,
+                             secrets.value(profile->id).authSecret};
+        for (const ProfileRequest::Row &row : profile->request.headers)
+            texts << row.name << row.value;
+        for (const SavedMessage &message : profile->messages)
+            texts << message.body;
+        for (const QString &text : std::as_const(texts))
+            known += VariableScope::references(text);
+    }
     QList<Variable> overrides;
     for (const QString &assignment : assignments) {
         const qsizetype equals = assignment.indexOf(u'=');
@@ -789,6 +800,11 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
     }
 
     variables = collection.scope(environment, overrides);
+    this->overrides = overrides;
+    environmentName = environment ? environment->name : QString();
+    if (!chosen)
+        return {};
+    const ProfileSecrets profileSecrets = secrets.value(chosen->id);
     const ResolvedRequest resolved = ResolvedRequest::resolve(*chosen, profileSecrets, variables);
     if (!resolved.ok())
         return tr("The profile \"%1\" cannot be sent:\n%2").arg(chosen->name, resolved.problemText());

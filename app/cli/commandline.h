@@ -59,6 +59,8 @@ struct CommandLine
     // origin, TLS, proxy and timing the command line did not give), and the
     // variables its messages are filled in from at each connection.
     QString collectionPath;
+    QList<Variable> overrides;      // --var, as given
+    QString environmentName;        // --env
     bool hasProfile = false;
     Profile profile;
     VariableScope variables;

@@ -231,6 +231,43 @@
     </message>
 </context>
 <context>
+    <name>CollectionSidebar</name>
+    <message>
+        <source>Collection</source>
+        <translation>集合</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境</translation>
+    </message>
+    <message>
+        <source>Resolved request</source>
+        <translation>解析后的请求</translation>
+    </message>
+    <message>
+        <source>Select a profile to see the request it sends.</source>
+        <translation>选择一个连接配置，查看它发送的请求。</translation>
+    </message>
+    <message>
+        <source>No environment (the collection&apos;s values)</source>
+        <translation>不使用环境（集合自己的值）</translation>
+    </message>
+    <message>
+        <source>Cannot be sent as it is:
+%1</source>
+        <translation>按现在的样子无法发送：
+%1</translation>
+    </message>
+    <message>
+        <source>Open in the window</source>
+        <translation>在窗口中打开</translation>
+    </message>
+    <message>
+        <source>Environment:</source>
+        <translation>环境：</translation>
+    </message>
+</context>
+<context>
     <name>CommandLine</name>
     <message>
         <source>wsscope: connect to a WebSocket server, send messages, and see the handshake and every message.
@@ -2550,6 +2587,58 @@ Built with Qt %2.</source>
     <message>
         <source>A ping is not kept among the saved messages; choose Text or Binary (hex).</source>
         <translation>Ping 不能作为保存的消息；请选择文本或二进制（hex）。</translation>
+    </message>
+    <message>
+        <source>Open co&amp;llection…</source>
+        <translation>打开集合(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Open a collection</source>
+        <translation>打开集合</translation>
+    </message>
+    <message>
+        <source>Collections and Insomnia exports (*.json);;All files (*)</source>
+        <translation>集合和 Insomnia 导出 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>This profile comes from an imported file: its messages are not saved.</source>
+        <translation>这个连接配置来自导入的文件：它的消息不会保存。</translation>
+    </message>
+    <message>
+        <source>The collection was not written: %1</source>
+        <translation>集合没有写入：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read &quot;%1&quot;: %2.</source>
+        <translation>无法读取“%1”：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read the Insomnia export &quot;%1&quot;: %2</source>
+        <translation>无法读取 Insomnia 导出“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection &quot;%1&quot;: %2</source>
+        <translation>无法读取集合“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Collection</source>
+        <translation>集合</translation>
+    </message>
+    <message>
+        <source>Imported; not taken over: %1</source>
+        <translation>已导入；未导入的部分：%1</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be sent: %2</source>
+        <translation>无法发送连接配置“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot;</source>
+        <translation>连接配置“%1”</translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot; with the environment &quot;%2&quot;</source>
+        <translation>连接配置“%1”，环境“%2”</translation>
     </message>
 </context>
 <context>

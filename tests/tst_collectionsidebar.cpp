@@ -1,0 +1,248 @@
+#include "collectionsidebar.h"
+#include "mainwindow.h"
+#include "requesteditor.h"
+#include "savedmessages.h"
+#include "server/echoserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+class TestCollectionSidebar : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void treeUnderTheModelTester();
+    void previewFollowsTheEnvironment();
+    void windowOpensProfilesAndSwitchesEnvironments();
+    void importedExportIsNotWritten();
+
+private:
+    static Collection example();
+    static QList<QByteArray> sentTexts(MainWindow *window);
+};
+
+void TestCollectionSidebar::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_collectionsidebar"));
+}
+
+void TestCollectionSidebar::init()
+{
+    QSettings().clear();
+}
+
+Collection TestCollectionSidebar::example()
+{
+    Collection collection;
+    QString error;
+    if (!Collection::readFile(QStringLiteral(WSSCOPE_TEST_DATA "/collection-example.json"), &collection, &error))
+        qFatal("%s", qPrintable(error));
+    return collection;
+}
+
+QList<QByteArray> TestCollectionSidebar::sentTexts(MainWindow *window)
+{
+    QList<QByteArray> out;
+    const MessageLog *log = window->session()->log();
+    for (int i = 0; i < log->count(); ++i) {
+        if (log->at(i).direction == MessageLog::Direction::Sent && log->at(i).kind == MessageLog::Kind::Text)
+            out << log->data(i).toByteArray();
+    }
+    return out;
+}
+
+void TestCollectionSidebar::treeUnderTheModelTester()
+{
+    CollectionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Collection collection = example();
+    // A folder in the folder, and an empty one.
+    CollectionItem inner;
+    inner.type = CollectionItem::Type::Folder;
+    inner.name = QStringLiteral("Inner");
+    CollectionItem deep;
+    deep.profile.id = QStringLiteral("deep");
+    deep.profile.name = QStringLiteral("Deep");
+    deep.profile.url = QStringLiteral("ws://127.0.0.1:1/");
+    inner.items = {deep};
+    collection.items[0].items.append(inner);
+    CollectionItem empty;
+    empty.type = CollectionItem::Type::Folder;
+    empty.name = QStringLiteral("Empty");
+    collection.items.append(empty);
+    model.setCollection(collection);
+
+    QCOMPARE(model.rowCount(), 3);
+    const QModelIndex market = model.index(0, 0);
+    QCOMPARE(market.data().toString(), QStringLiteral("Market data"));
+    QCOMPARE(model.rowCount(market), 2);
+    const QModelIndex ticker = model.index(0, 0, market);
+    QCOMPARE(ticker.data().toString(), QStringLiteral("Ticker"));
+    QCOMPARE(ticker.parent(), market);
+    QCOMPARE(ticker.data(CollectionModel::ProfileIdRole).toString(), QStringLiteral("c4b8e0d2-1a3f-4e57-9c6b-2d0f8a1e7b44"));
+    const QModelIndex deepIndex = model.indexOfProfile(QStringLiteral("deep"));
+    QCOMPARE(deepIndex.parent().data().toString(), QStringLiteral("Inner"));
+    QCOMPARE(deepIndex.parent().parent(), market);
+    QCOMPARE(model.rowCount(model.index(2, 0)), 0);
+    QVERIFY(model.index(1, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("{{host}}/echo")));
+    // Loaded again (a message saved): the tester sees a clean reset.
+    model.setCollection(example());
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void TestCollectionSidebar::previewFollowsTheEnvironment()
+{
+    CollectionSidebar sidebar;
+    QSignalSpy changed(&sidebar, &CollectionSidebar::environmentChanged);
+    QSignalSpy open(&sidebar, &CollectionSidebar::openRequested);
+    sidebar.setCollection(example(), {}, QStringLiteral("/x/team.json"), true);
+    QCOMPARE(sidebar.environmentBox()->count(), 3);   // none, local, staging
+    sidebar.selectProfile(QStringLiteral("c4b8e0d2-1a3f-4e57-9c6b-2d0f8a1e7b44"));
+    // The token is defined nowhere: said, with the field.
+    QVERIFY2(sidebar.previewText().contains(QStringLiteral("Auth token: {{token}} is not defined")),
+             qPrintable(sidebar.previewText()));
+    Variable token;
+    token.name = QStringLiteral("token");
+    token.value = QStringLiteral("tok-preview-77");
+    token.secret = true;
+    sidebar.setOverrides({token});
+    QVERIFY2(sidebar.previewText().startsWith(QStringLiteral("GET wss://localhost:8080/ticker?symbols=EURUSD\n")),
+             qPrintable(sidebar.previewText()));
+    QVERIFY(!sidebar.previewText().contains(QStringLiteral("tok-preview-77")));   // credentials masked
+    QVERIFY(sidebar.setEnvironment(QStringLiteral("local")));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).toString(), QStringLiteral("local"));
+    QVERIFY(sidebar.previewText().startsWith(QStringLiteral("GET ws://127.0.0.1:8080/ticker")));
+    QVERIFY(!sidebar.setEnvironment(QStringLiteral("production")));
+    // Enter on a profile opens it; on a folder nothing.
+    sidebar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&sidebar));
+    QTest::keyClick(sidebar.view(), Qt::Key_Return);
+    QCOMPARE(open.size(), 1);
+    sidebar.view()->setCurrentIndex(sidebar.model()->index(0, 0));
+    QTest::keyClick(sidebar.view(), Qt::Key_Return);
+    QCOMPARE(open.size(), 1);
+}
+
+void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("team.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
+            "variables": [{"name": "host", "value": "%1"}, {"name": "who", "value": "default"}],
+            "environments": [{"name": "other", "variables": [{"name": "who", "value": "other"}]},
+                             {"name": "broken", "variables": [{"name": "host", "value": "{{nope}}"}]}],
+            "items": [{"type": "profile", "id": "echo", "name": "Echo", "url": "ws://{{host}}/",
+                       "request": {"headers": [{"name": "X-Who", "value": "{{who}}"}]},
+                       "messages": [{"id": "m1", "name": "hello", "kind": "text", "body": "hello {{who}}", "onOpen": true}]}]})")
+                       .arg(echo.url().authority())
+                       .toUtf8());
+    }
+    MainWindow window(echo.url());
+    QString error;
+    QVERIFY2(window.openCollection(path, &error), qPrintable(error));
+    CollectionSidebar *sidebar = window.collectionSidebar();
+    QVERIFY(sidebar);
+    QVERIFY(window.openProfile(QStringLiteral("echo")));
+    QCOMPARE(window.urlBox()->currentText(), QStringLiteral("ws://%1/").arg(echo.url().authority()));
+    QCOMPARE(window.savedMessages()->model()->rowCount(), 1);
+    QList<Session::Header> headers;
+    QVERIFY(window.requestEditor()->requestHeaders(&headers, &error));
+    QCOMPARE(headers, (QList<Session::Header>{{"X-Who", "default"}}));
+
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QTRY_COMPARE(sentTexts(&window).size(), 1);
+    QCOMPARE(sentTexts(&window).at(0), QByteArray("hello default"));
+    QCOMPARE(window.session()->handshake().requestHeaders.contains({"X-Who", "default"}), true);
+    window.session()->close(1000, {});
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+
+    // One click on another environment: the request and the messages follow.
+    sidebar->setEnvironment(QStringLiteral("other"));
+    QVERIFY(window.requestEditor()->requestHeaders(&headers, &error));
+    QCOMPARE(headers, (QList<Session::Header>{{"X-Who", "other"}}));
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QTRY_COMPARE(sentTexts(&window).size(), 2);
+    QCOMPARE(sentTexts(&window).at(1), QByteArray("hello other"));
+    window.session()->close(1000, {});
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+
+    // An environment that leaves a name undefined opens nothing, and says why.
+    sidebar->setEnvironment(QStringLiteral("broken"));
+    QVERIFY(!window.openProfile(QStringLiteral("echo")));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("URL: {{nope}} is not defined")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(window.urlBox()->currentText(), QStringLiteral("ws://%1/").arg(echo.url().authority()));
+
+    // A message saved in the pane goes into the collection file.
+    sidebar->setEnvironment(QString());
+    QVERIFY(window.openProfile(QStringLiteral("echo")));
+    SavedMessage ping;
+    ping.name = QStringLiteral("ping them");
+    ping.body = QStringLiteral("{\"op\":\"ping\"}");
+    window.savedMessages()->model()->append(ping);
+    Collection written;
+    QVERIFY2(Collection::readFile(path, &written, &error), qPrintable(error));
+    QCOMPARE(written.findProfile(QStringLiteral("echo"), &error)->messages.size(), 2);
+    QCOMPARE(written.findProfile(QStringLiteral("echo"), &error)->messages.at(1).name, QStringLiteral("ping them"));
+    // Its variables stay as written: the file has {{who}}, not a value.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("hello {{who}}"));
+}
+
+void TestCollectionSidebar::importedExportIsNotWritten()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("insomnia.json"));
+    QVERIFY(QFile::copy(QStringLiteral(WSSCOPE_TEST_DATA "/insomnia-export.json"), path));
+    QFile original(path);
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    const QByteArray before = original.readAll();
+    original.close();
+    MainWindow window(QUrl{});
+    QString error;
+    QVERIFY2(window.openCollection(path, &error), qPrintable(error));
+    QVERIFY(!window.collectionSidebar()->isWritable());
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("not taken over")));
+    QVERIFY(window.collectionSidebar()->setEnvironment(QStringLiteral("My keys")));
+    const QString quotes = window.collectionSidebar()->collection().profiles().at(0).profile->id;
+    QVERIFY(window.openProfile(quotes));
+    QCOMPARE(window.urlBox()->currentText(), QStringLiteral("ws://127.0.0.1:9000/v2/quotes?symbols=EURUSD"));
+    QCOMPARE(window.requestEditor()->state().value(QStringLiteral("authSecret")).toString(), QStringLiteral("tok-1234"));
+    SavedMessage extra;
+    extra.name = QStringLiteral("extra");
+    extra.body = QStringLiteral("x");
+    window.savedMessages()->model()->append(extra);
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("imported file")));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QCOMPARE(original.readAll(), before);
+    // Not a collection at all: said, and nothing opened.
+    QVERIFY(!window.openCollection(QStringLiteral(WSSCOPE_TEST_DATA "/../CMakeLists.txt"), &error));
+    QVERIFY2(error.contains(QStringLiteral("Not valid JSON")), qPrintable(error));
+}
+
+QTEST_MAIN(TestCollectionSidebar)
+#include "tst_collectionsidebar.moc"
+
