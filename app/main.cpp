@@ -94,12 +94,10 @@ void configure(Session *session, const CommandLine &options)
     // header of the saved files, whatever its name. In the URL they cannot
     // be, and the user is told.
     if (options.hasProfile && options.maskSecrets) {
-        QList<QByteArray> values;
         bool inUrl = false;
         const QStringList secrets = options.variables.secretValues();
         const QString url = options.url.toString(QUrl::FullyEncoded);
         for (const QString &secret : secrets) {
-            values << secret.toUtf8() << secret.toLatin1() << QUrl::toPercentEncoding(secret);
             inUrl |= secret.size() >= Secrets::MinMaskedValue
                 && (url.contains(secret) || url.contains(QString::fromLatin1(QUrl::toPercentEncoding(secret))));
         }
@@ -108,7 +106,7 @@ void configure(Session *session, const CommandLine &options)
                                            "main", "wsscope: --mask-secrets hides secret variables in headers, not in "
                                                    "the URL: the URL is saved as it was sent.")
                                 << Qt::endl;
-        Secrets::setMaskedValues(values);
+        Secrets::setMaskedTexts(secrets);
     }
     // What an imported file held that has no place here, so that nothing is dropped unsaid.
     for (const QString &line : options.unmapped)

@@ -3,6 +3,7 @@
 #include "requesteditor.h"
 #include "savedmessages.h"
 #include "server/echoserver.h"
+#include "testfiles.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -56,13 +57,7 @@ Collection TestCollectionSidebar::example()
 
 QList<QByteArray> TestCollectionSidebar::sentTexts(MainWindow *window)
 {
-    QList<QByteArray> out;
-    const MessageLog *log = window->session()->log();
-    for (int i = 0; i < log->count(); ++i) {
-        if (log->at(i).direction == MessageLog::Direction::Sent && log->at(i).kind == MessageLog::Kind::Text)
-            out << log->data(i).toByteArray();
-    }
-    return out;
+    return TestFiles::sentTexts(window->session()->log());
 }
 
 void TestCollectionSidebar::treeUnderTheModelTester()
@@ -148,7 +143,7 @@ void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
-            "variables": [{"name": "host", "value": "%1"}, {"name": "who", "value": "default"}],
+            "variables": [{"name": "host", "value": "%1"}, {"name": "who", "value": "default", "secret": true}],
             "environments": [{"name": "other", "variables": [{"name": "who", "value": "other"}]},
                              {"name": "broken", "variables": [{"name": "host", "value": "{{nope}}"}]}],
             "items": [{"type": "profile", "id": "echo", "name": "Echo", "url": "ws://{{host}}/",
@@ -176,6 +171,20 @@ void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
     QCOMPARE(window.session()->handshake().requestHeaders.contains({"X-Who", "default"}), true);
     window.session()->close(1000, {});
     QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+
+    // With credentials hidden, a secret variable's value is in no saved header.
+    {
+        const QString savePath = dir.filePath(QStringLiteral("masked.txt"));
+        QSettings().setValue(QStringLiteral("export/maskSecrets"), true);
+        QVERIFY(window.saveTo(savePath));
+        QSettings().setValue(QStringLiteral("export/maskSecrets"), false);
+        QFile saved(savePath);
+        QTRY_VERIFY(saved.exists() && saved.size() > 0);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray text = saved.readAll();
+        QVERIFY2(text.contains("X-Who: *******"), text.constData());
+        QVERIFY(!text.contains("X-Who: default"));
+    }
 
     // One click on another environment: the request and the messages follow.
     sidebar->setEnvironment(QStringLiteral("other"));

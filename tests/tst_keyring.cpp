@@ -1,5 +1,6 @@
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
+#include "testfiles.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -50,21 +51,9 @@ void TestKeyring::init()
     settings.sync();
 }
 
-// The settings file as bytes, followed by every value in it read afresh and
-// written out as JSON: the options of a URL are a QVariantMap, which the file
-// holds in an encoded form a plain search would miss.
 QByteArray TestKeyring::settingsBytes()
 {
-    QSettings().sync();
-    QFile file(QSettings().fileName());
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QByteArray all = file.readAll();
-    QSettings fresh(QSettings().fileName(), QSettings::IniFormat);
-    const QStringList keys = fresh.allKeys();
-    for (const QString &key : keys)
-        all += '\n' + QJsonDocument::fromVariant(QVariantList{fresh.value(key)}).toJson(QJsonDocument::Compact);
-    return all;
+    return TestFiles::settingsText();
 }
 
 std::unique_ptr<MemoryBackend> TestKeyring::keyring(bool available, MemoryBackend **handle)

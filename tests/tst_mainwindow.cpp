@@ -24,6 +24,7 @@
 #include "rawserver.h"
 #include "server/echoserver.h"
 #include "secrets/secretstore.h"
+#include "testfiles.h"
 #include "savedmessages.h"
 #include "settings/settings.h"
 
@@ -1012,22 +1013,6 @@ void TestMainWindow::requestOptionsAreRememberedPerUrl()
     again.session()->abort();
 }
 
-// The settings file read afresh, every value written out as JSON (the
-// options are QVariantMaps, encoded in the file).
-static QByteArray settingsText()
-{
-    QSettings().sync();
-    QSettings fresh(QSettings().fileName(), QSettings::IniFormat);
-    QByteArray all;
-    QFile file(QSettings().fileName());
-    if (file.open(QIODevice::ReadOnly))
-        all = file.readAll();
-    const QStringList keys = fresh.allKeys();
-    for (const QString &key : keys)
-        all += '\n' + QJsonDocument::fromVariant(QVariantList{fresh.value(key)}).toJson(QJsonDocument::Compact);
-    return all;
-}
-
 void TestMainWindow::typedSecretsGoToTheKeyringNotTheSettings()
 {
     auto backend = std::make_unique<MemoryBackend>();
@@ -1052,7 +1037,7 @@ void TestMainWindow::typedSecretsGoToTheKeyringNotTheSettings()
     QTRY_COMPARE(keyring->values.size(), 1);
     const QString kept = keyring->values.constBegin().value();
     QVERIFY(kept.contains(QStringLiteral("kr-token-5511")) && kept.contains(QStringLiteral("kr-cookie-6622")));
-    const QByteArray file = settingsText();
+    const QByteArray file = TestFiles::settingsText();
     QVERIFY(!file.contains("kr-token-5511"));
     QVERIFY(!file.contains("kr-cookie-6622"));
     QVERIFY(file.contains("visible"));
@@ -1109,8 +1094,8 @@ void TestMainWindow::withoutKeyringSecretsStayInTheSessionUnlessAllowed()
     QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("this session only")),
              qPrintable(window.statusBar()->currentMessage()));
     QTest::qWait(20);
-    QVERIFY(!settingsText().contains("no-kr-pw-7733"));
-    QVERIFY(settingsText().contains("ann"));
+    QVERIFY(!TestFiles::settingsText().contains("no-kr-pw-7733"));
+    QVERIFY(TestFiles::settingsText().contains("ann"));
 
     // Within the session it comes back.
     window.setUrl(QStringLiteral("ws://127.0.0.1:1/other"));
@@ -1124,11 +1109,11 @@ void TestMainWindow::withoutKeyringSecretsStayInTheSessionUnlessAllowed()
     // Allowed: written in plain text, in a group of its own.
     allow->trigger();
     QCOMPARE(store.status(), SecretStore::Status::PlainText);
-    QTRY_VERIFY(settingsText().contains("no-kr-pw-7733"));
-    QVERIFY(settingsText().contains("[plainTextSecrets]"));
+    QTRY_VERIFY(TestFiles::settingsText().contains("no-kr-pw-7733"));
+    QVERIFY(TestFiles::settingsText().contains("[plainTextSecrets]"));
     allow->trigger();
     QCOMPARE(store.status(), SecretStore::Status::SessionOnly);
-    QTRY_VERIFY(!settingsText().contains("no-kr-pw-7733"));
+    QTRY_VERIFY(!TestFiles::settingsText().contains("no-kr-pw-7733"));
     window.session()->abort();
     SecretStore::setShared(nullptr);
 }

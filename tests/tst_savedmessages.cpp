@@ -5,6 +5,7 @@
 #include "savedmessages.h"
 #include "server/echoserver.h"
 #include "workspace/recentmessages.h"
+#include "testfiles.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -75,13 +76,7 @@ QStringList TestSavedMessages::names(const SavedMessageModel *model)
 
 QList<QByteArray> TestSavedMessages::sentTexts(MainWindow *window)
 {
-    QList<QByteArray> out;
-    const MessageLog *log = window->session()->log();
-    for (int i = 0; i < log->count(); ++i) {
-        if (log->at(i).direction == MessageLog::Direction::Sent && log->at(i).kind == MessageLog::Kind::Text)
-            out << log->data(i).toByteArray();
-    }
-    return out;
+    return TestFiles::sentTexts(window->session()->log());
 }
 
 void TestSavedMessages::modelChangesUnderTheModelTester()

@@ -334,20 +334,12 @@ MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     // at once, and its connection as a command line.
     connect(m_logView, &LogView::resendRequested, this, &MainWindow::resend);
     connect(m_logView, &LogView::saveAsMessageRequested, this, [this](int kind, const QByteArray &payload) {
-        SavedMessage draft;
-        if (MessageLog::Kind(kind) == MessageLog::Kind::Binary) {
-            draft.kind = SavedMessage::Kind::Hex;
-            draft.body = QString::fromLatin1(payload.toHex(' '));
-        } else {
-            draft.body = QString::fromUtf8(payload);
-            QJsonParseError parsed;
-            const QJsonDocument document = QJsonDocument::fromJson(payload, &parsed);
-            if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
-                draft.kind = SavedMessage::Kind::Json;
-        }
-        const QString name = draft.body.simplified().left(32);
-        draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
-        m_saved->addWithDialog(draft);
+        m_saved->addWithDialog(draftMessage(MessageLog::Kind(kind) == MessageLog::Kind::Binary
+                                                ? SavedMessage::Kind::Hex
+                                                : SavedMessage::Kind::Text,
+                                            MessageLog::Kind(kind) == MessageLog::Kind::Binary
+                                                ? QString::fromLatin1(payload.toHex(' '))
+                                                : QString::fromUtf8(payload)));
     });
     connect(&m_session, &Session::stateChanged, m_logView, [this](Session::State state) {
         m_logView->setSendingAllowed(state == Session::State::Open && !m_session.isReadOnly());
@@ -1507,19 +1499,26 @@ void MainWindow::saveComposerMessage()
         m_composer->showError(tr("A ping is not kept among the saved messages; choose Text or Binary (hex)."));
         return;
     }
+    m_saved->addWithDialog(draftMessage(
+        m_composer->format() == Composer::Format::Hex ? SavedMessage::Kind::Hex : SavedMessage::Kind::Text, text));
+}
+
+// A message to save, as the dialog first shows it: text that parses as a JSON
+// object or array is JSON, and its first words are its name.
+SavedMessage MainWindow::draftMessage(SavedMessage::Kind kind, const QString &body) const
+{
     SavedMessage draft;
-    draft.kind = m_composer->format() == Composer::Format::Hex ? SavedMessage::Kind::Hex : SavedMessage::Kind::Text;
-    draft.body = text;
-    if (draft.kind == SavedMessage::Kind::Text) {
+    draft.kind = kind;
+    draft.body = body;
+    if (kind == SavedMessage::Kind::Text) {
         QJsonParseError parsed;
-        const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parsed);
+        const QJsonDocument document = QJsonDocument::fromJson(body.toUtf8(), &parsed);
         if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
             draft.kind = SavedMessage::Kind::Json;
     }
-    // A name to start from: the first words of the message.
-    QString name = text.simplified().left(32);
+    const QString name = body.simplified().left(32);
     draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
-    m_saved->addWithDialog(draft);
+    return draft;
 }
 
 SavedMessagesPane *MainWindow::savedMessages() const
@@ -1649,6 +1648,8 @@ bool MainWindow::openProfile(const QString &id)
     m_request->setState(state);
     m_boundProfile = profileId;
     m_boundUrl = RecentMessages::urlKey(url);
+    // Hide credentials hides the values of its secret variables too, in any header.
+    Secrets::setMaskedTexts(scope.secretValues());
     m_messagesUrl = QStringLiteral("profile:") + profileId;
     m_loadingMessages = true;
     m_saved->model()->setMessages(profile.messages);

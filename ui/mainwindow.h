@@ -224,6 +224,7 @@ private:
     void storeSavedMessages();
     void sendSaved(const SavedMessage &message);
     void saveComposerMessage();
+    SavedMessage draftMessage(SavedMessage::Kind kind, const QString &body) const;
     void showSecretStoreStatus(SecretStore::Status status);
     bool m_quitting = false;
     QString m_language = QStringLiteral("en");

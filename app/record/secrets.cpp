@@ -1,6 +1,7 @@
 #include "secrets.h"
 
 #include <QMutex>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -37,6 +38,14 @@ void setMaskedValues(const QList<QByteArray> &values)
     std::sort(kept.begin(), kept.end(), [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
     const QMutexLocker locker(&valuesLock);
     extraValues = kept;
+}
+
+void setMaskedTexts(const QStringList &texts)
+{
+    QList<QByteArray> values;
+    for (const QString &text : texts)
+        values << text.toUtf8() << text.toLatin1() << QUrl::toPercentEncoding(text);
+    setMaskedValues(values);
 }
 
 QList<QByteArray> maskedValues()

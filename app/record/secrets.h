@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QStringList>
 
 // Hiding credentials in exports: the values of Authorization, Cookie,
 // Set-Cookie and Proxy-Authorization become asterisks of the same length, so
@@ -21,6 +22,9 @@ QByteArray maskedHead(const QByteArray &head);
 // MinMaskedValue bytes are not looked for: they would hide ordinary text.
 constexpr qsizetype MinMaskedValue = 4;
 void setMaskedValues(const QList<QByteArray> &values);
+// The same, for texts: each as UTF-8, Latin-1 and percent-encoded, the
+// forms it can take in a header.
+void setMaskedTexts(const QStringList &texts);
 QList<QByteArray> maskedValues();
 
 } // namespace Secrets

@@ -214,6 +214,14 @@ void SecretStore::runPending()
     }
 }
 
+void SecretStore::schedule(const std::function<void()> &run)
+{
+    if (m_status == Status::Probing)
+        m_pending.push({run});
+    else
+        run();
+}
+
 SecretBackend *SecretStore::backend() const
 {
     switch (m_status) {
@@ -306,10 +314,7 @@ void SecretStore::read(const QString &key, QObject *context, ReadDone done)
             finish(found, value);
         });
     };
-    if (m_status == Status::Probing)
-        m_pending.push({run});
-    else
-        run();
+    schedule(run);
 }
 
 void SecretStore::write(const QString &key, const QString &value, QObject *context, WriteDone done)
@@ -325,10 +330,7 @@ void SecretStore::write(const QString &key, const QString &value, QObject *conte
                 done(result == SecretBackend::Result::Ok, error);
         });
     };
-    if (m_status == Status::Probing)
-        m_pending.push({run});
-    else
-        run();
+    schedule(run);
 }
 
 void SecretStore::remove(const QString &key, QObject *context, WriteDone done)
@@ -344,10 +346,7 @@ void SecretStore::remove(const QString &key, QObject *context, WriteDone done)
                 done(result == SecretBackend::Result::Ok, error);
         });
     };
-    if (m_status == Status::Probing)
-        m_pending.push({run});
-    else
-        run();
+    schedule(run);
 }
 
 QVariantMap SecretStore::takeSecrets(QVariantMap *options)
@@ -491,8 +490,5 @@ void SecretStore::migrateSettings()
             });
         }
     };
-    if (m_status == Status::Probing)
-        m_pending.push({start});
-    else
-        start();
+    schedule(start);
 }

@@ -129,6 +129,8 @@ private:
     };
     void onProbed(SecretBackend::Result result, const QString &error);
     void runPending();
+    // Runs now, or once the keyring has answered the probe.
+    void schedule(const std::function<void()> &run);
     SecretBackend *backend() const;
     void setStatus(Status status);
 
