@@ -765,19 +765,19 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
     else
         for (const Collection::Found &found : all)
             used.append(found.profile);
-    for (const Profile *profile : std::as_const(used)) {
-        QStringList texts = {profile->url, profile->request.authUser, profile->request.authSecretReference,
-                             profile->request.subprotocols, profile->request.origin, profile->request.proxy,
-                             profile->request.caFile, profile->request.certFile, profile->request.keyFile,
-                             secrets.value(profile->id).authSecret};
-        for (const ProfileRequest::Row &row : profile->request.headers)
+    for (const Profile *each : std::as_const(used)) {
+        QStringList texts = {each->url, each->request.authUser, each->request.authSecretReference,
+                             each->request.subprotocols, each->request.origin, each->request.proxy,
+                             each->request.caFile, each->request.certFile, each->request.keyFile,
+                             secrets.value(each->id).authSecret};
+        for (const ProfileRequest::Row &row : each->request.headers)
             texts << row.name << row.value;
-        for (const SavedMessage &message : profile->messages)
+        for (const SavedMessage &message : each->messages)
             texts << message.body;
         for (const QString &text : std::as_const(texts))
             known += VariableScope::references(text);
     }
-    QList<Variable> overrides;
+    QList<Variable> given;
     for (const QString &assignment : assignments) {
         const qsizetype equals = assignment.indexOf(u'=');
         Variable variable;
@@ -790,17 +790,17 @@ QString CommandLine::useProfile(const QStringList &collections, const QStringLis
         if (!known.contains(variable.name))
             return tr("--var %1: the collection defines no variable \"%1\" and the profile does not use one.")
                 .arg(variable.name);
-        overrides.append(variable);
+        given.append(variable);
     }
     // A --var marks nothing secret that the collection shows openly.
-    for (Variable &variable : overrides) {
+    for (Variable &variable : given) {
         const VariableScope defined = collection.scope(environment);
         // An empty value hides nothing, and is a value given on purpose.
         variable.secret = !variable.value.isEmpty() && (!defined.contains(variable.name) || defined.isSecret(variable.name));
     }
 
-    variables = collection.scope(environment, overrides);
-    this->overrides = overrides;
+    variables = collection.scope(environment, given);
+    overrides = given;
     environmentName = environment ? environment->name : QString();
     if (!chosen)
         return {};
