@@ -247,6 +247,24 @@ void TestCollectionSidebar::importedExportIsNotWritten()
     QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("imported file")));
     QVERIFY(original.open(QIODevice::ReadOnly));
     QCOMPARE(original.readAll(), before);
+    // Exported as a wsscope collection: the same profiles, no token, and
+    // read back like any collection.
+    const QString converted = dir.filePath(QStringLiteral("trading.json"));
+    QVERIFY2(window.saveCollectionAs(converted, &error), qPrintable(error));
+    QVERIFY(window.collectionSidebar()->isWritable());
+    QFile written(converted);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray bytes = written.readAll();
+    QVERIFY(!bytes.contains("tok-1234"));
+    QVERIFY(bytes.contains("\"secret\": true"));
+    QVERIFY(bytes.contains("\"secret\": \"{{token}}\""));   // the Bearer token's reference kept
+    Collection reread;
+    QVERIFY2(Collection::read(bytes, &reread, &error), qPrintable(error));
+    QCOMPARE(reread.profiles().size(), 2);
+    QCOMPARE(reread.profiles().at(0).profile->messages.size(), 2);   // with the one added here
+    MainWindow other(QUrl{});
+    QVERIFY2(other.openCollection(converted, &error), qPrintable(error));
+    QCOMPARE(other.collectionSidebar()->collection().toJson(), bytes);
     // Not a collection at all: said, and nothing opened.
     QVERIFY(!window.openCollection(QStringLiteral(WSSCOPE_TEST_DATA "/../CMakeLists.txt"), &error));
     QVERIFY2(error.contains(QStringLiteral("Not valid JSON")), qPrintable(error));

@@ -491,6 +491,19 @@ void MainWindow::buildMenus()
         if (!openCollection(path, &error))
             QMessageBox::warning(this, tr("Open a collection"), error);
     });
+    m_saveCollectionAction = file->addAction(tr("Save collection &as…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the collection"),
+                                                          Settings::value(Settings::Id::SaveFolder).toString(),
+                                                          tr("Collections (*.json)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!saveCollectionAs(path, &error))
+            QMessageBox::warning(this, tr("Save the collection"), error);
+    });
+    m_saveCollectionAction->setEnabled(false);
+    m_saveCollectionAction->setToolTip(tr("Write the collection in the sidebar to a wsscope collection file, "
+                                          "without its secrets (an Insomnia export becomes a collection)"));
     QAction *save = file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
                                     [this] { chooseAndSave(SessionExport::Format::SessionFile); });
     save->setIconText(tr("Save"));
@@ -1580,6 +1593,7 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
     m_boundProfile.clear();
     m_sidebar->setOverrides(overrides);
     m_sidebar->setCollection(collection, secrets, path, writable);
+    m_saveCollectionAction->setEnabled(true);
     m_collectionDock->show();
     // Docked, the window needs more room than a small screen has: then the
     // sidebar floats beside it.
@@ -1588,6 +1602,21 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
         m_collectionDock->setFloating(true);
     if (!unmapped.isEmpty())
         statusBar()->showMessage(tr("Imported; not taken over: %1").arg(unmapped.join(QStringLiteral("; "))), 15000);
+    return true;
+}
+
+bool MainWindow::saveCollectionAs(const QString &path, QString *error)
+{
+    if (!m_sidebar) {
+        *error = tr("No collection is open.");
+        return false;
+    }
+    // What the file format keeps: the secrets (an imported token) stay out.
+    if (!m_sidebar->collection().writeFile(path, error))
+        return false;
+    // From now on the profiles' messages are saved there.
+    m_sidebar->setCollection(m_sidebar->collection(), {}, path, true);
+    statusBar()->showMessage(tr("Collection saved to %1").arg(path), 10000);
     return true;
 }
 

@@ -125,6 +125,9 @@ public:
     // saved messages; false (and the status bar says why) when a variable
     // is missing.
     bool openProfile(const QString &profileId);
+    // Writes the sidebar's collection to `path` in wsscope's format, without
+    // secrets, and keeps it there from then on.
+    bool saveCollectionAs(const QString &path, QString *error);
     // Saves (File > Save) or exports in the format the name says. Errors are shown.
     bool saveTo(const QString &path);
     // The journal of this window's live session; null when read-only.
@@ -212,6 +215,7 @@ private:
     bool m_maskForced = false;
     QAction *m_maskAction = nullptr;
     QAction *m_plainTextSecretsAction = nullptr;
+    QAction *m_saveCollectionAction = nullptr;
     // What the command line gave, so that it is not remembered.
     QList<Session::Header> m_commandLineHeaders;
     QString m_commandLinePassphrase;

@@ -324,6 +324,12 @@ bool InsomniaImport::read(const QByteArray &json, InsomniaImport *result, QStrin
                     import.unmapped.append(tr("%1: the authentication \"%2\" is not one wsscope has (Basic, Bearer); "
                                               "it was left out.").arg(context.where, authType));
                 }
+                // A token that only names variables is a reference the
+                // collection may keep; one written out is a secret it may not.
+                if (ProfileRequest::isOnlyReferences(secrets.authSecret)) {
+                    profile.request.authSecretReference = secrets.authSecret;
+                    secrets.authSecret.clear();
+                }
                 if (!secrets.authSecret.isEmpty())
                     import.secrets.insert(profile.id, secrets);
                 // Its payload: what Insomnia's composer held, sent on open.

@@ -2640,6 +2640,30 @@ Built with Qt %2.</source>
         <source>Profile &quot;%1&quot; with the environment &quot;%2&quot;</source>
         <translation>连接配置“%1”，环境“%2”</translation>
     </message>
+    <message>
+        <source>Save collection &amp;as…</source>
+        <translation>集合另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the collection</source>
+        <translation>保存集合</translation>
+    </message>
+    <message>
+        <source>Collections (*.json)</source>
+        <translation>集合 (*.json)</translation>
+    </message>
+    <message>
+        <source>Write the collection in the sidebar to a wsscope collection file, without its secrets (an Insomnia export becomes a collection)</source>
+        <translation>把侧栏中的集合写入 wsscope 集合文件，不含其中的机密（Insomnia 导出由此变成集合）</translation>
+    </message>
+    <message>
+        <source>No collection is open.</source>
+        <translation>没有打开任何集合。</translation>
+    </message>
+    <message>
+        <source>Collection saved to %1</source>
+        <translation>集合已保存到 %1</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
