@@ -1454,7 +1454,7 @@ void MainWindow::loadSavedMessages(const QString &url)
         return;
     m_messagesUrl = key;
     QString error;
-    const QList<SavedMessage> messages = m_recent.messages(key, &error);
+    const QList<SavedMessage> messages = m_recent.messages(key, &error, &m_recentVariables);
     if (!error.isEmpty())
         statusBar()->showMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
     m_loadingMessages = true;
@@ -1543,7 +1543,8 @@ VariableScope MainWindow::currentVariables() const
 {
     if (!m_boundProfile.isEmpty() && m_sidebar)
         return m_sidebar->variables();
-    return m_recent.variables();
+    // Read with the messages, not again for each message sent.
+    return m_recentVariables;
 }
 
 CollectionSidebar *MainWindow::collectionSidebar() const

@@ -193,6 +193,7 @@ private:
     SavedMessagesPane *m_saved;
     QSplitter *m_composerSplitter;
     RecentMessages m_recent;
+    VariableScope m_recentVariables;   // the Recent collection's, as last read
     QString m_messagesUrl;   // whose saved messages the pane shows
     QDockWidget *m_collectionDock = nullptr;
     CollectionSidebar *m_sidebar = nullptr;

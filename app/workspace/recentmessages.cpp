@@ -39,7 +39,7 @@ bool RecentMessages::load(Collection *collection, QString *error) const
     return Collection::readFile(m_path, collection, error);
 }
 
-QList<SavedMessage> RecentMessages::messages(const QString &url, QString *error) const
+QList<SavedMessage> RecentMessages::messages(const QString &url, QString *error, VariableScope *variables) const
 {
     Collection collection;
     QString why;
@@ -48,6 +48,8 @@ QList<SavedMessage> RecentMessages::messages(const QString &url, QString *error)
             *error = why;
         return {};
     }
+    if (variables)
+        *variables = collection.scope(nullptr);
     const QString key = urlKey(url);
     for (const Collection::Found &found : collection.profiles()) {
         if (found.folder.isEmpty() && found.profile->url == key)
@@ -89,13 +91,4 @@ bool RecentMessages::setMessages(const QString &url, const QList<SavedMessage> &
         return false;
     }
     return collection.writeFile(m_path, error);
-}
-
-VariableScope RecentMessages::variables() const
-{
-    Collection collection;
-    QString ignored;
-    if (!load(&collection, &ignored))
-        return {};
-    return collection.scope(nullptr);
 }

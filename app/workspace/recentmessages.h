@@ -22,12 +22,12 @@ public:
     QString path() const;
 
     // The messages kept for `url`; empty when there are none or the file
-    // cannot be read (then `error` says why).
-    QList<SavedMessage> messages(const QString &url, QString *error = nullptr) const;
+    // cannot be read (then `error` says why). `variables`, when given, gets
+    // the collection's own variables from the same reading.
+    QList<SavedMessage> messages(const QString &url, QString *error = nullptr,
+                                 VariableScope *variables = nullptr) const;
     // Replaces the messages of `url`; no messages: its profile goes.
     bool setMessages(const QString &url, const QList<SavedMessage> &messages, QString *error);
-    // The collection's own variables, for {{name}} in the messages.
-    VariableScope variables() const;
 
     static QString urlKey(const QString &url);
 
