@@ -203,6 +203,11 @@ int window(const CommandLine &options, const Language &language)
         if (!options.environmentName.isEmpty())
             window.collectionSidebar()->setEnvironment(options.environmentName);
     }
+    // The tabs of the last run come back, unconnected, unless the command
+    // line says what to show.
+    if (options.url.isEmpty() && options.openPath.isEmpty() && !options.hasProfile && !options.hasScript()
+        && !options.connect)
+        window.restoreTabs();
     // The URL's remembered request tabs first, then what the command line says on top.
     if (!options.url.isEmpty()) {
         window.setUrl(options.url.toString(QUrl::FullyEncoded));

@@ -185,7 +185,7 @@ void TestLanguage::windowSpeaksChinese()
         QCOMPARE(menus.first()->text(), zh("MainWindow", "&File"));
         for (QAction *menu : menus)
             QVERIFY2(hasChinese(menu->text()), qPrintable(menu->text()));
-        QCOMPARE(window.connectButton()->text(), zh("MainWindow", "&Connect"));
+        QCOMPARE(window.connectButton()->text(), zh("ConnectionPane", "&Connect"));
         QVERIFY2(hasChinese(window.closeButton()->text()), qPrintable(window.closeButton()->text()));
         QVERIFY2(hasChinese(window.composer()->sendButton()->text()), qPrintable(window.composer()->sendButton()->text()));
         QVERIFY2(hasChinese(window.stateText()), qPrintable(window.stateText()));

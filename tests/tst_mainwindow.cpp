@@ -95,7 +95,7 @@ private Q_SLOTS:
     void selectingRowsShowsTheMessageAndTheTimeBetween();
     void pingAndPongRowsSelectTheirFrames();
     void savedSessionReopensReadOnly();
-    void droppedFileOpensInItsOwnWindow();
+    void droppedFileOpensInItsOwnTab();
     void badFileSaysWhereReadingStopped();
     void crashedJournalIsOfferedForRecovery();
     void logCanBeKeptAsARing();
@@ -755,7 +755,7 @@ void TestMainWindow::savedSessionReopensReadOnly()
     QVERIFY(result.problem.isEmpty());
 }
 
-void TestMainWindow::droppedFileOpensInItsOwnWindow()
+void TestMainWindow::droppedFileOpensInItsOwnTab()
 {
     QTemporaryDir dir;
     const QString path = saveEchoSession(dir);
@@ -776,20 +776,18 @@ void TestMainWindow::droppedFileOpensInItsOwnWindow()
     QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&live, &drop);
 
-    // The live session is untouched; the file has a window of its own.
-    QCOMPARE(live.session()->state(), Session::State::Open);
-    QVERIFY(!live.session()->isReadOnly());
-    MainWindow *viewer = nullptr;
-    QTRY_VERIFY([&] {
-        for (QWidget *widget : QApplication::topLevelWidgets()) {
-            auto *window = qobject_cast<MainWindow *>(widget);
-            if (window && window != &live && window->session()->isReadOnly() && window->logModel()->rowCount() == 6)
-                viewer = window;
-        }
-        return viewer != nullptr;
-    }());
-    QCOMPARE(viewer->loadedPath(), path);
-    viewer->close();   // deletes itself
+    // The live session is untouched; the file has a tab of its own, in front.
+    ConnectionPane *livePane = live.pane(0);
+    QCOMPARE(livePane->session()->state(), Session::State::Open);
+    QVERIFY(!livePane->session()->isReadOnly());
+    QTRY_COMPARE(live.paneCount(), 2);
+    ConnectionPane *viewer = live.pane(1);
+    QCOMPARE(live.currentPane(), viewer);
+    QTRY_COMPARE(viewer->logModel()->rowCount(), 6);
+    QVERIFY(viewer->session()->isReadOnly());
+    QCOMPARE(live.loadedPath(), path);
+    QCOMPARE(live.tabs()->tabText(1), QFileInfo(path).fileName());
+    QCOMPARE(livePane->session()->state(), Session::State::Open);
     live.session()->abort();
 }
 
@@ -1649,7 +1647,8 @@ void TestMainWindow::iconsAndToolbar()
         QVERIFY2(!action->icon().isNull(), qPrintable(action->iconText()));
         QVERIFY2(!action->toolTip().isEmpty(), qPrintable(action->iconText()));
     }
-    QCOMPARE(texts, (QStringList{QStringLiteral("Open"), QStringLiteral("Save"), QStringLiteral("Ping"), QStringLiteral("Clear log")}));
+    QCOMPARE(texts, (QStringList{QStringLiteral("New tab"), QStringLiteral("Open"), QStringLiteral("Save"),
+                                 QStringLiteral("Ping"), QStringLiteral("Clear log")}));
 
     // The bundled drawings are inked in the palette's text colour, light or dark.
     const auto inkOf = [](const QIcon &icon) {
@@ -1668,7 +1667,7 @@ void TestMainWindow::iconsAndToolbar()
         return qMakePair(opaque, ink);
     };
     for (const Icons::Id id : {Icons::Id::Connect, Icons::Id::Disconnect, Icons::Id::Ping, Icons::Id::Clear,
-                               Icons::Id::Save, Icons::Id::Open, Icons::Id::Request}) {
+                               Icons::Id::Save, Icons::Id::Open, Icons::Id::Request, Icons::Id::NewTab}) {
         for (const QPalette &palette : {Theme::lightPalette(), Theme::darkPalette()}) {
             const auto [opaque, ink] = inkOf(Icons::bundled(id, palette));
             QVERIFY2(opaque > 20, qPrintable(Icons::themeName(id)));
@@ -1696,13 +1695,13 @@ void TestMainWindow::iconsAndToolbar()
 
     // Ping on the toolbar pings: its pong comes back in the log. Only an
     // open connection can be pinged.
-    QVERIFY(!tools->actions().at(3)->isEnabled());
+    QVERIFY(!tools->actions().at(4)->isEnabled());
     EchoServer echo;
     QVERIFY(echo.listen());
     window.setUrl(echo.url().toString());
     QVERIFY(window.connectToUrl());
     QTRY_COMPARE(window.session()->state(), Session::State::Open);
-    QAction *ping = tools->actions().at(3);
+    QAction *ping = tools->actions().at(4);
     QCOMPARE(ping->iconText(), QStringLiteral("Ping"));
     QVERIFY(ping->isEnabled());
     ping->trigger();

@@ -24,6 +24,7 @@ Entry entry(Icons::Id id)
     case Icons::Id::Save: return {"document-save-as", "save"};
     case Icons::Id::Open: return {"document-open", "open"};
     case Icons::Id::Request: return {"document-properties", "request"};
+    case Icons::Id::NewTab: return {"tab-new", "newtab"};
     }
     return {"", ""};
 }

@@ -10,7 +10,7 @@ class QPalette;
 // on a light window and on a dark one alike.
 namespace Icons {
 
-enum class Id { Connect, Disconnect, Ping, Clear, Save, Open, Request };
+enum class Id { Connect, Disconnect, Ping, Clear, Save, Open, Request, NewTab };
 
 QIcon icon(Id id, const QPalette &palette);
 // The bundled drawing, whatever the theme has (for tests and the README).

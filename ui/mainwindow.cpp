@@ -1,449 +1,361 @@
 #include "mainwindow.h"
 
-#include "i18n/language.h"
-#include "plaintip.h"
-#include "icons.h"
-#include "theme.h"
-#include "record/secrets.h"
-#include "cli/shellcommand.h"
-
-#include "recordtable.h"
+#include "collectionsidebar.h"
 #include "composer.h"
+#include "i18n/language.h"
+#include "icons.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/livechart.h"
 #include "inspector/messageview.h"
-#include "log/filterbar.h"
 #include "inspector/timingview.h"
 #include "inspector/tlsview.h"
-#include "inspector/wiremodel.h"
+#include "log/filterbar.h"
 #include "log/logmodel.h"
 #include "log/logview.h"
-#include "session/closecodes.h"
-#include "session/urlcheck.h"
-#include "closedialog.h"
+#include "record/inputfile.h"
+#include "recordtable.h"
 #include "requesteditor.h"
 #include "savedmessages.h"
-#include "collectionsidebar.h"
-#include "record/inputfile.h"
-#include "workspace/insomniaimport.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
+#include "theme.h"
+#include "workspace/insomniaimport.h"
 
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDateTime>
-#include <QDockWidget>
-#include <QJsonDocument>
+#include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QMimeData>
-#include <QThread>
-#include <QToolBar>
-#include <QToolButton>
-#include <QComboBox>
-#include <QCompleter>
-#include <QHBoxLayout>
+#include <QGuiApplication>
 #include <QLabel>
-#include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QMimeData>
 #include <QPushButton>
-#include <QSplitter>
-#include <QStatusBar>
-#include <QTabWidget>
-#include <QHeaderView>
-#include <QTabBar>
 #include <QScreen>
-#include <QGuiApplication>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTimer>
-#include <QVBoxLayout>
-
-namespace {
-
-Theme::Role stateRole(Session::State state)
-{
-    switch (state) {
-    case Session::State::Open: return Theme::Role::Good;
-    case Session::State::Connecting:
-    case Session::State::Closing: return Theme::Role::Warning;
-    case Session::State::Closed: break;
-    }
-    return Theme::Role::Muted;
-}
-
-} // namespace
-
-namespace {
-QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets);
-} // namespace
+#include <QToolBar>
+#include <QToolButton>
 
 MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     : QMainWindow(parent)
     , m_echoUrl(echoUrl)
-    , m_urlBox(new QComboBox(this))
-    , m_connect(new QPushButton(tr("&Connect"), this))
-    , m_close(new QPushButton(tr("Cl&ose"), this))
-    , m_state(new QLabel(this))
-    , m_urlError(new QLabel(this))
-    , m_model(new LogModel(m_session.log(), this))
-    , m_logView(new LogView(this))
-    , m_composer(new Composer(this))
-    , m_saved(new SavedMessagesPane(this))
-    , m_composerSplitter(new AdaptiveSplitter(this))
-    , m_inspector(new HandshakeInspector(this))
-    , m_timing(new TimingView(this))
-    , m_tls(new TlsView(this))
-    , m_wireModel(new WireModel(m_session.capture(), this))
-    , m_wireView(new RecordTable(this))
-    , m_filterBar(new FilterBar(this))
-    , m_messageView(new MessageView(this))
-    , m_selectionLabel(new QLabel(this))
-    , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
-    , m_logSplitter(new QSplitter(Qt::Vertical, this))
+    , m_tabs(new QTabWidget(this))
 {
     setWindowTitle(tr("wsscope"));
     setWindowIcon(Icons::application());
-    const int handshakeTimeout = Settings::value(Settings::Id::HandshakeTimeoutMs).toInt();
-    // A setting edited by hand to nonsense must not make every connection fail at once.
-    m_session.setHandshakeTimeout(handshakeTimeout >= 100 ? handshakeTimeout : Session::DefaultHandshakeTimeoutMs);
-    m_session.setMode(Settings::value(Settings::Id::UseTap).toBool() ? Session::Mode::Tap : Session::Mode::Direct);
-
-    m_urlBox->setEditable(true);
-    m_urlBox->setInsertPolicy(QComboBox::NoInsert);
-    // The editable combo box completes inline by default: typing the start of
-    // a recent URL filled in the rest (a stale ?token=…), and Enter connected
-    // to that. A popup offers the recent URLs; only one picked from it
-    // replaces what was typed.
-    m_urlBox->completer()->setCompletionMode(QCompleter::PopupCompletion);
-    m_urlBox->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    m_urlBox->setMinimumContentsLength(20);
-    m_urlBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_urlBox->lineEdit()->setPlaceholderText(tr("ws://host:port/path or wss://…"));
-    m_urlBox->setAccessibleName(tr("URL"));
-    m_urlBox->setToolTip(tr("WebSocket URL (Ctrl+L). Enter connects."));
-    auto *urlLabel = new QLabel(tr("&URL"), this);
-    urlLabel->setBuddy(m_urlBox);
-    m_connect->setDefault(true);
-    m_connect->setToolTip(tr("Open the connection (Enter in the URL bar)"));
-    m_close->setToolTip(tr("Close the connection with 1000 (Normal closure), or cancel an attempt. Ctrl+Alt+W closes with a code and a reason."));
-    m_state->setTextFormat(Qt::PlainText);
-    // The state never takes its room from the URL bar: a fixed width that
-    // holds the usual texts; a longer one (a server's close reason) is
-    // elided here and shown whole in the tooltip and the status bar.
-    m_state->setFixedWidth(m_state->fontMetrics().horizontalAdvance(u'\u25CF' + QStringLiteral(" ")
-                                                                    + tr("Closed \u00B7 1006 Abnormal closure"))
-                           + 12);
-    m_state->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
-    m_urlError->setTextFormat(Qt::PlainText);
-    m_urlError->setWordWrap(true);
-    Theme::setTextRole(m_urlError, Theme::Role::Error);
-    m_urlError->hide();
-
-    // Params, headers, auth and subprotocols: out of the way until wanted.
-    m_request = new RequestEditor(this);
-    m_request->hide();
-    RequestEditor::Timing timing;
-    timing.handshakeTimeoutMs = m_session.handshakeTimeout();
-    m_request->setTiming(timing);
-    m_request->setMaximumHeight(m_request->fontMetrics().height() * 12);
-    m_requestToggle = new QToolButton(this);
-    m_requestToggle->setText(tr("Re&quest"));
-    m_requestToggle->setCheckable(true);
-    m_requestToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    setIcon(m_requestToggle, Icons::Id::Request);
-    setIcon(m_connect, Icons::Id::Connect);
-    setIcon(m_close, Icons::Id::Disconnect);
-    m_requestToggle->setToolTip(tr("Query parameters, headers, authorization, subprotocols and origin (Ctrl+R)"));
-    connect(m_requestToggle, &QToolButton::toggled, m_request, &QWidget::setVisible);
-
-    auto *urlRow = new QHBoxLayout;
-    urlRow->addWidget(urlLabel);
-    urlRow->addWidget(m_urlBox, 1);
-    urlRow->addWidget(m_requestToggle);
-    urlRow->addWidget(m_connect);
-    urlRow->addWidget(m_close);
-    urlRow->addWidget(m_state);
-
-    m_logView->setModel(m_model);
-    m_model->setRoundTrips([this](int connection, int sequence) { return m_session.rttOfPong(connection, sequence); });
-    m_logView->setAccessibleName(tr("Message log"));
-    auto *logPane = new QWidget(this);
-    auto *logLayout = new QVBoxLayout(logPane);
-    logLayout->setContentsMargins(0, 0, 0, 0);
-    logLayout->addWidget(m_filterBar);
-    logLayout->addWidget(m_logView, 1);
-    m_logSplitter->addWidget(logPane);
-    // The saved messages beside the composer; the pane can be folded away.
-    m_composerSplitter->addWidget(m_composer);
-    m_composerSplitter->addWidget(m_saved);
-    m_composerSplitter->setStretchFactor(0, 3);
-    m_composerSplitter->setStretchFactor(1, 2);
-    m_composerSplitter->setCollapsible(0, false);
-    m_logSplitter->addWidget(m_composerSplitter);
-    m_logSplitter->setStretchFactor(0, 4);
-    m_logSplitter->setStretchFactor(1, 1);
-    m_logSplitter->setChildrenCollapsible(false);
-    m_wireView->setModel(m_wireModel);
-    m_wireView->setAccessibleName(tr("Wire timeline"));
-    m_wireView->fitColumn(WireModel::TimeColumn, QStringLiteral("00:00:00.000000"));
-    m_wireView->fitColumn(WireModel::DirectionColumn, WireModel::tr("\u2190 to client"));
-    m_wireView->fitColumn(WireModel::WhatColumn, WireModel::tr("HTTP response"));
-    m_wireView->fitColumn(WireModel::FinColumn, WireModel::tr("more"));
-    m_wireView->fitColumn(WireModel::RsvColumn, QStringLiteral("000"));
-    m_wireView->fitColumn(WireModel::MaskColumn, QStringLiteral("00000000"));
-    // The usual length; a 16- or 64-bit one is elided, whole in its tooltip.
-    m_wireView->fitColumn(WireModel::LengthColumn, QStringLiteral("125 (7-bit)"));
-    m_wireView->fitColumn(WireModel::FindingsColumn, WireModel::tr("Protocol findings"));
-    // RSV bits and findings come only from a broken peer: their columns
-    // appear with the first frame that has them.
-    m_wireView->setColumnHidden(WireModel::RsvColumn, true);
-    m_wireView->setColumnHidden(WireModel::FindingsColumn, true);
-    connect(m_wireModel, &QAbstractItemModel::modelReset, this, [this] {
-        m_wireView->setColumnHidden(WireModel::RsvColumn, true);
-        m_wireView->setColumnHidden(WireModel::FindingsColumn, true);
-        revealWireColumns();
-    });
-    connect(m_wireModel, &QAbstractItemModel::rowsInserted, this, &MainWindow::revealWireColumns);
-    // The payload, the widest cell, comes last and takes the rest of the width.
-    m_wireView->horizontalHeader()->moveSection(WireModel::FindingsColumn, WireModel::PayloadColumn);
-    m_details = new QTabWidget(this);
-    m_details->addTab(m_messageView, tr("&Message"));
-    // Every connection's handshake stays: the newest is shown unless another is picked.
-    m_handshakes = new QComboBox(this);
-    m_handshakes->setAccessibleName(tr("Handshake of connection"));
-    m_handshakes->setToolTip(tr("Each connection of this session keeps its handshake (reconnects included)."));
-    auto *handshakePane = new QWidget(this);
-    auto *handshakeLayout = new QVBoxLayout(handshakePane);
-    handshakeLayout->setContentsMargins(0, 0, 0, 0);
-    handshakeLayout->addWidget(m_handshakes);
-    handshakeLayout->addWidget(m_inspector, 1);
-    m_handshakes->hide();
-    connect(m_handshakes, &QComboBox::activated, this, [this] { showHandshake(); });
-    m_details->addTab(handshakePane, tr("Han&dshake"));
-    m_handshakePane = handshakePane;
-    // Says, for a reopened session, that its frames are rebuilt, not captured.
-    m_wireNote = new QLabel(this);
-    m_wireNote->setTextFormat(Qt::PlainText);
-    m_wireNote->setWordWrap(true);
-    m_wireNote->hide();
-    auto *wirePane = new QWidget(this);
-    auto *wireLayout = new QVBoxLayout(wirePane);
-    wireLayout->setContentsMargins(0, 0, 0, 0);
-    wireLayout->addWidget(m_wireNote);
-    wireLayout->addWidget(m_wireView, 1);
-    m_details->addTab(wirePane, tr("&Wire"));
-    m_details->addTab(m_timing, tr("&Timing"));
-    m_live = new LiveChart(this);
-    m_live->setSession(&m_session);
-    m_details->addTab(m_live, tr("Li&ve"));
-    m_details->addTab(m_tls, tr("TLS"));
-    m_details->setDocumentMode(true);
-    // No scroll arrows hiding a tab: the bar asks for the room of all its
-    // tabs, and the splitter leaves the inspector at least that.
-    m_details->tabBar()->setUsesScrollButtons(false);
-    m_details->tabBar()->setElideMode(Qt::ElideNone);
-    QTabWidget *details = m_details;
-    m_mainSplitter->addWidget(m_logSplitter);
-    m_mainSplitter->addWidget(details);
-    m_mainSplitter->setStretchFactor(0, 3);
-    m_mainSplitter->setStretchFactor(1, 2);
-
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->addLayout(urlRow);
-    layout->addWidget(m_urlError);
-    layout->addWidget(m_request);
-    layout->addWidget(m_mainSplitter, 1);
-    setCentralWidget(central);
-
-    setTabOrderByLayout();
+    m_tabs->setDocumentMode(true);
+    m_tabs->setMovable(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setElideMode(Qt::ElideRight);
+    m_tabs->setAccessibleName(tr("Connections"));
+    QTabBar *bar = m_tabs->tabBar();
+    bar->setExpanding(false);
+    // Ctrl+Tab and Ctrl+Shift+Tab go round the tabs; Tab itself goes from
+    // the URL bar on, as in a window with one connection.
+    bar->setFocusPolicy(Qt::NoFocus);
+    bar->setContextMenuPolicy(Qt::CustomContextMenu);
+    bar->setToolTip(tr("Each tab is one connection. Ctrl+T: new tab, Ctrl+W: close it, Ctrl+Tab and Ctrl+Shift+Tab: "
+                       "the next and the previous one; drag a tab to move it."));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) { closeTab(index); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::showCurrentPane);
+    connect(bar, &QWidget::customContextMenuRequested, this, &MainWindow::showTabMenu);
+    addPane(true);
 
     if (m_echoUrl.isValid())
         statusBar()->showMessage(tr("Built-in echo server: %1").arg(m_echoUrl.toString()));
     else
         statusBar()->showMessage(tr("The built-in echo server is not running."));
-
-    connect(m_connect, &QPushButton::clicked, this, &MainWindow::connectToUrl);
-    connect(m_close, &QPushButton::clicked, this, &MainWindow::closeConnection);
-    connect(m_urlBox->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectToUrl);
-    connect(m_urlBox, &QComboBox::editTextChanged, this, [this](const QString &text) {
-        showUrlError({});
-        m_request->setUrl(text);
-    });
-    connect(m_request, &RequestEditor::urlEdited, this, [this](const QString &url) {
-        const QSignalBlocker blocker(m_urlBox);
-        m_urlBox->setEditText(url);
-    });
-    // Coming back to a URL brings back what was set up for it.
-    connect(m_urlBox, &QComboBox::textActivated, this, [this](const QString &url) { loadConnectionOptions(url); });
-    connect(&m_session, &Session::stateChanged, this, &MainWindow::onStateChanged);
-    connect(&m_session, &Session::handshakeChanged, this, &MainWindow::showHandshake);
-    connect(m_tls, &TlsView::connectAnywayRequested, this, &MainWindow::connectAnyway);
-    connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followLogSelection);
-    connect(m_wireView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::followWireSelection);
-    connect(m_logView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelectedMessage);
-    // Log > Clear takes the rows away without a selection change: the
-    // Message tab must not keep showing one of them.
-    connect(m_session.log(), &MessageLog::cleared, this, [this] {
-        m_messageView->clear();
-        m_selectionLabel->clear();
-    });
-    connect(m_filterBar, &FilterBar::filterChanged, m_model, &LogModel::setFilter);
-    connect(m_filterBar, &FilterBar::filterChanged, this, &MainWindow::updateEmptyTexts);
-    connect(m_urlBox, &QComboBox::editTextChanged, this, &MainWindow::updateEmptyTexts);
-    connect(m_model, &LogModel::searchProgress, this, [this](int searched, int total, int matches) {
-        m_filterBar->setProgress(searched, total, matches, m_model->filter().isActive());
-    });
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_model->filter().isActive())
-            m_filterBar->setProgress(m_model->totalRows(), m_model->totalRows(), 0, false);
-    });
-    m_selectionLabel->setTextFormat(Qt::PlainText);
-    statusBar()->addPermanentWidget(m_selectionLabel);
-    statusBar()->addPermanentWidget(m_filterBar->statusLabel());
-    connect(m_composer, &Composer::textSubmitted, this, &MainWindow::sendText);
-    connect(m_composer, &Composer::binarySubmitted, this, &MainWindow::sendBinary);
-    connect(m_composer, &Composer::pingSubmitted, this, [this](const QByteArray &payload) {
-        QString error;
-        if (!m_session.ping(payload, &error))
-            m_composer->showError(error);
-    });
-    connect(m_saved, &SavedMessagesPane::sendRequested, this, &MainWindow::sendSaved);
-    connect(m_saved, &SavedMessagesPane::saveFromComposerRequested, this, &MainWindow::saveComposerMessage);
-    connect(m_saved->model(), &SavedMessageModel::changed, this, &MainWindow::storeSavedMessages);
-    // Those marked "on open" go first on every connection, reconnects too.
-    m_session.setOpenMessages([this](QList<Session::Outgoing> *out, QString *error) {
-        const VariableScope variables = currentVariables();
-        for (const SavedMessage &message : m_saved->model()->messages()) {
-            if (!message.onOpen)
-                continue;
-            SavedMessage::Frame frame;
-            if (!message.frame(variables, &frame, error))
-                return false;
-            out->append({frame.binary, frame.data});
-        }
-        return true;
-    });
-    // The log's context menu: a row's message again, into the composer or
-    // at once, and its connection as a command line.
-    connect(m_logView, &LogView::resendRequested, this, &MainWindow::resend);
-    connect(m_logView, &LogView::saveAsMessageRequested, this, [this](int kind, const QByteArray &payload) {
-        m_saved->addWithDialog(draftMessage(MessageLog::Kind(kind) == MessageLog::Kind::Binary
-                                                ? SavedMessage::Kind::Hex
-                                                : SavedMessage::Kind::Text,
-                                            MessageLog::Kind(kind) == MessageLog::Kind::Binary
-                                                ? QString::fromLatin1(payload.toHex(' '))
-                                                : QString::fromUtf8(payload)));
-    });
-    connect(&m_session, &Session::stateChanged, m_logView, [this](Session::State state) {
-        m_logView->setSendingAllowed(state == Session::State::Open && !m_session.isReadOnly());
-    });
-    m_logView->setCommandLineSource(
-        [this](int logRow) { return connectionCommandLine(m_session, logRow, masksSecrets()); });
-
-    if (Settings::value(Settings::Id::KeepJournal).toBool()) {
-        SessionExport::Options journalOptions;
-        journalOptions.maskSecrets = masksSecrets();
-        m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory(), journalOptions);
-        if (!m_journal->isOpen())
-            statusBar()->showMessage(tr("No session journal: %1").arg(m_journal->errorString()));
-        connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) {
-            statusBar()->showMessage(message);
-        });
-    }
     setAcceptDrops(true);
 
     const Theme::Colours colours = Theme::coloursFromName(Settings::value(Settings::Id::Colours).toString());
     if (colours != Theme::Colours::System)
         Theme::applyColours(colours);
     buildMenus();
+    // A button for a new tab at the end of the bar, as browsers have.
+    auto *plus = new QToolButton(m_tabs);
+    plus->setAutoRaise(true);
+    plus->setToolTip(tr("New tab (Ctrl+T)"));
+    plus->setAccessibleName(tr("New tab"));
+    plus->setFocusPolicy(Qt::NoFocus);
+    setIcon(plus, Icons::Id::NewTab);
+    connect(plus, &QToolButton::clicked, this, [this] { newTab(); });
+    m_tabs->setCornerWidget(plus, Qt::TopRightCorner);
     restoreSettings();
-    onStateChanged(m_session.state());
+    showCurrentPane();
 }
 
 MainWindow::~MainWindow()
 {
-    // The session goes before the views: what it flushes on the way out must
-    // not reach slots of this window that ask it about its capture.
-    m_wireModel->disconnect(this);
-    // A save in progress is finished rather than cut (QSaveFile would leave
-    // no file at all); a read in progress is told to stop, which it does
-    // within a line, and waited for.
-    m_cancelReading->store(true);
-    for (const QPointer<QThread> &worker : std::as_const(m_workers)) {
-        if (worker) {
-            worker->wait();
-            delete worker.data();
-        }
-    }
+    returnStatusLabels();
 }
 
-// Tab goes as the eye reads the window: the URL row left to right, the
-// request tabs under it when open, then the left column top to bottom
-// (filter bar, log, composer), then the inspector. Inside each part the
-// order its widgets were made in stays.
-void MainWindow::setTabOrderByLayout()
+// The status bar holds the labels of the tab in front; they go back to their
+// pane when another tab comes in front, so that each dies with its own pane.
+void MainWindow::returnStatusLabels()
 {
-    QList<QWidget *> chain;
-    for (QWidget *widget = nextInFocusChain(); widget != this; widget = widget->nextInFocusChain()) {
-        if (widget->focusPolicy() & Qt::TabFocus)
-            chain.append(widget);
+    if (!m_shown)
+        return;
+    for (QWidget *label : {static_cast<QWidget *>(m_shown->selectionLabel()),
+                           static_cast<QWidget *>(m_shown->filterBar()->statusLabel())}) {
+        statusBar()->removeWidget(label);
+        label->setParent(m_shown);
+        label->hide();
     }
-    const auto stopsIn = [&chain](QWidget *part) {
-        QList<QWidget *> stops;
-        for (QWidget *widget : std::as_const(chain)) {
-            if (widget == part || part->isAncestorOf(widget))
-                stops.append(widget);
-        }
-        return stops;
-    };
-    QList<QWidget *> order = {m_urlBox, m_requestToggle, m_connect, m_close};
-    for (QWidget *part : {static_cast<QWidget *>(m_request), static_cast<QWidget *>(m_filterBar),
-                          static_cast<QWidget *>(m_logView), static_cast<QWidget *>(m_composer),
-                          static_cast<QWidget *>(m_saved), static_cast<QWidget *>(m_details)}) {
-        for (QWidget *stop : stopsIn(part)) {
-            // A widget that hands its focus to a child (a tab widget to its
-            // tab bar) moves with all of its own: Qt keeps that block
-            // together, so its children are not ordered one by one.
-            const bool inBlock = std::any_of(order.cbegin(), order.cend(), [stop](const QWidget *block) {
-                return block->focusProxy() && block->isAncestorOf(block->focusProxy()) && block->isAncestorOf(stop);
-            });
-            if (!inBlock && !order.contains(stop))
-                order.append(stop);
-        }
-    }
-    for (qsizetype i = 1; i < order.size(); ++i)
-        QWidget::setTabOrder(order.at(i - 1), order.at(i));
+    m_shown = nullptr;
 }
 
-// What the log and the Wire tab say while they have no rows: what to do next.
-void MainWindow::updateEmptyTexts()
+QTabWidget *MainWindow::tabs() const
 {
-    const Session::State state = m_session.state();
-    QString log;
-    if (m_model->filter().isActive())
-        log = tr("No message matches the filter.");
-    else if (m_session.isReadOnly() || m_loading)
-        log = tr("This session has no messages.");
-    else if (state == Session::State::Open)
-        log = tr("Connected. Type a message below and press Ctrl+Enter to send it.");
-    else if (state == Session::State::Closed)
-        log = m_echoUrl.isValid() && m_urlBox->currentText().trimmed() == m_echoUrl.toString()
-            ? tr("Click Connect to talk to the built-in echo server, or type the URL of your own server "
-                 "(ws:// or wss://).")
-            : tr("Click Connect (or press Enter in the URL bar) to open the connection.");
-    m_logView->setEmptyText(log);
-    m_wireView->setEmptyText(m_session.mode() == Session::Mode::Direct && !m_session.isReadOnly()
-                                 ? tr("A direct connection has no capture: turn on Connection \u2192 Capture the wire "
-                                      "to see every frame.")
-                                 : tr("Every frame that crosses the wire appears here, both ways, with its mask and "
-                                      "length."));
+    return m_tabs;
+}
+
+int MainWindow::paneCount() const
+{
+    return m_tabs->count();
+}
+
+ConnectionPane *MainWindow::pane(int index) const
+{
+    return qobject_cast<ConnectionPane *>(m_tabs->widget(index));
+}
+
+ConnectionPane *MainWindow::currentPane() const
+{
+    return qobject_cast<ConnectionPane *>(m_tabs->currentWidget());
+}
+
+ConnectionPane *MainWindow::addPane(bool front)
+{
+    auto *pane = new ConnectionPane(m_echoUrl, m_tabs);
+    pane->setInsecure(m_insecure);
+    pane->setMaskForced(m_maskForced);
+    pane->setCommandLineRequest(m_commandLineHeaders, m_commandLinePassphrase, m_commandLineProxyPassword);
+    pane->setSidebar(m_sidebar);
+    pane->session()->log()->setMaxRows(qMax(0, Settings::value(Settings::Id::MaxLogRows).toInt()));
+    // A tab behind the others says nothing on the status line: what it says
+    // is about a connection that is not in view.
+    connect(pane, &ConnectionPane::statusMessage, this, [this, pane](const QString &text, int timeoutMs) {
+        if (pane == currentPane())
+            statusBar()->showMessage(text, timeoutMs);
+    });
+    connect(pane, &ConnectionPane::titleChanged, this, [this, pane] { updateTab(pane); });
+    connect(pane, &ConnectionPane::loaded, this, &MainWindow::loaded);
+    connect(pane->session(), &Session::stateChanged, this, [this, pane](Session::State state) {
+        if (pane == currentPane() && m_pingAction)
+            m_pingAction->setEnabled(state == Session::State::Open);
+    });
+    connect(pane->filterBar()->kindBox(), &QComboBox::currentIndexChanged, this, [this, pane] {
+        if (pane == currentPane() && m_controlAction) {
+            const QSignalBlocker blocker(m_controlAction);
+            m_controlAction->setChecked(pane->filterBar()->controlFramesShown());
+        }
+    });
+    const int index = m_tabs->addTab(pane, QString());
+    updateTab(pane);
+    if (front)
+        m_tabs->setCurrentIndex(index);
+    return pane;
+}
+
+ConnectionPane *MainWindow::newTab()
+{
+    ConnectionPane *pane = addPane(true);
+    pane->loadConnectionOptions(pane->urlBox()->currentText());
+    pane->focusUrl();
+    return pane;
+}
+
+ConnectionPane *MainWindow::duplicateTab(int index)
+{
+    ConnectionPane *source = pane(index);
+    if (!source)
+        return nullptr;
+    ConnectionPane *copy = addPane(false);
+    m_tabs->tabBar()->moveTab(m_tabs->indexOf(copy), index + 1);
+    if (!source->loadedPath().isEmpty())
+        copy->loadHere(source->loadedPath());
+    else
+        copy->copySetupFrom(source);
+    m_tabs->setCurrentWidget(copy);
+    return copy;
+}
+
+bool MainWindow::closeTab(int index, bool ask)
+{
+    ConnectionPane *closing = pane(index);
+    if (!closing)
+        return false;
+    const bool open = closing->session()->state() != Session::State::Closed;
+    if (ask && (open || closing->hasUnsavedRows())) {
+        auto *box = new QMessageBox(QMessageBox::Question, tr("Close tab"),
+                                    open ? tr("The connection of \"%1\" is open.").arg(closing->title())
+                                         : tr("The log of \"%1\" has not been saved.").arg(closing->title()),
+                                    QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("closeTabQuestion"));
+        box->setTextFormat(Qt::PlainText);
+        box->setInformativeText(open ? tr("Closing the tab closes the connection (1001) and discards its log.")
+                                     : tr("Closing the tab discards its log."));
+        QPushButton *close = box->addButton(tr("&Close tab"), QMessageBox::DestructiveRole);
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(close);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        const QPointer<ConnectionPane> target = closing;
+        connect(box, &QMessageBox::buttonClicked, this, [this, close, target](QAbstractButton *button) {
+            if (button == close && target)
+                closeTab(m_tabs->indexOf(target), false);
+        });
+        box->open();
+        return false;
+    }
+    removePane(closing);
+    return true;
+}
+
+void MainWindow::removePane(ConnectionPane *pane)
+{
+    if (m_shown == pane)
+        returnStatusLabels();
+    m_tabs->removeTab(m_tabs->indexOf(pane));
+    pane->hide();
+    pane->setParent(this);
+    // The server is told goodbye; the pane (its session, its journal) goes
+    // when the close handshake ends, or after a moment.
+    Session *session = pane->session();
+    if (session->state() != Session::State::Closed)
+        session->close(1001, QStringLiteral("tab closed"));   // not translated: sent to the server
+    if (session->state() == Session::State::Closed) {
+        pane->deleteLater();
+    } else {
+        m_closing.append(pane);
+        connect(session, &Session::finished, pane, &QObject::deleteLater);
+        QTimer::singleShot(QuitGraceMs, pane, [pane] {
+            pane->session()->abort();
+            pane->deleteLater();
+        });
+    }
+    if (m_tabs->count() == 0)
+        newTab();
+}
+
+// The status bar's labels, the window title and the actions that depend on
+// the connection follow the tab in front.
+void MainWindow::showCurrentPane()
+{
+    ConnectionPane *pane = currentPane();
+    if (!pane)
+        return;
+    if (m_shown != pane) {
+        returnStatusLabels();
+        statusBar()->addPermanentWidget(pane->selectionLabel());
+        statusBar()->addPermanentWidget(pane->filterBar()->statusLabel());
+        pane->selectionLabel()->show();
+        pane->filterBar()->statusLabel()->show();
+        m_shown = pane;
+        statusBar()->clearMessage();
+    }
+    if (m_pingAction)
+        m_pingAction->setEnabled(pane->session()->state() == Session::State::Open);
+    if (m_controlAction) {
+        const QSignalBlocker blocker(m_controlAction);
+        m_controlAction->setChecked(pane->filterBar()->controlFramesShown());
+    }
+    if (m_relativeAction) {
+        const QSignalBlocker blocker(m_relativeAction);
+        m_relativeAction->setChecked(pane->logModel()->relativeTimes());
+    }
+    updateTab(pane);
+}
+
+void MainWindow::updateTab(ConnectionPane *pane)
+{
+    const int index = m_tabs->indexOf(pane);
+    if (index < 0)
+        return;
+    const QString title = pane->title();
+    // A tab's text takes & as a mnemonic: a name with one shows it as written.
+    m_tabs->setTabText(index, QString(title).replace(u'&', QStringLiteral("&&")));
+    m_tabs->setTabIcon(index, pane->stateIcon());
+    m_tabs->setTabToolTip(index, pane->urlBox()->currentText() + u'\n' + pane->stateText());
+    if (pane == currentPane())
+        setWindowTitle(tr("%1 — wsscope").arg(title));
+}
+
+void MainWindow::showTabMenu(const QPoint &at)
+{
+    const int index = m_tabs->tabBar()->tabAt(at);
+    QMenu menu(this);
+    menu.addAction(tr("New &tab"), this, [this] { newTab(); });
+    if (index >= 0) {
+        menu.addAction(tr("&Duplicate tab"), this, [this, index] { duplicateTab(index); });
+        menu.addAction(tr("Close ta&b"), this, [this, index] { closeTab(index); });
+    }
+    menu.exec(m_tabs->tabBar()->mapToGlobal(at));
+}
+
+bool MainWindow::anyConnected() const
+{
+    for (int i = 0; i < paneCount(); ++i) {
+        if (pane(i)->session()->state() != Session::State::Closed)
+            return true;
+    }
+    return false;
+}
+
+void MainWindow::saveTabs() const
+{
+    QVariantList tabs;
+    for (int i = 0; i < paneCount(); ++i)
+        tabs.append(pane(i)->tabState());
+    Settings::setValue(Settings::Id::OpenTabs, tabs);
+    Settings::setValue(Settings::Id::CurrentTab, m_tabs->currentIndex());
+    Settings::setValue(Settings::Id::OpenCollection, m_sidebar ? m_sidebar->path() : QString());
+}
+
+void MainWindow::restoreTabs()
+{
+    const QVariantList tabs = Settings::value(Settings::Id::OpenTabs).toList();
+    const QString collection = Settings::value(Settings::Id::OpenCollection).toString();
+    if (!m_sidebar && !collection.isEmpty() && QFileInfo::exists(collection)) {
+        QString error;
+        if (!openCollection(collection, &error))
+            statusBar()->showMessage(error, 10000);
+    }
+    bool first = true;
+    for (const QVariant &entry : tabs) {
+        const QVariantMap tab = entry.toMap();
+        const QString file = tab.value(QStringLiteral("file")).toString();
+        QString url = tab.value(QStringLiteral("url")).toString();
+        const QString profile = tab.value(QStringLiteral("profile")).toString();
+        if (!file.isEmpty() && !QFileInfo::exists(file))
+            continue;   // gone since: nothing to show
+        if (url == u"wsscope:echo-server")
+            url = m_echoUrl.toString();
+        if (file.isEmpty() && url.isEmpty() && profile.isEmpty())
+            continue;
+        ConnectionPane *target = first && currentPane()->isUnused() ? currentPane() : addPane(false);
+        first = false;
+        if (!file.isEmpty()) {
+            target->loadHere(file);
+            continue;
+        }
+        if (!profile.isEmpty() && m_sidebar && target->openProfile(profile))
+            continue;
+        target->setUrl(url);
+        target->loadConnectionOptions(url, true);
+    }
+    m_tabs->setCurrentIndex(qBound(0, Settings::value(Settings::Id::CurrentTab).toInt(), m_tabs->count() - 1));
 }
 
 // An icon that is inked in the palette's text colour follows a palette change.
@@ -467,16 +379,118 @@ void MainWindow::changeEvent(QEvent *event)
         if (entry.first)
             setIcon(entry.first, entry.second);
     }
+    for (int i = 0; i < paneCount(); ++i)
+        updateTab(pane(i));
 }
 
-QToolBar *MainWindow::toolBar() const
+void MainWindow::restoreSettings()
 {
-    return m_toolBar;
+    ConnectionPane *first = currentPane();
+    const QString last = Settings::value(Settings::Id::LastUrl).toString();
+    if (!last.isEmpty())
+        first->setUrl(last);
+    first->loadConnectionOptions(first->urlBox()->currentText());
+
+    if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray())) {
+        // 1100×720, or less on a small screen: a 1366×768 laptop keeps room
+        // for its panel and the title bar.
+        QSize size(1100, 720);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableSize() - QSize(40, 60));
+        resize(size.expandedTo(minimumSizeHint()));
+    }
+    restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    Settings::setValue(Settings::Id::WindowGeometry, saveGeometry());
+    Settings::setValue(Settings::Id::WindowState, saveState());
+    currentPane()->saveLayout();
+    saveTabs();
+    // Say goodbye properly: send 1001 and let the close handshakes finish (or
+    // give up after a moment) before the window, the taps and the sockets go.
+    if (!m_quitting && anyConnected()) {
+        m_quitting = true;
+        for (int i = 0; i < paneCount(); ++i) {
+            Session *session = pane(i)->session();
+            if (session->state() == Session::State::Closed)
+                continue;
+            // What goes on the wire does not depend on the window's language.
+            session->close(1001, QStringLiteral("wsscope is closing"));   // not translated: sent to the server
+            connect(session, &Session::finished, this, [this] {
+                if (!anyConnected())
+                    close();
+            });
+        }
+        if (anyConnected()) {
+            QTimer::singleShot(QuitGraceMs, this, [this] {
+                for (int i = 0; i < paneCount(); ++i)
+                    pane(i)->session()->abort();
+                close();
+            });
+            event->ignore();
+            return;
+        }
+    }
+    // A clean end: the journals are not needed to recover anything.
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->setJournalKept(false);
+    event->accept();
+}
+
+void MainWindow::openSessionFile(const QString &path)
+{
+    // A tab that has not connected yet shows the file itself; otherwise the
+    // live session stays where it is and the file gets a tab of its own.
+    ConnectionPane *target = currentPane();
+    if (!target->isUnused())
+        target = addPane(true);
+    target->loadHere(path);
+}
+
+bool MainWindow::openProfile(const QString &profileId)
+{
+    ConnectionPane *target = currentPane();
+    const bool reuse = target->boundProfile() == profileId || target->isUnused();
+    if (reuse)
+        return target->openProfile(profileId);
+    target = addPane(true);
+    if (target->openProfile(profileId))
+        return true;
+    // What it says stays on the status line; the tab it would have had goes.
+    const QString why = statusBar()->currentMessage();
+    removePane(target);
+    statusBar()->showMessage(why, 15000);
+    return false;
 }
 
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newTabAction = file->addAction(tr("New &tab"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] { newTab(); });
+    newTabAction->setToolTip(tr("A new connection in a tab of its own, on the built-in echo server (Ctrl+T)"));
+    file->addAction(tr("&Duplicate tab"), this, [this] { duplicateTab(m_tabs->currentIndex()); });
+    file->addAction(tr("Close ta&b"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
+                    [this] { closeTab(m_tabs->currentIndex()); });
+    // Ctrl+Tab goes round the tabs wherever the focus is (a text field
+    // would otherwise keep it).
+    const auto step = [this](int by) {
+        if (m_tabs->count() > 1)
+            m_tabs->setCurrentIndex((m_tabs->currentIndex() + by + m_tabs->count()) % m_tabs->count());
+    };
+    auto *nextTab = new QAction(tr("Next tab"), this);
+    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    connect(nextTab, &QAction::triggered, this, [step] { step(1); });
+    auto *previousTab = new QAction(tr("Previous tab"), this);
+    previousTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
+                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    connect(previousTab, &QAction::triggered, this, [step] { step(-1); });
+    addAction(nextTab);
+    addAction(previousTab);
+    for (QAction *action : {nextTab, previousTab})
+        action->setShortcutContext(Qt::WindowShortcut);
+    file->addSeparator();
     QAction *open = file->addAction(tr("&Open session…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
     open->setIconText(tr("Open"));
     open->setToolTip(tr("Open a saved session, read-only (Ctrl+O)"));
@@ -505,14 +519,14 @@ void MainWindow::buildMenus()
     m_saveCollectionAction->setToolTip(tr("Write the collection in the sidebar to a wsscope collection file, "
                                           "without its secrets (an Insomnia export becomes a collection)"));
     QAction *save = file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
-                                    [this] { chooseAndSave(SessionExport::Format::SessionFile); });
+                                    [this] { currentPane()->chooseAndSave(SessionExport::Format::SessionFile); });
     save->setIconText(tr("Save"));
     save->setToolTip(tr("Save the session: the log, the handshakes and the wire (Ctrl+S)"));
     setIcon(save, Icons::Id::Save);
     QMenu *exportMenu = file->addMenu(tr("&Export"));
-    exportMenu->addAction(tr("&HAR (HTTP Archive)…"), this, [this] { chooseAndSave(SessionExport::Format::Har); });
-    exportMenu->addAction(tr("&pcapng (Wireshark)…"), this, [this] { chooseAndSave(SessionExport::Format::Pcapng); });
-    exportMenu->addAction(tr("&Text…"), this, [this] { chooseAndSave(SessionExport::Format::Text); });
+    exportMenu->addAction(tr("&HAR (HTTP Archive)…"), this, [this] { currentPane()->chooseAndSave(SessionExport::Format::Har); });
+    exportMenu->addAction(tr("&pcapng (Wireshark)…"), this, [this] { currentPane()->chooseAndSave(SessionExport::Format::Pcapng); });
+    exportMenu->addAction(tr("&Text…"), this, [this] { currentPane()->chooseAndSave(SessionExport::Format::Text); });
     QAction *mask = file->addAction(tr("&Hide credentials in saved files"));
     m_maskAction = mask;
     mask->setCheckable(true);
@@ -523,8 +537,8 @@ void MainWindow::buildMenus()
     connect(mask, &QAction::toggled, this, [this](bool on) {
         if (!m_maskForced)
             Settings::setValue(Settings::Id::MaskSecrets, on);
-        if (m_journal)
-            m_journal->setMaskSecrets(masksSecrets());
+        for (int i = 0; i < paneCount(); ++i)
+            pane(i)->setMaskForced(m_maskForced);   // the journals follow
     });
     // Where secrets are kept: the keyring, or with none, this session only
     // unless plain text in the settings file is allowed.
@@ -567,9 +581,9 @@ void MainWindow::buildMenus()
     journal->setToolTip(tr("Write the session to disk as it runs, so that a crash loses at most a second of it."));
     connect(journal, &QAction::toggled, this, [this](bool on) {
         Settings::setValue(Settings::Id::KeepJournal, on);
-        if (!on && m_journal) {
-            m_journal->finish(false);
-            m_journal.reset();
+        if (!on) {
+            for (int i = 0; i < paneCount(); ++i)
+                pane(i)->setJournalKept(false);
         }
         statusBar()->showMessage(on ? tr("The journal starts with the next start of wsscope.")
                                     : tr("No journal is kept; the journal of this session is deleted."),
@@ -580,8 +594,7 @@ void MainWindow::buildMenus()
 
     QMenu *connection = menuBar()->addMenu(tr("Co&nnection"));
     connection->addAction(tr("Go to &URL bar"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
-        m_urlBox->setFocus(Qt::ShortcutFocusReason);
-        m_urlBox->lineEdit()->selectAll();
+        currentPane()->focusUrl();
     });
     setIcon(connection->addAction(tr("&Connect"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
                                   &MainWindow::connectToUrl),
@@ -590,35 +603,30 @@ void MainWindow::buildMenus()
                                   &MainWindow::closeConnection),
             Icons::Id::Disconnect);
     connection->addAction(tr("Close with a co&de…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_W), this,
-                          &MainWindow::chooseCloseCode);
+                          [this] { currentPane()->chooseCloseCode(); });
     setIcon(connection->addAction(tr("Re&quest options"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
-                                  [this] {
-                                      m_requestToggle->setChecked(true);
-                                      m_request->setFocus(Qt::ShortcutFocusReason);
-                                  }),
+                                  [this] { currentPane()->showRequestOptions(); }),
             Icons::Id::Request);
-    QAction *ping = connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, [this] {
-        QString error;
-        if (!m_session.ping({}, &error))
-            statusBar()->showMessage(error, 5000);
-    });
+    QAction *ping = connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                                          [this] { currentPane()->ping(); });
     ping->setToolTip(tr("Send a ping; its pong and the round trip appear in the log (Ctrl+Shift+P)"));
     ping->setIconText(tr("Ping", "the toolbar's button: send a ping"));
     m_pingAction = ping;
-    ping->setEnabled(m_session.state() == Session::State::Open);
+    ping->setEnabled(currentPane()->session()->state() == Session::State::Open);
     setIcon(ping, Icons::Id::Ping);
     connection->addSeparator();
     QAction *tap = connection->addAction(tr("Capture the &wire (through the local tap)"));
     tap->setCheckable(true);
-    tap->setChecked(m_session.mode() == Session::Mode::Tap);
+    tap->setChecked(currentPane()->session()->mode() == Session::Mode::Tap);
     tap->setToolTip(tr("Off: QWebSocket connects by itself, and the inspector can show only what Qt reports."));
     connect(tap, &QAction::toggled, this, [this](bool on) {
-        m_session.setMode(on ? Session::Mode::Tap : Session::Mode::Direct);
+        // Every tab's next connection; a tab opened later reads the setting.
+        for (int i = 0; i < paneCount(); ++i)
+            pane(i)->session()->setMode(on ? Session::Mode::Tap : Session::Mode::Direct);
         Settings::setValue(Settings::Id::UseTap, on);
         statusBar()->showMessage(on ? tr("The next connection is captured on the wire.")
                                     : tr("The next connection is direct: no capture, timings or TLS details."),
                                  5000);
-        updateEmptyTexts();
     });
     connection->addAction(tr("Use the &built-in echo server"), this, [this] {
         if (m_echoUrl.isValid())
@@ -627,23 +635,20 @@ void MainWindow::buildMenus()
 
     QMenu *log = menuBar()->addMenu(tr("&Log"));
     log->addAction(tr("&Find in messages"), QKeySequence::Find, this, [this] {
-        m_filterBar->searchEdit()->setFocus(Qt::ShortcutFocusReason);
-        m_filterBar->searchEdit()->selectAll();
+        currentPane()->focusFind();
     });
     QAction *control = log->addAction(tr("Show &pings and pongs"));
     control->setCheckable(true);
     control->setChecked(true);
     control->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
-    connect(control, &QAction::toggled, m_filterBar, &FilterBar::setControlFramesShown);
-    connect(m_filterBar->kindBox(), &QComboBox::currentIndexChanged, control, [this, control] {
-        const QSignalBlocker blocker(control);
-        control->setChecked(m_filterBar->controlFramesShown());
-    });
+    m_controlAction = control;
+    connect(control, &QAction::toggled, this, [this](bool on) { currentPane()->filterBar()->setControlFramesShown(on); });
     QAction *relative = log->addAction(tr("Times &relative to the connection"));
     relative->setCheckable(true);
-    connect(relative, &QAction::toggled, m_model, &LogModel::setRelativeTimes);
+    m_relativeAction = relative;
+    connect(relative, &QAction::toggled, this, [this](bool on) { currentPane()->logModel()->setRelativeTimes(on); });
     QAction *clear = log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), this,
-                                    [this] { m_session.log()->clear(); });
+                                    [this] { currentPane()->session()->log()->clear(); });
     clear->setIconText(tr("Clear log"));
     clear->setToolTip(tr("Clear the log and the Message tab (Ctrl+Shift+K)"));
     setIcon(clear, Icons::Id::Clear);
@@ -654,6 +659,9 @@ void MainWindow::buildMenus()
     m_toolBar->setMovable(false);
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_toolBar->setIconSize(QSize(20, 20));
+    m_toolBar->addAction(newTabAction);
+    newTabAction->setIconText(tr("New tab"));
+    setIcon(newTabAction, Icons::Id::NewTab);
     m_toolBar->addAction(open);
     m_toolBar->addAction(save);
     m_toolBar->addSeparator();
@@ -664,7 +672,8 @@ void MainWindow::buildMenus()
     QMenu *keep = log->addMenu(tr("&Keep"));
     auto *keepGroup = new QActionGroup(keep);
     const int limit = qMax(0, Settings::value(Settings::Id::MaxLogRows).toInt());
-    m_session.log()->setMaxRows(limit);
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->session()->log()->setMaxRows(limit);
     for (const int rows : {0, 10000, 100000, 1000000, 10000000}) {
         QAction *choice = keep->addAction(rows == 0 ? tr("&Every row") : tr("The newest %1 rows").arg(QLocale().toString(rows)));
         choice->setCheckable(true);
@@ -673,11 +682,12 @@ void MainWindow::buildMenus()
         keepGroup->addAction(choice);
         connect(choice, &QAction::triggered, this, [this, rows] {
             Settings::setValue(Settings::Id::MaxLogRows, rows);
-            m_session.log()->setMaxRows(rows);
+            for (int i = 0; i < paneCount(); ++i)
+                pane(i)->session()->log()->setMaxRows(rows);
         });
     }
     log->addAction(tr("Go to &message editor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
-        m_composer->editor()->setFocus(Qt::ShortcutFocusReason);
+        currentPane()->focusComposer();
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -705,246 +715,9 @@ void MainWindow::buildMenus()
     });
 }
 
-// The list of connections, newest first, follows the session as it grows:
-// a new connection adds one entry and only the newest entry's text can still
-// change (its answer comes in), so a thousand reconnects cost no more each
-// than the first. It is built anew only when the session is another one.
-void MainWindow::updateHandshakeHistory()
+QToolBar *MainWindow::toolBar() const
 {
-    const QList<Session::Connection> &connections = m_session.connections();
-    const auto entryText = [this](const Session::Connection &connection) {
-        const QString when = QDateTime::fromMSecsSinceEpoch(connection.startUsec / 1000).toString(QStringLiteral("HH:mm:ss"));
-        const QString status = connection.handshake.statusLine.isEmpty()
-            ? tr("no answer")
-            : QString::fromLatin1(connection.handshake.statusLine.mid(9, 3));
-        return tr("Connection %1, %2: %3").arg(connection.id).arg(when, status);
-    };
-    const QSignalBlocker blocker(m_handshakes);
-    int count = m_handshakes->count();
-    const bool following = m_handshakes->currentIndex() <= 0;
-    const bool continues = count <= connections.size()
-        && (count == 0
-            || (m_handshakes->itemData(count - 1).toInt() == connections.first().id
-                && m_handshakes->itemData(0).toInt() == connections.at(count - 1).id));
-    if (!continues) {
-        m_handshakes->clear();
-        count = 0;
-    }
-    for (qsizetype i = count; i < connections.size(); ++i)
-        m_handshakes->insertItem(0, entryText(connections.at(i)), connections.at(i).id);
-    if (!connections.isEmpty())
-        m_handshakes->setItemText(0, entryText(connections.last()));
-    m_handshakes->setVisible(connections.size() > 1);
-    // The first entry follows whatever connection is current; an earlier one
-    // picked stays picked.
-    if (following || !continues)
-        m_handshakes->setCurrentIndex(0);
-}
-
-// How far connection `id` (-1: the newest) got, for the handshake's story.
-HandshakeStory::Progress MainWindow::progressOf(int id) const
-{
-    using Stage = HandshakeStory::Progress::Stage;
-    HandshakeStory::Progress progress;
-    const QList<Session::Connection> &connections = m_session.connections();
-    if (connections.isEmpty())
-        return progress;
-    const Session::Connection *connection = &connections.last();
-    for (const Session::Connection &candidate : connections) {
-        if (candidate.id == id)
-            connection = &candidate;
-    }
-    const bool newest = connection == &connections.last();
-    progress.opened = connection->opened;
-    progress.close = connection->close;
-    if (connection->endUsec >= 0 || !newest || m_session.isReadOnly()) {
-        progress.stage = Stage::Ended;
-    } else {
-        switch (m_session.state()) {
-        case Session::State::Connecting: progress.stage = Stage::Connecting; break;
-        case Session::State::Open: progress.stage = Stage::Open; break;
-        case Session::State::Closing: progress.stage = Stage::Closing; break;
-        case Session::State::Closed: progress.stage = Stage::Ended; break;
-        }
-    }
-    if (newest && !connection->opened && !m_session.isReadOnly())
-        progress.failure = m_session.failureSummary();
-    return progress;
-}
-
-void MainWindow::showHandshake()
-{
-    HandshakeInfo info = m_session.handshake();
-    if (m_handshakes->count() != m_session.connections().size() || m_handshakes->currentIndex() <= 0)
-        updateHandshakeHistory();
-    // An earlier connection picked in the list: its handshake as it was kept.
-    const int picked = m_handshakes->currentIndex() > 0 ? m_handshakes->currentData().toInt() : -1;
-    for (const Session::Connection &connection : m_session.connections()) {
-        if (connection.id == picked)
-            info = connection.handshake;
-    }
-    m_inspector->setHandshake(info, progressOf(picked));
-    m_timing->setTiming(info.timing, info.captured);
-    if (info.hasTls) {
-        m_tls->setTls(info.tls);
-        // A refused certificate is why the connection failed: show it, once.
-        if (!info.tls.errors.isEmpty() && !info.tls.errorsIgnored && m_tlsShownFor != m_session.connectionId()) {
-            m_tlsShownFor = m_session.connectionId();
-            m_details->setCurrentWidget(m_tls);
-        }
-    }
-    else if (!info.captured)
-        m_tls->clear(tr("TLS details are known only through the tap, not on a direct connection."));
-    else
-        m_tls->clear(m_session.url().scheme() == u"wss" ? tr("The TLS handshake has not completed.")
-                                                          : tr("No TLS: this is a ws:// connection."));
-}
-
-void MainWindow::connectAnyway()
-{
-    if (m_session.state() != Session::State::Closed)
-        return;
-    // For this connection only: the next one verifies again.
-    m_session.setIgnoreTlsErrors(true);
-    const bool started = connectToUrl();
-    m_session.setIgnoreTlsErrors(m_insecure);
-    if (started)
-        m_details->setCurrentWidget(m_tls);
-}
-
-void MainWindow::setInsecure(bool insecure)
-{
-    m_insecure = insecure;
-    m_session.setIgnoreTlsErrors(insecure);
-}
-
-// The frames on the wire of the log row at `row`, by the row's place among
-// its connection's messages; none for rows of an earlier connection.
-QList<int> MainWindow::framesOfLogRow(int row) const
-{
-    const MessageLog::Entry &entry = m_session.log()->at(row);
-    const WireCapture *capture = m_session.capture();
-    if (entry.connection != m_session.connectionId() || entry.sequence < 0)
-        return {};
-    const bool fromClient = entry.direction == MessageLog::Direction::Sent;
-    if (entry.kind == MessageLog::Kind::Text || entry.kind == MessageLog::Kind::Binary) {
-        const int start = capture->messageStart(fromClient, entry.sequence);
-        return start >= 0 ? capture->messageFrames(start) : QList<int>();
-    }
-    const int frame = capture->nthFrame(fromClient,
-                                        entry.kind == MessageLog::Kind::Ping ? WireCapture::Counted::Ping
-                                                                             : WireCapture::Counted::Pong,
-                                        entry.sequence);
-    return frame >= 0 ? QList<int>{frame} : QList<int>();
-}
-
-void MainWindow::followLogSelection()
-{
-    if (m_syncingSelection)
-        return;
-    const QModelIndex current = m_logView->currentIndex();
-    if (!current.isValid())
-        return;
-    QItemSelection selection;
-    m_wireModel->flush();   // the row's frames may still wait for the model's batch
-    for (int frame : framesOfLogRow(m_model->logRow(current.row()))) {
-        const int row = m_wireModel->rowOfFrame(frame);
-        if (row >= 0)
-            selection.select(m_wireModel->index(row, 0), m_wireModel->index(row, WireModel::ColumnCount - 1));
-    }
-    if (selection.isEmpty())
-        return;
-    m_syncingSelection = true;
-    m_wireView->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
-    m_wireView->scrollTo(selection.indexes().first());
-    m_syncingSelection = false;
-}
-
-void MainWindow::followWireSelection()
-{
-    if (m_syncingSelection)
-        return;
-    const int frameIndex = m_wireView->currentIndex().data(WireModel::FrameIndexRole).toInt();
-    if (!m_wireView->currentIndex().isValid() || frameIndex < 0)
-        return;
-    const MessageLog *log = m_session.log();
-    // Search the newest rows first: the current connection is at the end.
-    for (int row = m_model->totalRows() - 1; row >= 0; --row) {
-        const MessageLog::Entry &entry = log->at(row);
-        if (entry.connection < 0)
-            continue;   // an event, such as the close after the last message
-        if (entry.connection != m_session.connectionId())
-            break;
-        if (framesOfLogRow(row).contains(frameIndex)) {
-            const int shown = m_model->rowOfLogRow(row);
-            if (shown < 0)
-                return;   // filtered out
-            m_syncingSelection = true;
-            const QModelIndex index = m_model->index(shown, 0);
-            m_logView->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_logView->scrollTo(index);
-            m_syncingSelection = false;
-            return;
-        }
-    }
-}
-
-void MainWindow::showSelectedMessage()
-{
-    const QModelIndexList rows = m_logView->selectionModel()->selectedRows();
-    QString selection;
-    if (rows.size() == 2) {
-        const qint64 a = rows.at(0).data(LogModel::TimeUsecRole).toLongLong();
-        const qint64 b = rows.at(1).data(LogModel::TimeUsecRole).toLongLong();
-        selection = tr("%1 ms between the selected rows").arg(double(qAbs(b - a)) / 1000.0, 0, 'f', 3);
-    } else if (rows.size() > 2) {
-        selection = tr("%n row(s) selected", nullptr, int(rows.size()));
-    }
-    m_selectionLabel->setText(selection);
-
-    const QModelIndex current = m_logView->currentIndex();
-    if (!current.isValid()) {
-        m_messageView->clear();
-        return;
-    }
-    const int row = m_model->logRow(current.row());
-    const MessageLog::Entry &entry = m_session.log()->at(row);
-    const QString caption = tr("%1 %2, %n byte(s)", nullptr, int(entry.length))
-                                .arg(current.siblingAtColumn(LogModel::DirectionColumn).data().toString(),
-                                     current.siblingAtColumn(LogModel::KindColumn).data().toString());
-    m_messageView->setMessage(m_session.log()->data(row).toByteArray(), entry.kind == MessageLog::Kind::Binary, caption);
-}
-
-void MainWindow::restoreSettings()
-{
-    const QStringList recent = Settings::value(Settings::Id::RecentUrls).toStringList();
-    if (m_echoUrl.isValid())
-        m_urlBox->addItem(m_echoUrl.toString());
-    for (const QString &url : recent) {
-        if (m_urlBox->findText(url) < 0)
-            m_urlBox->addItem(url);
-    }
-    const QString last = Settings::value(Settings::Id::LastUrl).toString();
-    setUrl(last.isEmpty() ? m_echoUrl.toString() : last);
-    loadConnectionOptions(m_urlBox->currentText());
-
-    if (!restoreGeometry(Settings::value(Settings::Id::WindowGeometry).toByteArray())) {
-        // 1100×720, or less on a small screen: a 1366×768 laptop keeps room
-        // for its panel and the title bar.
-        QSize size(1100, 720);
-        if (const QScreen *screen = QGuiApplication::primaryScreen())
-            size = size.boundedTo(screen->availableSize() - QSize(40, 60));
-        resize(size.expandedTo(minimumSizeHint()));
-    }
-    restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
-    // The inspector gets a little more than half: the Wire tab's columns
-    // are all in view at the default size.
-    if (!m_mainSplitter->restoreState(Settings::value(Settings::Id::MainSplitter).toByteArray()))
-        m_mainSplitter->setSizes({480, 620});
-    if (!m_logSplitter->restoreState(Settings::value(Settings::Id::LogSplitter).toByteArray()))
-        m_logSplitter->setSizes({480, 160});
-    if (!m_composerSplitter->restoreState(Settings::value(Settings::Id::ComposerSplitter).toByteArray()))
-        m_composerSplitter->setSizes({300, 180});
+    return m_toolBar;
 }
 
 void MainWindow::setLanguage(const QString &code)
@@ -965,7 +738,7 @@ void MainWindow::chooseLanguage(const QString &choice)
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("languageRestart"));
     box->setTextFormat(Qt::PlainText);
-    box->setInformativeText(m_session.state() == Session::State::Closed
+    box->setInformativeText(!anyConnected()
                                 ? tr("The log is not kept across the restart unless it is saved.")
                                 : tr("The connection is closed (1001) and the log is not kept across the restart "
                                      "unless it is saved."));
@@ -992,38 +765,6 @@ void MainWindow::restartForLanguage()
         m_restartRequested = false;
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
-{
-    Settings::setValue(Settings::Id::WindowGeometry, saveGeometry());
-    Settings::setValue(Settings::Id::WindowState, saveState());
-    Settings::setValue(Settings::Id::MainSplitter, m_mainSplitter->saveState());
-    Settings::setValue(Settings::Id::LogSplitter, m_logSplitter->saveState());
-    Settings::setValue(Settings::Id::ComposerSplitter, m_composerSplitter->saveState());
-    // Say goodbye properly: send 1001 and let the close handshake finish (or
-    // give up after a moment) before the window, the tap and the socket go.
-    if (m_session.state() != Session::State::Closed && !m_quitting) {
-        m_quitting = true;
-        // What goes on the wire does not depend on the window's language.
-        m_session.close(1001, QStringLiteral("wsscope is closing"));   // not translated: sent to the server
-        if (m_session.state() != Session::State::Closed) {
-            connect(&m_session, &Session::finished, this, &QWidget::close);
-            QTimer::singleShot(QuitGraceMs, this, [this] {
-                m_session.abort();
-                close();
-            });
-            event->ignore();
-            return;
-        }
-    }
-    // A clean end: the journal is not needed to recover anything.
-    if (m_journal)
-        m_journal->finish(false);
-    // Nobody will see the file being read: stop reading it now, so that
-    // quitting does not wait for the rest of a large file.
-    m_cancelReading->store(true);
-    event->accept();
-}
-
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
@@ -1045,21 +786,6 @@ void MainWindow::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
 }
 
-Journal *MainWindow::journal() const
-{
-    return m_journal.get();
-}
-
-QString MainWindow::loadedPath() const
-{
-    return m_loadedPath;
-}
-
-SessionFile::Loaded MainWindow::loadedResult() const
-{
-    return m_loaded;
-}
-
 void MainWindow::chooseAndOpen()
 {
     const QString path = QFileDialog::getOpenFileName(
@@ -1069,158 +795,6 @@ void MainWindow::chooseAndOpen()
         return;
     Settings::setValue(Settings::Id::SaveFolder, QFileInfo(path).absolutePath());
     openSessionFile(path);
-}
-
-void MainWindow::openSessionFile(const QString &path)
-{
-    // A window that has not connected yet shows the file itself; otherwise
-    // the live session stays where it is and the file gets its own window.
-    const bool empty = !m_loading && !m_session.isReadOnly() && m_session.connections().isEmpty()
-        && m_session.log()->count() == 0;
-    if (empty) {
-        loadHere(path);
-        return;
-    }
-    auto *window = new MainWindow(QUrl());
-    window->setAttribute(Qt::WA_DeleteOnClose);
-    window->show();
-    window->loadHere(path);
-}
-
-void MainWindow::loadHere(const QString &path)
-{
-    m_loading = true;
-    // This window becomes a viewer: it will never have a live session to journal.
-    if (m_journal) {
-        m_journal->finish(false);
-        m_journal.reset();
-    }
-    m_loadedPath = path;
-    setWindowTitle(tr("%1 — wsscope").arg(QFileInfo(path).fileName()));
-    statusBar()->showMessage(tr("Reading %1…").arg(QDir::toNativeSeparators(path)));
-    onStateChanged(m_session.state());
-
-    // Read on a worker thread into a log nobody else touches; adopt it here.
-    struct Reading
-    {
-        MessageLog rows;
-        SessionFile::Loaded loaded;
-        QList<TapRecord> wire;
-        bool exactWire = false;
-        QString error;
-    };
-    auto reading = std::make_shared<Reading>();
-    m_cancelReading->store(false);
-    QThread *thread = QThread::create([path, reading, cancel = m_cancelReading] {
-        QFile file;
-        if (!SessionFile::openFile(&file, path, &reading->error))
-            return;
-        reading->loaded = SessionFile::read(&file, &reading->rows, cancel.get());
-        if (reading->loaded.valid && !cancel->load())
-            reading->wire = SessionFile::wireOf(reading->loaded, reading->rows, &reading->exactWire);
-    });
-    m_workers.append(thread);
-    connect(thread, &QThread::finished, this, [this, thread, reading, path] {
-        thread->deleteLater();
-        m_loading = false;
-        if (m_cancelReading->load())
-            return;   // the window was closed meanwhile
-        m_loaded = reading->loaded;
-        const auto warn = [this](const QString &text) { showProblem(tr("Open session"), text); };
-        if (!reading->error.isEmpty() || !reading->loaded.valid) {
-            warn(reading->error.isEmpty()
-                     ? tr("%1 cannot be opened: %2").arg(QDir::toNativeSeparators(path), reading->loaded.problem)
-                     : reading->error);
-            showReadOnly();
-            Q_EMIT loaded(false);
-            return;
-        }
-        m_session.log()->clear();
-        m_session.log()->adopt(reading->rows);
-        SessionFile::show(reading->loaded, reading->wire, reading->exactWire, &m_session);
-        showReadOnly();
-        if (!reading->loaded.problem.isEmpty())
-            warn(tr("%1 was read only in part. %2").arg(QFileInfo(path).fileName(), reading->loaded.problem));
-        else
-            statusBar()->showMessage(tr("%n row(s) read from %1", nullptr, reading->loaded.rows)
-                                         .arg(QDir::toNativeSeparators(path)));
-        Q_EMIT loaded(true);
-    });
-    thread->start();
-}
-
-void MainWindow::showProblem(const QString &title, const QString &text)
-{
-    // Not modal to the event loop: the session goes on while it is shown.
-    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
-    box->setTextFormat(Qt::PlainText);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    statusBar()->showMessage(text);
-}
-
-void MainWindow::showReadOnly()
-{
-    const QList<Session::Connection> &connections = m_session.connections();
-    if (!connections.isEmpty())
-        setUrl(connections.last().url);
-    // Nothing can be sent from a saved session: the log gets the room.
-    m_composer->hide();
-    m_saved->hide();
-    m_requestToggle->setChecked(false);
-    m_requestToggle->hide();
-    m_wireNote->setText(tr("A saved session keeps messages, not frames: these frames are rebuilt from the log, "
-                           "one per message, with made-up masks."));
-    m_wireNote->setVisible(!connections.isEmpty());
-    onStateChanged(m_session.state());
-}
-
-void MainWindow::chooseAndSave(SessionExport::Format format)
-{
-    QString folder = Settings::value(Settings::Id::SaveFolder).toString();
-    if (folder.isEmpty())
-        folder = QDir::homePath();
-    const QString name = m_loadedPath.isEmpty()
-        ? QStringLiteral("wsscope-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))
-        : QFileInfo(m_loadedPath).fileName().section(u'.', 0, 0);
-    QString path = QFileDialog::getSaveFileName(this, tr("Save as"), QDir(folder).filePath(name + SessionExport::suffix(format)),
-                                                SessionExport::fileFilter(format));
-    if (path.isEmpty())
-        return;
-    if (SessionExport::formatForPath(path) != format)
-        path += SessionExport::suffix(format);
-    Settings::setValue(Settings::Id::SaveFolder, QFileInfo(path).absolutePath());
-    saveTo(path);
-}
-
-bool MainWindow::saveTo(const QString &path)
-{
-    if (SessionExport::formatForPath(path) == SessionExport::Format::Unknown) {
-        statusBar()->showMessage(tr("%1: the name must end in .jsonl, .har, .pcapng or .txt.").arg(path));
-        return false;
-    }
-    // The snapshot is taken now, in a moment; the writing happens on a
-    // worker thread while the session goes on.
-    auto snapshot = std::make_shared<SessionExport::Snapshot>(SessionExport::snapshot(m_session));
-    SessionExport::Options options;
-    options.maskSecrets = masksSecrets();
-    auto error = std::make_shared<QString>();
-    auto ok = std::make_shared<bool>(false);
-    statusBar()->showMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    QThread *thread = QThread::create([snapshot, path, options, error, ok] {
-        *ok = SessionExport::saveSnapshot(*snapshot, path, options, error.get());
-    });
-    m_workers.append(thread);
-    connect(thread, &QThread::finished, this, [this, thread, path, error, ok] {
-        thread->deleteLater();
-        if (*ok) {
-            statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 10000);
-            return;
-        }
-        showProblem(tr("Save"), *error);
-    });
-    thread->start();
-    return true;
 }
 
 void MainWindow::offerRecovery(const QList<Journal::Recoverable> &journals)
@@ -1263,290 +837,6 @@ void MainWindow::offerRecovery(const QList<Journal::Recoverable> &journals)
     box->open();
 }
 
-void MainWindow::setUrl(const QString &url)
-{
-    m_urlBox->setEditText(url);
-    // The saved messages follow the URL set (not each key typed).
-    if (!m_session.isReadOnly() && UrlCheck::parse(url).ok())
-        loadSavedMessages(url);
-}
-
-bool MainWindow::connectToUrl()
-{
-    if (m_session.state() != Session::State::Closed)
-        return false;
-    const UrlCheck::Result checked = UrlCheck::parse(m_urlBox->currentText());
-    if (!checked.ok()) {
-        showUrlError(checked.error);
-        m_urlBox->setFocus(Qt::OtherFocusReason);
-        return false;
-    }
-    showUrlError({});
-    // What the Request tabs say goes with this connection.
-    QList<Session::Header> headers;
-    QStringList protocols;
-    QString origin;
-    QString error;
-    if (!m_request->requestHeaders(&headers, &error) || !m_request->subprotocols(&protocols, &error)
-        || !m_request->origin(&origin, &error)) {
-        showUrlError(error);
-        m_requestToggle->setChecked(true);
-        return false;
-    }
-    ProxySetting proxy;
-    if (!m_request->proxy(&proxy, &error)) {
-        showUrlError(error);
-        m_requestToggle->setChecked(true);
-        return false;
-    }
-    m_session.setRequestHeaders(headers);
-    m_session.setSubprotocols(protocols);
-    m_session.setOrigin(origin);
-    m_session.setProxy(proxy);
-    m_session.setTlsFiles(m_request->tlsFiles());
-    const RequestEditor::Timing timing = m_request->timing();
-    m_session.setPingInterval(timing.pingIntervalMs);
-    m_session.setPongTimeout(timing.pongTimeoutMs);
-    m_session.setHandshakeTimeout(timing.handshakeTimeoutMs);
-    m_session.setMaxMessageSize(timing.maxMessageBytes);
-    if (!timing.reconnect) {
-        m_reconnector.reset();
-    } else if (m_reconnector) {
-        m_reconnector->setPolicy(timing.reconnectPolicy);
-    } else {
-        m_reconnector = std::make_unique<Reconnector>(&m_session, timing.reconnectPolicy);
-        connect(m_reconnector.get(), &Reconnector::reconnecting, this, [this](int attempt, int delayMs) {
-            setStateText(u'\u25CF' + QStringLiteral(" ")
-                         + tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
-            m_close->setEnabled(true);   // Close stops the waiting
-        });
-    }
-    if (!m_session.open(checked.url, &error)) {
-        showUrlError(error);
-        return false;
-    }
-    const QString url = checked.url.toString(QUrl::FullyEncoded);
-    setUrl(url);
-    // Remembered for this URL, so that coming back to it brings them back.
-    QVariantMap options = Settings::connectionOptions(url);   // keeps the close code and reason
-    options.insert(m_request->state());
-    rememberOptions(url, rememberable(options));
-    m_optionsUrl = url;
-    // The built-in server's port changes between runs: remembering it would only go stale.
-    if (checked.url != m_echoUrl) {
-        Settings::rememberUrl(url);
-        if (m_urlBox->findText(url) < 0)
-            m_urlBox->insertItem(m_echoUrl.isValid() ? 1 : 0, url);
-    }
-    return true;
-}
-
-void MainWindow::setMaskSecrets(bool forced)
-{
-    m_maskForced = forced;
-    if (m_maskAction) {
-        const QSignalBlocker blocker(m_maskAction);
-        m_maskAction->setChecked(masksSecrets());
-        m_maskAction->setEnabled(!forced);
-    }
-    if (m_journal)
-        m_journal->setMaskSecrets(masksSecrets());
-}
-
-bool MainWindow::masksSecrets() const
-{
-    return m_maskForced || Settings::value(Settings::Id::MaskSecrets).toBool();
-}
-
-void MainWindow::setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
-                                       const QString &proxyPassword)
-{
-    m_commandLineHeaders = headers;
-    m_commandLinePassphrase = passphrase;
-    m_commandLineProxyPassword = proxyPassword;
-}
-
-// What of a connection's options may go into the settings: nothing that the
-// command line gave, and no credential while credentials are masked.
-QVariantMap MainWindow::rememberable(QVariantMap options) const
-{
-    const bool mask = masksSecrets();
-    QVariantList headers;
-    const QVariantList rows = options.value(QStringLiteral("headers")).toList();
-    for (const QVariant &row : rows) {
-        QVariantList fields = row.toList();
-        const QByteArray name = fields.value(1).toString().toLatin1();
-        const QByteArray value = fields.value(2).toString().toLatin1();
-        const bool given = std::any_of(m_commandLineHeaders.cbegin(), m_commandLineHeaders.cend(), [&](const auto &header) {
-            return header.first.compare(name, Qt::CaseInsensitive) == 0 && header.second == value;
-        });
-        if (given)
-            continue;
-        if (mask && Secrets::isSecret(name) && fields.size() > 2)
-            fields[2] = QString();
-        headers << QVariant(fields);
-    }
-    options.insert(QStringLiteral("headers"), headers);
-    const QString passphrase = options.value(QStringLiteral("passphrase")).toString();
-    if (mask || (!passphrase.isEmpty() && passphrase == m_commandLinePassphrase))
-        options.insert(QStringLiteral("passphrase"), QString());
-    if (mask)
-        options.insert(QStringLiteral("authSecret"), QString());
-    const QString proxy = options.value(QStringLiteral("proxy")).toString();
-    if (!proxy.isEmpty()) {
-        QUrl url(proxy);
-        if (url.isValid() && !url.password().isEmpty()
-            && (mask || url.password() == m_commandLineProxyPassword)) {
-            url.setPassword(QString());
-            options.insert(QStringLiteral("proxy"), url.toString());
-        }
-    }
-    return options;
-}
-
-// The options go to the settings file; their secrets (a password, a token,
-// a passphrase, a credential header's value) to the secret store, which keeps
-// them in the keyring, for the session only, or in plain text when allowed.
-void MainWindow::rememberOptions(const QString &url, QVariantMap options)
-{
-    const QVariantMap secrets = SecretStore::takeSecrets(&options);
-    const QString key = Settings::connectionKey(url);
-    const bool stored = options.value(QStringLiteral("secretsStored")).toBool();
-    options.remove(QStringLiteral("secretsStored"));
-    SecretStore *store = SecretStore::shared();
-    if (!secrets.isEmpty()) {
-        if (store->status() == SecretStore::Status::SessionOnly)
-            statusBar()->showMessage(tr("No system keyring answered: the passwords and tokens of this connection are "
-                                        "kept for this session only (File menu: keep secrets in the settings file)."),
-                                     10000);
-        options.insert(QStringLiteral("secretsStored"), true);
-        store->write(key, SecretStore::encode(secrets), this, [this](bool ok, const QString &error) {
-            if (!ok)
-                statusBar()->showMessage(tr("The keyring did not take the secrets of this connection (%1); they are "
-                                            "kept for this session only.").arg(error), 10000);
-        });
-    } else if (stored) {
-        store->remove(key);
-    }
-    Settings::setConnectionOptions(url, options);
-}
-
-QString MainWindow::savedMessagesKey(const QString &url) const
-{
-    // The built-in server's port changes from run to run: its messages are
-    // kept under one name of its own.
-    if (m_echoUrl.isValid() && RecentMessages::urlKey(url) == RecentMessages::urlKey(m_echoUrl.toString()))
-        return QStringLiteral("wsscope:echo-server");
-    return RecentMessages::urlKey(url);
-}
-
-void MainWindow::loadSavedMessages(const QString &url)
-{
-    // An opened profile keeps its messages while its URL is the one used.
-    if (!m_boundProfile.isEmpty()) {
-        if (RecentMessages::urlKey(url) == m_boundUrl)
-            return;
-        m_boundProfile.clear();
-        m_messagesUrl.clear();
-    }
-    const QString key = savedMessagesKey(url);
-    if (key == m_messagesUrl)
-        return;
-    m_messagesUrl = key;
-    QString error;
-    const QList<SavedMessage> messages = m_recent.messages(key, &error, &m_recentVariables);
-    if (!error.isEmpty())
-        statusBar()->showMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
-    m_loadingMessages = true;
-    m_saved->model()->setMessages(messages);
-    m_loadingMessages = false;
-}
-
-void MainWindow::storeSavedMessages()
-{
-    if (m_loadingMessages)
-        return;
-    if (!m_boundProfile.isEmpty() && m_sidebar) {
-        // Back into the collection file, the team's: only a wsscope
-        // collection is written, never an imported file.
-        m_sidebar->setMessages(m_boundProfile, m_saved->model()->messages());
-        QString error;
-        if (!m_sidebar->isWritable())
-            statusBar()->showMessage(tr("This profile comes from an imported file: its messages are not saved."), 10000);
-        else if (!m_sidebar->collection().writeFile(m_sidebar->path(), &error))
-            statusBar()->showMessage(tr("The collection was not written: %1").arg(error), 10000);
-        return;
-    }
-    if (m_messagesUrl.isEmpty()) {
-        // Saved before any URL was used: they belong to the one in the URL bar.
-        const UrlCheck::Result checked = UrlCheck::parse(m_urlBox->currentText());
-        if (!checked.ok()) {
-            statusBar()->showMessage(tr("The saved messages belong to a URL: type one first."), 10000);
-            return;
-        }
-        m_messagesUrl = savedMessagesKey(checked.url.toString(QUrl::FullyEncoded));
-    }
-    QString error;
-    if (!m_recent.setMessages(m_messagesUrl, m_saved->model()->messages(), &error))
-        statusBar()->showMessage(tr("The saved messages were not written: %1").arg(error), 10000);
-}
-
-void MainWindow::sendSaved(const SavedMessage &message)
-{
-    SavedMessage::Frame frame;
-    QString error;
-    if (!message.frame(currentVariables(), &frame, &error)) {
-        m_composer->showError(error);
-        return;
-    }
-    const bool sent = frame.binary ? m_session.sendBinary(frame.data, &error)
-                                   : m_session.sendText(QString::fromUtf8(frame.data), &error);
-    if (!sent)
-        m_composer->showError(error);
-}
-
-void MainWindow::saveComposerMessage()
-{
-    const QString text = m_composer->editor()->toPlainText();
-    if (m_composer->format() == Composer::Format::Ping) {
-        m_composer->showError(tr("A ping is not kept among the saved messages; choose Text or Binary (hex)."));
-        return;
-    }
-    m_saved->addWithDialog(draftMessage(
-        m_composer->format() == Composer::Format::Hex ? SavedMessage::Kind::Hex : SavedMessage::Kind::Text, text));
-}
-
-// A message to save, as the dialog first shows it: text that parses as a JSON
-// object or array is JSON, and its first words are its name.
-SavedMessage MainWindow::draftMessage(SavedMessage::Kind kind, const QString &body) const
-{
-    SavedMessage draft;
-    draft.kind = kind;
-    draft.body = body;
-    if (kind == SavedMessage::Kind::Text) {
-        QJsonParseError parsed;
-        const QJsonDocument document = QJsonDocument::fromJson(body.toUtf8(), &parsed);
-        if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
-            draft.kind = SavedMessage::Kind::Json;
-    }
-    const QString name = body.simplified().left(32);
-    draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
-    return draft;
-}
-
-SavedMessagesPane *MainWindow::savedMessages() const
-{
-    return m_saved;
-}
-
-VariableScope MainWindow::currentVariables() const
-{
-    if (!m_boundProfile.isEmpty() && m_sidebar)
-        return m_sidebar->variables();
-    // Read with the messages, not again for each message sent.
-    return m_recentVariables;
-}
-
 CollectionSidebar *MainWindow::collectionSidebar() const
 {
     return m_sidebar;
@@ -1585,13 +875,18 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
         m_collectionDock->setWidget(m_sidebar);
         addDockWidget(Qt::LeftDockWidgetArea, m_collectionDock);
         connect(m_sidebar, &CollectionSidebar::openRequested, this, &MainWindow::openProfile);
-        // One click on another environment: the opened profile again, with its values.
+        // One click on another environment: every tab's profile again, with its values.
         connect(m_sidebar, &CollectionSidebar::environmentChanged, this, [this] {
-            if (!m_boundProfile.isEmpty())
-                openProfile(m_boundProfile);
+            for (int i = 0; i < paneCount(); ++i) {
+                if (!pane(i)->boundProfile().isEmpty())
+                    pane(i)->openProfile(pane(i)->boundProfile());
+            }
         });
+        for (int i = 0; i < paneCount(); ++i)
+            pane(i)->setSidebar(m_sidebar);
     }
-    m_boundProfile.clear();
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->unbindProfile();
     m_sidebar->setOverrides(overrides);
     m_sidebar->setCollection(collection, secrets, path, writable);
     m_saveCollectionAction->setEnabled(true);
@@ -1621,78 +916,6 @@ bool MainWindow::saveCollectionAs(const QString &path, QString *error)
     return true;
 }
 
-bool MainWindow::openProfile(const QString &id)
-{
-    const QString profileId = id;   // a copy: `id` may be m_boundProfile itself, which is cleared below
-    if (!m_sidebar || m_session.isReadOnly())
-        return false;
-    QString why;
-    const Profile *found = m_sidebar->collection().findProfile(profileId, &why);
-    if (!found) {
-        statusBar()->showMessage(why, 10000);
-        return false;
-    }
-    const Profile profile = *found;
-    const ProfileSecrets secrets = m_sidebar->secrets(profileId);
-    const VariableScope scope = m_sidebar->variables();
-    const ResolvedRequest resolved = ResolvedRequest::resolve(profile, secrets, scope);
-    if (!resolved.ok()) {
-        statusBar()->showMessage(tr("The profile \"%1\" cannot be sent: %2")
-                                     .arg(profile.name, resolved.problemText().replace(u'\n', QStringLiteral("; "))),
-                                 15000);
-        return false;
-    }
-    // The request tabs get the values as they will be sent.
-    QVariantMap state = profile.request.toEditorState();
-    // A row switched off may name what is not defined: it is kept as written.
-    const auto fill = [&](const QString &text) {
-        QList<VariableScope::Problem> problems;
-        const QString value = scope.resolve(text, QString(), &problems);
-        return problems.isEmpty() ? value : text;
-    };
-    QVariantList rows;
-    for (const QVariant &row : state.value(QStringLiteral("headers")).toList()) {
-        QVariantList fields = row.toList();
-        fields[1] = fill(fields.value(1).toString());
-        fields[2] = fill(fields.value(2).toString());
-        rows.append(QVariant(fields));
-    }
-    state.insert(QStringLiteral("headers"), rows);
-    for (const char *key : {"authUser", "protocols", "origin", "caFile", "certFile", "keyFile"})
-        state.insert(QLatin1String(key), fill(state.value(QLatin1String(key)).toString()));
-    state.insert(QStringLiteral("authSecret"),
-                 fill(secrets.authSecret.isEmpty() ? profile.request.authSecretReference : secrets.authSecret));
-    state.insert(QStringLiteral("passphrase"), fill(secrets.passphrase));
-    QString proxy = fill(profile.request.proxy);
-    if (!secrets.proxyPassword.isEmpty()) {
-        QUrl proxyUrl(proxy);
-        proxyUrl.setPassword(fill(secrets.proxyPassword));
-        proxy = proxyUrl.toString();
-    }
-    state.insert(QStringLiteral("proxy"), proxy);
-    const QString url = resolved.url.toString(QUrl::FullyEncoded);
-    m_boundProfile.clear();
-    setUrl(url);
-    m_optionsUrl = url;
-    m_request->setUrl(url);
-    m_request->setState(state);
-    m_boundProfile = profileId;
-    m_boundUrl = RecentMessages::urlKey(url);
-    // Hide credentials hides the values of its secret variables too, in any header.
-    Secrets::setMaskedTexts(scope.secretValues());
-    m_messagesUrl = QStringLiteral("profile:") + profileId;
-    m_loadingMessages = true;
-    m_saved->model()->setMessages(profile.messages);
-    m_loadingMessages = false;
-    m_sidebar->selectProfile(profileId);
-    const QString environment = m_sidebar->environment();
-    statusBar()->showMessage(environment.isEmpty() ? tr("Profile \"%1\"").arg(profile.name)
-                                                   : tr("Profile \"%1\" with the environment \"%2\"")
-                                                         .arg(profile.name, environment),
-                             10000);
-    return true;
-}
-
 void MainWindow::showSecretStoreStatus(SecretStore::Status status)
 {
     SecretStore *store = SecretStore::shared();
@@ -1708,333 +931,191 @@ void MainWindow::showSecretStoreStatus(SecretStore::Status status)
     m_plainTextSecretsAction->setStatusTip(store->statusText());
 }
 
+void MainWindow::setUrl(const QString &url)
+{
+    currentPane()->setUrl(url);
+}
+
+bool MainWindow::connectToUrl()
+{
+    return currentPane()->connectToUrl();
+}
+
 void MainWindow::closeConnection()
 {
-    if (m_reconnector && m_reconnector->isWaiting()) {
-        m_reconnector->cancel();
-        onStateChanged(m_session.state());
-        statusBar()->showMessage(tr("No more reconnecting."), 5000);
-        return;
-    }
-    closeWith(1000, {});
+    currentPane()->closeConnection();
 }
 
 bool MainWindow::closeWith(int code, const QString &reason)
 {
-    QString error;
-    if (m_session.close(code, reason, &error))
-        return true;
-    statusBar()->showMessage(error, 5000);
-    return false;
-}
-
-void MainWindow::chooseCloseCode()
-{
-    if (m_session.state() != Session::State::Open) {
-        statusBar()->showMessage(tr("There is no open connection to close."), 5000);
-        return;
-    }
-    // The code and reason last used for this URL come back.
-    const QString url = m_session.url().toString(QUrl::FullyEncoded);
-    const QVariantMap options = Settings::connectionOptions(url);
-    auto *dialog = new CloseDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setCode(options.value(QStringLiteral("closeCode"), 1000).toInt());
-    dialog->setReason(options.value(QStringLiteral("closeReason")).toString());
-    connect(dialog, &QDialog::accepted, this, [this, dialog, url] {
-        QVariantMap kept = Settings::connectionOptions(url);
-        kept.insert(QStringLiteral("closeCode"), dialog->code());
-        kept.insert(QStringLiteral("closeReason"), dialog->reason());
-        Settings::setConnectionOptions(url, kept);
-        closeWith(dialog->code(), dialog->reason());
-    });
-    dialog->open();
-}
-
-QComboBox *MainWindow::handshakeHistory() const
-{
-    return m_handshakes;
-}
-
-LiveChart *MainWindow::liveChart() const
-{
-    return m_live;
-}
-
-RequestEditor *MainWindow::requestEditor() const
-{
-    return m_request;
-}
-
-void MainWindow::adoptSessionRequest()
-{
-    m_request->setFromSession(m_session);
-    if (m_session.pingInterval() > 0 || !m_session.tlsFiles().isEmpty()
-        || m_session.proxy().kind != ProxySetting::Kind::None)
-        m_requestToggle->setChecked(true);
-    if (!m_session.requestHeaders().isEmpty() || !m_session.subprotocols().isEmpty() || !m_session.origin().isEmpty())
-        m_requestToggle->setChecked(true);
-}
-
-void MainWindow::loadConnectionOptions(const QString &url, bool resetWhenUnknown)
-{
-    loadSavedMessages(url);
-    QVariantMap options = Settings::connectionOptions(url);
-    m_optionsUrl = url;
-    if (options.isEmpty() && !resetWhenUnknown)
-        return;
-    if (options.isEmpty())
-        options.insert(QStringLiteral("handshakeTimeoutMs"), m_session.handshakeTimeout());
-    m_request->setUrl(url);
-    m_request->setState(options);
-    if (!options.value(QStringLiteral("secretsStored")).toBool())
-        return;
-    // Its secrets come from the store a moment later, into the fields that
-    // are still blank, if the URL is still this one.
-    SecretStore::shared()->read(Settings::connectionKey(url), this, [this, url](bool found, const QString &value) {
-        if (!found || m_optionsUrl != url)
-            return;
-        QVariantMap state = m_request->state();
-        const QVariantMap before = state;
-        SecretStore::putSecrets(&state, SecretStore::decode(value));
-        if (state != before)
-            m_request->setState(state);
-    });
-}
-
-void MainWindow::showUrlError(const QString &message)
-{
-    m_urlError->setText(message);
-    m_urlError->setVisible(!message.isEmpty());
-}
-
-namespace {
-
-// websocat and wscat commands for the connection a log row belongs to (an
-// event row: the connection before it), or for what is set up now.
-QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets)
-{
-    const MessageLog *log = session.log();
-    int id = -1;
-    for (int row = qMin(logRow, log->count() - 1); row >= 0 && id < 0; --row)
-        id = log->at(row).connection;
-    const Session::Connection *connection = nullptr;
-    for (const Session::Connection &c : session.connections()) {
-        if (c.id == id || (id < 0 && &c == &session.connections().constLast()))
-            connection = &c;
-    }
-    ShellCommand::Request request;
-    if (connection) {
-        request.url = connection->url;
-        request.headers = connection->headers;
-        request.subprotocols = connection->subprotocols;
-        request.origin = connection->origin;
-        request.insecure = connection->insecure;
-    } else {
-        request.url = session.url().toString();
-        request.headers = session.requestHeaders();
-        request.subprotocols = session.subprotocols();
-        request.origin = session.origin();
-        request.insecure = session.ignoreTlsErrors();
-    }
-    if (request.url.isEmpty())
-        return QString();
-    return ShellCommand::websocat(request, maskSecrets) + u'\n' + ShellCommand::wscat(request, maskSecrets);
-}
-
-} // namespace
-
-void MainWindow::resend(int kind, const QByteArray &payload, bool now)
-{
-    const auto what = MessageLog::Kind(kind);
-    if (!now) {
-        if (what == MessageLog::Kind::Binary)
-            m_composer->setMessage(Composer::Format::Hex, QString::fromLatin1(payload.toHex(' ')));
-        else
-            m_composer->setMessage(what == MessageLog::Kind::Ping ? Composer::Format::Ping : Composer::Format::Text,
-                                   QString::fromUtf8(payload));
-        m_composer->editor()->setFocus(Qt::OtherFocusReason);
-        return;
-    }
-    if (what == MessageLog::Kind::Text) {
-        sendText(QString::fromUtf8(payload));
-    } else if (what == MessageLog::Kind::Binary) {
-        sendBinary(payload);
-    } else if (what == MessageLog::Kind::Ping) {
-        QString error;
-        if (!m_session.ping(payload, &error))
-            m_composer->showError(error);
-    }
-}
-
-void MainWindow::sendText(const QString &text)
-{
-    QString error;
-    if (!m_session.sendText(text, &error))
-        m_composer->showError(error);
-}
-
-void MainWindow::sendBinary(const QByteArray &bytes)
-{
-    QString error;
-    if (!m_session.sendBinary(bytes, &error))
-        m_composer->showError(error);
-}
-
-void MainWindow::onStateChanged(Session::State state)
-{
-    if (m_session.isReadOnly() || m_loading) {
-        m_connect->setEnabled(false);
-        m_close->setEnabled(false);
-        m_urlBox->setEnabled(false);
-        m_composer->setSendingAllowed(false);
-        if (m_pingAction)
-            m_pingAction->setEnabled(false);
-        setStateText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
-        return;
-    }
-    const bool closed = state == Session::State::Closed;
-    if (m_pingAction)
-        m_pingAction->setEnabled(state == Session::State::Open);
-    m_connect->setEnabled(closed);
-    m_close->setEnabled(state == Session::State::Open || state == Session::State::Connecting);
-    m_urlBox->setEnabled(closed);
-    m_composer->setSendingAllowed(state == Session::State::Open);
-    m_saved->setSendingAllowed(state == Session::State::Open);
-    m_composer->setMaxFileBytes(m_session.acceptedMessageSize());
-
-    QString text = Session::stateName(state);
-    if (state == Session::State::Connecting || state == Session::State::Closing)
-        text += QChar(0x2026);
-    if (state == Session::State::Open && !m_session.handshake().subprotocol.isEmpty())
-        text += QStringLiteral(" \u00B7 ") + m_session.handshake().subprotocol;
-    if (closed && m_session.wasOpened()) {
-        const Session::CloseInfo info = m_session.lastClose();
-        text = tr("Closed \u00B7 %1 %2").arg(info.code).arg(CloseCodes::name(info.code));
-        if (!info.reason.isEmpty())
-            text += QStringLiteral(": ") + info.reason;
-    } else if (closed) {
-        // Why it did not open, in plain words; a server's refusal is told
-        // in full by the Handshake tab, which comes forward once.
-        const QString why = m_session.failureSummary();
-        if (!why.isEmpty())
-            text = why;
-        if (m_session.refusedByServer() && m_handshakeShownFor != m_session.connectionId()) {
-            m_handshakeShownFor = m_session.connectionId();
-            m_details->setCurrentWidget(m_handshakePane);
-        }
-    }
-    setStateText(u'\u25CF' + QStringLiteral(" ") + text);
-    Theme::setTextRole(m_state, stateRole(state));
-    if (m_handshakes->currentIndex() <= 0)
-        m_inspector->setProgress(progressOf(-1));
-    updateEmptyTexts();
-
+    return currentPane()->closeWith(code, reason);
 }
 
 Session *MainWindow::session()
 {
-    return &m_session;
+    return currentPane()->session();
 }
 
-LogModel *MainWindow::logModel() const
+void MainWindow::setInsecure(bool insecure)
 {
-    return m_model;
+    m_insecure = insecure;
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->setInsecure(insecure);
 }
 
-LogView *MainWindow::logView() const
+void MainWindow::setMaskSecrets(bool forced)
 {
-    return m_logView;
+    m_maskForced = forced;
+    if (m_maskAction) {
+        const QSignalBlocker blocker(m_maskAction);
+        m_maskAction->setChecked(masksSecrets());
+        m_maskAction->setEnabled(!forced);
+    }
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->setMaskForced(forced);
 }
 
-Composer *MainWindow::composer() const
+bool MainWindow::masksSecrets() const
 {
-    return m_composer;
+    return m_maskForced || Settings::value(Settings::Id::MaskSecrets).toBool();
 }
 
-HandshakeInspector *MainWindow::inspector() const
+void MainWindow::setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
+                                       const QString &proxyPassword)
 {
-    return m_inspector;
+    m_commandLineHeaders = headers;
+    m_commandLinePassphrase = passphrase;
+    m_commandLineProxyPassword = proxyPassword;
+    for (int i = 0; i < paneCount(); ++i)
+        pane(i)->setCommandLineRequest(headers, passphrase, proxyPassword);
 }
 
-TimingView *MainWindow::timingView() const
+void MainWindow::adoptSessionRequest()
 {
-    return m_timing;
+    currentPane()->adoptSessionRequest();
 }
 
-TlsView *MainWindow::tlsView() const
+void MainWindow::loadConnectionOptions(const QString &url, bool resetWhenUnknown)
 {
-    return m_tls;
+    currentPane()->loadConnectionOptions(url, resetWhenUnknown);
 }
 
-RecordTable *MainWindow::wireView() const
+bool MainWindow::saveTo(const QString &path)
 {
-    return m_wireView;
+    return currentPane()->saveTo(path);
 }
 
-// The RSV and findings columns come into view once a frame needs them. The
-// capture keeps that as two facts, so a flood's batches cost nothing here.
-void MainWindow::revealWireColumns()
+Journal *MainWindow::journal() const
 {
-    const WireCapture *capture = m_session.capture();
-    if (m_wireView->isColumnHidden(WireModel::RsvColumn) && capture->anyReservedBits())
-        m_wireView->setColumnHidden(WireModel::RsvColumn, false);
-    if (m_wireView->isColumnHidden(WireModel::FindingsColumn) && capture->anyFrameFinding())
-        m_wireView->setColumnHidden(WireModel::FindingsColumn, false);
+    return currentPane()->journal();
 }
 
-QTabWidget *MainWindow::detailsTabs() const
+QString MainWindow::loadedPath() const
 {
-    return m_details;
+    return currentPane()->loadedPath();
 }
 
-FilterBar *MainWindow::filterBar() const
+SessionFile::Loaded MainWindow::loadedResult() const
 {
-    return m_filterBar;
-}
-
-MessageView *MainWindow::messageView() const
-{
-    return m_messageView;
+    return currentPane()->loadedResult();
 }
 
 QString MainWindow::selectionText() const
 {
-    return m_selectionLabel->text();
-}
-
-QComboBox *MainWindow::urlBox() const
-{
-    return m_urlBox;
-}
-
-QPushButton *MainWindow::connectButton() const
-{
-    return m_connect;
-}
-
-QPushButton *MainWindow::closeButton() const
-{
-    return m_close;
-}
-
-void MainWindow::setStateText(const QString &text)
-{
-    m_stateText = text;
-    const QString shown = m_state->fontMetrics().elidedText(text, Qt::ElideRight, m_state->contentsRect().width());
-    m_state->setText(shown);
-    m_state->setToolTip(plainToolTip(text));
-    m_state->setAccessibleName(text);
-    if (shown != text)
-        statusBar()->showMessage(text);
+    return currentPane()->selectionLabel()->text();
 }
 
 QString MainWindow::stateText() const
 {
-    return m_stateText;
+    return currentPane()->stateText();
 }
 
 QString MainWindow::urlError() const
 {
-    return m_urlError->text();
+    return currentPane()->urlError();
+}
+
+LogModel *MainWindow::logModel() const
+{
+    return currentPane()->logModel();
+}
+
+LogView *MainWindow::logView() const
+{
+    return currentPane()->logView();
+}
+
+Composer *MainWindow::composer() const
+{
+    return currentPane()->composer();
+}
+
+SavedMessagesPane *MainWindow::savedMessages() const
+{
+    return currentPane()->savedMessages();
+}
+
+HandshakeInspector *MainWindow::inspector() const
+{
+    return currentPane()->inspector();
+}
+
+TimingView *MainWindow::timingView() const
+{
+    return currentPane()->timingView();
+}
+
+TlsView *MainWindow::tlsView() const
+{
+    return currentPane()->tlsView();
+}
+
+RecordTable *MainWindow::wireView() const
+{
+    return currentPane()->wireView();
+}
+
+QTabWidget *MainWindow::detailsTabs() const
+{
+    return currentPane()->detailsTabs();
+}
+
+QComboBox *MainWindow::handshakeHistory() const
+{
+    return currentPane()->handshakeHistory();
+}
+
+FilterBar *MainWindow::filterBar() const
+{
+    return currentPane()->filterBar();
+}
+
+MessageView *MainWindow::messageView() const
+{
+    return currentPane()->messageView();
+}
+
+QComboBox *MainWindow::urlBox() const
+{
+    return currentPane()->urlBox();
+}
+
+LiveChart *MainWindow::liveChart() const
+{
+    return currentPane()->liveChart();
+}
+
+RequestEditor *MainWindow::requestEditor() const
+{
+    return currentPane()->requestEditor();
+}
+
+QPushButton *MainWindow::connectButton() const
+{
+    return currentPane()->connectButton();
+}
+
+QPushButton *MainWindow::closeButton() const
+{
+    return currentPane()->closeButton();
 }

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <atomic>
 #include <utility>
 
 #ifdef Q_OS_LINUX
@@ -157,10 +158,16 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
         m_finished = true;
         return;
     }
-    const QString base = QDir(directory).filePath(
+    // Several sessions of one process (a window's tabs) can start within a
+    // second: from the second on, each has its number.
+    static std::atomic<int> serial{0};
+    const int number = ++serial;
+    QString base = QDir(directory).filePath(
         QStringLiteral("session-%1-%2")
             .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")))
             .arg(QCoreApplication::applicationPid()));
+    if (number > 1)
+        base += u'-' + QString::number(number);
     m_path = base + JournalSuffix;
     m_lock = std::make_unique<QLockFile>(m_path + LockSuffix);
     m_lock->setStaleLockTime(0);   // stale only when its process is gone

@@ -40,6 +40,9 @@ const Entry &entry(Id id)
         {Id::Colours, "view/colours", QStringLiteral("system")},
         {Id::Language, "view/language", QString()},
         {Id::AllowPlainTextSecrets, "secrets/allowPlainText", false},
+        {Id::OpenTabs, "window/v1/tabs", QVariantList()},
+        {Id::CurrentTab, "window/v1/currentTab", 0},
+        {Id::OpenCollection, "window/v1/collection", QString()},
     };
     for (const Entry &e : table) {
         if (e.id == id)

@@ -26,7 +26,10 @@ enum class Id {
     ComposerHistory,   // QVariantList of {kind: text|hex|ping, text}: messages sent from the composer, oldest first
     Colours,           // QString: system (the desktop's palette), light or dark
     Language,          // QString: empty (the system's), en or zh_CN
-    AllowPlainTextSecrets // bool: with no system keyring, keep secrets in this file (plainTextSecrets/) rather than for the session only
+    AllowPlainTextSecrets, // bool: with no system keyring, keep secrets in this file (plainTextSecrets/) rather than for the session only
+    OpenTabs,          // QVariantList of {url, profile} or {file}: the window's tabs when it last closed
+    CurrentTab,        // int: the one in front among them
+    OpenCollection     // QString: the collection file in the sidebar when the window last closed
 };
 
 QVariant value(Id id);

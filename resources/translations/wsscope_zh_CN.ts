@@ -844,6 +844,287 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     </message>
 </context>
 <context>
+    <name>ConnectionPane</name>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cl&amp;ose</source>
+        <translation>关闭(&amp;O)</translation>
+    </message>
+    <message>
+        <source>ws://host:port/path or wss://…</source>
+        <translation>ws://host:port/path 或 wss://…</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>WebSocket URL (Ctrl+L). Enter connects.</source>
+        <translation>WebSocket URL（Ctrl+L）。按 Enter 连接。</translation>
+    </message>
+    <message>
+        <source>&amp;URL</source>
+        <translation>URL(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Open the connection (Enter in the URL bar)</source>
+        <translation>打开连接（在 URL 栏中按 Enter）</translation>
+    </message>
+    <message>
+        <source>Close the connection with 1000 (Normal closure), or cancel an attempt. Ctrl+Alt+W closes with a code and a reason.</source>
+        <translation>以 1000（正常关闭）关闭连接，或取消正在进行的连接尝试。按 Ctrl+Alt+W 可指定关闭码和原因后关闭。</translation>
+    </message>
+    <message>
+        <source>Closed · 1006 Abnormal closure</source>
+        <translation>已关闭 · 1006 异常关闭</translation>
+    </message>
+    <message>
+        <source>Re&amp;quest</source>
+        <translation>请求(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Query parameters, headers, authorization, subprotocols and origin (Ctrl+R)</source>
+        <translation>查询参数、头部、授权、子协议和 Origin（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Message log</source>
+        <translation>消息日志</translation>
+    </message>
+    <message>
+        <source>Wire timeline</source>
+        <translation>线路时间线</translation>
+    </message>
+    <message>
+        <source>&amp;Message</source>
+        <translation>消息(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Handshake of connection</source>
+        <translation>连接的握手</translation>
+    </message>
+    <message>
+        <source>Each connection of this session keeps its handshake (reconnects included).</source>
+        <translation>本会话的每个连接都保留各自的握手（包括重连）。</translation>
+    </message>
+    <message>
+        <source>Han&amp;dshake</source>
+        <translation>握手(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Wire</source>
+        <translation>线路(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Timing</source>
+        <translation>计时(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Li&amp;ve</source>
+        <translation>实时(&amp;V)</translation>
+    </message>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>No message matches the filter.</source>
+        <translation>没有与过滤条件匹配的消息。</translation>
+    </message>
+    <message>
+        <source>This session has no messages.</source>
+        <translation>此会话没有消息。</translation>
+    </message>
+    <message>
+        <source>Connected. Type a message below and press Ctrl+Enter to send it.</source>
+        <translation>已连接。在下方输入消息，按 Ctrl+Enter 发送。</translation>
+    </message>
+    <message>
+        <source>Click Connect to talk to the built-in echo server, or type the URL of your own server (ws:// or wss://).</source>
+        <translation>点击“连接”与内置回显服务器通信，或输入你自己的服务器的 URL（ws:// 或 wss://）。</translation>
+    </message>
+    <message>
+        <source>Click Connect (or press Enter in the URL bar) to open the connection.</source>
+        <translation>点击“连接”（或在 URL 栏中按 Enter）打开连接。</translation>
+    </message>
+    <message>
+        <source>A direct connection has no capture: turn on Connection → Capture the wire to see every frame.</source>
+        <translation>直连时没有抓包数据：打开“连接 → 捕获线路数据”即可看到每一帧。</translation>
+    </message>
+    <message>
+        <source>Every frame that crosses the wire appears here, both ways, with its mask and length.</source>
+        <translation>双向经过线路的每一帧都会显示在这里，并附带其掩码和长度。</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>无应答</translation>
+    </message>
+    <message>
+        <source>Connection %1, %2: %3</source>
+        <translation>连接 %1，%2：%3</translation>
+    </message>
+    <message>
+        <source>TLS details are known only through the tap, not on a direct connection.</source>
+        <translation>TLS 详情只能通过本地中继获知，直连时无法获取。</translation>
+    </message>
+    <message>
+        <source>The TLS handshake has not completed.</source>
+        <translation>TLS 握手尚未完成。</translation>
+    </message>
+    <message>
+        <source>No TLS: this is a ws:// connection.</source>
+        <translation>无 TLS：这是 ws:// 连接。</translation>
+    </message>
+    <message>
+        <source>%1 ms between the selected rows</source>
+        <translation>所选行之间相隔 %1 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) selected</source>
+        <translation>
+            <numerusform>已选择 %n 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2, %n byte(s)</source>
+        <translation>
+            <numerusform>%1 %2，%n 字节</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>%1 cannot be opened: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 was read only in part. %2</source>
+        <translation>%1 仅读取了一部分。%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) read from %1</source>
+        <translation>
+            <numerusform>已从 %1 读取 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A saved session keeps messages, not frames: these frames are rebuilt from the log, one per message, with made-up masks.</source>
+        <translation>已保存的会话只保留消息，不保留帧：这里的帧是根据日志重建的，每条消息一帧，掩码为虚构值。</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>另存为</translation>
+    </message>
+    <message>
+        <source>%1: the name must end in .jsonl, .har, .pcapng or .txt.</source>
+        <translation>%1：文件名必须以 .jsonl、.har、.pcapng 或 .txt 结尾。</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>正在保存 %1…</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s (attempt %2)</source>
+        <translation>%1 秒后重连（第 %2 次尝试）</translation>
+    </message>
+    <message>
+        <source>No system keyring answered: the passwords and tokens of this connection are kept for this session only (File menu: keep secrets in the settings file).</source>
+        <translation>没有系统密钥环响应：这个连接的密码和令牌只在本次会话中保留（“文件”菜单：把机密保存在设置文件中）。</translation>
+    </message>
+    <message>
+        <source>The keyring did not take the secrets of this connection (%1); they are kept for this session only.</source>
+        <translation>密钥环没有接收这个连接的机密（%1）；它们只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>The saved messages cannot be read: %1</source>
+        <translation>无法读取保存的消息：%1</translation>
+    </message>
+    <message>
+        <source>This profile comes from an imported file: its messages are not saved.</source>
+        <translation>这个连接配置来自导入的文件：它的消息不会保存。</translation>
+    </message>
+    <message>
+        <source>The collection was not written: %1</source>
+        <translation>集合没有写入：%1</translation>
+    </message>
+    <message>
+        <source>The saved messages belong to a URL: type one first.</source>
+        <translation>保存的消息属于某个 URL：请先输入一个 URL。</translation>
+    </message>
+    <message>
+        <source>The saved messages were not written: %1</source>
+        <translation>保存的消息没有写入：%1</translation>
+    </message>
+    <message>
+        <source>A ping is not kept among the saved messages; choose Text or Binary (hex).</source>
+        <translation>Ping 不能作为保存的消息；请选择文本或二进制（hex）。</translation>
+    </message>
+    <message>
+        <source>Message %1</source>
+        <translation>消息 %1</translation>
+    </message>
+    <message>
+        <source>The profile &quot;%1&quot; cannot be sent: %2</source>
+        <translation>无法发送连接配置“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot;</source>
+        <translation>连接配置“%1”</translation>
+    </message>
+    <message>
+        <source>Profile &quot;%1&quot; with the environment &quot;%2&quot;</source>
+        <translation>连接配置“%1”，环境“%2”</translation>
+    </message>
+    <message>
+        <source>No more reconnecting.</source>
+        <translation>不再重连。</translation>
+    </message>
+    <message>
+        <source>There is no open connection to close.</source>
+        <translation>当前没有可关闭的连接。</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Saved session · read-only</source>
+        <translation>已保存的会话 · 只读</translation>
+    </message>
+    <message>
+        <source>Closed · %1 %2</source>
+        <translation>已关闭 · %1 %2</translation>
+    </message>
+    <message>
+        <source>No session journal: %1</source>
+        <translation>没有会话恢复日志：%1</translation>
+    </message>
+    <message>
+        <source>Echo server</source>
+        <translation>回显服务器</translation>
+    </message>
+    <message>
+        <source>New connection</source>
+        <translation>新连接</translation>
+    </message>
+</context>
+<context>
     <name>EchoServer</name>
     <message>
         <source>it holds a line break or another control character.</source>
@@ -2031,88 +2312,8 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>连接(&amp;C)</translation>
     </message>
     <message>
-        <source>Cl&amp;ose</source>
-        <translation>关闭(&amp;O)</translation>
-    </message>
-    <message>
         <source>wsscope</source>
         <translation>wsscope</translation>
-    </message>
-    <message>
-        <source>ws://host:port/path or wss://…</source>
-        <translation>ws://host:port/path 或 wss://…</translation>
-    </message>
-    <message>
-        <source>URL</source>
-        <translation>URL</translation>
-    </message>
-    <message>
-        <source>WebSocket URL (Ctrl+L). Enter connects.</source>
-        <translation>WebSocket URL（Ctrl+L）。按 Enter 连接。</translation>
-    </message>
-    <message>
-        <source>&amp;URL</source>
-        <translation>URL(&amp;U)</translation>
-    </message>
-    <message>
-        <source>Open the connection (Enter in the URL bar)</source>
-        <translation>打开连接（在 URL 栏中按 Enter）</translation>
-    </message>
-    <message>
-        <source>Close the connection with 1000 (Normal closure), or cancel an attempt. Ctrl+Alt+W closes with a code and a reason.</source>
-        <translation>以 1000（正常关闭）关闭连接，或取消正在进行的连接尝试。按 Ctrl+Alt+W 可指定关闭码和原因后关闭。</translation>
-    </message>
-    <message>
-        <source>Closed · 1006 Abnormal closure</source>
-        <translation>已关闭 · 1006 异常关闭</translation>
-    </message>
-    <message>
-        <source>Re&amp;quest</source>
-        <translation>请求(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>Query parameters, headers, authorization, subprotocols and origin (Ctrl+R)</source>
-        <translation>查询参数、头部、授权、子协议和 Origin（Ctrl+R）</translation>
-    </message>
-    <message>
-        <source>Message log</source>
-        <translation>消息日志</translation>
-    </message>
-    <message>
-        <source>Wire timeline</source>
-        <translation>线路时间线</translation>
-    </message>
-    <message>
-        <source>&amp;Message</source>
-        <translation>消息(&amp;M)</translation>
-    </message>
-    <message>
-        <source>Handshake of connection</source>
-        <translation>连接的握手</translation>
-    </message>
-    <message>
-        <source>Each connection of this session keeps its handshake (reconnects included).</source>
-        <translation>本会话的每个连接都保留各自的握手（包括重连）。</translation>
-    </message>
-    <message>
-        <source>Han&amp;dshake</source>
-        <translation>握手(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;Wire</source>
-        <translation>线路(&amp;W)</translation>
-    </message>
-    <message>
-        <source>&amp;Timing</source>
-        <translation>计时(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Li&amp;ve</source>
-        <translation>实时(&amp;V)</translation>
-    </message>
-    <message>
-        <source>TLS</source>
-        <translation>TLS</translation>
     </message>
     <message>
         <source>Built-in echo server: %1</source>
@@ -2121,38 +2322,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>The built-in echo server is not running.</source>
         <translation>内置回显服务器未运行。</translation>
-    </message>
-    <message>
-        <source>No session journal: %1</source>
-        <translation>没有会话恢复日志：%1</translation>
-    </message>
-    <message>
-        <source>No message matches the filter.</source>
-        <translation>没有与过滤条件匹配的消息。</translation>
-    </message>
-    <message>
-        <source>This session has no messages.</source>
-        <translation>此会话没有消息。</translation>
-    </message>
-    <message>
-        <source>Connected. Type a message below and press Ctrl+Enter to send it.</source>
-        <translation>已连接。在下方输入消息，按 Ctrl+Enter 发送。</translation>
-    </message>
-    <message>
-        <source>Click Connect to talk to the built-in echo server, or type the URL of your own server (ws:// or wss://).</source>
-        <translation>点击“连接”与内置回显服务器通信，或输入你自己的服务器的 URL（ws:// 或 wss://）。</translation>
-    </message>
-    <message>
-        <source>Click Connect (or press Enter in the URL bar) to open the connection.</source>
-        <translation>点击“连接”（或在 URL 栏中按 Enter）打开连接。</translation>
-    </message>
-    <message>
-        <source>A direct connection has no capture: turn on Connection → Capture the wire to see every frame.</source>
-        <translation>直连时没有抓包数据：打开“连接 → 捕获线路数据”即可看到每一帧。</translation>
-    </message>
-    <message>
-        <source>Every frame that crosses the wire appears here, both ways, with its mask and length.</source>
-        <translation>双向经过线路的每一帧都会显示在这里，并附带其掩码和长度。</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -2367,42 +2536,6 @@ Built with Qt %2.</source>
 基于 Qt %2 构建。</translation>
     </message>
     <message>
-        <source>no answer</source>
-        <translation>无应答</translation>
-    </message>
-    <message>
-        <source>Connection %1, %2: %3</source>
-        <translation>连接 %1，%2：%3</translation>
-    </message>
-    <message>
-        <source>TLS details are known only through the tap, not on a direct connection.</source>
-        <translation>TLS 详情只能通过本地中继获知，直连时无法获取。</translation>
-    </message>
-    <message>
-        <source>The TLS handshake has not completed.</source>
-        <translation>TLS 握手尚未完成。</translation>
-    </message>
-    <message>
-        <source>No TLS: this is a ws:// connection.</source>
-        <translation>无 TLS：这是 ws:// 连接。</translation>
-    </message>
-    <message>
-        <source>%1 ms between the selected rows</source>
-        <translation>所选行之间相隔 %1 ms</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n row(s) selected</source>
-        <translation>
-            <numerusform>已选择 %n 行</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 %2, %n byte(s)</source>
-        <translation>
-            <numerusform>%1 %2，%n 字节</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>wsscope already speaks %1.</source>
         <translation>wsscope 的界面语言已是 %1。</translation>
     </message>
@@ -2447,48 +2580,6 @@ Built with Qt %2.</source>
         <translation>%1 — wsscope</translation>
     </message>
     <message>
-        <source>Reading %1…</source>
-        <translation>正在读取 %1…</translation>
-    </message>
-    <message>
-        <source>Open session</source>
-        <translation>打开会话</translation>
-    </message>
-    <message>
-        <source>%1 cannot be opened: %2</source>
-        <translation>无法打开 %1：%2</translation>
-    </message>
-    <message>
-        <source>%1 was read only in part. %2</source>
-        <translation>%1 仅读取了一部分。%2</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n row(s) read from %1</source>
-        <translation>
-            <numerusform>已从 %1 读取 %n 行</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>A saved session keeps messages, not frames: these frames are rebuilt from the log, one per message, with made-up masks.</source>
-        <translation>已保存的会话只保留消息，不保留帧：这里的帧是根据日志重建的，每条消息一帧，掩码为虚构值。</translation>
-    </message>
-    <message>
-        <source>Save as</source>
-        <translation>另存为</translation>
-    </message>
-    <message>
-        <source>%1: the name must end in .jsonl, .har, .pcapng or .txt.</source>
-        <translation>%1：文件名必须以 .jsonl、.har、.pcapng 或 .txt 结尾。</translation>
-    </message>
-    <message>
-        <source>Saving %1…</source>
-        <translation>正在保存 %1…</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
         <source>Recover sessions</source>
         <translation>恢复会话</translation>
     </message>
@@ -2505,30 +2596,6 @@ Built with Qt %2.</source>
     <message>
         <source>&amp;Discard</source>
         <translation>丢弃(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Reconnecting in %1 s (attempt %2)</source>
-        <translation>%1 秒后重连（第 %2 次尝试）</translation>
-    </message>
-    <message>
-        <source>No more reconnecting.</source>
-        <translation>不再重连。</translation>
-    </message>
-    <message>
-        <source>There is no open connection to close.</source>
-        <translation>当前没有可关闭的连接。</translation>
-    </message>
-    <message>
-        <source>Reading…</source>
-        <translation>正在读取…</translation>
-    </message>
-    <message>
-        <source>Saved session · read-only</source>
-        <translation>已保存的会话 · 只读</translation>
-    </message>
-    <message>
-        <source>Closed · %1 %2</source>
-        <translation>已关闭 · %1 %2</translation>
     </message>
     <message>
         <source>Ping</source>
@@ -2557,36 +2624,8 @@ Built with Qt %2.</source>
         </translation>
     </message>
     <message>
-        <source>No system keyring answered: the passwords and tokens of this connection are kept for this session only (File menu: keep secrets in the settings file).</source>
-        <translation>没有系统密钥环响应：这个连接的密码和令牌只在本次会话中保留（“文件”菜单：把机密保存在设置文件中）。</translation>
-    </message>
-    <message>
-        <source>The keyring did not take the secrets of this connection (%1); they are kept for this session only.</source>
-        <translation>密钥环没有接收这个连接的机密（%1）；它们只在本次会话中保留。</translation>
-    </message>
-    <message>
         <source>Allowed, what you type is written in plain text to the settings file, readable by anyone who can read your files.</source>
         <translation>允许之后，你输入的内容会以明文写入设置文件，任何能读取你的文件的人都能看到。</translation>
-    </message>
-    <message>
-        <source>Message %1</source>
-        <translation>消息 %1</translation>
-    </message>
-    <message>
-        <source>The saved messages cannot be read: %1</source>
-        <translation>无法读取保存的消息：%1</translation>
-    </message>
-    <message>
-        <source>The saved messages belong to a URL: type one first.</source>
-        <translation>保存的消息属于某个 URL：请先输入一个 URL。</translation>
-    </message>
-    <message>
-        <source>The saved messages were not written: %1</source>
-        <translation>保存的消息没有写入：%1</translation>
-    </message>
-    <message>
-        <source>A ping is not kept among the saved messages; choose Text or Binary (hex).</source>
-        <translation>Ping 不能作为保存的消息；请选择文本或二进制（hex）。</translation>
     </message>
     <message>
         <source>Open co&amp;llection…</source>
@@ -2599,14 +2638,6 @@ Built with Qt %2.</source>
     <message>
         <source>Collections and Insomnia exports (*.json);;All files (*)</source>
         <translation>集合和 Insomnia 导出 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>This profile comes from an imported file: its messages are not saved.</source>
-        <translation>这个连接配置来自导入的文件：它的消息不会保存。</translation>
-    </message>
-    <message>
-        <source>The collection was not written: %1</source>
-        <translation>集合没有写入：%1</translation>
     </message>
     <message>
         <source>Cannot read &quot;%1&quot;: %2.</source>
@@ -2627,18 +2658,6 @@ Built with Qt %2.</source>
     <message>
         <source>Imported; not taken over: %1</source>
         <translation>已导入；未导入的部分：%1</translation>
-    </message>
-    <message>
-        <source>The profile &quot;%1&quot; cannot be sent: %2</source>
-        <translation>无法发送连接配置“%1”：%2</translation>
-    </message>
-    <message>
-        <source>Profile &quot;%1&quot;</source>
-        <translation>连接配置“%1”</translation>
-    </message>
-    <message>
-        <source>Profile &quot;%1&quot; with the environment &quot;%2&quot;</source>
-        <translation>连接配置“%1”，环境“%2”</translation>
     </message>
     <message>
         <source>Save collection &amp;as…</source>
@@ -2663,6 +2682,70 @@ Built with Qt %2.</source>
     <message>
         <source>Collection saved to %1</source>
         <translation>集合已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Each tab is one connection. Ctrl+T: new tab, Ctrl+W: close it, Ctrl+Tab and Ctrl+Shift+Tab: the next and the previous one; drag a tab to move it.</source>
+        <translation>每个标签页是一个连接。Ctrl+T：新建标签页，Ctrl+W：关闭它，Ctrl+Tab 和 Ctrl+Shift+Tab：下一个和上一个；拖动标签页可移动它。</translation>
+    </message>
+    <message>
+        <source>New tab (Ctrl+T)</source>
+        <translation>新建标签页（Ctrl+T）</translation>
+    </message>
+    <message>
+        <source>New tab</source>
+        <translation>新建标签页</translation>
+    </message>
+    <message>
+        <source>Close tab</source>
+        <translation>关闭标签页</translation>
+    </message>
+    <message>
+        <source>The connection of &quot;%1&quot; is open.</source>
+        <translation>“%1”的连接仍处于打开状态。</translation>
+    </message>
+    <message>
+        <source>The log of &quot;%1&quot; has not been saved.</source>
+        <translation>“%1”的日志尚未保存。</translation>
+    </message>
+    <message>
+        <source>Closing the tab closes the connection (1001) and discards its log.</source>
+        <translation>关闭标签页会关闭连接（1001）并丢弃其日志。</translation>
+    </message>
+    <message>
+        <source>Closing the tab discards its log.</source>
+        <translation>关闭标签页会丢弃其日志。</translation>
+    </message>
+    <message>
+        <source>&amp;Close tab</source>
+        <translation>关闭标签页(&amp;C)</translation>
+    </message>
+    <message>
+        <source>New &amp;tab</source>
+        <translation>新建标签页(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate tab</source>
+        <translation>复制标签页(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Close ta&amp;b</source>
+        <translation>关闭标签页(&amp;B)</translation>
+    </message>
+    <message>
+        <source>A new connection in a tab of its own, on the built-in echo server (Ctrl+T)</source>
+        <translation>在新的标签页中打开一个连接，指向内置回显服务器（Ctrl+T）</translation>
+    </message>
+    <message>
+        <source>Next tab</source>
+        <translation>下一个标签页</translation>
+    </message>
+    <message>
+        <source>Previous tab</source>
+        <translation>上一个标签页</translation>
     </message>
 </context>
 <context>
