@@ -469,15 +469,9 @@ void ConnectionPane::updateEmptyTexts()
                                       "length."));
 }
 
-// An icon that is inked in the palette's text colour follows a palette change.
 void ConnectionPane::setIcon(QObject *target, Icons::Id id)
 {
-    m_icons.append({target, id});
-    const QIcon icon = Icons::icon(id, palette());
-    if (auto *action = qobject_cast<QAction *>(target))
-        action->setIcon(icon);
-    else if (auto *button = qobject_cast<QAbstractButton *>(target))
-        button->setIcon(icon);
+    m_icons.set(target, id, palette());
 }
 
 void ConnectionPane::changeEvent(QEvent *event)
@@ -485,11 +479,7 @@ void ConnectionPane::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
     if (event->type() != QEvent::PaletteChange)
         return;
-    const QList<QPair<QPointer<QObject>, Icons::Id>> icons = std::exchange(m_icons, {});
-    for (const auto &entry : icons) {
-        if (entry.first)
-            setIcon(entry.first, entry.second);
-    }
+    m_icons.reink(palette());
 }
 
 // The list of connections, newest first, follows the session as it grows:

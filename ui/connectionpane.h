@@ -226,7 +226,7 @@ private:
     QComboBox *m_handshakes = nullptr;
     std::unique_ptr<Reconnector> m_reconnector;
     QToolButton *m_requestToggle = nullptr;
-    QList<QPair<QPointer<QObject>, Icons::Id>> m_icons;
+    InkedIcons m_icons;
     QString m_optionsUrl;   // the URL whose options the editor shows
     std::unique_ptr<Journal> m_journal;
     QString m_loadedPath;

@@ -1,10 +1,14 @@
 #include "icons.h"
 
+#include <QAbstractButton>
+#include <QAction>
 #include <QFile>
 #include <QPainter>
 #include <QPalette>
 #include <QPixmap>
 #include <QSvgRenderer>
+
+#include <utility>
 
 namespace {
 
@@ -87,3 +91,22 @@ QIcon application()
 }
 
 } // namespace Icons
+
+void InkedIcons::set(QObject *target, Icons::Id id, const QPalette &palette)
+{
+    m_targets.append({target, id});
+    const QIcon icon = Icons::icon(id, palette);
+    if (auto *action = qobject_cast<QAction *>(target))
+        action->setIcon(icon);
+    else if (auto *button = qobject_cast<QAbstractButton *>(target))
+        button->setIcon(icon);
+}
+
+void InkedIcons::reink(const QPalette &palette)
+{
+    const QList<QPair<QPointer<QObject>, Icons::Id>> targets = std::exchange(m_targets, {});
+    for (const auto &entry : targets) {
+        if (entry.first)
+            set(entry.first, entry.second, palette);
+    }
+}

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QIcon>
+#include <QList>
+#include <QPair>
+#include <QPointer>
 
 class QPalette;
 
@@ -21,3 +24,15 @@ QIcon application();
 QString themeName(Id id);
 
 } // namespace Icons
+
+// The icons a window gave its actions and buttons, inked for its palette and
+// inked again when the palette changes (a QEvent::PaletteChange).
+class InkedIcons
+{
+public:
+    void set(QObject *target, Icons::Id id, const QPalette &palette);
+    void reink(const QPalette &palette);
+
+private:
+    QList<QPair<QPointer<QObject>, Icons::Id>> m_targets;
+};

@@ -358,15 +358,9 @@ void MainWindow::restoreTabs()
     m_tabs->setCurrentIndex(qBound(0, Settings::value(Settings::Id::CurrentTab).toInt(), m_tabs->count() - 1));
 }
 
-// An icon that is inked in the palette's text colour follows a palette change.
 void MainWindow::setIcon(QObject *target, Icons::Id id)
 {
-    m_icons.append({target, id});
-    const QIcon icon = Icons::icon(id, palette());
-    if (auto *action = qobject_cast<QAction *>(target))
-        action->setIcon(icon);
-    else if (auto *button = qobject_cast<QAbstractButton *>(target))
-        button->setIcon(icon);
+    m_icons.set(target, id, palette());
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -374,11 +368,7 @@ void MainWindow::changeEvent(QEvent *event)
     QMainWindow::changeEvent(event);
     if (event->type() != QEvent::PaletteChange)
         return;
-    const QList<QPair<QPointer<QObject>, Icons::Id>> icons = std::exchange(m_icons, {});
-    for (const auto &entry : icons) {
-        if (entry.first)
-            setIcon(entry.first, entry.second);
-    }
+    m_icons.reink(palette());
     for (int i = 0; i < paneCount(); ++i)
         updateTab(pane(i));
 }

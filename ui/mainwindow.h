@@ -200,7 +200,7 @@ private:
     bool m_restartRequested = false;
     static constexpr int QuitGraceMs = 2500;
     QToolBar *m_toolBar = nullptr;
-    QList<QPair<QPointer<QObject>, Icons::Id>> m_icons;
+    InkedIcons m_icons;
     // Tabs closed while their connection said goodbye; deleted once it ended.
     QList<QPointer<ConnectionPane>> m_closing;
 };
