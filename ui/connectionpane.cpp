@@ -1,6 +1,5 @@
 #include "connectionpane.h"
 
-#include "i18n/language.h"
 #include "plaintip.h"
 #include "icons.h"
 #include "theme.h"
@@ -24,43 +23,29 @@
 #include "requesteditor.h"
 #include "savedmessages.h"
 #include "collectionsidebar.h"
-#include "record/inputfile.h"
-#include "workspace/insomniaimport.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
 
-#include <QActionGroup>
-#include <QApplication>
-#include <QCloseEvent>
 #include <QDateTime>
-#include <QDockWidget>
 #include <QJsonDocument>
 #include <QDir>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QMimeData>
 #include <QThread>
-#include <QToolBar>
 #include <QToolButton>
 #include <QComboBox>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QStatusBar>
 #include <QTabWidget>
 #include <QHeaderView>
 #include <QTabBar>
-#include <QScreen>
-#include <QGuiApplication>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QPainter>
@@ -1013,7 +998,7 @@ QString ConnectionPane::savedMessagesKey(const QString &url) const
     // The built-in server's port changes from run to run: its messages are
     // kept under one name of its own.
     if (m_echoUrl.isValid() && RecentMessages::urlKey(url) == RecentMessages::urlKey(m_echoUrl.toString()))
-        return QStringLiteral("wsscope:echo-server");
+        return echoServerKey();
     return RecentMessages::urlKey(url);
 }
 
@@ -1671,7 +1656,7 @@ QVariantMap ConnectionPane::tabState() const
     // The built-in server's port changes from run to run: it is named, not kept.
     const QString url = m_urlBox->currentText().trimmed();
     const bool echo = m_echoUrl.isValid() && QUrl(url) == m_echoUrl;
-    state.insert(QStringLiteral("url"), echo ? QStringLiteral("wsscope:echo-server") : url);
+    state.insert(QStringLiteral("url"), echo ? echoServerKey() : url);
     return state;
 }
 
@@ -1692,4 +1677,9 @@ void ConnectionPane::saveLayout() const
     Settings::setValue(Settings::Id::MainSplitter, m_mainSplitter->saveState());
     Settings::setValue(Settings::Id::LogSplitter, m_logSplitter->saveState());
     Settings::setValue(Settings::Id::ComposerSplitter, m_composerSplitter->saveState());
+}
+
+QString ConnectionPane::echoServerKey()
+{
+    return QStringLiteral("wsscope:echo-server");
 }

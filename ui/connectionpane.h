@@ -132,6 +132,9 @@ public:
     void copySetupFrom(ConnectionPane *other);
     // What brings this tab back after a restart: its URL, profile or file.
     QVariantMap tabState() const;
+    // How the built-in echo server, whose port changes from run to run, is
+    // named where a URL is kept (its saved messages, the tabs of the last run).
+    static QString echoServerKey();
 
     // The splitters as the settings keep them.
     void restoreLayout();

@@ -47,6 +47,8 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <algorithm>
+
 MainWindow::MainWindow(const QUrl &echoUrl, QWidget *parent)
     : QMainWindow(parent)
     , m_echoUrl(echoUrl)
@@ -129,6 +131,14 @@ int MainWindow::paneCount() const
 ConnectionPane *MainWindow::pane(int index) const
 {
     return qobject_cast<ConnectionPane *>(m_tabs->widget(index));
+}
+
+QList<ConnectionPane *> MainWindow::panes() const
+{
+    QList<ConnectionPane *> all;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        all.append(pane(i));
+    return all;
 }
 
 ConnectionPane *MainWindow::currentPane() const
@@ -306,18 +316,16 @@ void MainWindow::showTabMenu(const QPoint &at)
 
 bool MainWindow::anyConnected() const
 {
-    for (int i = 0; i < paneCount(); ++i) {
-        if (pane(i)->session()->state() != Session::State::Closed)
-            return true;
-    }
-    return false;
+    const QList<ConnectionPane *> all = panes();
+    return std::any_of(all.cbegin(), all.cend(),
+                       [](ConnectionPane *each) { return each->session()->state() != Session::State::Closed; });
 }
 
 void MainWindow::saveTabs() const
 {
     QVariantList tabs;
-    for (int i = 0; i < paneCount(); ++i)
-        tabs.append(pane(i)->tabState());
+    for (const ConnectionPane *each : panes())
+        tabs.append(each->tabState());
     Settings::setValue(Settings::Id::OpenTabs, tabs);
     Settings::setValue(Settings::Id::CurrentTab, m_tabs->currentIndex());
     Settings::setValue(Settings::Id::OpenCollection, m_sidebar ? m_sidebar->path() : QString());
@@ -340,7 +348,7 @@ void MainWindow::restoreTabs()
         const QString profile = tab.value(QStringLiteral("profile")).toString();
         if (!file.isEmpty() && !QFileInfo::exists(file))
             continue;   // gone since: nothing to show
-        if (url == u"wsscope:echo-server")
+        if (url == ConnectionPane::echoServerKey())
             url = m_echoUrl.toString();
         if (file.isEmpty() && url.isEmpty() && profile.isEmpty())
             continue;
@@ -369,8 +377,8 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() != QEvent::PaletteChange)
         return;
     m_icons.reink(palette());
-    for (int i = 0; i < paneCount(); ++i)
-        updateTab(pane(i));
+    for (ConnectionPane *each : panes())
+        updateTab(each);
 }
 
 void MainWindow::restoreSettings()
@@ -402,8 +410,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     // give up after a moment) before the window, the taps and the sockets go.
     if (!m_quitting && anyConnected()) {
         m_quitting = true;
-        for (int i = 0; i < paneCount(); ++i) {
-            Session *session = pane(i)->session();
+        for (ConnectionPane *each : panes()) {
+            Session *session = each->session();
             if (session->state() == Session::State::Closed)
                 continue;
             // What goes on the wire does not depend on the window's language.
@@ -415,8 +423,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         }
         if (anyConnected()) {
             QTimer::singleShot(QuitGraceMs, this, [this] {
-                for (int i = 0; i < paneCount(); ++i)
-                    pane(i)->session()->abort();
+                for (ConnectionPane *each : panes())
+                    each->session()->abort();
                 close();
             });
             event->ignore();
@@ -424,8 +432,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         }
     }
     // A clean end: the journals are not needed to recover anything.
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->setJournalKept(false);
+    for (ConnectionPane *each : panes())
+        each->setJournalKept(false);
     event->accept();
 }
 
@@ -527,8 +535,8 @@ void MainWindow::buildMenus()
     connect(mask, &QAction::toggled, this, [this](bool on) {
         if (!m_maskForced)
             Settings::setValue(Settings::Id::MaskSecrets, on);
-        for (int i = 0; i < paneCount(); ++i)
-            pane(i)->setMaskForced(m_maskForced);   // the journals follow
+        for (ConnectionPane *each : panes())
+            each->setMaskForced(m_maskForced);   // the journals follow
     });
     // Where secrets are kept: the keyring, or with none, this session only
     // unless plain text in the settings file is allowed.
@@ -572,8 +580,8 @@ void MainWindow::buildMenus()
     connect(journal, &QAction::toggled, this, [this](bool on) {
         Settings::setValue(Settings::Id::KeepJournal, on);
         if (!on) {
-            for (int i = 0; i < paneCount(); ++i)
-                pane(i)->setJournalKept(false);
+            for (ConnectionPane *each : panes())
+                each->setJournalKept(false);
         }
         statusBar()->showMessage(on ? tr("The journal starts with the next start of wsscope.")
                                     : tr("No journal is kept; the journal of this session is deleted."),
@@ -611,8 +619,8 @@ void MainWindow::buildMenus()
     tap->setToolTip(tr("Off: QWebSocket connects by itself, and the inspector can show only what Qt reports."));
     connect(tap, &QAction::toggled, this, [this](bool on) {
         // Every tab's next connection; a tab opened later reads the setting.
-        for (int i = 0; i < paneCount(); ++i)
-            pane(i)->session()->setMode(on ? Session::Mode::Tap : Session::Mode::Direct);
+        for (ConnectionPane *each : panes())
+            each->session()->setMode(on ? Session::Mode::Tap : Session::Mode::Direct);
         Settings::setValue(Settings::Id::UseTap, on);
         statusBar()->showMessage(on ? tr("The next connection is captured on the wire.")
                                     : tr("The next connection is direct: no capture, timings or TLS details."),
@@ -662,8 +670,8 @@ void MainWindow::buildMenus()
     QMenu *keep = log->addMenu(tr("&Keep"));
     auto *keepGroup = new QActionGroup(keep);
     const int limit = qMax(0, Settings::value(Settings::Id::MaxLogRows).toInt());
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->session()->log()->setMaxRows(limit);
+    for (ConnectionPane *each : panes())
+        each->session()->log()->setMaxRows(limit);
     for (const int rows : {0, 10000, 100000, 1000000, 10000000}) {
         QAction *choice = keep->addAction(rows == 0 ? tr("&Every row") : tr("The newest %1 rows").arg(QLocale().toString(rows)));
         choice->setCheckable(true);
@@ -672,8 +680,8 @@ void MainWindow::buildMenus()
         keepGroup->addAction(choice);
         connect(choice, &QAction::triggered, this, [this, rows] {
             Settings::setValue(Settings::Id::MaxLogRows, rows);
-            for (int i = 0; i < paneCount(); ++i)
-                pane(i)->session()->log()->setMaxRows(rows);
+            for (ConnectionPane *each : panes())
+                each->session()->log()->setMaxRows(rows);
         });
     }
     log->addAction(tr("Go to &message editor"), QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] {
@@ -867,16 +875,16 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
         connect(m_sidebar, &CollectionSidebar::openRequested, this, &MainWindow::openProfile);
         // One click on another environment: every tab's profile again, with its values.
         connect(m_sidebar, &CollectionSidebar::environmentChanged, this, [this] {
-            for (int i = 0; i < paneCount(); ++i) {
-                if (!pane(i)->boundProfile().isEmpty())
-                    pane(i)->openProfile(pane(i)->boundProfile());
+            for (ConnectionPane *each : panes()) {
+                if (!each->boundProfile().isEmpty())
+                    each->openProfile(each->boundProfile());
             }
         });
-        for (int i = 0; i < paneCount(); ++i)
-            pane(i)->setSidebar(m_sidebar);
+        for (ConnectionPane *each : panes())
+            each->setSidebar(m_sidebar);
     }
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->unbindProfile();
+    for (ConnectionPane *each : panes())
+        each->unbindProfile();
     m_sidebar->setOverrides(overrides);
     m_sidebar->setCollection(collection, secrets, path, writable);
     m_saveCollectionAction->setEnabled(true);
@@ -949,8 +957,8 @@ Session *MainWindow::session()
 void MainWindow::setInsecure(bool insecure)
 {
     m_insecure = insecure;
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->setInsecure(insecure);
+    for (ConnectionPane *each : panes())
+        each->setInsecure(insecure);
 }
 
 void MainWindow::setMaskSecrets(bool forced)
@@ -961,8 +969,8 @@ void MainWindow::setMaskSecrets(bool forced)
         m_maskAction->setChecked(masksSecrets());
         m_maskAction->setEnabled(!forced);
     }
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->setMaskForced(forced);
+    for (ConnectionPane *each : panes())
+        each->setMaskForced(forced);
 }
 
 bool MainWindow::masksSecrets() const
@@ -976,8 +984,8 @@ void MainWindow::setCommandLineRequest(const QList<Session::Header> &headers, co
     m_commandLineHeaders = headers;
     m_commandLinePassphrase = passphrase;
     m_commandLineProxyPassword = proxyPassword;
-    for (int i = 0; i < paneCount(); ++i)
-        pane(i)->setCommandLineRequest(headers, passphrase, proxyPassword);
+    for (ConnectionPane *each : panes())
+        each->setCommandLineRequest(headers, passphrase, proxyPassword);
 }
 
 void MainWindow::adoptSessionRequest()

@@ -53,6 +53,7 @@ public:
     QTabWidget *tabs() const;
     int paneCount() const;
     ConnectionPane *pane(int index) const;
+    QList<ConnectionPane *> panes() const;   // in tab order
     ConnectionPane *currentPane() const;
     // A new tab on the built-in echo server, in front (Ctrl+T).
     ConnectionPane *newTab();
