@@ -106,7 +106,6 @@ void configure(Session *session, const CommandLine &options)
                                            "main", "wsscope: --mask-secrets hides secret variables in headers, not in "
                                                    "the URL: the URL is saved as it was sent.")
                                 << Qt::endl;
-        Secrets::setMaskedTexts(secrets);
     }
     // What an imported file held that has no place here, so that nothing is dropped unsaid.
     for (const QString &line : options.unmapped)

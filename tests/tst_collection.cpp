@@ -681,20 +681,23 @@ void TestCollection::insomniaExportIsImportedWithTheRestListed()
 
 void TestCollection::secretValuesAreMaskedInAnyHeader()
 {
-    Secrets::setMaskedValues({"sk-7f3a", "abc", "sk-7f3a"});   // too short, and a repeat: left out
-    QCOMPARE(Secrets::maskedValues(), QList<QByteArray>{"sk-7f3a"});
+    // Too short, and a repeat: left out; a value with a space also in its percent-encoded form.
+    const QList<QByteArray> values = Secrets::valueForms(
+        {QStringLiteral("sk-7f3a"), QStringLiteral("abc"), QStringLiteral("sk-7f3a"), QStringLiteral("a b\u00e9c")});
+    QCOMPARE(values, (QList<QByteArray>{"a%20b%C3%A9c", "sk-7f3a", "a b\xc3\xa9" "c", "a b\xe9" "c"}));
     const QList<HandshakeInfo::Header> headers{{"X-Api-Key", "key=sk-7f3a;again=sk-7f3a"}, {"X-Other", "abc"},
                                                {"Authorization", "Bearer t"}};
-    const QList<HandshakeInfo::Header> masked = Secrets::masked(headers);
+    const QList<HandshakeInfo::Header> masked = Secrets::masked(headers, values);
     QCOMPARE(masked.at(0).second, QByteArray("key=*******;again=*******"));
     QCOMPARE(masked.at(1).second, QByteArray("abc"));
     QCOMPARE(masked.at(2).second, QByteArray("********"));
     const QByteArray head = "GET /?k=sk-7f3a HTTP/1.1\r\nX-Api-Key: sk-7f3a\r\nHost: h\r\n\r\n";
-    const QByteArray maskedHead = Secrets::maskedHead(head);
+    const QByteArray maskedHead = Secrets::maskedHead(head, values);
     QCOMPARE(maskedHead.size(), head.size());   // offsets in a byte stream stay
     QCOMPARE(maskedHead, QByteArray("GET /?k=sk-7f3a HTTP/1.1\r\nX-Api-Key: *******\r\nHost: h\r\n\r\n"));
-    Secrets::setMaskedValues({});
-    QCOMPARE(Secrets::masked(headers).at(0).second, headers.at(0).second);
+    // Values belong to the session being saved: another one's are not hidden.
+    QCOMPARE(Secrets::masked(headers, {}).at(0).second, headers.at(0).second);
+    QCOMPARE(Secrets::masked(headers, {}).at(2).second, QByteArray("********"));
 }
 
 QTEST_GUILESS_MAIN(TestCollection)

@@ -1,5 +1,7 @@
 #include "collectionsidebar.h"
+#include "connectionpane.h"
 #include "mainwindow.h"
+#include "record/journal.h"
 #include "requesteditor.h"
 #include "savedmessages.h"
 #include "server/echoserver.h"
@@ -9,6 +11,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -28,6 +31,7 @@ private Q_SLOTS:
     void previewFollowsTheEnvironment();
     void windowOpensProfilesAndSwitchesEnvironments();
     void importedExportIsNotWritten();
+    void eachTabHidesTheSecretsItUsed();
 
 private:
     static Collection example();
@@ -219,6 +223,73 @@ void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(file.readAll().contains("hello {{who}}"));
+}
+
+// Two tabs, two profiles, two secret variables: each tab's saved files and
+// journal hide the secret its own connections sent, whatever the other tab
+// opened since.
+void TestCollectionSidebar::eachTabHidesTheSecretsItUsed()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("two.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Two",
+            "variables": [{"name": "keyA", "value": "alpha-secret-1", "secret": true},
+                          {"name": "keyB", "value": "bravo-secret-2", "secret": true}],
+            "items": [{"type": "profile", "id": "a", "name": "A", "url": "%1",
+                       "request": {"headers": [{"name": "X-Key", "value": "{{keyA}}"}]}},
+                      {"type": "profile", "id": "b", "name": "B", "url": "%1",
+                       "request": {"headers": [{"name": "X-Key", "value": "{{keyB}}"}]}}]})")
+                       .arg(echo.url().toString())
+                       .toUtf8());
+    }
+    QSettings().setValue(QStringLiteral("export/maskSecrets"), true);
+    MainWindow window(echo.url());
+    QString error;
+    QVERIFY2(window.openCollection(path, &error), qPrintable(error));
+    QVERIFY(window.openProfile(QStringLiteral("a")));
+    ConnectionPane *first = window.currentPane();
+    QVERIFY(first->connectToUrl());
+    QTRY_COMPARE(first->session()->state(), Session::State::Open);
+    QVERIFY(first->session()->handshake().requestRaw.contains("X-Key: alpha-secret-1\r\n"));
+    QVERIFY(first->journal());
+    const QString journalPath = first->journal()->path();
+
+    ConnectionPane *second = window.newTab();
+    QVERIFY(window.openProfile(QStringLiteral("b")));
+    QCOMPARE(window.currentPane(), second);
+    QVERIFY(second->connectToUrl());
+    QTRY_COMPARE(second->session()->state(), Session::State::Open);
+    QVERIFY(second->session()->handshake().requestRaw.contains("X-Key: bravo-secret-2\r\n"));
+
+    for (ConnectionPane *pane : {first, second}) {
+        pane->closeConnection();
+        QTRY_COMPARE(pane->session()->state(), Session::State::Closed);
+    }
+    const auto read = [](const QString &file) {
+        QFile saved(file);
+        return saved.open(QIODevice::ReadOnly) ? saved.readAll() : QByteArray();
+    };
+    for (const QString &suffix : {QStringLiteral("jsonl"), QStringLiteral("har"), QStringLiteral("txt")}) {
+        const QString firstFile = dir.filePath(QStringLiteral("first.") + suffix);
+        const QString secondFile = dir.filePath(QStringLiteral("second.") + suffix);
+        QVERIFY(first->saveTo(firstFile));
+        QVERIFY(second->saveTo(secondFile));
+        QTRY_VERIFY(!read(firstFile).isEmpty() && !read(secondFile).isEmpty());
+        QVERIFY2(!read(firstFile).contains("alpha-secret"), qPrintable(firstFile));
+        QVERIFY2(!read(secondFile).contains("bravo-secret"), qPrintable(secondFile));
+        if (suffix == QLatin1String("txt"))
+            QVERIFY2(read(firstFile).contains("X-Key: **************"), read(firstFile).constData());
+    }
+    // The journal the first tab kept while it ran, written before the second tab existed.
+    QVERIFY(QFileInfo::exists(journalPath));
+    QTRY_VERIFY(read(journalPath).contains("X-Key"));
+    QVERIFY(!read(journalPath).contains("alpha-secret"));
+    QSettings().setValue(QStringLiteral("export/maskSecrets"), false);
 }
 
 void TestCollectionSidebar::importedExportIsNotWritten()

@@ -633,7 +633,7 @@ void TestPcapng::maskingSpansChunks()
     connection.id = 1;
     connection.url = QStringLiteral("ws://a/");
     MessageLog log;
-    const WireStream::Stream stream = WireStream::forConnection(connection, log, &capture, true);
+    const WireStream::Stream stream = WireStream::forConnection(connection, log, &capture, true, {});
     QVERIFY(stream.exact);
     QCOMPARE(stream.pieces.size(), 5);
     QCOMPARE(stream.pieces.at(0).bytes.size(), 30);
@@ -647,7 +647,7 @@ void TestPcapng::maskingSpansChunks()
     QCOMPARE(server, QByteArray("HTTP/1.1 101 Switching Protocols\r\nSet-Cookie: ***\r\nUpgrade: websocket\r\n\r\n"));
     QCOMPARE(stream.pieces.at(3).timeUsec, 20);
 
-    const WireStream::Stream plain = WireStream::forConnection(connection, log, &capture, false);
+    const WireStream::Stream plain = WireStream::forConnection(connection, log, &capture, false, {});
     QCOMPARE(plain.pieces.at(1).bytes, request.mid(30, 12));
 }
 
@@ -756,7 +756,7 @@ void TestPcapng::tapRecordsFeedACapture()
     entry.kind = MessageLog::Kind::Ping;
     log.restore(entry, "x");
 
-    const WireStream::Stream stream = WireStream::forConnection(connection, log, nullptr, false);
+    const WireStream::Stream stream = WireStream::forConnection(connection, log, nullptr, false, {});
     QVERIFY(!stream.exact);
     QCOMPARE(stream.serverHost, QStringLiteral("127.0.0.1"));
     QCOMPARE(stream.serverPort, quint16(9));
@@ -779,7 +779,7 @@ void TestPcapng::tapRecordsFeedACapture()
 
     // An aborted connection has no Close frames.
     connection.close = {Session::Closer::Us, 1006, {}, false};
-    QCOMPARE(WireStream::forConnection(connection, log, nullptr, false).pieces.size(), 4);
+    QCOMPARE(WireStream::forConnection(connection, log, nullptr, false, {}).pieces.size(), 4);
 }
 
 void TestPcapng::writeErrorsAreReported()

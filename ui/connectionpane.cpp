@@ -67,13 +67,13 @@ Theme::Role stateRole(Session::State state)
 } // namespace
 
 namespace {
-QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets);
+QString connectionCommandLine(const Session &session, int logRow, const SessionExport::Options &mask);
 } // namespace
 namespace {
 
 // websocat and wscat commands for the connection a log row belongs to (an
 // event row: the connection before it), or for what is set up now.
-QString connectionCommandLine(const Session &session, int logRow, bool maskSecrets)
+QString connectionCommandLine(const Session &session, int logRow, const SessionExport::Options &mask)
 {
     const MessageLog *log = session.log();
     int id = -1;
@@ -100,7 +100,8 @@ QString connectionCommandLine(const Session &session, int logRow, bool maskSecre
     }
     if (request.url.isEmpty())
         return QString();
-    return ShellCommand::websocat(request, maskSecrets) + u'\n' + ShellCommand::wscat(request, maskSecrets);
+    request.maskedValues = mask.maskedValues;
+    return ShellCommand::websocat(request, mask.maskSecrets) + u'\n' + ShellCommand::wscat(request, mask.maskSecrets);
 }
 
 } // namespace
@@ -357,7 +358,7 @@ ConnectionPane::ConnectionPane(const QUrl &echoUrl, QWidget *parent)
         m_logView->setSendingAllowed(state == Session::State::Open && !m_session.isReadOnly());
     });
     m_logView->setCommandLineSource(
-        [this](int logRow) { return connectionCommandLine(m_session, logRow, masksSecrets()); });
+        [this](int logRow) { return connectionCommandLine(m_session, logRow, exportOptions()); });
 
     setJournalKept(Settings::value(Settings::Id::KeepJournal).toBool());
     connect(&m_session, &Session::stateChanged, this, &ConnectionPane::titleChanged);
@@ -808,8 +809,7 @@ bool ConnectionPane::saveTo(const QString &path)
     // worker thread while the session goes on.
     auto snapshot = std::make_shared<SessionExport::Snapshot>(SessionExport::snapshot(m_session));
     const qint64 rows = m_session.log()->count() + m_session.log()->droppedRows();
-    SessionExport::Options options;
-    options.maskSecrets = masksSecrets();
+    const SessionExport::Options options = exportOptions();
     auto error = std::make_shared<QString>();
     auto ok = std::make_shared<bool>(false);
     showStatus(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
@@ -918,6 +918,29 @@ void ConnectionPane::setMaskForced(bool forced)
 bool ConnectionPane::masksSecrets() const
 {
     return m_maskForced || Settings::value(Settings::Id::MaskSecrets).toBool();
+}
+
+SessionExport::Options ConnectionPane::exportOptions() const
+{
+    SessionExport::Options options;
+    options.maskSecrets = masksSecrets();
+    options.maskedValues = Secrets::valueForms(m_secretTexts);
+    return options;
+}
+
+void ConnectionPane::addSecretTexts(const QStringList &texts)
+{
+    // Kept for the life of the session: its earlier connections may have
+    // sent a value that the profile now in the tab no longer has.
+    bool added = false;
+    for (const QString &text : texts) {
+        if (!m_secretTexts.contains(text)) {
+            m_secretTexts.append(text);
+            added = true;
+        }
+    }
+    if (added && m_journal)
+        m_journal->setMaskedValues(Secrets::valueForms(m_secretTexts));
 }
 
 void ConnectionPane::setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
@@ -1170,8 +1193,9 @@ bool ConnectionPane::openProfile(const QString &id)
     m_boundName = profile.name;
     Q_EMIT titleChanged();
     m_boundUrl = RecentMessages::urlKey(url);
-    // Hide credentials hides the values of its secret variables too, in any header.
-    Secrets::setMaskedTexts(scope.secretValues());
+    // Hide credentials hides the values of its secret variables too, in any
+    // header of what this tab saves (other tabs have their own).
+    addSecretTexts(scope.secretValues());
     m_messagesUrl = QStringLiteral("profile:") + profileId;
     m_loadingMessages = true;
     m_saved->model()->setMessages(profile.messages);
@@ -1556,9 +1580,7 @@ void ConnectionPane::setJournalKept(bool kept)
     // A viewer of a saved file never has a live session to journal.
     if (m_journal || m_session.isReadOnly() || m_loading)
         return;
-    SessionExport::Options journalOptions;
-    journalOptions.maskSecrets = masksSecrets();
-    m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory(), journalOptions);
+    m_journal = std::make_unique<Journal>(&m_session, Journal::defaultDirectory(), exportOptions());
     if (!m_journal->isOpen())
         showStatus(tr("No session journal: %1").arg(m_journal->errorString()));
     connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) { showStatus(message); });
@@ -1629,6 +1651,7 @@ void ConnectionPane::copySetupFrom(ConnectionPane *other)
     m_insecure = other->m_insecure;
     m_session.setIgnoreTlsErrors(m_insecure);
     m_maskForced = other->m_maskForced;
+    addSecretTexts(other->m_secretTexts);
     m_session.setMode(other->m_session.mode());
     m_session.log()->setMaxRows(other->m_session.log()->maxRows());
     m_sidebar = other->m_sidebar;

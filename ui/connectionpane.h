@@ -98,6 +98,9 @@ public:
     // Credentials masked in every file this pane writes, whatever the setting says.
     void setMaskForced(bool forced);
     bool masksSecrets() const;
+    // How this tab's session is saved: Hide credentials, and the values of
+    // the secret variables its profiles have used.
+    SessionExport::Options exportOptions() const;
     void setCommandLineRequest(const QList<Session::Header> &headers, const QString &passphrase,
                                const QString &proxyPassword);
     void adoptSessionRequest();
@@ -177,6 +180,7 @@ private:
     void loadSavedMessages(const QString &url);
     QString savedMessagesKey(const QString &url) const;
     void storeSavedMessages();
+    void addSecretTexts(const QStringList &texts);
     void sendSaved(const SavedMessage &message);
     void saveComposerMessage();
     SavedMessage draftMessage(SavedMessage::Kind kind, const QString &body) const;
@@ -216,6 +220,7 @@ private:
     bool m_syncingSelection = false;
     bool m_insecure = false;
     bool m_maskForced = false;
+    QStringList m_secretTexts;
     QList<Session::Header> m_commandLineHeaders;
     QString m_commandLinePassphrase;
     QString m_commandLineProxyPassword;

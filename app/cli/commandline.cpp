@@ -5,6 +5,7 @@
 #include "log/payloadformat.h"
 #include "server/echoserver.h"
 #include "record/export.h"
+#include "record/secrets.h"
 #include "record/inputfile.h"
 #include "session/closecodes.h"
 #include "session/urlcheck.h"
@@ -89,6 +90,9 @@ ScriptRunner::Script CommandLine::script() const
     script.expect = qMax(expect, 0);
     script.savePaths = savePaths;
     script.saveOptions.maskSecrets = maskSecrets;
+    // --mask-secrets: the values of secret variables too, in whatever header.
+    if (hasProfile)
+        script.saveOptions.maskedValues = Secrets::valueForms(variables.secretValues());
     script.strict = strict;
     script.closeCode = closeCode;
     script.closeReason = closeReason;

@@ -29,7 +29,7 @@ namespace {
 QStringList headerWords(const Request &request, bool maskSecrets)
 {
     QStringList words;
-    const auto headers = maskSecrets ? Secrets::masked(request.headers) : request.headers;
+    const auto headers = maskSecrets ? Secrets::masked(request.headers, request.maskedValues) : request.headers;
     for (const auto &header : headers) {
         words << QStringLiteral("-H")
               << quote(QString::fromLatin1(header.first) + QStringLiteral(": ") + QString::fromLatin1(header.second));

@@ -17,6 +17,7 @@ struct Request
     QStringList subprotocols;
     QString origin;
     bool insecure = false;                          // certificate checks off
+    QList<QByteArray> maskedValues;                 // with maskSecrets, hidden too (Secrets::valueForms)
 };
 
 // `text` as one shell word: as it is when it holds only characters no shell
@@ -24,7 +25,7 @@ struct Request
 QString quote(const QString &text);
 
 // With maskSecrets, Authorization, Cookie and Proxy-Authorization values
-// become asterisks, as in saved files.
+// and request.maskedValues become asterisks, as in saved files.
 QString websocat(const Request &request, bool maskSecrets);
 QString wscat(const Request &request, bool maskSecrets);
 

@@ -21,6 +21,9 @@ struct Options
     // Replace the values of Authorization, Cookie, Set-Cookie and
     // Proxy-Authorization with asterisks.
     bool maskSecrets = false;
+    // With maskSecrets, also hidden wherever they appear in a header's value:
+    // the values of this session's secret variables (Secrets::valueForms).
+    QList<QByteArray> maskedValues;
 };
 
 // By the file name's ending: .jsonl, .har, .pcapng, .txt (any case).

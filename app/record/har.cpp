@@ -80,8 +80,8 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
 {
     const HandshakeInfo &info = connection.handshake;
     const bool mask = options.maskSecrets;
-    const QList<HandshakeInfo::Header> requestHeaders = mask ? Secrets::masked(info.requestHeaders) : info.requestHeaders;
-    const QList<HandshakeInfo::Header> responseHeaders = mask ? Secrets::masked(info.responseHeaders) : info.responseHeaders;
+    const QList<HandshakeInfo::Header> requestHeaders = mask ? Secrets::masked(info.requestHeaders, options.maskedValues) : info.requestHeaders;
+    const QList<HandshakeInfo::Header> responseHeaders = mask ? Secrets::masked(info.responseHeaders, options.maskedValues) : info.responseHeaders;
 
     const QUrl url(connection.url);
     QList<HandshakeInfo::Header> query;

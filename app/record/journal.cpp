@@ -338,7 +338,7 @@ void Journal::takeWire(bool force)
         if (!capture->headsDone() && !force)
             return;
         records = capture->records(m_wireChunks, m_wireEvents);
-        WireStream::maskSecrets(records);
+        WireStream::maskSecrets(records, m_options.maskedValues);
         m_wireMasked = true;
     } else {
         records = capture->records(m_wireChunks, m_wireEvents);
@@ -397,6 +397,11 @@ void Journal::setMaskSecrets(bool mask)
     if (mask && !m_options.maskSecrets && m_wireChunks > 0)
         m_wireMasked = true;
     m_options.maskSecrets = mask;
+}
+
+void Journal::setMaskedValues(const QList<QByteArray> &values)
+{
+    m_options.maskedValues = values;
 }
 
 QString Journal::defaultDirectory()

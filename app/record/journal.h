@@ -46,6 +46,8 @@ public:
     // Masks credentials in what is written from now on (a connection line
     // already written stays as it was).
     void setMaskSecrets(bool mask);
+    // With secrets masked, these too (Secrets::valueForms), from now on.
+    void setMaskedValues(const QList<QByteArray> &values);
 
     // Where journals go unless told otherwise.
     static QString defaultDirectory();

@@ -521,7 +521,7 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             saved.addRecords(*found);
         const WireCapture *bytes = exact ? capture : found != session.savedWire().cend() ? &saved : nullptr;
         const WireStream::Stream stream =
-            WireStream::forConnection(connection, *session.log(), bytes, options.maskSecrets);
+            WireStream::forConnection(connection, *session.log(), bytes, options.maskSecrets, options.maskedValues);
         if (!hasRequestBytes(stream))
             continue;
         writeConnection(output, connection, stream, written++);

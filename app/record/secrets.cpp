@@ -1,6 +1,5 @@
 #include "secrets.h"
 
-#include <QMutex>
 #include <QUrl>
 
 #include <algorithm>
@@ -9,14 +8,12 @@ namespace Secrets {
 
 namespace {
 
-QMutex valuesLock;
-QList<QByteArray> extraValues;   // longest first
-
-// Hides each extra value inside [from, to) of `text`.
-void maskValues(QByteArray &text, qsizetype from, qsizetype to)
+// Hides each value inside [from, to) of `text`; `values` longest first.
+void maskValues(QByteArray &text, qsizetype from, qsizetype to, const QList<QByteArray> &values)
 {
-    const QList<QByteArray> values = maskedValues();
     for (const QByteArray &value : values) {
+        if (value.size() < MinMaskedValue)
+            continue;
         qsizetype at = text.indexOf(value, from);
         while (at >= 0 && at + value.size() <= to) {
             for (qsizetype i = at; i < at + value.size(); ++i)
@@ -28,30 +25,18 @@ void maskValues(QByteArray &text, qsizetype from, qsizetype to)
 
 } // namespace
 
-void setMaskedValues(const QList<QByteArray> &values)
+QList<QByteArray> valueForms(const QStringList &texts)
 {
     QList<QByteArray> kept;
-    for (const QByteArray &value : values) {
-        if (value.size() >= MinMaskedValue && !kept.contains(value))
-            kept.append(value);
+    for (const QString &text : texts) {
+        for (const QByteArray &value : {text.toUtf8(), text.toLatin1(), QUrl::toPercentEncoding(text)}) {
+            if (value.size() >= MinMaskedValue && !kept.contains(value))
+                kept.append(value);
+        }
     }
-    std::sort(kept.begin(), kept.end(), [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
-    const QMutexLocker locker(&valuesLock);
-    extraValues = kept;
-}
-
-void setMaskedTexts(const QStringList &texts)
-{
-    QList<QByteArray> values;
-    for (const QString &text : texts)
-        values << text.toUtf8() << text.toLatin1() << QUrl::toPercentEncoding(text);
-    setMaskedValues(values);
-}
-
-QList<QByteArray> maskedValues()
-{
-    const QMutexLocker locker(&valuesLock);
-    return extraValues;
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const QByteArray &a, const QByteArray &b) { return a.size() > b.size(); });
+    return kept;
 }
 
 bool isSecret(QByteArrayView headerName)
@@ -65,19 +50,19 @@ bool isSecret(QByteArrayView headerName)
     return false;
 }
 
-QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers)
+QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers, const QList<QByteArray> &values)
 {
     QList<HandshakeInfo::Header> result = headers;
     for (HandshakeInfo::Header &header : result) {
         if (isSecret(header.first))
             header.second.fill('*');
         else
-            maskValues(header.second, 0, header.second.size());
+            maskValues(header.second, 0, header.second.size(), values);
     }
     return result;
 }
 
-QByteArray maskedHead(const QByteArray &head)
+QByteArray maskedHead(const QByteArray &head, const QList<QByteArray> &values)
 {
     QByteArray result = head;
     qsizetype lineStart = result.indexOf('\n');   // the request or status line holds no header
@@ -97,7 +82,7 @@ QByteArray maskedHead(const QByteArray &head)
             for (qsizetype i = valueStart; i < valueEnd; ++i)
                 result[i] = '*';
         } else if (colon > lineStart && colon < lineEnd) {
-            maskValues(result, colon + 1, lineEnd);
+            maskValues(result, colon + 1, lineEnd, values);
         }
         lineStart = lineEnd < result.size() ? lineEnd : -1;
     }

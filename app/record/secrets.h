@@ -12,19 +12,19 @@
 namespace Secrets {
 
 bool isSecret(QByteArrayView headerName);
-QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers);
-// An HTTP head (request or response, raw bytes) with secret values masked.
-QByteArray maskedHead(const QByteArray &head);
 
 // Values that are secrets whatever header carries them (the values of a
-// collection's secret variables): masked() and maskedHead() also hide each
-// of them where it appears in a header's value. Values shorter than
-// MinMaskedValue bytes are not looked for: they would hide ordinary text.
+// collection's secret variables) are hidden too, wherever they appear in a
+// header's value. They belong to the session being saved, never to the
+// process: each tab has its own. valueForms() gives each text as UTF-8,
+// Latin-1 and percent-encoded (the forms it can take in a header), longest
+// first and each once; texts shorter than MinMaskedValue bytes are left out,
+// since they would hide ordinary text.
 constexpr qsizetype MinMaskedValue = 4;
-void setMaskedValues(const QList<QByteArray> &values);
-// The same, for texts: each as UTF-8, Latin-1 and percent-encoded, the
-// forms it can take in a header.
-void setMaskedTexts(const QStringList &texts);
-QList<QByteArray> maskedValues();
+QList<QByteArray> valueForms(const QStringList &texts);
+
+QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers, const QList<QByteArray> &values);
+// An HTTP head (request or response, raw bytes) with secret values masked.
+QByteArray maskedHead(const QByteArray &head, const QList<QByteArray> &values);
 
 } // namespace Secrets

@@ -579,7 +579,7 @@ QByteArray connectionLine(const Session::Connection &connection, const SessionEx
         .number("connection", connection.id)
         .text("url", connection.url)
         .raw("subprotocols", stringArray(connection.subprotocols))
-        .raw("headers", headerArray(options.maskSecrets ? Secrets::masked(connection.headers) : connection.headers))
+        .raw("headers", headerArray(options.maskSecrets ? Secrets::masked(connection.headers, options.maskedValues) : connection.headers))
         .text("origin", connection.origin)
         .string("mode", modeName(connection.mode))
         .boolean("insecure", connection.insecure)
@@ -592,11 +592,11 @@ QByteArray handshakeLine(const Session::Connection &connection, const SessionExp
     const HandshakeInfo &info = connection.handshake;
     const bool mask = options.maskSecrets;
     QByteArray request = "{\"line\":" + Line::quoted(info.requestLine) + ",\"headers\":"
-        + headerArray(mask ? Secrets::masked(info.requestHeaders) : info.requestHeaders) + ",\"raw\":"
-        + Line::quoted((mask ? Secrets::maskedHead(info.requestRaw) : info.requestRaw).toBase64()) + '}';
+        + headerArray(mask ? Secrets::masked(info.requestHeaders, options.maskedValues) : info.requestHeaders) + ",\"raw\":"
+        + Line::quoted((mask ? Secrets::maskedHead(info.requestRaw, options.maskedValues) : info.requestRaw).toBase64()) + '}';
     QByteArray response = "{\"status\":" + Line::quoted(info.statusLine) + ",\"headers\":"
-        + headerArray(mask ? Secrets::masked(info.responseHeaders) : info.responseHeaders) + ",\"raw\":"
-        + Line::quoted((mask ? Secrets::maskedHead(info.responseRaw) : info.responseRaw).toBase64()) + ",\"body\":"
+        + headerArray(mask ? Secrets::masked(info.responseHeaders, options.maskedValues) : info.responseHeaders) + ",\"raw\":"
+        + Line::quoted((mask ? Secrets::maskedHead(info.responseRaw, options.maskedValues) : info.responseRaw).toBase64()) + ",\"body\":"
         + Line::quoted(info.responseBody.toBase64())
         + (info.responseBodyRaw.isEmpty() ? QByteArray() : ",\"bodyRaw\":" + Line::quoted(info.responseBodyRaw.toBase64()))
         + ",\"bodyTruncated\":" + (info.responseBodyTruncated ? "true" : "false") + '}';
@@ -769,7 +769,7 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         wireWritten.append(id);
         QList<TapRecord> records = WireStream::capturedRecords(session, id);
         if (options.maskSecrets)
-            WireStream::maskSecrets(records);
+            WireStream::maskSecrets(records, options.maskedValues);
         for (const TapRecord &record : std::as_const(records)) {
             appendWireLine(buffer, id, record);
             spill();
@@ -1103,7 +1103,7 @@ QList<TapRecord> wireOf(const Loaded &loaded, const MessageLog &log, bool *exact
         *exact = true;
         return saved;
     }
-    return WireStream::tapRecords(WireStream::forConnection(last, log, nullptr, false));
+    return WireStream::tapRecords(WireStream::forConnection(last, log, nullptr, false, {}));
 }
 
 void show(const Loaded &loaded, const QList<TapRecord> &wire, bool exact, Session *session)

@@ -57,10 +57,10 @@ QString kindName(MessageLog::Kind kind)
     return {};
 }
 
-QString headLines(const QByteArray &head, const QString &marker, bool mask)
+QString headLines(const QByteArray &head, const QString &marker, const SessionExport::Options &options)
 {
     QString out;
-    const QByteArray shown = mask ? Secrets::maskedHead(head) : head;
+    const QByteArray shown = options.maskSecrets ? Secrets::maskedHead(head, options.maskedValues) : head;
     const QList<QByteArray> lines = shown.split('\n');
     for (QByteArray line : lines) {
         if (line.endsWith('\r'))
@@ -145,8 +145,8 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             case SessionExport::Stage::Handshake:
                 text += timeText(connection.handshakeUsec) + QStringLiteral("  ·  ")
                     + (connection.opened ? tr("handshake done") : tr("handshake failed")) + u'\n';
-                text += headLines(connection.handshake.requestRaw, QStringLiteral(">"), options.maskSecrets);
-                text += headLines(connection.handshake.responseRaw, QStringLiteral("<"), options.maskSecrets);
+                text += headLines(connection.handshake.requestRaw, QStringLiteral(">"), options);
+                text += headLines(connection.handshake.responseRaw, QStringLiteral("<"), options);
                 text += bodyLines(connection.handshake);
                 for (const QString &finding : connection.handshake.findings)
                     text += QStringLiteral("    ! ") + oneLine(finding) + u'\n';

@@ -110,7 +110,7 @@ QByteArray headFrom(const QByteArray &startLine, const QList<HandshakeInfo::Head
 // Masks the secret header values of the HTTP head at the start of one
 // direction's bytes, which may span several pieces. Secrets::maskedHead keeps
 // the length, so every piece keeps its size.
-void maskHeadInPieces(QList<Piece> &pieces, bool fromClient)
+void maskHeadInPieces(QList<Piece> &pieces, bool fromClient, const QList<QByteArray> &values)
 {
     constexpr qsizetype MaxHeadBytes = 1024 * 1024;
     QByteArray head;
@@ -126,7 +126,7 @@ void maskHeadInPieces(QList<Piece> &pieces, bool fromClient)
     }
     if (headEnd >= 0)
         head.truncate(headEnd + 4);
-    const QByteArray masked = Secrets::maskedHead(head);
+    const QByteArray masked = Secrets::maskedHead(head, values);
     if (masked == head)
         return;
     qsizetype at = 0;
@@ -141,15 +141,16 @@ void maskHeadInPieces(QList<Piece> &pieces, bool fromClient)
     }
 }
 
-Stream captured(const Session::Connection &connection, const WireCapture &capture, bool maskSecrets)
+Stream captured(const Session::Connection &connection, const WireCapture &capture, bool maskSecrets,
+                const QList<QByteArray> &values)
 {
     Stream stream;
     stream.exact = true;
     for (const WireCapture::Chunk &chunk : capture.chunks())
         stream.pieces.append({chunk.timeUsec, chunk.fromClient, chunk.bytes});
     if (maskSecrets) {
-        maskHeadInPieces(stream.pieces, true);
-        maskHeadInPieces(stream.pieces, false);
+        maskHeadInPieces(stream.pieces, true, values);
+        maskHeadInPieces(stream.pieces, false, values);
     }
 
     qint64 tcpUp = -1, clientClosed = -1, serverClosed = -1;
@@ -198,7 +199,8 @@ Stream captured(const Session::Connection &connection, const WireCapture &captur
     return stream;
 }
 
-Stream rebuilt(const Session::Connection &connection, const MessageLog &log, bool maskSecrets)
+Stream rebuilt(const Session::Connection &connection, const MessageLog &log, bool maskSecrets,
+               const QList<QByteArray> &values)
 {
     Stream stream;
     stream.exact = false;
@@ -223,7 +225,7 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
         return stream;
     }
     const qint64 requestTime = handshake.requestUsec >= 0 ? handshake.requestUsec : stream.startUsec;
-    add(requestTime, true, maskSecrets ? Secrets::maskedHead(request) : request);
+    add(requestTime, true, maskSecrets ? Secrets::maskedHead(request, values) : request);
 
     QByteArray response = handshake.responseRaw;
     if (response.isEmpty() && !handshake.statusLine.isEmpty()) {
@@ -241,7 +243,7 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
                                                                  : requestTime;
         if (!connection.opened)
             response += handshake.responseBody;   // a non-101 answer's page
-        add(responseTime, false, maskSecrets ? Secrets::maskedHead(response) : response);
+        add(responseTime, false, maskSecrets ? Secrets::maskedHead(response, values) : response);
     }
 
     int clientFrames = 0;
@@ -305,9 +307,10 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
 } // namespace
 
 Stream forConnection(const Session::Connection &connection, const MessageLog &log, const WireCapture *capture,
-                     bool maskSecrets)
+                     bool maskSecrets, const QList<QByteArray> &maskedValues)
 {
-    return capture ? captured(connection, *capture, maskSecrets) : rebuilt(connection, log, maskSecrets);
+    return capture ? captured(connection, *capture, maskSecrets, maskedValues)
+                   : rebuilt(connection, log, maskSecrets, maskedValues);
 }
 
 QList<TapRecord> capturedRecords(const Session &session, int id)
@@ -317,7 +320,7 @@ QList<TapRecord> capturedRecords(const Session &session, int id)
     return session.savedWire().value(id);
 }
 
-void maskSecrets(QList<TapRecord> &records)
+void maskSecrets(QList<TapRecord> &records, const QList<QByteArray> &maskedValues)
 {
     QList<Piece> pieces;
     QList<qsizetype> at;
@@ -328,8 +331,8 @@ void maskSecrets(QList<TapRecord> &records)
         pieces.append({record.timeUsec, record.type == TapRecord::Type::ClientBytes, record.bytes});
         at.append(i);
     }
-    maskHeadInPieces(pieces, true);
-    maskHeadInPieces(pieces, false);
+    maskHeadInPieces(pieces, true, maskedValues);
+    maskHeadInPieces(pieces, false, maskedValues);
     for (qsizetype i = 0; i < pieces.size(); ++i)
         records[at.at(i)].bytes = pieces.at(i).bytes;
 }

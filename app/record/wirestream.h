@@ -35,8 +35,10 @@ struct Stream
 };
 
 // `capture` may be null, or hold another connection: then the stream is rebuilt.
+// With maskSecrets, the credential headers and `maskedValues` in the heads
+// are hidden (Secrets::maskedHead).
 Stream forConnection(const Session::Connection &connection, const MessageLog &log, const WireCapture *capture,
-                     bool maskSecrets);
+                     bool maskSecrets, const QList<QByteArray> &maskedValues);
 // The stream as tap records, to feed a WireCapture.
 QList<TapRecord> tapRecords(const Stream &stream);
 // The tap's records of connection `id`, as they were captured, when the
@@ -45,7 +47,8 @@ QList<TapRecord> tapRecords(const Stream &stream);
 // session, a direct connection, a capture that dropped its history).
 QList<TapRecord> capturedRecords(const Session &session, int id);
 // Replaces the values of secret headers in the HTTP heads at the start of
-// each direction's bytes; every record keeps its size.
-void maskSecrets(QList<TapRecord> &records);
+// each direction's bytes, and `maskedValues` in their values; every record
+// keeps its size.
+void maskSecrets(QList<TapRecord> &records, const QList<QByteArray> &maskedValues);
 
 } // namespace WireStream

@@ -130,7 +130,7 @@ QString ResolvedRequest::preview(const VariableScope &variables, bool maskSecret
 {
     QStringList secretValues = maskSecrets ? variables.secretValues() : QStringList();
     QString text = QStringLiteral("GET ") + url.toString(QUrl::FullyEncoded) + u'\n';
-    const QList<Session::Header> shown = maskSecrets ? Secrets::masked(headers) : headers;
+    const QList<Session::Header> shown = maskSecrets ? Secrets::masked(headers, {}) : headers;
     for (const Session::Header &header : shown)
         text += QString::fromLatin1(header.first) + QStringLiteral(": ") + QString::fromLatin1(header.second) + u'\n';
     if (!subprotocols.isEmpty())
