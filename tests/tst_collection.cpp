@@ -41,6 +41,8 @@ private Q_SLOTS:
     void failingOnOpenMessageIsLoggedAndNothingSent();
     void insomniaExportIsImportedWithTheRestListed();
     void secretValuesAreMaskedInAnyHeader();
+    void treeIsEditedByPath();
+    void profileUpdatedFromATabKeepsItsReferences();
 
 private:
     static Variable var(const QString &name, const QString &value);
@@ -698,6 +700,134 @@ void TestCollection::secretValuesAreMaskedInAnyHeader()
     // Values belong to the session being saved: another one's are not hidden.
     QCOMPARE(Secrets::masked(headers, {}).at(0).second, headers.at(0).second);
     QCOMPARE(Secrets::masked(headers, {}).at(2).second, QByteArray("********"));
+}
+
+void TestCollection::treeIsEditedByPath()
+{
+    Collection collection = example();
+    const QString ticker = QStringLiteral("c4b8e0d2-1a3f-4e57-9c6b-2d0f8a1e7b44");
+    const QString echo = QStringLiteral("d5a4b3c2-8b7c-4d6f-9a5b-4c3d2e1f0a88");
+    QCOMPARE(collection.pathOfProfile(ticker), (Collection::Path{0, 0}));
+    QCOMPARE(collection.pathOfProfile(echo), (Collection::Path{1}));
+    QVERIFY(collection.pathOfProfile(QStringLiteral("nope")).isEmpty());
+    QVERIFY(!collection.item({5}));
+    QVERIFY(!collection.item({1, 0}));        // a profile has no items
+    QVERIFY(!collection.itemsOf({1}));
+
+    // Into the folder, before the ticker; then back to the top, at the end.
+    Collection::Path moved;
+    QVERIFY(collection.move({1}, {0}, 0, &moved));
+    QCOMPARE(moved, (Collection::Path{0, 0}));
+    QCOMPARE(collection.pathOfProfile(echo), (Collection::Path{0, 0}));
+    QCOMPARE(collection.pathOfProfile(ticker), (Collection::Path{0, 1}));
+    QCOMPARE(collection.items.size(), 1);
+    QVERIFY(collection.move({0, 0}, {}, -1, &moved));
+    QCOMPARE(moved, (Collection::Path{1}));
+    // Down one place in its own folder: the row it is asked for counts the item itself.
+    QVERIFY(collection.move({0}, {}, 2, &moved));
+    QCOMPARE(moved, (Collection::Path{1}));
+    QCOMPARE(collection.items.at(0).profile.id, echo);
+    QVERIFY(collection.move({1}, {}, 0, &moved));
+    QCOMPARE(collection.items.at(0).type, CollectionItem::Type::Folder);
+    // Not into itself, not past the end, not from nowhere.
+    QVERIFY(!collection.move({0}, {0}, 0));
+    QVERIFY(!collection.move({1}, {0}, 5));
+    QVERIFY(!collection.move({7}, {}, 0));
+
+    // A copy has ids of its own, for the profile and each message.
+    Collection::Path copy;
+    QVERIFY(collection.duplicate({0}, &copy));
+    QCOMPARE(copy, (Collection::Path{1}));
+    const CollectionItem &twin = *collection.item(copy);
+    QCOMPARE(twin.name, QStringLiteral("Market data copy"));
+    QCOMPARE(twin.items.size(), 1);
+    QVERIFY(twin.items.at(0).profile.id != ticker);
+    QCOMPARE(twin.items.at(0).profile.url, collection.item({0, 0})->profile.url);
+    for (qsizetype i = 0; i < twin.items.at(0).profile.messages.size(); ++i)
+        QVERIFY(twin.items.at(0).profile.messages.at(i).id != collection.item({0, 0})->profile.messages.at(i).id);
+    QCOMPARE(collection.folders().size(), 2);
+    QCOMPARE(collection.folders().at(1).second, QStringLiteral("Market data copy"));
+
+    const QString twinProfile = twin.items.at(0).profile.id;
+    QStringList removed;
+    QVERIFY(collection.remove({1}, &removed));
+    QCOMPARE(removed, QStringList{twinProfile});
+    QVERIFY(collection.remove({0}, &removed));
+    QCOMPARE(removed.last(), ticker);
+    QVERIFY(!collection.remove({5}));
+    // What is left still writes and reads back the same.
+    Collection reread;
+    QString error;
+    QVERIFY2(Collection::read(collection.toJson(), &reread, &error), qPrintable(error));
+    QCOMPARE(reread.toJson(), collection.toJson());
+    QCOMPARE(reread.profiles().size(), 1);
+}
+
+void TestCollection::profileUpdatedFromATabKeepsItsReferences()
+{
+    Profile profile;
+    profile.id = QStringLiteral("p");
+    profile.name = QStringLiteral("Feed");
+    profile.url = QStringLiteral("ws://{{host}}/feed?since={{$timestamp}}");
+    profile.request.headers = {{QStringLiteral("X-Env"), QStringLiteral("{{env}}"), true},
+                               {QStringLiteral("X-Trace"), QStringLiteral("t-{{$randomUUID}}"), true},
+                               {QStringLiteral("X-Fixed"), QStringLiteral("one"), true}};
+    profile.request.auth = ProfileRequest::Auth::Bearer;
+    profile.request.authSecretReference = QStringLiteral("{{token}}");
+    profile.request.origin = QStringLiteral("https://{{host}}");
+    profile.request.unknown.insert(QStringLiteral("future"), 1);
+    VariableScope scope;
+    scope.addLayer({var(QStringLiteral("host"), QStringLiteral("127.0.0.1:9000")),
+                    var(QStringLiteral("env"), QStringLiteral("local")),
+                    var(QStringLiteral("token"), QStringLiteral("tok-secret-1"))});
+    QVERIFY(scope.resolvesTo(profile.url, QStringLiteral("ws://127.0.0.1:9000/feed?since=1764870000")));
+    QVERIFY(!scope.resolvesTo(profile.url, QStringLiteral("ws://127.0.0.1:9001/feed?since=1")));
+    QVERIFY(!scope.resolvesTo(QStringLiteral("{{undefined}}"), QStringLiteral("{{undefined}}")));
+
+    // What the tab shows after opening the profile, left as it was.
+    QVariantMap state = profile.request.toEditorState();
+    state.insert(QStringLiteral("headers"),
+                 QVariantList{QVariant(QVariantList{true, QStringLiteral("X-Env"), QStringLiteral("local")}),
+                              QVariant(QVariantList{true, QStringLiteral("X-Trace"),
+                                                    QStringLiteral("t-0b6f8c1e-5d2a-4c8e-9f3b-7a1d2e3f4a5b")}),
+                              QVariant(QVariantList{true, QStringLiteral("X-Fixed"), QStringLiteral("one")})});
+    state.insert(QStringLiteral("authSecret"), QStringLiteral("tok-secret-1"));
+    state.insert(QStringLiteral("origin"), QStringLiteral("https://127.0.0.1:9000"));
+    const QString url = QStringLiteral("ws://127.0.0.1:9000/feed?since=1764870000");
+    ProfileSecrets secrets;
+    Profile same = profile.updated({}, scope, url, state, &secrets);
+    QCOMPARE(same.url, profile.url);
+    QCOMPARE(same.request.headers.at(0).value, QStringLiteral("{{env}}"));
+    QCOMPARE(same.request.headers.at(1).value, QStringLiteral("t-{{$randomUUID}}"));
+    QCOMPARE(same.request.authSecretReference, QStringLiteral("{{token}}"));
+    QCOMPARE(same.request.origin, QStringLiteral("https://{{host}}"));
+    QCOMPARE(same.request.unknown, profile.request.unknown);
+    QVERIFY(secrets.authSecret.isEmpty());
+    QVERIFY(same.request.unknown == profile.request.unknown);
+
+    // Changed in the tab: a header's value, a new header, the port, a typed token.
+    state.insert(QStringLiteral("headers"),
+                 QVariantList{QVariant(QVariantList{true, QStringLiteral("X-Fixed"), QStringLiteral("one")}),
+                              QVariant(QVariantList{false, QStringLiteral("X-Env"), QStringLiteral("local")}),
+                              QVariant(QVariantList{true, QStringLiteral("X-New"), QStringLiteral("{{env}}-2")})});
+    state.insert(QStringLiteral("authSecret"), QStringLiteral("typed-token-9"));
+    Profile changed = profile.updated({}, scope, QStringLiteral("ws://127.0.0.1:9001/feed"), state, &secrets);
+    QCOMPARE(changed.url, QStringLiteral("ws://127.0.0.1:9001/feed"));
+    QCOMPARE(changed.request.headers.size(), 3);
+    QCOMPARE(changed.request.headers.at(0).value, QStringLiteral("one"));
+    QCOMPARE(changed.request.headers.at(1).value, QStringLiteral("{{env}}"));   // moved and switched off, still {{env}}
+    QCOMPARE(changed.request.headers.at(1).enabled, false);
+    QCOMPARE(changed.request.headers.at(2).value, QStringLiteral("{{env}}-2"));
+    // The typed token goes to the keyring's share, never into the profile or its file.
+    QVERIFY(changed.request.authSecretReference.isEmpty());
+    QCOMPARE(secrets.authSecret, QStringLiteral("typed-token-9"));
+    Collection collection;
+    collection.id = QStringLiteral("c");
+    CollectionItem item;
+    item.profile = changed;
+    collection.items.append(item);
+    QVERIFY(!collection.toJson().contains("typed-token-9"));
+    QVERIFY(!collection.toJson().contains("tok-secret-1"));
 }
 
 QTEST_GUILESS_MAIN(TestCollection)

@@ -9,6 +9,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
@@ -32,6 +33,9 @@ private Q_SLOTS:
     void windowOpensProfilesAndSwitchesEnvironments();
     void importedExportIsNotWritten();
     void eachTabHidesTheSecretsItUsed();
+    void treeIsEditedAndWrittenAtOnce();
+    void tabSavedToItsProfileKeepsItsVariables();
+    void newCollectionFromTheTab();
 
 private:
     static Collection example();
@@ -339,6 +343,188 @@ void TestCollectionSidebar::importedExportIsNotWritten()
     // Not a collection at all: said, and nothing opened.
     QVERIFY(!window.openCollection(QStringLiteral(WSSCOPE_TEST_DATA "/../CMakeLists.txt"), &error));
     QVERIFY2(error.contains(QStringLiteral("Not valid JSON")), qPrintable(error));
+}
+
+// Every edit in the sidebar is in the file at once, and the tree stays a
+// valid model throughout.
+void TestCollectionSidebar::treeIsEditedAndWrittenAtOnce()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("team.json"));
+    QVERIFY(QFile::copy(QStringLiteral(WSSCOPE_TEST_DATA "/collection-example.json"), path));
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);   // the copy keeps the source's modes
+    CollectionSidebar sidebar;
+    QAbstractItemModelTester tester(sidebar.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    sidebar.setCollection(example(), {}, path, true);
+    const auto reread = [&path] {
+        Collection collection;
+        QString why;
+        if (!Collection::readFile(path, &collection, &why))
+            qWarning("%s", qPrintable(why));
+        return collection;
+    };
+    const QString ticker = QStringLiteral("c4b8e0d2-1a3f-4e57-9c6b-2d0f8a1e7b44");
+    const QString echo = QStringLiteral("d5a4b3c2-8b7c-4d6f-9a5b-4c3d2e1f0a88");
+    QString error;
+
+    QVERIFY2(sidebar.addFolder(QStringLiteral("Staging"), {0}, &error), qPrintable(error));
+    QCOMPARE(sidebar.selectedPath(), (Collection::Path{0, 1}));
+    QCOMPARE(reread().folders().at(1).second, QStringLiteral("Market data/Staging"));
+    QVERIFY(sidebar.rename({0, 1}, QStringLiteral("  Prod  "), &error));
+    QCOMPARE(reread().item({0, 1})->name, QStringLiteral("Prod"));
+    QVERIFY(!sidebar.rename({0, 1}, QStringLiteral("   "), &error));
+    QVERIFY(error.contains(QStringLiteral("empty")));
+
+    // The echo profile into the new folder, then up above the ticker's folder.
+    QVERIFY(sidebar.move({1}, {0, 1}, -1, &error));
+    QCOMPARE(reread().pathOfProfile(echo), (Collection::Path{0, 1, 0}));
+    QCOMPARE(sidebar.selectedProfile(), echo);
+    QVERIFY(!sidebar.move({0}, {0, 1}, -1, &error));   // a folder into itself
+    QCOMPARE(reread().pathOfProfile(echo), (Collection::Path{0, 1, 0}));
+    QVERIFY(sidebar.move({0, 1, 0}, {}, 0, &error));
+    QCOMPARE(reread().pathOfProfile(echo), (Collection::Path{0}));
+
+    // A duplicate has its own id and keeps the messages.
+    QVERIFY(sidebar.duplicate({0}, &error));
+    const Collection afterCopy = reread();
+    QCOMPARE(afterCopy.profiles().size(), 3);
+    const Profile *copy = &afterCopy.item({1})->profile;
+    QCOMPARE(copy->name, QStringLiteral("Echo copy"));
+    QVERIFY(copy->id != echo);
+    QCOMPARE(copy->messages.size(), afterCopy.item({0})->profile.messages.size());
+    QCOMPARE(sidebar.selectedPath(), (Collection::Path{1}));
+
+    // Deleting a folder removes its profiles and says which.
+    QSignalSpy removed(&sidebar, &CollectionSidebar::profilesRemoved);
+    QVERIFY(sidebar.remove({2}, &error));
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(removed.at(0).at(0).toStringList(), QStringList{ticker});
+    QCOMPARE(reread().profiles().size(), 2);
+    QCOMPARE(reread().folders().size(), 0);
+    QVERIFY(!sidebar.remove({7}, &error));
+
+    // A file that can no longer be written (its folder is gone): the tree
+    // stays as it was, and says why.
+    QDir(dir.path()).mkdir(QStringLiteral("gone"));
+    const QString gonePath = dir.filePath(QStringLiteral("gone/team.json"));
+    QVERIFY(QFile::copy(path, gonePath));
+    CollectionSidebar gone;
+    gone.setCollection(reread(), {}, gonePath, true);
+    QVERIFY(QDir(dir.filePath(QStringLiteral("gone"))).removeRecursively());
+    QVERIFY(!gone.addFolder(QStringLiteral("Never"), {}, &error));
+    QVERIFY2(error.contains(QStringLiteral("Cannot write")), qPrintable(error));
+    QCOMPARE(gone.model()->rowCount(), 2);
+}
+
+// Opened, changed in the tab and saved back: what the tab changed is new,
+// what it left keeps its {{variables}}, and a typed token never reaches the
+// file.
+void TestCollectionSidebar::tabSavedToItsProfileKeepsItsVariables()
+{
+    EchoServer echo;
+    echo.setAllowedOrigins({QStringLiteral("https://app.example")});
+    QVERIFY(echo.listen());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("team.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team", "id": "team-1",
+            "variables": [{"name": "host", "value": "%1"}, {"name": "env", "value": "local"}],
+            "items": [{"type": "profile", "id": "echo", "name": "Echo", "url": "ws://{{host}}/echo",
+                       "request": {"headers": [{"name": "X-Env", "value": "{{env}}"}]},
+                       "messages": [{"id": "m1", "name": "hello", "kind": "text", "body": "hello {{env}}"}]}]})")
+                       .arg(echo.url().authority())
+                       .toUtf8());
+    }
+    MainWindow window(echo.url());
+    QString error;
+    QVERIFY2(window.openCollection(path, &error), qPrintable(error));
+    QVERIFY(window.openProfile(QStringLiteral("echo")));
+    QVariantMap state = window.requestEditor()->state();
+    QCOMPARE(state.value(QStringLiteral("origin")).toString(), QString());
+    state.insert(QStringLiteral("origin"), QStringLiteral("https://app.example"));
+    state.insert(QStringLiteral("authKind"), 2);
+    state.insert(QStringLiteral("authSecret"), QStringLiteral("typed-token-31"));
+    window.requestEditor()->setState(state);
+    window.saveTabToProfile();
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Saved to the profile")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(window.collectionSidebar()->secrets(QStringLiteral("echo")).authSecret, QStringLiteral("typed-token-31"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray json = file.readAll();
+    file.close();
+    QVERIFY2(json.contains("\"url\": \"ws://{{host}}/echo\""), json.constData());
+    QVERIFY(json.contains("\"value\": \"{{env}}\""));
+    QVERIFY(json.contains("\"origin\": \"https://app.example\""));
+    QVERIFY(json.contains("\"body\": \"hello {{env}}\""));
+    QVERIFY(!json.contains("typed-token-31"));
+    // The token comes back from the secret store in another window, and is sent.
+    {
+        MainWindow other(echo.url());
+        QVERIFY2(other.openCollection(path, &error), qPrintable(error));
+        QTRY_COMPARE(other.collectionSidebar()->secrets(QStringLiteral("echo")).authSecret, QStringLiteral("typed-token-31"));
+        QVERIFY(other.openProfile(QStringLiteral("echo")));
+        QVERIFY(other.connectToUrl());
+        QTRY_COMPARE(other.session()->state(), Session::State::Open);
+        const QByteArray request = other.session()->handshake().requestRaw;
+        QVERIFY2(request.contains("Authorization: Bearer typed-token-31\r\n"), request.constData());
+        QVERIFY(request.contains("X-Env: local\r\n"));
+        QVERIFY(request.contains("Origin: https://app.example\r\n"));
+        other.session()->close(1000, {});
+        QTRY_COMPARE(other.session()->state(), Session::State::Closed);
+    }
+    // A credential typed into a header is refused, and the file stays as it was.
+    state = window.requestEditor()->state();
+    QVariantList headers = state.value(QStringLiteral("headers")).toList();
+    headers.append(QVariant(QVariantList{true, QStringLiteral("Cookie"), QStringLiteral("session=abc123")}));
+    state.insert(QStringLiteral("headers"), headers);
+    state.insert(QStringLiteral("authKind"), 0);
+    window.requestEditor()->setState(state);
+    window.saveTabToProfile();
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Cookie header")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), json);
+    // Deleting the profile unbinds the tab.
+    QCOMPARE(window.currentPane()->boundProfile(), QStringLiteral("echo"));
+    QVERIFY(window.collectionSidebar()->remove({0}, &error));
+    QVERIFY(window.currentPane()->boundProfile().isEmpty());
+}
+
+void TestCollectionSidebar::newCollectionFromTheTab()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("mine.json"));
+    MainWindow window(echo.url());
+    window.setUrl(echo.url().toString() + QStringLiteral("chat"));
+    SavedMessage hello;
+    hello.name = QStringLiteral("hello");
+    hello.body = QStringLiteral("hi {{$timestamp}}");
+    hello.onOpen = true;
+    window.savedMessages()->model()->append(hello);
+    QString error;
+    QVERIFY2(window.newCollection(path, &error), qPrintable(error));
+    QCOMPARE(window.collectionSidebar()->model()->rowCount(), 0);
+    QVERIFY(window.collectionSidebar()->addFolder(QStringLiteral("Local"), {}, &error));
+    QVERIFY(window.currentPane()->saveAsNewProfile(QStringLiteral("Chat"), {0}));
+    Collection written;
+    QVERIFY2(Collection::readFile(path, &written, &error), qPrintable(error));
+    QCOMPARE(written.name, QStringLiteral("mine"));
+    QVERIFY(!written.id.isEmpty());
+    const Profile *chat = written.findProfile(QStringLiteral("Local/Chat"), &error);
+    QVERIFY2(chat, qPrintable(error));
+    QCOMPARE(chat->url, echo.url().toString() + QStringLiteral("chat"));
+    QCOMPARE(chat->messages.size(), 1);
+    QCOMPARE(chat->messages.at(0).body, QStringLiteral("hi {{$timestamp}}"));
+    QCOMPARE(window.currentPane()->boundProfile(), chat->id);
+    // Connected as the profile: its on-open message goes first.
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(sentTexts(&window).size(), 1);
+    QVERIFY(sentTexts(&window).at(0).startsWith("hi 1"));
 }
 
 QTEST_MAIN(TestCollectionSidebar)

@@ -789,7 +789,7 @@ void TestSessionFile::maskedSaveHidesCredentials()
         masked.open(QIODevice::WriteOnly);
         QString error;
         QVERIFY(SessionExport::write(live, format, &plain, {}, &error));
-        QVERIFY(SessionExport::write(live, format, &masked, {true}, &error));
+        QVERIFY(SessionExport::write(live, format, &masked, {true, {}}, &error));
         QVERIFY(plain.data().contains("secret-token") || plain.data().contains(QByteArray("Bearer secret-token").toBase64()));
         QVERIFY(!masked.data().contains("secret-token"));
         QVERIFY(!masked.data().contains(QByteArray("Bearer secret-token").toBase64()));

@@ -1,14 +1,20 @@
 #include "collectionsidebar.h"
 
 #include "plaintip.h"
+#include "secrets/secretstore.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -118,6 +124,25 @@ QModelIndex CollectionModel::indexOfProfile(const QString &id) const
     return {};
 }
 
+Collection::Path CollectionModel::pathOf(const QModelIndex &index) const
+{
+    Collection::Path path;
+    for (QModelIndex at = index; at.isValid(); at = at.parent())
+        path.prepend(at.row());
+    return path;
+}
+
+QModelIndex CollectionModel::indexOf(const Collection::Path &path) const
+{
+    QModelIndex at;
+    for (const int row : path) {
+        at = index(row, 0, at);
+        if (!at.isValid())
+            return {};
+    }
+    return at;
+}
+
 CollectionSidebar::CollectionSidebar(QWidget *parent)
     : QWidget(parent)
     , m_model(new CollectionModel(this))
@@ -126,7 +151,68 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     , m_view(new QTreeView(this))
     , m_preview(new QPlainTextEdit(this))
     , m_open(new QPushButton(tr("Open in the window"), this))
+    , m_editButton(new QToolButton(this))
+    , m_edit(new QMenu(this))
+    , m_moveTo(new QMenu(tr("Move &to"), this))
 {
+    m_newFolder = m_edit->addAction(tr("New &folder…"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("New folder"), tr("Name of the folder:"),
+                                                   QLineEdit::Normal, QString(), &ok).trimmed();
+        QString error;
+        if (ok && !name.isEmpty() && !addFolder(name, selectedFolder(), &error))
+            QMessageBox::warning(this, tr("New folder"), error);
+    });
+    m_newProfile = m_edit->addAction(tr("New &profile from the current tab…"), this,
+                                     [this] { Q_EMIT newProfileRequested(selectedFolder()); });
+    m_newProfile->setToolTip(tr("Keep the URL, request tabs and saved messages of the tab in front as a profile here"));
+    m_saveTab = m_edit->addAction(tr("&Save the current tab to this profile"), this, [this] {
+        if (!selectedProfile().isEmpty())
+            Q_EMIT saveTabRequested(selectedProfile());
+    });
+    m_saveTab->setToolTip(tr("Replace this profile's URL and request tabs with the tab in front's; fields left as "
+                             "the profile's variables gave them keep their {{variables}}"));
+    m_edit->addSeparator();
+    m_rename = m_edit->addAction(tr("&Rename…"), this, &CollectionSidebar::askRename);
+    m_rename->setShortcut(QKeySequence(Qt::Key_F2));
+    m_duplicate = m_edit->addAction(tr("D&uplicate"), this, [this] {
+        QString error;
+        if (!duplicate(selectedPath(), &error))
+            QMessageBox::warning(this, tr("Duplicate"), error);
+    });
+    m_moveUp = m_edit->addAction(tr("Move &up"), this, [this] {
+        const Collection::Path path = selectedPath();
+        QString error;
+        if (!path.isEmpty() && path.last() > 0 && !move(path, path.mid(0, path.size() - 1), path.last() - 1, &error))
+            QMessageBox::warning(this, tr("Move"), error);
+    });
+    m_moveUp->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
+    m_moveDown = m_edit->addAction(tr("Move &down"), this, [this] {
+        const Collection::Path path = selectedPath();
+        QString error;
+        if (!path.isEmpty() && !move(path, path.mid(0, path.size() - 1), path.last() + 2, &error))
+            QMessageBox::warning(this, tr("Move"), error);
+    });
+    m_moveDown->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
+    m_edit->addMenu(m_moveTo);
+    connect(m_moveTo, &QMenu::aboutToShow, this, &CollectionSidebar::fillMoveMenu);
+    m_edit->addSeparator();
+    m_delete = m_edit->addAction(tr("&Delete…"), this, &CollectionSidebar::askDelete);
+    m_delete->setShortcut(QKeySequence::Delete);
+    for (QAction *action : {m_rename, m_moveUp, m_moveDown, m_delete}) {
+        action->setShortcutContext(Qt::WidgetShortcut);
+        m_view->addAction(action);
+    }
+    m_editButton->setText(tr("&Edit"));
+    m_editButton->setToolTip(tr("New folder or profile, rename, duplicate, move or delete"));
+    m_editButton->setMenu(m_edit);
+    m_editButton->setPopupMode(QToolButton::InstantPopup);
+    m_editButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this,
+            [this](const QPoint &at) { m_edit->popup(m_view->viewport()->mapToGlobal(at)); });
+    connect(m_edit, &QMenu::aboutToShow, this, &CollectionSidebar::updateActions);
+
     m_title->setTextFormat(Qt::PlainText);
     QFont bold = m_title->font();
     bold.setBold(true);
@@ -150,7 +236,10 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     row->addWidget(m_environment, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_title);
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_editButton);
+    layout->addLayout(titleRow);
     layout->addLayout(row);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_preview);
@@ -161,6 +250,7 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
         Q_EMIT environmentChanged(environment());
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &CollectionSidebar::updatePreview);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &CollectionSidebar::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &CollectionSidebar::updatePreview);
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) {
         const QString id = index.data(CollectionModel::ProfileIdRole).toString();
@@ -190,6 +280,8 @@ void CollectionSidebar::setCollection(const Collection &collection, const QHash<
     for (const Environment &environment : collection.environments)
         m_environment->addItem(environment.name, environment.name);
     updatePreview();
+    updateActions();
+    readSecrets();
 }
 
 const Collection &CollectionSidebar::collection() const
@@ -305,4 +397,292 @@ void CollectionSidebar::updatePreview()
     const ResolvedRequest resolved = ResolvedRequest::resolve(*profile, secrets(id), scope);
     m_preview->setPlainText(resolved.ok() ? resolved.preview(scope, true)
                                           : tr("Cannot be sent as it is:\n%1").arg(resolved.problemText()));
+}
+
+Collection::Path CollectionSidebar::selectedPath() const
+{
+    return m_model->pathOf(m_view->currentIndex());
+}
+
+Collection::Path CollectionSidebar::selectedFolder() const
+{
+    Collection::Path path = selectedPath();
+    const CollectionItem *item = path.isEmpty() ? nullptr : collection().item(path);
+    if (item && item->type != CollectionItem::Type::Folder)
+        path.removeLast();
+    return path;
+}
+
+QMenu *CollectionSidebar::editMenu() const
+{
+    return m_edit;
+}
+
+void CollectionSidebar::updateActions()
+{
+    const Collection::Path path = selectedPath();
+    const bool any = !path.isEmpty();
+    const bool profile = !selectedProfile().isEmpty();
+    m_saveTab->setEnabled(profile);
+    for (QAction *action : {m_rename, m_duplicate, m_delete})
+        action->setEnabled(any);
+    m_moveTo->setEnabled(any);
+    m_moveUp->setEnabled(any && path.last() > 0);
+    const CollectionItem *parent = path.size() > 1 ? collection().item(path.mid(0, path.size() - 1)) : nullptr;
+    const qsizetype siblings = parent ? parent->items.size() : collection().items.size();
+    m_moveDown->setEnabled(any && path.last() + 1 < siblings);
+}
+
+// The change goes to the file first: when that fails, nothing changes here.
+bool CollectionSidebar::apply(const Collection &changed, const Collection::Path &select, QString *error)
+{
+    if (m_writable && !changed.writeFile(m_path, error))
+        return false;
+    const QString chosen = environment();
+    m_model->setCollection(changed);
+    m_view->expandAll();
+    m_view->setCurrentIndex(m_model->indexOf(select));
+    setEnvironment(chosen);
+    updatePreview();
+    updateActions();
+    if (!m_writable)
+        Q_EMIT message(tr("Changed in the window only: this collection was imported; File > Save collection as… "
+                          "keeps it."));
+    return true;
+}
+
+QString CollectionSidebar::secretKey(const QString &profileId) const
+{
+    return QStringLiteral("collection/%1/%2").arg(collection().id, profileId);
+}
+
+void CollectionSidebar::storeSecrets(const QString &profileId, const ProfileSecrets &secrets)
+{
+    const ProfileSecrets before = m_secrets.value(profileId);
+    m_secrets.insert(profileId, secrets);
+    // An imported file's secrets live as long as the window shows it.
+    if (!m_writable)
+        return;
+    QVariantMap map;
+    if (!secrets.authSecret.isEmpty())
+        map.insert(QStringLiteral("authSecret"), secrets.authSecret);
+    if (!secrets.passphrase.isEmpty())
+        map.insert(QStringLiteral("passphrase"), secrets.passphrase);
+    if (!secrets.proxyPassword.isEmpty())
+        map.insert(QStringLiteral("proxyPassword"), secrets.proxyPassword);
+    SecretStore *store = SecretStore::shared();
+    if (map.isEmpty()) {
+        if (!before.authSecret.isEmpty() || !before.passphrase.isEmpty() || !before.proxyPassword.isEmpty())
+            store->remove(secretKey(profileId));
+        return;
+    }
+    if (store->status() == SecretStore::Status::SessionOnly)
+        Q_EMIT message(tr("No system keyring answered: this profile's password or token is kept for this session "
+                          "only."));
+    store->write(secretKey(profileId), SecretStore::encode(map), this, [this](bool ok, const QString &why) {
+        if (!ok)
+            Q_EMIT message(tr("The keyring did not take the profile's secrets (%1); they are kept for this session "
+                              "only.").arg(why));
+    });
+}
+
+// A collection file holds no secrets: those typed for its profiles come from
+// the keyring a moment after it opens.
+void CollectionSidebar::readSecrets()
+{
+    if (!m_writable || collection().id.isEmpty())
+        return;
+    const QString path = m_path;
+    for (const Collection::Found &found : collection().profiles()) {
+        const QString id = found.profile->id;
+        SecretStore::shared()->read(secretKey(id), this, [this, id, path](bool stored, const QString &value) {
+            if (!stored || path != m_path || m_secrets.contains(id))
+                return;
+            const QVariantMap map = SecretStore::decode(value);
+            ProfileSecrets secrets;
+            secrets.authSecret = map.value(QStringLiteral("authSecret")).toString();
+            secrets.passphrase = map.value(QStringLiteral("passphrase")).toString();
+            secrets.proxyPassword = map.value(QStringLiteral("proxyPassword")).toString();
+            m_secrets.insert(id, secrets);
+            updatePreview();
+        });
+    }
+}
+
+bool CollectionSidebar::addFolder(const QString &name, const Collection::Path &parent, QString *error)
+{
+    Collection changed = collection();
+    QList<CollectionItem> *items = changed.itemsOf(parent);
+    if (!items) {
+        *error = tr("That folder is no longer there.");
+        return false;
+    }
+    CollectionItem folder;
+    folder.type = CollectionItem::Type::Folder;
+    folder.name = name;
+    items->append(folder);
+    return apply(changed, Collection::Path(parent) << int(items->size() - 1), error);
+}
+
+bool CollectionSidebar::addProfile(const Profile &profile, const ProfileSecrets &secrets,
+                                   const Collection::Path &folder, QString *error)
+{
+    Collection changed = collection();
+    QList<CollectionItem> *items = changed.itemsOf(folder);
+    if (!items) {
+        *error = tr("That folder is no longer there.");
+        return false;
+    }
+    CollectionItem item;
+    item.profile = profile;
+    items->append(item);
+    if (!apply(changed, Collection::Path(folder) << int(items->size() - 1), error))
+        return false;
+    storeSecrets(profile.id, secrets);
+    updatePreview();
+    return true;
+}
+
+bool CollectionSidebar::replaceProfile(const Profile &profile, const ProfileSecrets &secrets, QString *error)
+{
+    Collection changed = collection();
+    Profile *kept = changed.profile(profile.id);
+    if (!kept) {
+        *error = tr("The profile is no longer in the collection.");
+        return false;
+    }
+    *kept = profile;
+    if (!apply(changed, changed.pathOfProfile(profile.id), error))
+        return false;
+    storeSecrets(profile.id, secrets);
+    updatePreview();
+    return true;
+}
+
+bool CollectionSidebar::rename(const Collection::Path &path, const QString &name, QString *error)
+{
+    Collection changed = collection();
+    CollectionItem *item = path.isEmpty() ? nullptr : changed.item(path);
+    if (!item || name.trimmed().isEmpty()) {
+        *error = item ? tr("A name cannot be empty.") : tr("That item is no longer there.");
+        return false;
+    }
+    (item->type == CollectionItem::Type::Folder ? item->name : item->profile.name) = name.trimmed();
+    return apply(changed, path, error);
+}
+
+bool CollectionSidebar::duplicate(const Collection::Path &path, QString *error)
+{
+    Collection changed = collection();
+    Collection::Path copy;
+    if (!changed.duplicate(path, &copy)) {
+        *error = tr("That item is no longer there.");
+        return false;
+    }
+    if (!apply(changed, copy, error))
+        return false;
+    // The copies' secrets are the originals', under their own names.
+    std::function<void(const CollectionItem &, const CollectionItem &)> pair = [&](const CollectionItem &from,
+                                                                                    const CollectionItem &to) {
+        if (from.type == CollectionItem::Type::Profile && m_secrets.contains(from.profile.id))
+            storeSecrets(to.profile.id, m_secrets.value(from.profile.id));
+        for (qsizetype i = 0; i < from.items.size() && i < to.items.size(); ++i)
+            pair(from.items.at(i), to.items.at(i));
+    };
+    pair(*collection().item(path), *collection().item(copy));
+    return true;
+}
+
+bool CollectionSidebar::move(const Collection::Path &from, const Collection::Path &folder, int row, QString *error)
+{
+    Collection changed = collection();
+    Collection::Path moved;
+    if (!changed.move(from, folder, row, &moved)) {
+        *error = tr("It cannot go there.");
+        return false;
+    }
+    return apply(changed, moved, error);
+}
+
+bool CollectionSidebar::remove(const Collection::Path &path, QString *error)
+{
+    Collection changed = collection();
+    QStringList removed;
+    if (!changed.remove(path, &removed)) {
+        *error = tr("That item is no longer there.");
+        return false;
+    }
+    Collection::Path next = path;
+    QList<CollectionItem> *siblings = changed.itemsOf(path.mid(0, path.size() - 1));
+    if (siblings && next.last() >= siblings->size())
+        --next.last();
+    if (next.last() < 0)
+        next.removeLast();
+    if (!apply(changed, next, error))
+        return false;
+    for (const QString &id : std::as_const(removed))
+        storeSecrets(id, {});
+    for (const QString &id : std::as_const(removed))
+        m_secrets.remove(id);
+    Q_EMIT profilesRemoved(removed);
+    return true;
+}
+
+void CollectionSidebar::askRename()
+{
+    const Collection::Path path = selectedPath();
+    const CollectionItem *item = path.isEmpty() ? nullptr : collection().item(path);
+    if (!item)
+        return;
+    const bool folder = item->type == CollectionItem::Type::Folder;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename"), folder ? tr("Name of the folder:") : tr("Name of the profile:"),
+                                               QLineEdit::Normal, folder ? item->name : item->profile.name, &ok);
+    QString error;
+    if (ok && !rename(path, name, &error))
+        QMessageBox::warning(this, tr("Rename"), error);
+}
+
+void CollectionSidebar::askDelete()
+{
+    const Collection::Path path = selectedPath();
+    const CollectionItem *item = path.isEmpty() ? nullptr : collection().item(path);
+    if (!item)
+        return;
+    const bool folder = item->type == CollectionItem::Type::Folder;
+    int profiles = 0;
+    std::function<void(const CollectionItem &)> count = [&](const CollectionItem &each) {
+        profiles += each.type == CollectionItem::Type::Profile ? 1 : 0;
+        for (const CollectionItem &child : each.items)
+            count(child);
+    };
+    count(*item);
+    const QString question = folder ? tr("Delete the folder \"%1\" and the %n profile(s) in it?", nullptr, profiles)
+                                          .arg(item->name)
+                                    : tr("Delete the profile \"%1\" and its saved messages?").arg(item->profile.name);
+    if (QMessageBox::question(this, tr("Delete"), question, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        != QMessageBox::Yes)
+        return;
+    QString error;
+    if (!remove(path, &error))
+        QMessageBox::warning(this, tr("Delete"), error);
+}
+
+void CollectionSidebar::fillMoveMenu()
+{
+    m_moveTo->clear();
+    const Collection::Path from = selectedPath();
+    const auto add = [&](const QString &text, const Collection::Path &folder) {
+        QAction *action = m_moveTo->addAction(text, this, [this, from, folder] {
+            QString error;
+            if (!move(from, folder, -1, &error))
+                QMessageBox::warning(this, tr("Move"), error);
+        });
+        // Not into itself or a folder inside it, and not where it is already.
+        const bool inside = folder.size() >= from.size() && folder.mid(0, from.size()) == from;
+        action->setEnabled(!from.isEmpty() && !inside && folder != from.mid(0, from.size() - 1));
+    };
+    add(tr("The top of the collection"), {});
+    for (const auto &[folder, name] : collection().folders())
+        add(name, folder);
 }

@@ -7,10 +7,13 @@
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 class QPushButton;
+class QToolButton;
 class QTreeView;
 
 // A collection's tree, read-only: folders, and in them connection profiles.
@@ -34,6 +37,8 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
 
     QModelIndex indexOfProfile(const QString &id) const;
+    Collection::Path pathOf(const QModelIndex &index) const;
+    QModelIndex indexOf(const Collection::Path &path) const;
 
 private:
     const QList<CollectionItem> &childrenOf(const CollectionItem *item) const;
@@ -45,7 +50,11 @@ private:
 
 // The sidebar of an opened collection: its name, the environment to fill
 // the variables from, the tree, and for the selected profile the request it
-// resolves to (credentials masked) or what stops it.
+// resolves to (credentials masked) or what stops it. The tree is edited
+// here (folders, rename, duplicate, move, delete); each change is written to
+// the collection file at once, or, for an imported file, kept until Save
+// collection as. A profile's typed secrets go to the keyring, under the
+// collection's and the profile's ids.
 class CollectionSidebar : public QWidget
 {
     Q_OBJECT
@@ -77,12 +86,42 @@ public:
     // Takes a profile's new saved messages, as the window stores them.
     void setMessages(const QString &profileId, const QList<SavedMessage> &messages);
 
+    // Edits; false with why in *error (the file could not be written, the
+    // item is gone). Each selects what it made or moved.
+    bool addFolder(const QString &name, const Collection::Path &parent, QString *error);
+    bool addProfile(const Profile &profile, const ProfileSecrets &secrets, const Collection::Path &folder,
+                    QString *error);
+    bool replaceProfile(const Profile &profile, const ProfileSecrets &secrets, QString *error);
+    bool rename(const Collection::Path &path, const QString &name, QString *error);
+    bool duplicate(const Collection::Path &path, QString *error);
+    bool move(const Collection::Path &from, const Collection::Path &folder, int row, QString *error);
+    bool remove(const Collection::Path &path, QString *error);
+    // The selected item's path; its folder (itself, when it is one).
+    Collection::Path selectedPath() const;
+    Collection::Path selectedFolder() const;
+    // The keyring's name for a profile's secrets.
+    QString secretKey(const QString &profileId) const;
+    QMenu *editMenu() const;
+
 Q_SIGNALS:
     void openRequested(const QString &profileId);
     void environmentChanged(const QString &name);
+    // The current tab, as a new profile in `folder`, or into a profile.
+    void newProfileRequested(const Collection::Path &folder);
+    void saveTabRequested(const QString &profileId);
+    // Profiles that are gone (deleted, or in a deleted folder).
+    void profilesRemoved(const QStringList &ids);
+    void message(const QString &text);
 
 private:
     void updatePreview();
+    void updateActions();
+    bool apply(const Collection &changed, const Collection::Path &select, QString *error);
+    void storeSecrets(const QString &profileId, const ProfileSecrets &secrets);
+    void readSecrets();
+    void askRename();
+    void askDelete();
+    void fillMoveMenu();
 
     CollectionModel *m_model;
     QHash<QString, ProfileSecrets> m_secrets;
@@ -94,4 +133,15 @@ private:
     QTreeView *m_view;
     QPlainTextEdit *m_preview;
     QPushButton *m_open;
+    QToolButton *m_editButton;
+    QMenu *m_edit;
+    QMenu *m_moveTo;
+    QAction *m_newFolder;
+    QAction *m_newProfile;
+    QAction *m_saveTab;
+    QAction *m_rename;
+    QAction *m_duplicate;
+    QAction *m_moveUp;
+    QAction *m_moveDown;
+    QAction *m_delete;
 };

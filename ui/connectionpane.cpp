@@ -1209,6 +1209,63 @@ bool ConnectionPane::openProfile(const QString &id)
     return true;
 }
 
+bool ConnectionPane::saveAsNewProfile(const QString &name, const Collection::Path &folder)
+{
+    if (!m_sidebar)
+        return false;
+    Profile blank;
+    Profile profile;
+    ProfileSecrets secrets;
+    const QString url = m_urlBox->currentText().trimmed();
+    if (url.isEmpty()) {
+        showStatus(tr("A profile needs a URL: type one first."), 10000);
+        return false;
+    }
+    profile = blank.updated({}, VariableScope(), url, m_request->state(), &secrets);
+    profile.id = Collection::newId();
+    profile.name = name;
+    profile.messages = m_saved->model()->messages();
+    QString error;
+    if (!m_sidebar->addProfile(profile, secrets, folder, &error)) {
+        showStatus(tr("The profile was not kept: %1").arg(error), 15000);
+        return false;
+    }
+    openProfile(profile.id);
+    return true;
+}
+
+bool ConnectionPane::saveToProfile(const QString &profileId)
+{
+    if (!m_sidebar)
+        return false;
+    QString error;
+    const Profile *found = m_sidebar->collection().findProfile(profileId, &error);
+    if (!found) {
+        showStatus(error, 10000);
+        return false;
+    }
+    const QString url = m_urlBox->currentText().trimmed();
+    if (url.isEmpty()) {
+        showStatus(tr("A profile needs a URL: type one first."), 10000);
+        return false;
+    }
+    // The values the tab was opened with are those of the environment chosen now.
+    ProfileSecrets secrets;
+    Profile profile = found->updated(m_sidebar->secrets(profileId), m_sidebar->variables(), url, m_request->state(),
+                                     &secrets);
+    if (m_boundProfile == profileId)
+        profile.messages = m_saved->model()->messages();
+    if (!m_sidebar->replaceProfile(profile, secrets, &error)) {
+        showStatus(tr("The profile was not saved: %1").arg(error), 15000);
+        return false;
+    }
+    // The tab now is that profile; what it sent stays in its log.
+    if (m_boundProfile != profileId)
+        openProfile(profileId);
+    showStatus(tr("Saved to the profile \"%1\"").arg(profile.name), 10000);
+    return true;
+}
+
 void ConnectionPane::closeConnection()
 {
     if (m_reconnector && m_reconnector->isWaiting()) {

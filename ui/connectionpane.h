@@ -108,6 +108,14 @@ public:
     // The collection whose profiles this pane can open.
     void setSidebar(CollectionSidebar *sidebar);
     bool openProfile(const QString &profileId);
+    // The tab into the sidebar's collection: its URL, request tabs and saved
+    // messages as a new profile named `name` in `folder`, or into the profile
+    // `profileId` (its {{variables}} kept where the tab left their values).
+    // Either binds the tab to that profile. False, with why on the status
+    // line, when it cannot be kept (no URL, a credential in a header, the
+    // file not written).
+    bool saveAsNewProfile(const QString &name, const Collection::Path &folder);
+    bool saveToProfile(const QString &profileId);
     // The profile opened in this pane; empty when none is.
     QString boundProfile() const;
     // Forgets the opened profile (its collection was replaced).

@@ -32,6 +32,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QMenu>
@@ -493,6 +494,16 @@ void MainWindow::buildMenus()
     open->setIconText(tr("Open"));
     open->setToolTip(tr("Open a saved session, read-only (Ctrl+O)"));
     setIcon(open, Icons::Id::Open);
+    file->addAction(tr("&New collection…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("New collection"),
+                                                          Settings::value(Settings::Id::SaveFolder).toString(),
+                                                          tr("Collections (*.json)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!newCollection(path, &error))
+            QMessageBox::warning(this, tr("New collection"), error);
+    })->setToolTip(tr("Start an empty collection file, to keep profiles in (File > Save tab to profile)"));
     file->addAction(tr("Open co&llection…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Open a collection"), Settings::value(Settings::Id::SaveFolder).toString(),
@@ -514,6 +525,11 @@ void MainWindow::buildMenus()
             QMessageBox::warning(this, tr("Save the collection"), error);
     });
     m_saveCollectionAction->setEnabled(false);
+    m_saveProfileAction = file->addAction(tr("Save tab to p&rofile"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+                                          this, [this] { saveTabToProfile(); });
+    m_saveProfileAction->setEnabled(false);
+    m_saveProfileAction->setToolTip(tr("Keep the tab's URL, request tabs and saved messages in its profile, or as a "
+                                       "new profile in the collection (Ctrl+Shift+S)"));
     m_saveCollectionAction->setToolTip(tr("Write the collection in the sidebar to a wsscope collection file, "
                                           "without its secrets (an Insomnia export becomes a collection)"));
     QAction *save = file->addAction(tr("&Save session as…"), QKeySequence::Save, this,
@@ -873,6 +889,18 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
         m_collectionDock->setWidget(m_sidebar);
         addDockWidget(Qt::LeftDockWidgetArea, m_collectionDock);
         connect(m_sidebar, &CollectionSidebar::openRequested, this, &MainWindow::openProfile);
+        connect(m_sidebar, &CollectionSidebar::newProfileRequested, this,
+                [this](const Collection::Path &folder) { saveTabAsProfile(folder); });
+        connect(m_sidebar, &CollectionSidebar::saveTabRequested, this,
+                [this](const QString &id) { currentPane()->saveToProfile(id); });
+        connect(m_sidebar, &CollectionSidebar::profilesRemoved, this, [this](const QStringList &ids) {
+            for (ConnectionPane *each : panes()) {
+                if (ids.contains(each->boundProfile()))
+                    each->unbindProfile();
+            }
+        });
+        connect(m_sidebar, &CollectionSidebar::message, this,
+                [this](const QString &text) { statusBar()->showMessage(text, 15000); });
         // One click on another environment: every tab's profile again, with its values.
         connect(m_sidebar, &CollectionSidebar::environmentChanged, this, [this] {
             for (ConnectionPane *each : panes()) {
@@ -888,6 +916,7 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
     m_sidebar->setOverrides(overrides);
     m_sidebar->setCollection(collection, secrets, path, writable);
     m_saveCollectionAction->setEnabled(true);
+    m_saveProfileAction->setEnabled(true);
     m_collectionDock->show();
     // Docked, the window needs more room than a small screen has: then the
     // sidebar floats beside it.
@@ -897,6 +926,39 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
     if (!unmapped.isEmpty())
         statusBar()->showMessage(tr("Imported; not taken over: %1").arg(unmapped.join(QStringLiteral("; "))), 15000);
     return true;
+}
+
+bool MainWindow::newCollection(const QString &path, QString *error)
+{
+    Collection collection;
+    collection.id = Collection::newId();
+    collection.name = QFileInfo(path).completeBaseName();
+    if (!collection.writeFile(path, error))
+        return false;
+    return openCollection(path, error);
+}
+
+void MainWindow::saveTabToProfile()
+{
+    if (!m_sidebar)
+        return;
+    ConnectionPane *pane = currentPane();
+    if (!pane->boundProfile().isEmpty())
+        pane->saveToProfile(pane->boundProfile());
+    else
+        saveTabAsProfile(m_sidebar->selectedFolder());
+}
+
+bool MainWindow::saveTabAsProfile(const Collection::Path &folder)
+{
+    ConnectionPane *pane = currentPane();
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New profile"), tr("Name of the profile:"), QLineEdit::Normal,
+                                               pane->title(), &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return false;
+    return pane->saveAsNewProfile(name, folder);
 }
 
 bool MainWindow::saveCollectionAs(const QString &path, QString *error)

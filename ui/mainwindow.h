@@ -143,6 +143,10 @@ public:
     // Writes the sidebar's collection to `path` in wsscope's format, without
     // secrets, and keeps it there from then on.
     bool saveCollectionAs(const QString &path, QString *error);
+    // An empty collection written to `path` and opened in the sidebar.
+    bool newCollection(const QString &path, QString *error);
+    // The tab in front into its profile, or (asking for a name) a new one.
+    void saveTabToProfile();
     // Saves (File > Save) or exports in the format the name says. Errors are shown.
     bool saveTo(const QString &path);
     // The journal of the tab in front; null when read-only.
@@ -165,6 +169,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    bool saveTabAsProfile(const Collection::Path &folder);
     ConnectionPane *addPane(bool front);
     void removePane(ConnectionPane *pane);
     void showCurrentPane();
@@ -190,6 +195,7 @@ private:
     QAction *m_maskAction = nullptr;
     QAction *m_plainTextSecretsAction = nullptr;
     QAction *m_saveCollectionAction = nullptr;
+    QAction *m_saveProfileAction = nullptr;
     QAction *m_pingAction = nullptr;
     QAction *m_controlAction = nullptr;
     QAction *m_relativeAction = nullptr;

@@ -2,7 +2,9 @@
 
 #include "log/payloadformat.h"
 #include "record/inputfile.h"
+#include "record/secrets.h"
 #include "session/session.h"
+#include "session/urlcheck.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -10,6 +12,8 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QUuid>
+
+#include <functional>
 
 namespace {
 
@@ -780,8 +784,25 @@ QByteArray Collection::toJson() const
     return QJsonDocument(withUnknown(root, unknown)).toJson(QJsonDocument::Indented);
 }
 
+QString Collection::credentialInHeaders() const
+{
+    for (const Found &found : profiles()) {
+        for (const ProfileRequest::Row &row : found.profile->request.headers) {
+            if (Secrets::isSecret(row.name.toLatin1()) && !ProfileRequest::isOnlyReferences(row.value))
+                return tr("The profile \"%1\" has a credential in its %2 header; a collection file holds none: put it "
+                          "in a secret variable ({{token}}) or in the Auth tab.")
+                    .arg(found.profile->name, row.name.trimmed());
+        }
+    }
+    return {};
+}
+
 bool Collection::writeFile(const QString &path, QString *error) const
 {
+    if (const QString problem = credentialInHeaders(); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = tr("Cannot write \"%1\": %2").arg(path, file.errorString());
@@ -856,4 +877,216 @@ VariableScope Collection::scope(const Environment *environment, const QList<Vari
 QString Collection::newId()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+CollectionItem *Collection::item(const Path &path)
+{
+    return const_cast<CollectionItem *>(std::as_const(*this).item(path));
+}
+
+const CollectionItem *Collection::item(const Path &path) const
+{
+    const QList<CollectionItem> *level = &items;
+    const CollectionItem *found = nullptr;
+    for (const int row : path) {
+        if (!level || row < 0 || row >= level->size())
+            return nullptr;
+        found = &level->at(row);
+        level = found->type == CollectionItem::Type::Folder ? &found->items : nullptr;
+    }
+    return found;
+}
+
+QList<CollectionItem> *Collection::itemsOf(const Path &folder)
+{
+    if (folder.isEmpty())
+        return &items;
+    CollectionItem *found = item(folder);
+    return found && found->type == CollectionItem::Type::Folder ? &found->items : nullptr;
+}
+
+Collection::Path Collection::pathOfProfile(const QString &profileId) const
+{
+    Path path;
+    std::function<bool(const QList<CollectionItem> &)> search = [&](const QList<CollectionItem> &level) {
+        for (qsizetype i = 0; i < level.size(); ++i) {
+            path.append(int(i));
+            const CollectionItem &each = level.at(i);
+            if ((each.type == CollectionItem::Type::Profile && each.profile.id == profileId)
+                || (each.type == CollectionItem::Type::Folder && search(each.items)))
+                return true;
+            path.removeLast();
+        }
+        return false;
+    };
+    return search(items) ? path : Path();
+}
+
+Profile *Collection::profile(const QString &profileId)
+{
+    const Path path = pathOfProfile(profileId);
+    CollectionItem *found = path.isEmpty() ? nullptr : item(path);
+    return found ? &found->profile : nullptr;
+}
+
+bool Collection::move(const Path &from, const Path &folder, int row, Path *moved)
+{
+    if (from.isEmpty() || !item(from) || !itemsOf(folder))
+        return false;
+    if (folder.size() >= from.size() && folder.mid(0, from.size()) == from)
+        return false;   // into itself
+    const Path fromFolder = from.mid(0, from.size() - 1);
+    const int fromRow = from.last();
+    int target = row < 0 ? int(itemsOf(folder)->size()) : row;
+    if (target > itemsOf(folder)->size())
+        return false;
+    // The folder's path after the item leaves its place.
+    Path to = folder;
+    if (to.size() > fromFolder.size() && to.mid(0, fromFolder.size()) == fromFolder
+        && to.at(fromFolder.size()) > fromRow)
+        --to[fromFolder.size()];
+    if (to == fromFolder && target > fromRow)
+        --target;
+    const CollectionItem taken = itemsOf(fromFolder)->takeAt(fromRow);
+    QList<CollectionItem> *destination = itemsOf(to);
+    destination->insert(qMin<qsizetype>(target, destination->size()), taken);
+    if (moved)
+        *moved = to << int(qMin<qsizetype>(target, destination->size() - 1));
+    return true;
+}
+
+bool Collection::remove(const Path &path, QStringList *removed)
+{
+    const CollectionItem *found = path.isEmpty() ? nullptr : item(path);
+    if (!found)
+        return false;
+    if (removed) {
+        std::function<void(const CollectionItem &)> collect = [&](const CollectionItem &each) {
+            if (each.type == CollectionItem::Type::Profile)
+                removed->append(each.profile.id);
+            for (const CollectionItem &child : each.items)
+                collect(child);
+        };
+        collect(*found);
+    }
+    itemsOf(path.mid(0, path.size() - 1))->removeAt(path.last());
+    return true;
+}
+
+bool Collection::duplicate(const Path &path, Path *copy)
+{
+    const CollectionItem *found = path.isEmpty() ? nullptr : item(path);
+    if (!found)
+        return false;
+    CollectionItem twin = *found;
+    std::function<void(CollectionItem &)> renew = [&](CollectionItem &each) {
+        if (each.type == CollectionItem::Type::Profile) {
+            each.profile.id = newId();
+            for (SavedMessage &message : each.profile.messages)
+                message.id = newId();
+        }
+        for (CollectionItem &child : each.items)
+            renew(child);
+    };
+    renew(twin);
+    QString &twinName = twin.type == CollectionItem::Type::Folder ? twin.name : twin.profile.name;
+    twinName = tr("%1 copy").arg(twinName);
+    itemsOf(path.mid(0, path.size() - 1))->insert(path.last() + 1, twin);
+    if (copy)
+        *copy = path.mid(0, path.size() - 1) << path.last() + 1;
+    return true;
+}
+
+QList<QPair<Collection::Path, QString>> Collection::folders() const
+{
+    QList<QPair<Path, QString>> found;
+    std::function<void(const QList<CollectionItem> &, const Path &, const QString &)> walk =
+        [&](const QList<CollectionItem> &level, const Path &at, const QString &prefix) {
+            for (qsizetype i = 0; i < level.size(); ++i) {
+                const CollectionItem &each = level.at(i);
+                if (each.type != CollectionItem::Type::Folder)
+                    continue;
+                const Path here = Path(at) << int(i);
+                const QString named = prefix.isEmpty() ? each.name : prefix + u'/' + each.name;
+                found.append({here, named});
+                walk(each.items, here, named);
+            }
+        };
+    walk(items, {}, {});
+    return found;
+}
+
+namespace {
+
+QString kept(const QString &raw, const QString &now, const VariableScope &scope)
+{
+    return scope.resolvesTo(raw, now) ? raw : now;
+}
+
+// Rows of the tab matched with the profile's rows they were resolved from,
+// in the tab's order; a row the tab added or changed is taken as it is.
+QList<ProfileRequest::Row> keptRows(const QList<ProfileRequest::Row> &raw, const QList<ProfileRequest::Row> &now,
+                                    const VariableScope &scope)
+{
+    QList<ProfileRequest::Row> result;
+    QList<bool> used(raw.size(), false);
+    for (const ProfileRequest::Row &row : now) {
+        ProfileRequest::Row out = row;
+        for (qsizetype i = 0; i < raw.size(); ++i) {
+            if (!used.at(i) && scope.resolvesTo(raw.at(i).name, row.name)
+                && scope.resolvesTo(raw.at(i).value, row.value)) {
+                used[i] = true;
+                out.name = raw.at(i).name;
+                out.value = raw.at(i).value;
+                break;
+            }
+        }
+        result.append(out);
+    }
+    return result;
+}
+
+} // namespace
+
+Profile Profile::updated(const ProfileSecrets &secrets, const VariableScope &scope, const QString &tabUrl,
+                         const QVariantMap &editorState, ProfileSecrets *newSecrets) const
+{
+    Profile result = *this;
+    const ProfileRequest &before = request;
+    ProfileRequest now = ProfileRequest::fromEditorState(editorState);
+    // The URL bar holds the URL as it was parsed: compared in that form too.
+    QList<VariableScope::Problem> problems;
+    const UrlCheck::Result resolvedBefore = UrlCheck::parse(scope.resolve(url, QString(), &problems));
+    const UrlCheck::Result tab = UrlCheck::parse(tabUrl);
+    const bool sameUrl = scope.resolvesTo(url, tabUrl)
+        || (problems.isEmpty() && resolvedBefore.ok() && tab.ok()
+            && resolvedBefore.url.toString(QUrl::FullyEncoded) == tab.url.toString(QUrl::FullyEncoded));
+    result.url = sameUrl ? url : tabUrl;
+
+    now.headers = keptRows(before.headers, now.headers, scope);
+    now.queryLeftOut = keptRows(before.queryLeftOut, now.queryLeftOut, scope);
+    now.authUser = kept(before.authUser, now.authUser, scope);
+    now.subprotocols = kept(before.subprotocols, now.subprotocols, scope);
+    now.origin = kept(before.origin, now.origin, scope);
+    now.caFile = kept(before.caFile, now.caFile, scope);
+    now.certFile = kept(before.certFile, now.certFile, scope);
+    now.keyFile = kept(before.keyFile, now.keyFile, scope);
+    now.proxy = kept(before.proxy, now.proxy, scope);
+    now.unknown = before.unknown;
+
+    *newSecrets = {};
+    const QString authNow = editorState.value(QStringLiteral("authSecret")).toString();
+    const QString authBefore = secrets.authSecret.isEmpty() ? before.authSecretReference : secrets.authSecret;
+    const QString auth = now.auth == ProfileRequest::Auth::None ? QString() : kept(authBefore, authNow, scope);
+    now.authSecretReference.clear();
+    if (ProfileRequest::isOnlyReferences(auth))
+        now.authSecretReference = auth;
+    else
+        newSecrets->authSecret = auth;
+    newSecrets->passphrase = kept(secrets.passphrase, editorState.value(QStringLiteral("passphrase")).toString(), scope);
+    QString proxyPassword;
+    ProfileRequest::proxyWithoutPassword(editorState.value(QStringLiteral("proxy")).toString(), &proxyPassword);
+    newSecrets->proxyPassword = kept(secrets.proxyPassword, proxyPassword, scope);
+    result.request = now;
+    return result;
 }

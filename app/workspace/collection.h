@@ -109,6 +109,16 @@ struct Profile
     ProfileRequest request;
     QList<SavedMessage> messages;
     QJsonObject unknown;
+
+    // This profile after a tab that opened it was changed: the tab holds its
+    // URL and request tabs' state (RequestEditor::state()) with the variables
+    // of `scope` filled in. A field the tab left as it was resolved keeps its
+    // {{references}} (a dynamic value matches any text in its place); a
+    // changed field takes the tab's text. The secrets the tab holds go to
+    // *secrets: a {{reference}} as the profile's auth reference, a typed
+    // value never into the profile.
+    Profile updated(const ProfileSecrets &secrets, const VariableScope &scope, const QString &url,
+                    const QVariantMap &editorState, ProfileSecrets *newSecrets) const;
 };
 
 struct Environment
@@ -155,7 +165,10 @@ public:
     static bool readFile(const QString &path, Collection *collection, QString *error);
     QByteArray toJson() const;
     // Written through QSaveFile: a failed write leaves the old file whole.
+    // Refused while a profile has a credential header (Authorization, Cookie,
+    // Proxy-Authorization) whose value is more than {{variables}}.
     bool writeFile(const QString &path, QString *error) const;
+    QString credentialInHeaders() const;
 
     // Every profile, depth first, with its folder path ("Chat/Staging").
     struct Found
@@ -175,4 +188,24 @@ public:
 
     // Ids made for new collections, profiles, environments and messages.
     static QString newId();
+
+    // Editing the tree. An item is addressed by its rows from the top: {2, 0}
+    // is the first item of the third. Null or false when the path leads
+    // nowhere (or, for a folder's items, not to a folder).
+    using Path = QList<int>;
+    CollectionItem *item(const Path &path);
+    const CollectionItem *item(const Path &path) const;
+    QList<CollectionItem> *itemsOf(const Path &folder);   // {}: the top level
+    Path pathOfProfile(const QString &id) const;
+    Profile *profile(const QString &id);
+    // Moves the item at `from` into `folder` at `row` (-1: at the end); not
+    // into itself or a folder inside it. *moved gets its new path.
+    bool move(const Path &from, const Path &folder, int row, Path *moved = nullptr);
+    // Removes the item; its profiles' ids in *removed.
+    bool remove(const Path &path, QStringList *removed = nullptr);
+    // A copy with new ids for every profile and message in it, named
+    // "<name> copy", placed after the original. *copy gets its path.
+    bool duplicate(const Path &path, Path *copy = nullptr);
+    // Every folder, depth first, with its name path ("Chat/Staging").
+    QList<QPair<Path, QString>> folders() const;
 };

@@ -2,9 +2,11 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QUuid>
 
 #include <algorithm>
+#include <functional>
 
 namespace {
 
@@ -189,6 +191,34 @@ QString VariableScope::resolveDepth(const QString &text, const QString &field, Q
     }
     result += QStringView(text).mid(done);
     return result;
+}
+
+bool VariableScope::resolvesTo(const QString &text, const QString &resolved) const
+{
+    // A pattern of what the text can resolve to; false: it cannot be resolved.
+    const std::function<bool(const QString &, int, QString *)> pattern = [&](const QString &part, int depth,
+                                                                            QString *out) {
+        if (depth > MaxDepth)
+            return false;
+        qsizetype done = 0;
+        for (const Reference &reference : findReferences(part)) {
+            *out += QRegularExpression::escape(part.mid(done, reference.start - done));
+            done = reference.end;
+            if (isDynamic(reference.name))
+                *out += QStringLiteral(".*?");
+            else if (!contains(reference.name) || !pattern(value(reference.name), depth + 1, out))
+                return false;
+        }
+        *out += QRegularExpression::escape(part.mid(done));
+        return true;
+    };
+    QString expression;
+    if (!pattern(text, 0, &expression))
+        return false;
+    return QRegularExpression(QRegularExpression::anchoredPattern(expression),
+                              QRegularExpression::DotMatchesEverythingOption)
+        .match(resolved)
+        .hasMatch();
 }
 
 QStringList VariableScope::references(const QString &text)

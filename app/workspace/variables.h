@@ -58,6 +58,9 @@ public:
     // be filled in adds a Problem naming `field`; its reference stays as it
     // was in the result, which must then not be sent.
     QString resolve(const QString &text, const QString &field, QList<Problem> *problems) const;
+    // Whether `resolved` is what `text` resolves to here, each dynamic value
+    // (also inside a variable's value) standing for any text in its place.
+    bool resolvesTo(const QString &text, const QString &resolved) const;
     // The names referred to in `text`, in order, each once.
     static QStringList references(const QString &text);
     static bool isDynamic(const QString &name);

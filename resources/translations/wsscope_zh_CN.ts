@@ -229,6 +229,14 @@
         <source>Several profiles are named &quot;%1&quot;; name one with its folder: %2.</source>
         <translation>有多个连接配置名为“%1”；请连同文件夹指定其中一个：%2。</translation>
     </message>
+    <message>
+        <source>The profile &quot;%1&quot; has a credential in its %2 header; a collection file holds none: put it in a secret variable ({{token}}) or in the Auth tab.</source>
+        <translation>连接配置“%1”的 %2 头部含有凭据；集合文件不保存凭据：请把它放进机密变量（{{token}}）或“授权”标签页。</translation>
+    </message>
+    <message>
+        <source>%1 copy</source>
+        <translation>%1 副本</translation>
+    </message>
 </context>
 <context>
     <name>CollectionSidebar</name>
@@ -265,6 +273,132 @@
     <message>
         <source>Environment:</source>
         <translation>环境：</translation>
+    </message>
+    <message>
+        <source>Move &amp;to</source>
+        <translation>移动到(&amp;T)</translation>
+    </message>
+    <message>
+        <source>New &amp;folder…</source>
+        <translation>新建文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>New folder</source>
+        <translation>新建文件夹</translation>
+    </message>
+    <message>
+        <source>Name of the folder:</source>
+        <translation>文件夹名称：</translation>
+    </message>
+    <message>
+        <source>New &amp;profile from the current tab…</source>
+        <translation>从当前标签页新建连接配置(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Keep the URL, request tabs and saved messages of the tab in front as a profile here</source>
+        <translation>把前台标签页的 URL、请求标签页和保存的消息作为连接配置保存在这里</translation>
+    </message>
+    <message>
+        <source>&amp;Save the current tab to this profile</source>
+        <translation>把当前标签页保存到此连接配置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Replace this profile&apos;s URL and request tabs with the tab in front&apos;s; fields left as the profile&apos;s variables gave them keep their {{variables}}</source>
+        <translation>用前台标签页的 URL 和请求标签页替换此连接配置的；仍是变量所给值的字段保留其 {{变量}}</translation>
+    </message>
+    <message>
+        <source>&amp;Rename…</source>
+        <translation>重命名(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate</source>
+        <translation>复制一份(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制一份</translation>
+    </message>
+    <message>
+        <source>Move &amp;up</source>
+        <translation>上移(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>Move &amp;down</source>
+        <translation>下移(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>New folder or profile, rename, duplicate, move or delete</source>
+        <translation>新建文件夹或连接配置，重命名、复制、移动或删除</translation>
+    </message>
+    <message>
+        <source>Changed in the window only: this collection was imported; File &gt; Save collection as… keeps it.</source>
+        <translation>只在窗口中修改：此集合是导入的；用“文件 &gt; 集合另存为…”保留修改。</translation>
+    </message>
+    <message>
+        <source>No system keyring answered: this profile&apos;s password or token is kept for this session only.</source>
+        <translation>系统密钥环没有响应：此连接配置的密码或令牌只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>The keyring did not take the profile&apos;s secrets (%1); they are kept for this session only.</source>
+        <translation>密钥环未接收此连接配置的机密（%1）；它们只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>That folder is no longer there.</source>
+        <translation>该文件夹已不存在。</translation>
+    </message>
+    <message>
+        <source>The profile is no longer in the collection.</source>
+        <translation>该连接配置已不在集合中。</translation>
+    </message>
+    <message>
+        <source>A name cannot be empty.</source>
+        <translation>名称不能为空。</translation>
+    </message>
+    <message>
+        <source>That item is no longer there.</source>
+        <translation>该项已不存在。</translation>
+    </message>
+    <message>
+        <source>It cannot go there.</source>
+        <translation>不能移到那里。</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Name of the profile:</source>
+        <translation>连接配置名称：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete the folder &quot;%1&quot; and the %n profile(s) in it?</source>
+        <translation>
+            <numerusform>删除文件夹“%1”及其中的 %n 个连接配置？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete the profile &quot;%1&quot; and its saved messages?</source>
+        <translation>删除连接配置“%1”及其保存的消息？</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>The top of the collection</source>
+        <translation>集合顶层</translation>
     </message>
 </context>
 <context>
@@ -1122,6 +1256,22 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>New connection</source>
         <translation>新连接</translation>
+    </message>
+    <message>
+        <source>A profile needs a URL: type one first.</source>
+        <translation>连接配置需要 URL：请先输入。</translation>
+    </message>
+    <message>
+        <source>The profile was not kept: %1</source>
+        <translation>连接配置未保存：%1</translation>
+    </message>
+    <message>
+        <source>The profile was not saved: %1</source>
+        <translation>连接配置未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved to the profile &quot;%1&quot;</source>
+        <translation>已保存到连接配置“%1”</translation>
     </message>
 </context>
 <context>
@@ -2746,6 +2896,34 @@ Built with Qt %2.</source>
     <message>
         <source>Previous tab</source>
         <translation>上一个标签页</translation>
+    </message>
+    <message>
+        <source>&amp;New collection…</source>
+        <translation>新建集合(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>New collection</source>
+        <translation>新建集合</translation>
+    </message>
+    <message>
+        <source>Start an empty collection file, to keep profiles in (File &gt; Save tab to profile)</source>
+        <translation>新建一个空的集合文件，用来保存连接配置（文件 &gt; 把标签页保存到连接配置）</translation>
+    </message>
+    <message>
+        <source>Save tab to p&amp;rofile</source>
+        <translation>把标签页保存到连接配置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Keep the tab&apos;s URL, request tabs and saved messages in its profile, or as a new profile in the collection (Ctrl+Shift+S)</source>
+        <translation>把标签页的 URL、请求标签页和保存的消息保存到它的连接配置，或作为集合中的新连接配置（Ctrl+Shift+S）</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新建连接配置</translation>
+    </message>
+    <message>
+        <source>Name of the profile:</source>
+        <translation>连接配置名称：</translation>
     </message>
 </context>
 <context>
