@@ -10,11 +10,13 @@
 #include "record/secrets.h"
 #include "secrets/secretstore.h"
 #include "settings/settings.h"
+#include "workspace/recentmessages.h"
 
 #include <QApplication>
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QProcess>
+#include <QSettings>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTimer>
@@ -185,6 +187,23 @@ int window(const CommandLine &options, const Language &language)
     const int echoPort = Settings::value(Settings::Id::EchoPort).toInt();
     const bool echoRunning = echo.listen(quint16(qBound(0, echoPort, 65535)));
 
+    // What older versions remembered per URL in the settings file moves into
+    // the Recent collection; an entry with a secret in it follows once the
+    // keyring has taken the secret.
+    const auto migrateOptions = [] {
+        QSettings settings;
+        QString error;
+        if (RecentMessages().migrateSettings(&settings, &error) < 0)
+            QTextStream(stderr) << QCoreApplication::translate("main", "wsscope: the remembered options were not "
+                                                                       "moved into the Recent collection: %1")
+                                       .arg(PlainText::oneLine(error))
+                                << Qt::endl;
+    };
+    migrateOptions();
+    QObject::connect(SecretStore::shared(), &SecretStore::migrated, SecretStore::shared(), [migrateOptions](int moved) {
+        if (moved > 0)
+            migrateOptions();
+    });
     MainWindow window(echoRunning ? echo.url() : QUrl());
     // Secrets that older versions kept in plain text in the settings move
     // to the keyring (once, and only where they can stay beyond this run).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/messagelog.h"
+#include "workspace/recentmessages.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -10,9 +11,24 @@
 // What tests look into after a run: the settings file and the log.
 namespace TestFiles {
 
-// The settings file as bytes, followed by every value in it read afresh and
-// written out as JSON: the options of a URL are a QVariantMap, which the file
-// holds in an encoded form a plain search would miss.
+// A fresh start: no settings, and no Recent collection (the options and
+// saved messages remembered per URL).
+inline void clearRemembered()
+{
+    QSettings().clear();
+    QFile::remove(RecentMessages::defaultPath());
+}
+
+// The Recent collection file's bytes; empty when there is none.
+inline QByteArray recentText()
+{
+    QFile file(RecentMessages::defaultPath());
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// What the window remembers: the settings file as bytes, followed by every
+// value in it read afresh and written out as JSON (a QVariantMap is held in
+// an encoded form a plain search would miss), then the Recent collection.
 inline QByteArray settingsText()
 {
     QSettings().sync();
@@ -24,7 +40,7 @@ inline QByteArray settingsText()
     const QStringList keys = fresh.allKeys();
     for (const QString &key : keys)
         all += '\n' + QJsonDocument::fromVariant(QVariantList{fresh.value(key)}).toJson(QJsonDocument::Compact);
-    return all;
+    return all + '\n' + recentText();
 }
 
 // The text messages a log shows as sent, in order.

@@ -51,7 +51,7 @@ void TestCollectionSidebar::initTestCase()
 
 void TestCollectionSidebar::init()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
 }
 
 Collection TestCollectionSidebar::example()

@@ -1,3 +1,4 @@
+#include "testfiles.h"
 #include "composer.h"
 #include "inspector/messageview.h"
 #include "i18n/englishplurals.h"
@@ -90,7 +91,7 @@ void TestComposer::initTestCase()
 
 void TestComposer::init()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
 }
 
 void TestComposer::badHexTurnsSendOffWithTheReason()

@@ -1,3 +1,4 @@
+#include "testfiles.h"
 #include "composer.h"
 #include "i18n/language.h"
 #include "inspector/handshakeinspector.h"
@@ -105,7 +106,7 @@ void TestLanguage::initTestCase()
 
 void TestLanguage::init()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
 }
 
 QString TestLanguage::zh(const char *context, const char *source, const char *disambiguation, int n) const

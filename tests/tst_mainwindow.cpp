@@ -133,7 +133,7 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::init()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
 }
 
 int TestMainWindow::rowsOf(LogModel *model, MessageLog::Direction direction, MessageLog::Kind kind)

@@ -2,8 +2,10 @@
 #include "log/logmodel.h"
 #include "log/logview.h"
 #include "mainwindow.h"
+#include "requesteditor.h"
 #include "savedmessages.h"
 #include "server/echoserver.h"
+#include "settings/settings.h"
 #include "workspace/recentmessages.h"
 #include "testfiles.h"
 
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void dialogChecksWhatIsTyped();
     void recentFileKeepsMessagesPerUrl();
     void windowSavesSendsAndSubscribesOnOpen();
+    void settingsOptionsMoveIntoTheRecentCollection();
 
 private:
     static SavedMessage message(const QString &name, const QString &body,
@@ -52,8 +55,7 @@ void TestSavedMessages::initTestCase()
 
 void TestSavedMessages::init()
 {
-    QSettings().clear();
-    QFile::remove(RecentMessages::defaultPath());
+    TestFiles::clearRemembered();
 }
 
 SavedMessage TestSavedMessages::message(const QString &name, const QString &body, SavedMessage::Kind kind)
@@ -307,6 +309,90 @@ void TestSavedMessages::windowSavesSendsAndSubscribesOnOpen()
     QVERIFY(window.connectToUrl());
     QTRY_COMPARE(sentTexts(&window).size(), 4);
     QCOMPARE(sentTexts(&window).at(2), QByteArray("{\"op\": \"subscribe\"}"));
+    window.session()->close(1000, {});
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+}
+
+// What older versions remembered per URL in the settings file moves into the
+// Recent collection, next to the URL's saved messages; an entry holding a
+// secret waits until the keyring has taken that secret.
+void TestSavedMessages::settingsOptionsMoveIntoTheRecentCollection()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    const QString feed = echo.url().toString() + QStringLiteral("feed");
+    const QString other = QStringLiteral("ws://127.0.0.1:1/other");
+    QVariantMap old;
+    old.insert(QStringLiteral("headers"), QVariantList{QVariant(QVariantList{true, QStringLiteral("X-Old"), QStringLiteral("kept-1")})});
+    old.insert(QStringLiteral("protocols"), QStringLiteral("chat.v2"));
+    old.insert(QStringLiteral("pingIntervalMs"), 5000);
+    old.insert(QStringLiteral("closeCode"), 4001);
+    old.insert(QStringLiteral("closeReason"), QStringLiteral("bye now"));
+    Settings::setConnectionOptions(feed + QStringLiteral("?page=2"), old);
+    QVariantMap secret;
+    secret.insert(QStringLiteral("authKind"), 2);
+    secret.insert(QStringLiteral("authSecret"), QStringLiteral("plain-tok-4242"));
+    secret.insert(QStringLiteral("origin"), QStringLiteral("http://app.example"));
+    Settings::setConnectionOptions(other, secret);
+    RecentMessages recent;
+    QString error;
+    QVERIFY2(recent.setMessages(feed, {message(QStringLiteral("hello"), QStringLiteral("hi"))}, &error), qPrintable(error));
+
+    // A Recent file that cannot be read: nothing moves, nothing is lost.
+    const QByteArray before = TestFiles::recentText();
+    {
+        QFile broken(RecentMessages::defaultPath());
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{\"format\": \"wsscope-collection\", \"version\": 1, \"items\": [");
+    }
+    QSettings settings;
+    QCOMPARE(recent.migrateSettings(&settings, &error), -1);
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(Settings::connectionOptions(feed), old);
+    {
+        QFile fixed(RecentMessages::defaultPath());
+        QVERIFY(fixed.open(QIODevice::WriteOnly));
+        fixed.write(before);
+    }
+
+    QCOMPARE(recent.migrateSettings(&settings, &error), 1);
+    QVERIFY(Settings::connectionOptions(feed).isEmpty());
+    QCOMPARE(Settings::connectionOptions(other), secret);   // waits for the keyring
+    const QByteArray file = TestFiles::recentText();
+    QVERIFY(!file.contains("plain-tok-4242"));
+    const QVariantMap moved = recent.options(feed);
+    QCOMPARE(moved.value(QStringLiteral("protocols")).toString(), QStringLiteral("chat.v2"));
+    QCOMPARE(moved.value(QStringLiteral("pingIntervalMs")).toInt(), 5000);
+    QCOMPARE(moved.value(QStringLiteral("closeCode")).toInt(), 4001);
+    QCOMPARE(moved.value(QStringLiteral("closeReason")).toString(), QStringLiteral("bye now"));
+    QCOMPARE(moved.value(QStringLiteral("headers")).toList().at(0).toList().at(2).toString(), QStringLiteral("kept-1"));
+    QCOMPARE(recent.messages(feed).size(), 1);   // the messages stay with it
+    QCOMPARE(recent.migrateSettings(&settings, &error), 0);   // once
+
+    // The keyring took the secret: the rest follows, marked as having secrets there.
+    secret.remove(QStringLiteral("authSecret"));
+    secret.insert(QStringLiteral("secretsStored"), true);
+    Settings::setConnectionOptions(other, secret);
+    QCOMPARE(recent.migrateSettings(&settings, &error), 1);
+    QVERIFY(Settings::connectionOptions(other).isEmpty());
+    QCOMPARE(recent.options(other).value(QStringLiteral("secretsStored")).toBool(), true);
+    QCOMPARE(recent.options(other).value(QStringLiteral("origin")).toString(), QStringLiteral("http://app.example"));
+
+    // The window brings the moved options back for the URL, and keeps new ones there.
+    MainWindow window(echo.url());
+    window.setUrl(feed);
+    window.loadConnectionOptions(feed, true);
+    QCOMPARE(window.requestEditor()->state().value(QStringLiteral("protocols")).toString(), QStringLiteral("chat.v2"));
+    QVariantMap state = window.requestEditor()->state();
+    state.insert(QStringLiteral("protocols"), QString());
+    state.insert(QStringLiteral("origin"), QStringLiteral("http://%1").arg(echo.url().authority()));
+    window.requestEditor()->setState(state);
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    QCOMPARE(recent.options(feed).value(QStringLiteral("origin")).toString(),
+             QStringLiteral("http://%1").arg(echo.url().authority()));
+    QCOMPARE(recent.options(feed).value(QStringLiteral("closeCode")).toInt(), 4001);   // not asked for again: kept
+    QVERIFY(Settings::connectionOptions(feed).isEmpty());   // nothing goes back into the settings file
     window.session()->close(1000, {});
     QTRY_COMPARE(window.session()->state(), Session::State::Closed);
 }

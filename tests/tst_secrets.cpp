@@ -195,8 +195,14 @@ void TestSecrets::windowRemembersNothingFromTheCommandLine()
     QCOMPARE(QFileInfo(settingsPath).absoluteDir().path(), m_home->path() + QStringLiteral("/.config/wsscope"));
     QCOMPARE(mode(QFileInfo(settingsPath).absolutePath()),
              QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ExeUser);
-    QSettings settings(settingsPath, QSettings::IniFormat);
-    QVERIFY2(!settings.allKeys().filter(QStringLiteral("connections/")).isEmpty(), "the URL's options are remembered");
+    // The URL's options are remembered, in the Recent collection (without the credentials: above).
+    QDirIterator recent(m_home->path(), {QStringLiteral("recent.json")}, QDir::Files | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+    QVERIFY2(recent.hasNext(), "no Recent collection");
+    QFile recentFile(recent.next());
+    QVERIFY(recentFile.open(QIODevice::ReadOnly));
+    const QByteArray remembered = recentFile.readAll();
+    QVERIFY2(remembered.contains(m_server->serverUrl().toString(QUrl::FullyEncoded).toUtf8()), remembered.constData());
 }
 
 void TestSecrets::maskedWindowKeepsCredentialsOffTheDisk_data()

@@ -51,7 +51,7 @@ void TestTabs::initTestCase()
 
 void TestTabs::init()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
 }
 
 QList<QByteArray> TestTabs::receivedTexts(const NodePeer &peer)

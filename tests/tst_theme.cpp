@@ -1,3 +1,4 @@
+#include "testfiles.h"
 #include "log/filterbar.h"
 #include "mainwindow.h"
 #include "plaintip.h"
@@ -129,7 +130,7 @@ void TstTheme::errorColourEndsWithTheError()
 // remembered for the next one; System gives back the palette Qt started with.
 void TstTheme::coloursMenuSwitchesAndIsRemembered()
 {
-    QSettings().clear();
+    TestFiles::clearRemembered();
     const QPalette start = QApplication::palette();
     const auto choose = [](MainWindow &window, const QString &name) {
         for (QAction *action : window.findChildren<QAction *>()) {

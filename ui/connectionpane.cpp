@@ -895,7 +895,7 @@ bool ConnectionPane::connectToUrl()
     const QString url = checked.url.toString(QUrl::FullyEncoded);
     setUrl(url);
     // Remembered for this URL, so that coming back to it brings them back.
-    QVariantMap options = Settings::connectionOptions(url);   // keeps the close code and reason
+    QVariantMap options = rememberedOptions(url);   // keeps the close code and reason
     options.insert(m_request->state());
     rememberOptions(url, rememberable(options));
     m_optionsUrl = url;
@@ -1013,7 +1013,27 @@ void ConnectionPane::rememberOptions(const QString &url, QVariantMap options)
     } else if (stored) {
         store->remove(key);
     }
-    Settings::setConnectionOptions(url, options);
+    storeOptions(url, options);
+}
+
+QVariantMap ConnectionPane::rememberedOptions(const QString &url)
+{
+    QString error;
+    QVariantMap options = m_recent.options(savedMessagesKey(url), &error);
+    if (!error.isEmpty())
+        showStatus(tr("The Recent collection cannot be read: %1").arg(error), 10000);
+    return options;
+}
+
+void ConnectionPane::storeOptions(const QString &url, const QVariantMap &options)
+{
+    QString error;
+    if (!m_recent.setOptions(savedMessagesKey(url), options, &error)) {
+        showStatus(tr("The options of this URL were not kept: %1").arg(error), 10000);
+        return;
+    }
+    // An older version's copy in the settings file is now out of date.
+    Settings::removeConnectionOptions(url);
 }
 
 QString ConnectionPane::savedMessagesKey(const QString &url) const
@@ -1294,16 +1314,16 @@ void ConnectionPane::chooseCloseCode()
     }
     // The code and reason last used for this URL come back.
     const QString url = m_session.url().toString(QUrl::FullyEncoded);
-    const QVariantMap options = Settings::connectionOptions(url);
+    const QVariantMap options = rememberedOptions(url);
     auto *dialog = new CloseDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setCode(options.value(QStringLiteral("closeCode"), 1000).toInt());
     dialog->setReason(options.value(QStringLiteral("closeReason")).toString());
     connect(dialog, &QDialog::accepted, this, [this, dialog, url] {
-        QVariantMap kept = Settings::connectionOptions(url);
+        QVariantMap kept = rememberedOptions(url);
         kept.insert(QStringLiteral("closeCode"), dialog->code());
         kept.insert(QStringLiteral("closeReason"), dialog->reason());
-        Settings::setConnectionOptions(url, kept);
+        storeOptions(url, kept);
         closeWith(dialog->code(), dialog->reason());
     });
     dialog->open();
@@ -1337,7 +1357,11 @@ void ConnectionPane::adoptSessionRequest()
 void ConnectionPane::loadConnectionOptions(const QString &url, bool resetWhenUnknown)
 {
     loadSavedMessages(url);
-    QVariantMap options = Settings::connectionOptions(url);
+    QVariantMap options = rememberedOptions(url);
+    // Options of an older version that still hold a secret wait in the
+    // settings file for the keyring; until then they are read from there.
+    if (const QVariantMap waiting = Settings::connectionOptions(url); !waiting.isEmpty())
+        options = waiting;
     m_optionsUrl = url;
     if (options.isEmpty() && !resetWhenUnknown)
         return;

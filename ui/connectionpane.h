@@ -189,6 +189,9 @@ private:
     QString savedMessagesKey(const QString &url) const;
     void storeSavedMessages();
     void addSecretTexts(const QStringList &texts);
+    // The options last used with a URL, in the Recent collection.
+    QVariantMap rememberedOptions(const QString &url);
+    void storeOptions(const QString &url, const QVariantMap &options);
     void sendSaved(const SavedMessage &message);
     void saveComposerMessage();
     SavedMessage draftMessage(SavedMessage::Kind kind, const QString &body) const;

@@ -116,6 +116,13 @@ void setConnectionOptions(const QString &url, const QVariantMap &options)
     QSettings().setValue(connectionKey(url), options);
 }
 
+void removeConnectionOptions(const QString &url)
+{
+    QSettings settings;
+    if (settings.contains(connectionKey(url)))
+        settings.remove(connectionKey(url));
+}
+
 void rememberUrl(const QString &url)
 {
     QStringList recent = value(Id::RecentUrls).toStringList();

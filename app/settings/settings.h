@@ -40,12 +40,14 @@ constexpr int MaxRecentUrls = 15;
 // Puts url first in the recent list, without duplicates, capped at MaxRecentUrls.
 void rememberUrl(const QString &url);
 
-// What was set up for a connection (headers, auth, subprotocols, …), kept per
-// URL without its query (connections/<key>), so that coming back to a URL
-// brings its options back. Empty when nothing was kept.
+// What older versions kept in the settings file for a connection (headers,
+// auth, subprotocols, …), per URL without its query (connections/<key>).
+// Now kept in the Recent collection (RecentMessages); the settings file keeps
+// an entry only while a secret in it waits for the keyring. Empty when none.
 QVariantMap connectionOptions(const QString &url);
 // The key of a URL's options, which also names its secrets in the keyring.
 QString connectionKey(const QString &url);
 void setConnectionOptions(const QString &url, const QVariantMap &options);
+void removeConnectionOptions(const QString &url);
 
 } // namespace Settings

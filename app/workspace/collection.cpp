@@ -192,7 +192,8 @@ public:
             || !rows(object, path, QLatin1String("queryLeftOut"), &request.queryLeftOut)
             || !string(object, path, QLatin1String("subprotocols"), &request.subprotocols)
             || !string(object, path, QLatin1String("origin"), &request.origin)
-            || !string(object, path, QLatin1String("proxy"), &request.proxy))
+            || !string(object, path, QLatin1String("proxy"), &request.proxy)
+            || !boolean(object, path, QLatin1String("secretsInKeyring"), &request.secretsInKeyring))
             return false;
         QJsonObject auth, connection, reconnect, tls;
         if (!this->object(object, path, QLatin1String("auth"), &auth)
@@ -223,6 +224,8 @@ public:
             || !integer(connection, connectionPath, QLatin1String("handshakeTimeoutMs"), &request.handshakeTimeoutMs, MaxMs)
             || !integer(connection, connectionPath, QLatin1String("maxMessageBytes"), &request.maxMessageBytes,
                         qint64(1) << 31)
+            || !integer(connection, connectionPath, QLatin1String("closeCode"), &request.closeCode, 4999)
+            || !string(connection, connectionPath, QLatin1String("closeReason"), &request.closeReason)
             || !this->object(connection, connectionPath, QLatin1String("reconnect"), &reconnect))
             return false;
         if (connection.contains(QLatin1String("reconnect"))) {
@@ -242,7 +245,8 @@ public:
         request.unknown = unknownOf(object, {QLatin1String("headers"), QLatin1String("queryLeftOut"),
                                              QLatin1String("subprotocols"), QLatin1String("origin"),
                                              QLatin1String("proxy"), QLatin1String("auth"),
-                                             QLatin1String("connection"), QLatin1String("tls")});
+                                             QLatin1String("connection"), QLatin1String("tls"),
+                                             QLatin1String("secretsInKeyring")});
         const auto keep = [&](const char *key, const QJsonObject &sub, std::initializer_list<QLatin1String> known) {
             const QJsonObject rest = unknownOf(sub, known);
             if (!rest.isEmpty())
@@ -251,7 +255,8 @@ public:
         keep("auth", auth, {QLatin1String("type"), QLatin1String("user"), QLatin1String("secret")});
         QJsonObject connectionRest = unknownOf(connection, {QLatin1String("pingIntervalMs"), QLatin1String("pongTimeoutMs"),
                                                             QLatin1String("handshakeTimeoutMs"),
-                                                            QLatin1String("maxMessageBytes"), QLatin1String("reconnect")});
+                                                            QLatin1String("maxMessageBytes"), QLatin1String("reconnect"),
+                                                            QLatin1String("closeCode"), QLatin1String("closeReason")});
         const QJsonObject reconnectRest = unknownOf(reconnect, {QLatin1String("enabled"), QLatin1String("attempts"),
                                                                 QLatin1String("delayMs"), QLatin1String("maxDelayMs")});
         if (!reconnectRest.isEmpty())
@@ -412,6 +417,10 @@ QJsonObject requestJson(const ProfileRequest &request)
         connection.insert(QStringLiteral("handshakeTimeoutMs"), request.handshakeTimeoutMs);
     if (request.maxMessageBytes)
         connection.insert(QStringLiteral("maxMessageBytes"), request.maxMessageBytes);
+    if (request.closeCode)
+        connection.insert(QStringLiteral("closeCode"), request.closeCode);
+    if (!request.closeReason.isEmpty())
+        connection.insert(QStringLiteral("closeReason"), request.closeReason);
     if (request.reconnect || request.reconnectAttempts != defaults.reconnectAttempts
         || request.reconnectDelayMs != defaults.reconnectDelayMs
         || request.reconnectMaxDelayMs != defaults.reconnectMaxDelayMs) {
@@ -434,6 +443,8 @@ QJsonObject requestJson(const ProfileRequest &request)
         object.insert(QStringLiteral("tls"), tls);
     if (!request.proxy.isEmpty())
         object.insert(QStringLiteral("proxy"), ProfileRequest::proxyWithoutPassword(request.proxy, nullptr));
+    if (request.secretsInKeyring)
+        object.insert(QStringLiteral("secretsInKeyring"), true);
     return withUnknown(object, request.unknown);
 }
 
@@ -641,6 +652,9 @@ ProfileRequest ProfileRequest::fromEditorState(const QVariantMap &state)
     request.certFile = state.value(QStringLiteral("certFile")).toString();
     request.keyFile = state.value(QStringLiteral("keyFile")).toString();
     request.proxy = proxyWithoutPassword(state.value(QStringLiteral("proxy")).toString(), nullptr);
+    request.closeCode = state.value(QStringLiteral("closeCode")).toInt();
+    request.closeReason = state.value(QStringLiteral("closeReason")).toString();
+    request.secretsInKeyring = state.value(QStringLiteral("secretsStored")).toBool();
     return request;
 }
 
@@ -673,6 +687,12 @@ QVariantMap ProfileRequest::toEditorState() const
     state.insert(QStringLiteral("certFile"), certFile);
     state.insert(QStringLiteral("keyFile"), keyFile);
     state.insert(QStringLiteral("proxy"), proxy);
+    if (closeCode)
+        state.insert(QStringLiteral("closeCode"), closeCode);
+    if (!closeReason.isEmpty())
+        state.insert(QStringLiteral("closeReason"), closeReason);
+    if (secretsInKeyring)
+        state.insert(QStringLiteral("secretsStored"), true);
     return state;
 }
 

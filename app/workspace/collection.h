@@ -79,6 +79,9 @@ public:
     QString certFile;
     QString keyFile;
     QString proxy;                   // as --proxy reads it, without a password
+    int closeCode = 0;               // the code and reason last chosen in Close with code…; 0: none
+    QString closeReason;
+    bool secretsInKeyring = false;   // the keyring holds secrets typed for it (the Recent collection's)
     QJsonObject unknown;
 
     // The request tabs' state (RequestEditor::state()) and back; the

@@ -1273,6 +1273,14 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>Saved to the profile &quot;%1&quot;</source>
         <translation>已保存到连接配置“%1”</translation>
     </message>
+    <message>
+        <source>The Recent collection cannot be read: %1</source>
+        <translation>无法读取“最近”集合：%1</translation>
+    </message>
+    <message>
+        <source>The options of this URL were not kept: %1</source>
+        <translation>未能保存此 URL 的选项：%1</translation>
+    </message>
 </context>
 <context>
     <name>EchoServer</name>
@@ -5089,6 +5097,10 @@ Cipher: %2
     <message>
         <source>wsscope: --mask-secrets hides secret variables in headers, not in the URL: the URL is saved as it was sent.</source>
         <translation>wsscope：--mask-secrets 会隐藏请求头中的机密变量，但不会隐藏 URL 中的：URL 按发送时的样子保存。</translation>
+    </message>
+    <message>
+        <source>wsscope: the remembered options were not moved into the Recent collection: %1</source>
+        <translation>wsscope：记住的选项未能移入“最近”集合：%1</translation>
     </message>
 </context>
 </TS>
