@@ -4,6 +4,7 @@
 #include "record/journal.h"
 #include "requesteditor.h"
 #include "savedmessages.h"
+#include "variablesdialog.h"
 #include "server/echoserver.h"
 #include "testfiles.h"
 
@@ -20,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QListWidget>
+#include <QTableWidget>
 
 class TestCollectionSidebar : public QObject
 {
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void treeIsEditedAndWrittenAtOnce();
     void tabSavedToItsProfileKeepsItsVariables();
     void newCollectionFromTheTab();
+    void variablesAndEnvironmentsAreEdited();
 
 private:
     static Collection example();
@@ -525,6 +529,99 @@ void TestCollectionSidebar::newCollectionFromTheTab()
     QVERIFY(window.connectToUrl());
     QTRY_COMPARE(sentTexts(&window).size(), 1);
     QVERIFY(sentTexts(&window).at(0).startsWith("hi 1"));
+}
+
+// Variables and environments typed in the window: plain values in the file,
+// secret ones in the keyring, and the request sent is filled from both.
+void TestCollectionSidebar::variablesAndEnvironmentsAreEdited()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("team.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
+            "variables": [{"name": "legacy", "value": "hand-secret-9", "secret": true}],
+            "items": [{"type": "profile", "id": "api", "name": "API", "url": "ws://{{host}}/api",
+                       "request": {"headers": [{"name": "X-Key", "value": "{{apiKey}}"},
+                                               {"name": "X-Legacy", "value": "{{legacy}}"}]}}]})");
+    }
+    MainWindow window(echo.url());
+    QString error;
+    QVERIFY2(window.openCollection(path, &error), qPrintable(error));
+    CollectionSidebar *sidebar = window.collectionSidebar();
+    QCOMPARE(sidebar->variables().value(QStringLiteral("legacy")), QStringLiteral("hand-secret-9"));
+
+    VariablesDialog dialog(sidebar->withSecretValues());
+    QCOMPARE(dialog.layers()->count(), 1);
+    QCOMPARE(dialog.table()->rowCount(), 1);   // legacy, its value shown to edit
+    Variable host;
+    host.name = QStringLiteral("host");
+    host.value = echo.url().authority();
+    dialog.addVariable(host);
+    dialog.addEnvironment(QStringLiteral("staging"));
+    Variable bad;
+    bad.name = QStringLiteral("api key");
+    dialog.addVariable(bad);
+    QVERIFY(!dialog.check(&error));
+    QVERIFY2(error.contains(QStringLiteral("staging, row 1")), qPrintable(error));
+    dialog.table()->removeRow(0);
+    Variable key;
+    key.name = QStringLiteral("apiKey");
+    key.value = QStringLiteral("sk-staging-123");
+    key.secret = true;
+    dialog.addVariable(key);
+    dialog.addVariable(key);
+    QVERIFY(!dialog.check(&error));
+    QVERIFY2(error.contains(QStringLiteral("twice")), qPrintable(error));
+    dialog.table()->removeRow(1);
+    QVERIFY2(dialog.check(&error), qPrintable(error));
+    QVERIFY2(sidebar->setVariables(dialog.result(), &error), qPrintable(error));
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray json = file.readAll();
+    file.close();
+    QVERIFY(json.contains(echo.url().authority().toUtf8()));
+    QVERIFY(json.contains("\"name\": \"staging\""));
+    QVERIFY(json.contains("\"name\": \"apiKey\""));
+    QVERIFY(!json.contains("sk-staging-123"));
+    QVERIFY(!json.contains("hand-secret-9"));   // the hand-written secret moved to the keyring
+    QCOMPARE(sidebar->environmentBox()->count(), 2);
+    // Without the environment the key is not defined: said before connecting.
+    QVERIFY(!window.openProfile(QStringLiteral("api")));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("{{apiKey}} is not defined")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(sidebar->setEnvironment(QStringLiteral("staging")));
+    sidebar->selectProfile(QStringLiteral("api"));
+    QVERIFY(!sidebar->previewText().contains(QStringLiteral("sk-staging-123")));
+    QVERIFY(window.openProfile(QStringLiteral("api")));
+    QVERIFY(window.connectToUrl());
+    QTRY_COMPARE(window.session()->state(), Session::State::Open);
+    const QByteArray request = window.session()->handshake().requestRaw;
+    QVERIFY2(request.contains("X-Key: sk-staging-123\r\n"), request.constData());
+    QVERIFY(request.contains("X-Legacy: hand-secret-9\r\n"));
+    window.session()->close(1000, {});
+    QTRY_COMPARE(window.session()->state(), Session::State::Closed);
+
+    // Another window on the same file gets the secret values from the keyring.
+    MainWindow other(echo.url());
+    QVERIFY2(other.openCollection(path, &error), qPrintable(error));
+    QVERIFY(other.collectionSidebar()->setEnvironment(QStringLiteral("staging")));
+    QTRY_COMPARE(other.collectionSidebar()->variables().value(QStringLiteral("apiKey")), QStringLiteral("sk-staging-123"));
+    QTRY_COMPARE(other.collectionSidebar()->variables().value(QStringLiteral("legacy")), QStringLiteral("hand-secret-9"));
+
+    // An environment removed takes its values with it.
+    VariablesDialog fewer(sidebar->withSecretValues());
+    fewer.layers()->setCurrentRow(1);
+    QVERIFY(fewer.check(&error));
+    Collection edited = fewer.result();
+    edited.environments.clear();
+    QVERIFY(sidebar->setVariables(edited, &error));
+    QCOMPARE(sidebar->environmentBox()->count(), 1);
+    QVERIFY(!sidebar->variables().contains(QStringLiteral("apiKey")));
 }
 
 QTEST_MAIN(TestCollectionSidebar)

@@ -1,6 +1,7 @@
 #include "collectionsidebar.h"
 
 #include "plaintip.h"
+#include "variablesdialog.h"
 #include "secrets/secretstore.h"
 
 #include <QAction>
@@ -155,6 +156,9 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     , m_edit(new QMenu(this))
     , m_moveTo(new QMenu(tr("Move &to"), this))
 {
+    m_variables = m_edit->addAction(tr("&Variables and environments…"), this, &CollectionSidebar::editVariables);
+    m_variables->setToolTip(tr("The collection's variables, its environments and the values each one overrides"));
+    m_edit->addSeparator();
     m_newFolder = m_edit->addAction(tr("New &folder…"), this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("New folder"), tr("Name of the folder:"),
@@ -270,7 +274,10 @@ void CollectionSidebar::setCollection(const Collection &collection, const QHash<
     m_secrets = secrets;
     m_path = path;
     m_writable = writable;
-    m_model->setCollection(collection);
+    m_secretValues.clear();
+    Collection shown = collection;
+    takeSecretValues(&shown);
+    m_model->setCollection(shown);
     m_view->expandAll();
     m_title->setText(collection.name.isEmpty() ? QFileInfo(path).fileName() : collection.name);
     m_title->setToolTip(plainToolTip(path));
@@ -320,7 +327,130 @@ bool CollectionSidebar::setEnvironment(const QString &name)
 
 VariableScope CollectionSidebar::variables() const
 {
-    return collection().scope(collection().findEnvironment(environment()), m_overrides);
+    const Collection filled = withSecretValues();
+    return filled.scope(filled.findEnvironment(environment()), m_overrides);
+}
+
+QString CollectionSidebar::layerKey(const Environment *environment)
+{
+    if (!environment)
+        return QStringLiteral("defaults");
+    return QStringLiteral("environment/") + (environment->id.isEmpty() ? environment->name : environment->id);
+}
+
+// Secret values written into the file by hand are taken out of the tree the
+// window keeps: it writes the file without them, and the keyring keeps them.
+void CollectionSidebar::takeSecretValues(Collection *collection)
+{
+    const auto take = [this](QList<Variable> &variables, const QString &layer) {
+        for (Variable &variable : variables) {
+            if (variable.secret && !variable.value.isEmpty()) {
+                m_secretValues[layer].insert(variable.name, variable.value);
+                variable.value.clear();
+            }
+        }
+    };
+    take(collection->variables, layerKey(nullptr));
+    for (Environment &environment : collection->environments)
+        take(environment.variables, layerKey(&environment));
+}
+
+Collection CollectionSidebar::withSecretValues() const
+{
+    Collection filled = collection();
+    const auto fill = [this](QList<Variable> &variables, const QString &layer) {
+        const QHash<QString, QString> values = m_secretValues.value(layer);
+        for (Variable &variable : variables) {
+            if (variable.secret && variable.value.isEmpty())
+                variable.value = values.value(variable.name);
+        }
+    };
+    fill(filled.variables, layerKey(nullptr));
+    for (Environment &environment : filled.environments)
+        fill(environment.variables, layerKey(&environment));
+    return filled;
+}
+
+void CollectionSidebar::storeSecretValues(const QString &layer)
+{
+    if (!m_writable || collection().id.isEmpty())
+        return;
+    const QString key = QStringLiteral("collection/%1/variables/%2").arg(collection().id, layer);
+    const QHash<QString, QString> values = m_secretValues.value(layer);
+    SecretStore *store = SecretStore::shared();
+    if (values.isEmpty()) {
+        store->remove(key);
+        return;
+    }
+    QVariantMap map;
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        map.insert(it.key(), it.value());
+    if (store->status() == SecretStore::Status::SessionOnly)
+        Q_EMIT message(tr("No system keyring answered: the secret variables' values are kept for this session only."));
+    store->write(key, SecretStore::encode(map), this, [this](bool ok, const QString &why) {
+        if (!ok)
+            Q_EMIT message(tr("The keyring did not take the secret variables' values (%1); they are kept for this "
+                              "session only.").arg(why));
+    });
+}
+
+bool CollectionSidebar::setVariables(const Collection &edited, QString *error)
+{
+    Collection changed = collection();
+    changed.variables = edited.variables;
+    changed.environments = edited.environments;
+    // Every layer's secret values as typed now: a value cleared is gone.
+    QHash<QString, QHash<QString, QString>> values;
+    const auto take = [&values](QList<Variable> &variables, const QString &layer) {
+        for (Variable &variable : variables) {
+            if (variable.secret && !variable.value.isEmpty())
+                values[layer].insert(variable.name, variable.value);
+            if (variable.secret)
+                variable.value.clear();
+        }
+    };
+    QStringList layers{layerKey(nullptr)};
+    take(changed.variables, layerKey(nullptr));
+    for (Environment &environment : changed.environments) {
+        layers.append(layerKey(&environment));
+        take(environment.variables, layerKey(&environment));
+    }
+    const QString chosen = environment();
+    if (!apply(changed, selectedPath(), error))
+        return false;
+    QStringList touched = layers;
+    for (auto it = m_secretValues.cbegin(); it != m_secretValues.cend(); ++it) {
+        if (!touched.contains(it.key()))
+            touched.append(it.key());   // an environment removed: its values go too
+    }
+    m_secretValues = values;
+    for (const QString &layer : std::as_const(touched))
+        storeSecretValues(layer);
+    // The chooser lists the environments as they are now.
+    {
+        const QSignalBlocker blocker(m_environment);
+        m_environment->clear();
+        m_environment->addItem(tr("No environment (the collection's values)"), QString());
+        for (const Environment &each : collection().environments)
+            m_environment->addItem(each.name, each.name);
+    }
+    if (!setEnvironment(chosen))
+        m_environment->setCurrentIndex(0);
+    updatePreview();
+    Q_EMIT environmentChanged(environment());
+    return true;
+}
+
+void CollectionSidebar::editVariables()
+{
+    auto *dialog = new VariablesDialog(withSecretValues(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QString error;
+        if (!setVariables(dialog->result(), &error))
+            QMessageBox::warning(this, tr("Variables and environments"), error);
+    });
+    dialog->open();
 }
 
 void CollectionSidebar::setOverrides(const QList<Variable> &overrides)
@@ -434,8 +564,13 @@ void CollectionSidebar::updateActions()
 }
 
 // The change goes to the file first: when that fails, nothing changes here.
-bool CollectionSidebar::apply(const Collection &changed, const Collection::Path &select, QString *error)
+bool CollectionSidebar::apply(const Collection &edited, const Collection::Path &select, QString *error)
 {
+    // The keyring names a collection's secrets by its id: one written by
+    // hand without an id gets one.
+    Collection changed = edited;
+    if (changed.id.isEmpty())
+        changed.id = Collection::newId();
     if (m_writable && !changed.writeFile(m_path, error))
         return false;
     const QString chosen = environment();
@@ -493,6 +628,30 @@ void CollectionSidebar::readSecrets()
     if (!m_writable || collection().id.isEmpty())
         return;
     const QString path = m_path;
+    QStringList layers{layerKey(nullptr)};
+    for (const Environment &environment : collection().environments)
+        layers.append(layerKey(&environment));
+    for (const QString &layer : std::as_const(layers)) {
+        const QString key = QStringLiteral("collection/%1/variables/%2").arg(collection().id, layer);
+        SecretStore::shared()->read(key, this, [this, layer, path](bool stored, const QString &value) {
+            if (path != m_path)
+                return;
+            const bool fromFile = m_secretValues.contains(layer);
+            if (stored) {
+                const QVariantMap map = SecretStore::decode(value);
+                QHash<QString, QString> &values = m_secretValues[layer];
+                // A value written into the file by hand is the newer one.
+                for (auto it = map.cbegin(); it != map.cend(); ++it) {
+                    if (!values.contains(it.key()))
+                        values.insert(it.key(), it.value().toString());
+                }
+            }
+            // The file's own values are in the keyring from now on.
+            if (fromFile)
+                storeSecretValues(layer);
+            updatePreview();
+        });
+    }
     for (const Collection::Found &found : collection().profiles()) {
         const QString id = found.profile->id;
         SecretStore::shared()->read(secretKey(id), this, [this, id, path](bool stored, const QString &value) {

@@ -101,6 +101,13 @@ public:
     Collection::Path selectedFolder() const;
     // The keyring's name for a profile's secrets.
     QString secretKey(const QString &profileId) const;
+    // The variables and environments replaced by `edited`'s: the values of
+    // secret variables go to the keyring, the rest to the file.
+    bool setVariables(const Collection &edited, QString *error);
+    // The collection with the secret variables' values filled in, from the
+    // file where it had them, else from the keyring.
+    Collection withSecretValues() const;
+    void editVariables();
     QMenu *editMenu() const;
 
 Q_SIGNALS:
@@ -122,9 +129,14 @@ private:
     void askRename();
     void askDelete();
     void fillMoveMenu();
+    static QString layerKey(const Environment *environment);
+    void takeSecretValues(Collection *collection);
+    void storeSecretValues(const QString &layer);
 
     CollectionModel *m_model;
     QHash<QString, ProfileSecrets> m_secrets;
+    // Secret variables' values, per layer (layerKey()), name to value.
+    QHash<QString, QHash<QString, QString>> m_secretValues;
     QList<Variable> m_overrides;
     QString m_path;
     bool m_writable = false;
@@ -136,6 +148,7 @@ private:
     QToolButton *m_editButton;
     QMenu *m_edit;
     QMenu *m_moveTo;
+    QAction *m_variables;
     QAction *m_newFolder;
     QAction *m_newProfile;
     QAction *m_saveTab;

@@ -970,8 +970,9 @@ bool MainWindow::saveCollectionAs(const QString &path, QString *error)
     // What the file format keeps: the secrets (an imported token) stay out.
     if (!m_sidebar->collection().writeFile(path, error))
         return false;
-    // From now on the profiles' messages are saved there.
-    m_sidebar->setCollection(m_sidebar->collection(), {}, path, true);
+    // From now on the profiles' messages are saved there, and the secret
+    // variables' values go to the keyring under its name.
+    m_sidebar->setCollection(m_sidebar->withSecretValues(), {}, path, true);
     statusBar()->showMessage(tr("Collection saved to %1").arg(path), 10000);
     return true;
 }

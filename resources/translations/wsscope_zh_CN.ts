@@ -400,6 +400,26 @@
         <source>The top of the collection</source>
         <translation>集合顶层</translation>
     </message>
+    <message>
+        <source>&amp;Variables and environments…</source>
+        <translation>变量和环境(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>The collection&apos;s variables, its environments and the values each one overrides</source>
+        <translation>集合的变量、它的环境以及每个环境覆盖的值</translation>
+    </message>
+    <message>
+        <source>No system keyring answered: the secret variables&apos; values are kept for this session only.</source>
+        <translation>系统密钥环没有响应：机密变量的值只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>The keyring did not take the secret variables&apos; values (%1); they are kept for this session only.</source>
+        <translation>密钥环未接收机密变量的值（%1）；它们只在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>Variables and environments</source>
+        <translation>变量和环境</translation>
+    </message>
 </context>
 <context>
     <name>CommandLine</name>
@@ -4787,6 +4807,97 @@ Cipher: %2
     <message>
         <source>refers back to itself</source>
         <translation>引用了自身</translation>
+    </message>
+</context>
+<context>
+    <name>VariablesDialog</name>
+    <message>
+        <source>Show &amp;secret values</source>
+        <translation>显示机密值(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Re&amp;name…</source>
+        <translation>重命名(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Variables and environments</source>
+        <translation>变量和环境</translation>
+    </message>
+    <message>
+        <source>Where the values apply</source>
+        <translation>值的适用范围</translation>
+    </message>
+    <message>
+        <source>Collection defaults</source>
+        <translation>集合默认值</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>机密</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Variables</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>{{name}} in a URL, header, auth field, origin or saved message is replaced by the value. A secret value is kept in the keyring, never in the collection file.</source>
+        <translation>URL、头部、授权字段、Origin 或保存的消息中的 {{name}} 会被替换为该值。机密值保存在密钥环中，绝不写入集合文件。</translation>
+    </message>
+    <message>
+        <source>Secret values are hidden while you type, unless this is ticked</source>
+        <translation>除非勾选此项，输入时机密值会被隐藏</translation>
+    </message>
+    <message>
+        <source>&amp;Add environment…</source>
+        <translation>添加环境(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add &amp;variable</source>
+        <translation>添加变量(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Remove va&amp;riable</source>
+        <translation>移除变量(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Add environment</source>
+        <translation>添加环境</translation>
+    </message>
+    <message>
+        <source>Name of the environment:</source>
+        <translation>环境名称：</translation>
+    </message>
+    <message>
+        <source>Rename the environment</source>
+        <translation>重命名环境</translation>
+    </message>
+    <message>
+        <source>%1, row %2: &quot;%3&quot; cannot be a variable&apos;s name: use letters, digits, &apos;_&apos;, &apos;-&apos; and &apos;.&apos;.</source>
+        <translation>%1，第 %2 行：“%3”不能作为变量名：请使用字母、数字、“_”、“-”和“.”。</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is there twice.</source>
+        <translation>%1：“%2”出现了两次。</translation>
+    </message>
+    <message>
+        <source>Two environments are named &quot;%1&quot;.</source>
+        <translation>有两个环境都叫“%1”。</translation>
     </message>
 </context>
 <context>
