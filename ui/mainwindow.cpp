@@ -921,8 +921,26 @@ bool MainWindow::openCollection(const QString &path, QString *error, const QList
     // Docked, the window needs more room than a small screen has: then the
     // sidebar floats beside it.
     if (const QScreen *screen = this->screen();
-        screen && minimumSizeHint().width() > screen->availableSize().width())
+        screen && minimumSizeHint().width() > screen->availableSize().width()) {
         m_collectionDock->setFloating(true);
+        // Over the window's left edge, below its toolbar, where it is seen,
+        // and above the window (a floating dock left where Qt puts it sits
+        // behind a maximised window).
+        const QRect frame = geometry();
+        const int width = qMin(m_collectionDock->sizeHint().width(), frame.width() / 2);
+        m_collectionDock->setGeometry(frame.x(), frame.y() + frame.height() / 8, qMax(width, 240),
+                                      frame.height() * 3 / 4);
+        m_collectionDock->raise();
+        // Opened before the window is shown (--collection), it would end up
+        // behind it: shown again once the window is there.
+        if (!isVisible()) {
+            m_collectionDock->hide();
+            QTimer::singleShot(0, m_collectionDock, [dock = m_collectionDock] {
+                dock->show();
+                dock->raise();
+            });
+        }
+    }
     if (!unmapped.isEmpty())
         statusBar()->showMessage(tr("Imported; not taken over: %1").arg(unmapped.join(QStringLiteral("; "))), 15000);
     return true;

@@ -39,8 +39,11 @@ VariablesDialog::VariablesDialog(const Collection &collection, QWidget *parent)
     for (const Environment &environment : std::as_const(m_environments))
         m_layers->addItem(environment.name);
     m_table->setHorizontalHeaderLabels({tr("Name"), tr("Value"), tr("Secret"), tr("On")});
-    m_table->horizontalHeader()->setSectionResizeMode(Value, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Interactive);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setSectionResizeMode(Name, QHeaderView::Interactive);
+    header->setSectionResizeMode(Value, QHeaderView::Stretch);
+    header->setSectionResizeMode(Secret, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(Enabled, QHeaderView::ResizeToContents);
     m_table->setColumnWidth(Name, 160);
     m_table->verticalHeader()->hide();
     m_table->setAccessibleName(tr("Variables"));
@@ -70,7 +73,7 @@ VariablesDialog::VariablesDialog(const Collection &collection, QWidget *parent)
     right->addWidget(m_table, 1);
     right->addLayout(rowButtons);
     auto *columns = new QHBoxLayout;
-    columns->addLayout(left);
+    columns->addLayout(left, 1);
     columns->addLayout(right, 3);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(columns, 1);
