@@ -92,23 +92,6 @@ void configure(Session *session, const CommandLine &options)
     // (the window sends those of its saved messages, which then are the profile's)
     if (options.hasProfile && options.mode == CommandLine::Mode::Batch)
         session->setOpenMessages(options.openMessages());
-    // --mask-secrets: the values of secret variables are hidden in every
-    // header of the saved files, whatever its name. In the URL they cannot
-    // be, and the user is told.
-    if (options.hasProfile && options.maskSecrets) {
-        bool inUrl = false;
-        const QStringList secrets = options.variables.secretValues();
-        const QString url = options.url.toString(QUrl::FullyEncoded);
-        for (const QString &secret : secrets) {
-            inUrl |= secret.size() >= Secrets::MinMaskedValue
-                && (url.contains(secret) || url.contains(QString::fromLatin1(QUrl::toPercentEncoding(secret))));
-        }
-        if (inUrl)
-            QTextStream(stderr) << QCoreApplication::translate(
-                                           "main", "wsscope: --mask-secrets hides secret variables in headers, not in "
-                                                   "the URL: the URL is saved as it was sent.")
-                                << Qt::endl;
-    }
     // What an imported file held that has no place here, so that nothing is dropped unsaid.
     for (const QString &line : options.unmapped)
         QTextStream(stderr) << QCoreApplication::translate("main", "wsscope: not imported: %1").arg(PlainText::oneLine(line))

@@ -24,6 +24,11 @@ struct Options
     // With maskSecrets, also hidden wherever they appear in a header's value:
     // the values of this session's secret variables (Secrets::valueForms).
     QList<QByteArray> maskedValues;
+
+    // Whether payloads and URLs are masked too. Then the wire's own bytes
+    // are not saved (a secret inside a masked or compressed frame cannot be
+    // hidden in place): the frames are rebuilt from the masked messages.
+    bool hidesValues() const { return maskSecrets && !maskedValues.isEmpty(); }
 };
 
 // By the file name's ending: .jsonl, .har, .pcapng, .txt (any case).

@@ -83,7 +83,7 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
     const QList<HandshakeInfo::Header> requestHeaders = mask ? Secrets::masked(info.requestHeaders, options.maskedValues) : info.requestHeaders;
     const QList<HandshakeInfo::Header> responseHeaders = mask ? Secrets::masked(info.responseHeaders, options.maskedValues) : info.responseHeaders;
 
-    const QUrl url(connection.url);
+    const QUrl url(options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues) : connection.url);
     QList<HandshakeInfo::Header> query;
     const QList<QPair<QString, QString>> items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
     for (const auto &item : items)
@@ -104,7 +104,9 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
     QByteArray out;
     out += "{\"startedDateTime\":" + jsonString(SessionFile::timeText(connection.startUsec))
         + ",\"time\":" + millis(total);
-    out += ",\"request\":{\"method\":\"GET\",\"url\":" + jsonString(connection.url.toUtf8())
+    const QString shownUrl = options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues)
+                                                   : connection.url;
+    out += ",\"request\":{\"method\":\"GET\",\"url\":" + jsonString(shownUrl.toUtf8())
         + ",\"httpVersion\":" + latin1String(httpVersion(info.requestLine, true))
         + ",\"cookies\":" + cookies(requestHeaders, "Cookie")
         + ",\"headers\":" + nameValues(requestHeaders)
@@ -147,7 +149,12 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
         if (e.connection != connection.id || e.direction == MessageLog::Direction::Local)
             continue;
         const int opcode = MessageLog::opcodeOf(e.kind);
-        const QByteArrayView data = log.data(row);
+        QByteArrayView data = log.data(row);
+        QByteArray masked;
+        if (options.hidesValues()) {
+            masked = Secrets::maskedPayload(data, options.maskedValues);
+            data = masked;
+        }
         out += first ? "" : ",";
         first = false;
         out += "{\"type\":";

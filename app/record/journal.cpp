@@ -1,4 +1,5 @@
 #include "journal.h"
+#include "record/secrets.h"
 
 #include "record/sessionfile.h"
 #include "record/wirestream.h"
@@ -40,6 +41,8 @@ struct Journal::Batch
     std::vector<qint32> wireMessages;
     // The wire tap's records since the last batch, with their connection.
     std::vector<std::pair<int, TapRecord>> wire;
+    // Values hidden in the rows' payloads (SessionExport::Options::hidesValues()).
+    QList<QByteArray> maskedValues;
 };
 
 class JournalWriter : public QObject
@@ -79,7 +82,13 @@ public:
         }
         for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
             const MessageLog::Entry &row = batch.rows.entries[i];
-            SessionFile::appendRowLine(m_piece, row, MessageLog::data(batch.rows, row),
+            QByteArrayView data = MessageLog::data(batch.rows, row);
+            QByteArray masked;
+            if (!batch.maskedValues.isEmpty()) {
+                masked = Secrets::maskedPayload(data, batch.maskedValues);
+                data = masked;
+            }
+            SessionFile::appendRowLine(m_piece, row, data,
                                        batch.rtts.empty() ? -1 : batch.rtts[i],
                                        batch.wireMessages.empty() ? -1 : batch.wireMessages[i]);
             if (m_piece.size() >= PieceBytes && !put())
@@ -316,6 +325,8 @@ void Journal::flushRows()
     }
     takeWire(false);
     markPayloadsInWire();
+    if (m_options.hidesValues())
+        m_batch->maskedValues = m_options.maskedValues;
     if (m_batch->rows.entries.empty() && m_batch->lines.empty() && m_batch->wire.empty())
         return;
     std::shared_ptr<Batch> batch(m_batch.release());
@@ -332,6 +343,9 @@ void Journal::takeWire(bool force)
     const WireCapture *capture = m_session->capture();
     if (m_finished || m_wireConnection == 0 || m_session->isReadOnly()
         || (capture->chunkCount() == m_wireChunks && capture->eventCount() == m_wireEvents))
+        return;
+    // Secret values in payloads: the wire is left out, the rows are masked.
+    if (m_options.hidesValues())
         return;
     QList<TapRecord> records;
     if (m_options.maskSecrets && !m_wireMasked) {

@@ -2,6 +2,7 @@
 
 #include "wire/wirecapture.h"
 
+#include "record/secrets.h"
 #include "record/wirestream.h"
 #include "session/session.h"
 
@@ -471,7 +472,12 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         return fail(tr("Could not write the capture: the file is not open for writing."));
 
     Output output(out);
-    const QList<Session::Connection> &connections = session.connections();
+    // With secret values to hide, the URLs in the comments are masked too.
+    QList<Session::Connection> connections = session.connections();
+    if (options.hidesValues()) {
+        for (Session::Connection &connection : connections)
+            connection.url = Secrets::maskedText(connection.url, options.maskedValues);
+    }
 
     // Section Header Block.
     QByteArray shb;
@@ -519,7 +525,11 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         const auto found = exact ? session.savedWire().cend() : session.savedWire().constFind(connection.id);
         if (found != session.savedWire().cend())
             saved.addRecords(*found);
-        const WireCapture *bytes = exact ? capture : found != session.savedWire().cend() ? &saved : nullptr;
+        // Secret values to hide in payloads: the frames are rebuilt from the masked messages.
+        const WireCapture *bytes = options.hidesValues()                 ? nullptr
+            : exact                                                      ? capture
+            : found != session.savedWire().cend()                        ? &saved
+                                                                         : nullptr;
         const WireStream::Stream stream =
             WireStream::forConnection(connection, *session.log(), bytes, options.maskSecrets, options.maskedValues);
         if (!hasRequestBytes(stream))

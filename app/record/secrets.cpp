@@ -62,9 +62,25 @@ QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers,
     return result;
 }
 
+QByteArray maskedPayload(QByteArrayView data, const QList<QByteArray> &values)
+{
+    QByteArray result = data.toByteArray();
+    maskValues(result, 0, result.size(), values);
+    return result;
+}
+
+QString maskedText(const QString &text, const QList<QByteArray> &values)
+{
+    if (values.isEmpty())
+        return text;
+    return QString::fromUtf8(maskedPayload(text.toUtf8(), values));
+}
+
 QByteArray maskedHead(const QByteArray &head, const QList<QByteArray> &values)
 {
     QByteArray result = head;
+    const qsizetype startEnd = result.indexOf('\n');
+    maskValues(result, 0, startEnd < 0 ? result.size() : startEnd, values);
     qsizetype lineStart = result.indexOf('\n');   // the request or status line holds no header
     while (lineStart >= 0 && lineStart + 1 < result.size()) {
         ++lineStart;

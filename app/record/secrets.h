@@ -24,7 +24,11 @@ constexpr qsizetype MinMaskedValue = 4;
 QList<QByteArray> valueForms(const QStringList &texts);
 
 QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers, const QList<QByteArray> &values);
-// An HTTP head (request or response, raw bytes) with secret values masked.
+// An HTTP head (request or response, raw bytes) with secret values masked;
+// `values` in its start line too (a secret in the request's query).
 QByteArray maskedHead(const QByteArray &head, const QList<QByteArray> &values);
+// A payload, or a URL, with each of `values` made asterisks of its length.
+QByteArray maskedPayload(QByteArrayView data, const QList<QByteArray> &values);
+QString maskedText(const QString &text, const QList<QByteArray> &values);
 
 } // namespace Secrets

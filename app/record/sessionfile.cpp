@@ -577,7 +577,7 @@ QByteArray connectionLine(const Session::Connection &connection, const SessionEx
     return Line("connection")
         .time("time", connection.startUsec)
         .number("connection", connection.id)
-        .text("url", connection.url)
+        .text("url", options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues) : connection.url)
         .raw("subprotocols", stringArray(connection.subprotocols))
         .raw("headers", headerArray(options.maskSecrets ? Secrets::masked(connection.headers, options.maskedValues) : connection.headers))
         .text("origin", connection.origin)
@@ -591,7 +591,9 @@ QByteArray handshakeLine(const Session::Connection &connection, const SessionExp
 {
     const HandshakeInfo &info = connection.handshake;
     const bool mask = options.maskSecrets;
-    QByteArray request = "{\"line\":" + Line::quoted(info.requestLine) + ",\"headers\":"
+    const QByteArray requestLine = options.hidesValues() ? Secrets::maskedPayload(info.requestLine, options.maskedValues)
+                                                         : info.requestLine;
+    QByteArray request = "{\"line\":" + Line::quoted(requestLine) + ",\"headers\":"
         + headerArray(mask ? Secrets::masked(info.requestHeaders, options.maskedValues) : info.requestHeaders) + ",\"raw\":"
         + Line::quoted((mask ? Secrets::maskedHead(info.requestRaw, options.maskedValues) : info.requestRaw).toBase64()) + '}';
     QByteArray response = "{\"status\":" + Line::quoted(info.statusLine) + ",\"headers\":"
@@ -767,6 +769,8 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         if (wireWritten.contains(id))
             return;
         wireWritten.append(id);
+        if (options.hidesValues())
+            return;
         QList<TapRecord> records = WireStream::capturedRecords(session, id);
         if (options.maskSecrets)
             WireStream::maskSecrets(records, options.maskedValues);
@@ -779,13 +783,19 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         session,
         [&](int row) {
             const MessageLog::Entry &entry = session.log()->at(row);
-            const QByteArrayView data = session.log()->data(row);
+            QByteArrayView data = session.log()->data(row);
+            QByteArray masked;
+            if (options.hidesValues()) {
+                masked = Secrets::maskedPayload(data, options.maskedValues);
+                data = masked;
+            }
             const bool pong = entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received;
             // Only when the capture at hand holds that very message in the
             // wire lines written: a reopened file's rows may be numbered
             // apart from its wire (an old file of a ring log), so the bytes
             // are compared, not the size.
-            const bool inWire = payloadInWire(entry, data.size()) && wireWritten.contains(entry.connection)
+            const bool inWire = !options.hidesValues() && payloadInWire(entry, data.size())
+                && wireWritten.contains(entry.connection)
                 && session.captureHolds(entry.connection)
                 && session.capture()->messageEquals(false, entry.sequence, data);
             appendRowLine(buffer, entry, data, pong ? session.rttOfPong(entry.connection, entry.sequence) : -1,

@@ -123,7 +123,12 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         session,
         [&](int row) {
             const MessageLog::Entry &e = log.at(row);
-            const QByteArrayView data = log.data(row);
+            QByteArrayView data = log.data(row);
+            QByteArray masked;
+            if (options.hidesValues()) {
+                masked = Secrets::maskedPayload(data, options.maskedValues);
+                data = masked;
+            }
             if (e.direction == MessageLog::Direction::Local) {
                 text += timeText(e.timeUsec) + QStringLiteral("  ·  ") + kindName(e.kind) + QStringLiteral("  ")
                     + oneLine(QString::fromUtf8(data)) + u'\n';
@@ -140,7 +145,10 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             switch (stage) {
             case SessionExport::Stage::Start:
                 text += timeText(connection.startUsec) + QStringLiteral("  ·  ")
-                    + tr("connection %1 to %2").arg(connection.id).arg(connection.url) + u'\n';
+                    + tr("connection %1 to %2")
+                          .arg(connection.id)
+                          .arg(options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues)
+                                                     : connection.url) + u'\n';
                 break;
             case SessionExport::Stage::Handshake:
                 text += timeText(connection.handshakeUsec) + QStringLiteral("  ·  ")

@@ -257,8 +257,13 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
                 continue;
             const auto opcode = quint8(MessageLog::opcodeOf(entry.kind));
             const bool fromClient = entry.direction == MessageLog::Direction::Sent;
-            add(entry.timeUsec, fromClient,
-                fromClient ? clientFrame(opcode, log.data(row)) : encodeFrame(opcode, log.data(row), false, 0));
+            QByteArrayView data = log.data(row);
+            QByteArray masked;
+            if (maskSecrets && !values.isEmpty()) {
+                masked = Secrets::maskedPayload(data, values);
+                data = masked;
+            }
+            add(entry.timeUsec, fromClient, fromClient ? clientFrame(opcode, data) : encodeFrame(opcode, data, false, 0));
         }
     }
 

@@ -5206,10 +5206,6 @@ Cipher: %2
         <translation>wsscope：未导入：%1</translation>
     </message>
     <message>
-        <source>wsscope: --mask-secrets hides secret variables in headers, not in the URL: the URL is saved as it was sent.</source>
-        <translation>wsscope：--mask-secrets 会隐藏请求头中的机密变量，但不会隐藏 URL 中的：URL 按发送时的样子保存。</translation>
-    </message>
-    <message>
         <source>wsscope: the remembered options were not moved into the Recent collection: %1</source>
         <translation>wsscope：记住的选项未能移入“最近”集合：%1</translation>
     </message>
