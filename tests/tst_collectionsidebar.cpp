@@ -44,6 +44,7 @@ private Q_SLOTS:
 private:
     static Collection example();
     static QList<QByteArray> sentTexts(MainWindow *window);
+    static bool writeFile(const QString &path, const QByteArray &bytes);
 };
 
 void TestCollectionSidebar::initTestCase()
@@ -65,6 +66,12 @@ Collection TestCollectionSidebar::example()
     if (!Collection::readFile(QStringLiteral(WSSCOPE_TEST_DATA "/collection-example.json"), &collection, &error))
         qFatal("%s", qPrintable(error));
     return collection;
+}
+
+bool TestCollectionSidebar::writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
 QList<QByteArray> TestCollectionSidebar::sentTexts(MainWindow *window)
@@ -151,10 +158,7 @@ void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
     QVERIFY(echo.listen());
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("team.json"));
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
+    const QByteArray collectionJson = QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
             "variables": [{"name": "host", "value": "%1"}, {"name": "who", "value": "default", "secret": true}],
             "environments": [{"name": "other", "variables": [{"name": "who", "value": "other"}]},
                              {"name": "broken", "variables": [{"name": "host", "value": "{{nope}}"}]}],
@@ -162,8 +166,8 @@ void TestCollectionSidebar::windowOpensProfilesAndSwitchesEnvironments()
                        "request": {"headers": [{"name": "X-Who", "value": "{{who}}"}]},
                        "messages": [{"id": "m1", "name": "hello", "kind": "text", "body": "hello {{who}}", "onOpen": true}]}]})")
                        .arg(echo.url().authority())
-                       .toUtf8());
-    }
+                       .toUtf8();
+    QVERIFY(writeFile(path, collectionJson));
     MainWindow window(echo.url());
     QString error;
     QVERIFY2(window.openCollection(path, &error), qPrintable(error));
@@ -242,10 +246,7 @@ void TestCollectionSidebar::eachTabHidesTheSecretsItUsed()
     QVERIFY(echo.listen());
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("two.json"));
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Two",
+    const QByteArray collectionJson = QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Two",
             "variables": [{"name": "keyA", "value": "alpha-secret-1", "secret": true},
                           {"name": "keyB", "value": "bravo-secret-2", "secret": true}],
             "items": [{"type": "profile", "id": "a", "name": "A", "url": "%1",
@@ -253,8 +254,8 @@ void TestCollectionSidebar::eachTabHidesTheSecretsItUsed()
                       {"type": "profile", "id": "b", "name": "B", "url": "%1",
                        "request": {"headers": [{"name": "X-Key", "value": "{{keyB}}"}]}}]})")
                        .arg(echo.url().toString())
-                       .toUtf8());
-    }
+                       .toUtf8();
+    QVERIFY(writeFile(path, collectionJson));
     QSettings().setValue(QStringLiteral("export/maskSecrets"), true);
     MainWindow window(echo.url());
     QString error;
@@ -430,17 +431,14 @@ void TestCollectionSidebar::tabSavedToItsProfileKeepsItsVariables()
     QVERIFY(echo.listen());
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("team.json"));
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team", "id": "team-1",
+    const QByteArray collectionJson = QStringLiteral(R"({"format": "wsscope-collection", "version": 1, "name": "Team", "id": "team-1",
             "variables": [{"name": "host", "value": "%1"}, {"name": "env", "value": "local"}],
             "items": [{"type": "profile", "id": "echo", "name": "Echo", "url": "ws://{{host}}/echo",
                        "request": {"headers": [{"name": "X-Env", "value": "{{env}}"}]},
                        "messages": [{"id": "m1", "name": "hello", "kind": "text", "body": "hello {{env}}"}]}]})")
                        .arg(echo.url().authority())
-                       .toUtf8());
-    }
+                       .toUtf8();
+    QVERIFY(writeFile(path, collectionJson));
     MainWindow window(echo.url());
     QString error;
     QVERIFY2(window.openCollection(path, &error), qPrintable(error));
@@ -539,15 +537,12 @@ void TestCollectionSidebar::variablesAndEnvironmentsAreEdited()
     QVERIFY(echo.listen());
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("team.json"));
-    {
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"format": "wsscope-collection", "version": 1, "name": "Team",
+    const QByteArray collectionJson = R"({"format": "wsscope-collection", "version": 1, "name": "Team",
             "variables": [{"name": "legacy", "value": "hand-secret-9", "secret": true}],
             "items": [{"type": "profile", "id": "api", "name": "API", "url": "ws://{{host}}/api",
                        "request": {"headers": [{"name": "X-Key", "value": "{{apiKey}}"},
-                                               {"name": "X-Legacy", "value": "{{legacy}}"}]}}]})");
-    }
+                                               {"name": "X-Legacy", "value": "{{legacy}}"}]}}]})";
+    QVERIFY(writeFile(path, collectionJson));
     MainWindow window(echo.url());
     QString error;
     QVERIFY2(window.openCollection(path, &error), qPrintable(error));
