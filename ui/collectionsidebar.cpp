@@ -226,6 +226,8 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     m_view->setAccessibleName(tr("Collection"));
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_environment->setAccessibleName(tr("Environment"));
+    m_environment->setToolTip(tr("The environment whose values override the collection's; choosing another applies "
+                                 "it at once to every tab opened from a profile"));
     m_environment->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_environment->setMinimumContentsLength(8);
     m_preview->setReadOnly(true);
@@ -281,14 +283,21 @@ void CollectionSidebar::setCollection(const Collection &collection, const QHash<
     m_view->expandAll();
     m_title->setText(collection.name.isEmpty() ? QFileInfo(path).fileName() : collection.name);
     m_title->setToolTip(plainToolTip(path));
-    const QSignalBlocker blocker(m_environment);
-    m_environment->clear();
-    m_environment->addItem(tr("No environment (the collection's values)"), QString());
-    for (const Environment &environment : collection.environments)
-        m_environment->addItem(environment.name, environment.name);
+    fillEnvironments();
     updatePreview();
     updateActions();
     readSecrets();
+}
+
+// The chooser lists the collection's environments as they are now.
+void CollectionSidebar::fillEnvironments()
+{
+    const QSignalBlocker blocker(m_environment);
+    m_environment->clear();
+    m_environment->addItem(tr("No environment"), QString());
+    m_environment->setItemData(0, tr("The collection's own values, without an environment's"), Qt::ToolTipRole);
+    for (const Environment &environment : collection().environments)
+        m_environment->addItem(environment.name, environment.name);
 }
 
 const Collection &CollectionSidebar::collection() const
@@ -426,14 +435,7 @@ bool CollectionSidebar::setVariables(const Collection &edited, QString *error)
     m_secretValues = values;
     for (const QString &layer : std::as_const(touched))
         storeSecretValues(layer);
-    // The chooser lists the environments as they are now.
-    {
-        const QSignalBlocker blocker(m_environment);
-        m_environment->clear();
-        m_environment->addItem(tr("No environment (the collection's values)"), QString());
-        for (const Environment &each : collection().environments)
-            m_environment->addItem(each.name, each.name);
-    }
+    fillEnvironments();
     if (!setEnvironment(chosen))
         m_environment->setCurrentIndex(0);
     updatePreview();

@@ -123,6 +123,7 @@ Q_SIGNALS:
 private:
     void updatePreview();
     void updateActions();
+    void fillEnvironments();
     bool apply(const Collection &changed, const Collection::Path &select, QString *error);
     void storeSecrets(const QString &profileId, const ProfileSecrets &secrets);
     void readSecrets();

@@ -257,10 +257,6 @@
         <translation>选择一个连接配置，查看它发送的请求。</translation>
     </message>
     <message>
-        <source>No environment (the collection&apos;s values)</source>
-        <translation>不使用环境（集合自己的值）</translation>
-    </message>
-    <message>
         <source>Cannot be sent as it is:
 %1</source>
         <translation>按现在的样子无法发送：
@@ -419,6 +415,18 @@
     <message>
         <source>Variables and environments</source>
         <translation>变量和环境</translation>
+    </message>
+    <message>
+        <source>The environment whose values override the collection&apos;s; choosing another applies it at once to every tab opened from a profile</source>
+        <translation>其值覆盖集合默认值的环境；选择另一个会立即应用到每个从连接配置打开的标签页</translation>
+    </message>
+    <message>
+        <source>No environment</source>
+        <translation>不使用环境</translation>
+    </message>
+    <message>
+        <source>The collection&apos;s own values, without an environment&apos;s</source>
+        <translation>只用集合自己的值，不用任何环境的值</translation>
     </message>
 </context>
 <context>
