@@ -325,6 +325,10 @@ void TestCollectionSidebar::importedExportIsNotWritten()
     extra.body = QStringLiteral("x");
     window.savedMessages()->model()->append(extra);
     QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("imported file")));
+    // Saved back into its profile: in the window only, and said.
+    window.saveTabToProfile();
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("Changed in the window only")),
+             qPrintable(window.statusBar()->currentMessage()));
     QVERIFY(original.open(QIODevice::ReadOnly));
     QCOMPARE(original.readAll(), before);
     // Exported as a wsscope collection: the same profiles, no token, and

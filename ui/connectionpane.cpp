@@ -1282,7 +1282,9 @@ bool ConnectionPane::saveToProfile(const QString &profileId)
     // The tab now is that profile; what it sent stays in its log.
     if (m_boundProfile != profileId)
         openProfile(profileId);
-    showStatus(tr("Saved to the profile \"%1\"").arg(profile.name), 10000);
+    // An imported file is not written: the sidebar's own message says so.
+    if (m_sidebar->isWritable())
+        showStatus(tr("Saved to the profile \"%1\"").arg(profile.name), 10000);
     return true;
 }
 
