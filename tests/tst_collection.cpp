@@ -779,6 +779,8 @@ void TestCollection::profileUpdatedFromATabKeepsItsReferences()
     profile.request.authSecretReference = QStringLiteral("{{token}}");
     profile.request.origin = QStringLiteral("https://{{host}}");
     profile.request.unknown.insert(QStringLiteral("future"), 1);
+    profile.request.closeCode = 4001;
+    profile.request.closeReason = QStringLiteral("bye");
     VariableScope scope;
     scope.addLayer({var(QStringLiteral("host"), QStringLiteral("127.0.0.1:9000")),
                     var(QStringLiteral("env"), QStringLiteral("local")),
@@ -787,8 +789,11 @@ void TestCollection::profileUpdatedFromATabKeepsItsReferences()
     QVERIFY(!scope.resolvesTo(profile.url, QStringLiteral("ws://127.0.0.1:9001/feed?since=1")));
     QVERIFY(!scope.resolvesTo(QStringLiteral("{{undefined}}"), QStringLiteral("{{undefined}}")));
 
-    // What the tab shows after opening the profile, left as it was.
+    // What the tab shows after opening the profile, left as it was (the
+    // request tabs have no close code).
     QVariantMap state = profile.request.toEditorState();
+    state.remove(QStringLiteral("closeCode"));
+    state.remove(QStringLiteral("closeReason"));
     state.insert(QStringLiteral("headers"),
                  QVariantList{QVariant(QVariantList{true, QStringLiteral("X-Env"), QStringLiteral("local")}),
                               QVariant(QVariantList{true, QStringLiteral("X-Trace"),
@@ -805,6 +810,8 @@ void TestCollection::profileUpdatedFromATabKeepsItsReferences()
     QCOMPARE(same.request.authSecretReference, QStringLiteral("{{token}}"));
     QCOMPARE(same.request.origin, QStringLiteral("https://{{host}}"));
     QCOMPARE(same.request.unknown, profile.request.unknown);
+    QCOMPARE(same.request.closeCode, 4001);   // not in the request tabs: kept
+    QCOMPARE(same.request.closeReason, QStringLiteral("bye"));
     QVERIFY(secrets.authSecret.isEmpty());
     QVERIFY(same.request.unknown == profile.request.unknown);
 

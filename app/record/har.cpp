@@ -83,7 +83,10 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
     const QList<HandshakeInfo::Header> requestHeaders = mask ? Secrets::masked(info.requestHeaders, options.maskedValues) : info.requestHeaders;
     const QList<HandshakeInfo::Header> responseHeaders = mask ? Secrets::masked(info.responseHeaders, options.maskedValues) : info.responseHeaders;
 
-    const QUrl url(options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues) : connection.url);
+    // Secret values in the URL and the payloads too, when asked to hide them.
+    const QList<QByteArray> hidden = options.hidesValues() ? options.maskedValues : QList<QByteArray>();
+    const QString shownUrl = Secrets::maskedText(connection.url, hidden);
+    const QUrl url(shownUrl);
     QList<HandshakeInfo::Header> query;
     const QList<QPair<QString, QString>> items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
     for (const auto &item : items)
@@ -104,8 +107,6 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
     QByteArray out;
     out += "{\"startedDateTime\":" + jsonString(SessionFile::timeText(connection.startUsec))
         + ",\"time\":" + millis(total);
-    const QString shownUrl = options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues)
-                                                   : connection.url;
     out += ",\"request\":{\"method\":\"GET\",\"url\":" + jsonString(shownUrl.toUtf8())
         + ",\"httpVersion\":" + latin1String(httpVersion(info.requestLine, true))
         + ",\"cookies\":" + cookies(requestHeaders, "Cookie")
@@ -149,12 +150,8 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
         if (e.connection != connection.id || e.direction == MessageLog::Direction::Local)
             continue;
         const int opcode = MessageLog::opcodeOf(e.kind);
-        QByteArrayView data = log.data(row);
         QByteArray masked;
-        if (options.hidesValues()) {
-            masked = Secrets::maskedPayload(data, options.maskedValues);
-            data = masked;
-        }
+        const QByteArrayView data = Secrets::maskedView(log.data(row), hidden, &masked);
         out += first ? "" : ",";
         first = false;
         out += "{\"type\":";

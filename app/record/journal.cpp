@@ -1,6 +1,6 @@
 #include "journal.h"
-#include "record/secrets.h"
 
+#include "record/secrets.h"
 #include "record/sessionfile.h"
 #include "record/wirestream.h"
 #include "session/session.h"
@@ -82,12 +82,8 @@ public:
         }
         for (size_t i = 0; i < batch.rows.entries.size(); ++i) {
             const MessageLog::Entry &row = batch.rows.entries[i];
-            QByteArrayView data = MessageLog::data(batch.rows, row);
             QByteArray masked;
-            if (!batch.maskedValues.isEmpty()) {
-                masked = Secrets::maskedPayload(data, batch.maskedValues);
-                data = masked;
-            }
+            const QByteArrayView data = Secrets::maskedView(MessageLog::data(batch.rows, row), batch.maskedValues, &masked);
             SessionFile::appendRowLine(m_piece, row, data,
                                        batch.rtts.empty() ? -1 : batch.rtts[i],
                                        batch.wireMessages.empty() ? -1 : batch.wireMessages[i]);

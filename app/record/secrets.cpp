@@ -69,6 +69,14 @@ QByteArray maskedPayload(QByteArrayView data, const QList<QByteArray> &values)
     return result;
 }
 
+QByteArrayView maskedView(QByteArrayView data, const QList<QByteArray> &values, QByteArray *storage)
+{
+    if (values.isEmpty())
+        return data;
+    *storage = maskedPayload(data, values);
+    return *storage;
+}
+
 QString maskedText(const QString &text, const QList<QByteArray> &values)
 {
     if (values.isEmpty())

@@ -29,6 +29,9 @@ QList<HandshakeInfo::Header> masked(const QList<HandshakeInfo::Header> &headers,
 QByteArray maskedHead(const QByteArray &head, const QList<QByteArray> &values);
 // A payload, or a URL, with each of `values` made asterisks of its length.
 QByteArray maskedPayload(QByteArrayView data, const QList<QByteArray> &values);
+// `data` itself when there are no values; else its masked copy, kept in
+// *storage (which must outlive the view).
+QByteArrayView maskedView(QByteArrayView data, const QList<QByteArray> &values, QByteArray *storage);
 QString maskedText(const QString &text, const QList<QByteArray> &values);
 
 } // namespace Secrets

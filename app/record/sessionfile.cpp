@@ -783,12 +783,9 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         session,
         [&](int row) {
             const MessageLog::Entry &entry = session.log()->at(row);
-            QByteArrayView data = session.log()->data(row);
             QByteArray masked;
-            if (options.hidesValues()) {
-                masked = Secrets::maskedPayload(data, options.maskedValues);
-                data = masked;
-            }
+            const QByteArrayView data = Secrets::maskedView(
+                session.log()->data(row), options.hidesValues() ? options.maskedValues : QList<QByteArray>(), &masked);
             const bool pong = entry.kind == MessageLog::Kind::Pong && entry.direction == MessageLog::Direction::Received;
             // Only when the capture at hand holds that very message in the
             // wire lines written: a reopened file's rows may be numbered

@@ -123,12 +123,9 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
         session,
         [&](int row) {
             const MessageLog::Entry &e = log.at(row);
-            QByteArrayView data = log.data(row);
             QByteArray masked;
-            if (options.hidesValues()) {
-                masked = Secrets::maskedPayload(data, options.maskedValues);
-                data = masked;
-            }
+            const QByteArrayView data = Secrets::maskedView(
+                log.data(row), options.hidesValues() ? options.maskedValues : QList<QByteArray>(), &masked);
             if (e.direction == MessageLog::Direction::Local) {
                 text += timeText(e.timeUsec) + QStringLiteral("  ·  ") + kindName(e.kind) + QStringLiteral("  ")
                     + oneLine(QString::fromUtf8(data)) + u'\n';

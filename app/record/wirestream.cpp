@@ -257,12 +257,9 @@ Stream rebuilt(const Session::Connection &connection, const MessageLog &log, boo
                 continue;
             const auto opcode = quint8(MessageLog::opcodeOf(entry.kind));
             const bool fromClient = entry.direction == MessageLog::Direction::Sent;
-            QByteArrayView data = log.data(row);
             QByteArray masked;
-            if (maskSecrets && !values.isEmpty()) {
-                masked = Secrets::maskedPayload(data, values);
-                data = masked;
-            }
+            const QByteArrayView data =
+                Secrets::maskedView(log.data(row), maskSecrets ? values : QList<QByteArray>(), &masked);
             add(entry.timeUsec, fromClient, fromClient ? clientFrame(opcode, data) : encodeFrame(opcode, data, false, 0));
         }
     }

@@ -1092,6 +1092,10 @@ Profile Profile::updated(const ProfileSecrets &secrets, const VariableScope &sco
     now.certFile = kept(before.certFile, now.certFile, scope);
     now.keyFile = kept(before.keyFile, now.keyFile, scope);
     now.proxy = kept(before.proxy, now.proxy, scope);
+    // What the request tabs do not hold stays as the profile had it.
+    now.closeCode = before.closeCode;
+    now.closeReason = before.closeReason;
+    now.secretsInKeyring = before.secretsInKeyring;
     now.unknown = before.unknown;
 
     *newSecrets = {};
