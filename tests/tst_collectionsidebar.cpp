@@ -299,6 +299,27 @@ void TestCollectionSidebar::eachTabHidesTheSecretsItUsed()
     QTRY_VERIFY(read(journalPath).contains("X-Key"));
     QVERIFY(!read(journalPath).contains("alpha-secret"));
     QSettings().setValue(QStringLiteral("export/maskSecrets"), false);
+
+    // The tab of profile A kept as a new profile: its header keeps {{keyA}},
+    // and the secret it resolved to reaches no file.
+    window.tabs()->setCurrentWidget(first);
+    QVERIFY(first->saveAsNewProfile(QStringLiteral("A again"), {}));
+    Collection written;
+    QString why;
+    QVERIFY2(Collection::readFile(path, &written, &why), qPrintable(why));
+    const Profile *again = written.findProfile(QStringLiteral("A again"), &why);
+    QVERIFY2(again, qPrintable(why));
+    QCOMPARE(again->request.headers.at(0).value, QStringLiteral("{{keyA}}"));
+    QVERIFY(!read(path).contains("alpha-secret"));
+    // A secret's value typed into a field is refused, and the file stays.
+    const QByteArray before = read(path);
+    QVariantMap state = first->requestEditor()->state();
+    state.insert(QStringLiteral("origin"), QStringLiteral("https://alpha-secret-1.example"));
+    first->requestEditor()->setState(state);
+    QVERIFY(!first->saveToProfile(QStringLiteral("a")));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("secret variable")),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(read(path), before);
 }
 
 void TestCollectionSidebar::importedExportIsNotWritten()

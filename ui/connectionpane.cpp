@@ -1229,23 +1229,53 @@ bool ConnectionPane::openProfile(const QString &id)
     return true;
 }
 
+// A secret variable's value that the profile would write into the file (a
+// tab opened from a profile holds its variables resolved); empty when none.
+QString ConnectionPane::secretIn(const Profile &profile) const
+{
+    Collection alone;
+    CollectionItem item;
+    item.profile = profile;
+    alone.items.append(item);
+    const QByteArray json = alone.toJson();
+    QStringList secrets = m_secretTexts;
+    if (m_sidebar)
+        secrets += m_sidebar->variables().secretValues();
+    for (const QString &secret : std::as_const(secrets)) {
+        if (secret.size() >= Secrets::MinMaskedValue && json.contains(secret.toUtf8()))
+            return secret;
+    }
+    return {};
+}
+
 bool ConnectionPane::saveAsNewProfile(const QString &name, const Collection::Path &folder)
 {
     if (!m_sidebar)
         return false;
-    Profile blank;
-    Profile profile;
-    ProfileSecrets secrets;
     const QString url = m_urlBox->currentText().trimmed();
     if (url.isEmpty()) {
         showStatus(tr("A profile needs a URL: type one first."), 10000);
         return false;
     }
-    profile = blank.updated({}, VariableScope(), url, m_request->state(), &secrets);
+    // A tab opened from a profile starts from that profile, so that what
+    // the tab left as its variables gave it keeps their {{references}}.
+    QString error;
+    const Profile *bound = m_boundProfile.isEmpty() ? nullptr : m_sidebar->collection().findProfile(m_boundProfile, &error);
+    ProfileSecrets secrets;
+    Profile profile = bound ? bound->updated(m_sidebar->secrets(m_boundProfile), m_sidebar->variables(), url,
+                                             m_request->state(), &secrets)
+                            : Profile().updated({}, VariableScope(), url, m_request->state(), &secrets);
     profile.id = Collection::newId();
     profile.name = name;
     profile.messages = m_saved->model()->messages();
-    QString error;
+    for (SavedMessage &message : profile.messages)
+        message.id = Collection::newId();
+    if (!secretIn(profile).isEmpty()) {
+        showStatus(tr("The profile was not kept: a field holds the value of a secret variable; put the variable "
+                      "({{name}}) there instead."),
+                   15000);
+        return false;
+    }
     if (!m_sidebar->addProfile(profile, secrets, folder, &error)) {
         showStatus(tr("The profile was not kept: %1").arg(error), 15000);
         return false;
@@ -1275,6 +1305,12 @@ bool ConnectionPane::saveToProfile(const QString &profileId)
                                      &secrets);
     if (m_boundProfile == profileId)
         profile.messages = m_saved->model()->messages();
+    if (!secretIn(profile).isEmpty()) {
+        showStatus(tr("The profile was not saved: a field holds the value of a secret variable; put the variable "
+                      "({{name}}) there instead."),
+                   15000);
+        return false;
+    }
     if (!m_sidebar->replaceProfile(profile, secrets, &error)) {
         showStatus(tr("The profile was not saved: %1").arg(error), 15000);
         return false;

@@ -189,6 +189,7 @@ private:
     QString savedMessagesKey(const QString &url) const;
     void storeSavedMessages();
     void addSecretTexts(const QStringList &texts);
+    QString secretIn(const Profile &profile) const;
     // The options last used with a URL, in the Recent collection.
     QVariantMap rememberedOptions(const QString &url);
     void storeOptions(const QString &url, const QVariantMap &options);

@@ -1309,6 +1309,14 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>The options of this URL were not kept: %1</source>
         <translation>未能保存此 URL 的选项：%1</translation>
     </message>
+    <message>
+        <source>The profile was not kept: a field holds the value of a secret variable; put the variable ({{name}}) there instead.</source>
+        <translation>连接配置未保存：某个字段含有机密变量的值；请改为在那里使用变量（{{name}}）。</translation>
+    </message>
+    <message>
+        <source>The profile was not saved: a field holds the value of a secret variable; put the variable ({{name}}) there instead.</source>
+        <translation>连接配置未保存：某个字段含有机密变量的值；请改为在那里使用变量（{{name}}）。</translation>
+    </message>
 </context>
 <context>
     <name>EchoServer</name>
