@@ -179,7 +179,7 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     m_edit->addSeparator();
     m_rename = m_edit->addAction(tr("&Rename…"), this, &CollectionSidebar::askRename);
     m_rename->setShortcut(QKeySequence(Qt::Key_F2));
-    m_duplicate = m_edit->addAction(tr("D&uplicate"), this, [this] {
+    m_duplicate = m_edit->addAction(tr("Dup&licate"), this, [this] {
         QString error;
         if (!duplicate(selectedPath(), &error))
             QMessageBox::warning(this, tr("Duplicate"), error);
@@ -201,7 +201,7 @@ CollectionSidebar::CollectionSidebar(QWidget *parent)
     m_edit->addMenu(m_moveTo);
     connect(m_moveTo, &QMenu::aboutToShow, this, &CollectionSidebar::fillMoveMenu);
     m_edit->addSeparator();
-    m_delete = m_edit->addAction(tr("&Delete…"), this, &CollectionSidebar::askDelete);
+    m_delete = m_edit->addAction(tr("D&elete…"), this, &CollectionSidebar::askDelete);
     m_delete->setShortcut(QKeySequence::Delete);
     for (QAction *action : {m_rename, m_moveUp, m_moveDown, m_delete}) {
         action->setShortcutContext(Qt::WidgetShortcut);

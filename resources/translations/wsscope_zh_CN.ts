@@ -307,8 +307,8 @@
         <translation>重命名(&amp;R)…</translation>
     </message>
     <message>
-        <source>D&amp;uplicate</source>
-        <translation>复制一份(&amp;U)</translation>
+        <source>Dup&amp;licate</source>
+        <translation>复制一份(&amp;L)</translation>
     </message>
     <message>
         <source>Duplicate</source>
@@ -327,8 +327,8 @@
         <translation>下移(&amp;D)</translation>
     </message>
     <message>
-        <source>&amp;Delete…</source>
-        <translation>删除(&amp;D)…</translation>
+        <source>D&amp;elete…</source>
+        <translation>删除(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
