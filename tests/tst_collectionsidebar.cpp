@@ -22,6 +22,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <QListWidget>
+#include <QMenu>
 #include <QTableWidget>
 
 class TestCollectionSidebar : public QObject
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void tabSavedToItsProfileKeepsItsVariables();
     void newCollectionFromTheTab();
     void variablesAndEnvironmentsAreEdited();
+    void editMenuLettersAreDistinct();
 
 private:
     static Collection example();
@@ -642,6 +644,25 @@ void TestCollectionSidebar::variablesAndEnvironmentsAreEdited()
     QVERIFY(sidebar->setVariables(edited, &error));
     QCOMPARE(sidebar->environmentBox()->count(), 1);
     QVERIFY(!sidebar->variables().contains(QStringLiteral("apiKey")));
+}
+
+// Each item of the Edit menu has a letter of its own (Duplicate and Move up
+// once shared U, Delete and Move down D).
+void TestCollectionSidebar::editMenuLettersAreDistinct()
+{
+    CollectionSidebar sidebar;
+    QStringList letters;
+    for (const QAction *action : sidebar.editMenu()->actions()) {
+        if (action->isSeparator())
+            continue;
+        const QString text = action->text();
+        const qsizetype at = text.indexOf(u'&');
+        QVERIFY2(at >= 0 && at + 1 < text.size(), qPrintable(text));
+        const QString letter = text.mid(at + 1, 1).toLower();
+        QVERIFY2(!letters.contains(letter), qPrintable(QStringLiteral("%1 shares %2").arg(text, letter)));
+        letters.append(letter);
+    }
+    QCOMPARE(letters.size(), 10);
 }
 
 QTEST_MAIN(TestCollectionSidebar)
