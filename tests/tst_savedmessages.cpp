@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
@@ -357,6 +358,12 @@ void TestSavedMessages::settingsOptionsMoveIntoTheRecentCollection()
 
     QCOMPARE(recent.migrateSettings(&settings, &error), 1);
     QVERIFY(Settings::connectionOptions(feed).isEmpty());
+    // The Recent file is its owner's alone, as the settings file was (0600 in a 0700 folder).
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+        | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+    QCOMPARE(QFile::permissions(RecentMessages::defaultPath()) & others, QFileDevice::Permissions());
+    QCOMPARE(QFile::permissions(QFileInfo(RecentMessages::defaultPath()).absolutePath()) & others,
+             QFileDevice::Permissions());
     QCOMPARE(Settings::connectionOptions(other), secret);   // waits for the keyring
     const QByteArray file = TestFiles::recentText();
     QVERIFY(!file.contains("plain-tok-4242"));

@@ -3,6 +3,7 @@
 #include "secrets/secretstore.h"
 
 #include <QDir>
+#include <QFile>
 #include <QSettings>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -93,11 +94,18 @@ bool hasOptions(const ProfileRequest &request)
 
 bool RecentMessages::save(const Collection &collection, QString *error) const
 {
-    if (!QDir().mkpath(QFileInfo(m_path).absolutePath())) {
-        *error = tr("Cannot make the folder \"%1\".").arg(QFileInfo(m_path).absolutePath());
+    const QString folder = QFileInfo(m_path).absolutePath();
+    if (!QDir().mkpath(folder)) {
+        *error = tr("Cannot make the folder \"%1\".").arg(folder);
         return false;
     }
-    return collection.writeFile(m_path, error);
+    // Only its owner may read it, as the settings file: it holds what was
+    // typed for each URL (header values, messages).
+    QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (!collection.writeFile(m_path, error))
+        return false;
+    QFile::setPermissions(m_path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return true;
 }
 
 bool RecentMessages::setMessages(const QString &url, const QList<SavedMessage> &messages, QString *error)
