@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "collectionsidebar.h"
 #include "server/echoserver.h"
+#include "server/inspectserver.h"
 #include "requesteditor.h"
 #include "record/secrets.h"
 #include "secrets/secretstore.h"
@@ -14,6 +15,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QProcess>
 #include <QSettings>
@@ -42,26 +44,6 @@ void setIdentity()
     QCoreApplication::setOrganizationName(QStringLiteral("wsscope"));
     QCoreApplication::setApplicationName(QStringLiteral("wsscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(WSSCOPE_VERSION));
-}
-
-int serve(quint16 port, const QStringList &allowedOrigins)
-{
-    EchoServer server;
-    server.setAllowedOrigins(allowedOrigins);
-    // Refused and dropped clients, one line each; what a client sent is escaped in it.
-    QObject::connect(&server, &EchoServer::notice, &server, [](const QString &message) {
-        QTextStream(stderr) << "wsscope: " << message << Qt::endl;
-    });
-    QTextStream err(stderr);
-    if (!server.listen(port)) {
-        err << QCoreApplication::translate("main", "wsscope: cannot listen on 127.0.0.1:%1: %2")
-                   .arg(port).arg(server.errorString())
-            << Qt::endl;
-        return 1;
-    }
-    // The URL alone on the first line of stdout, so scripts can read it.
-    QTextStream(stdout) << server.url().toString() << Qt::endl;
-    return QCoreApplication::exec();
 }
 
 // --header, --protocol, --origin, --insecure, the TLS files and --proxy, for the batch session and the window's.
@@ -147,6 +129,100 @@ bool catchQuitSignals()
     for (const int signal : {SIGTERM, SIGINT, SIGHUP})
         sigaction(signal, &action, nullptr);
     return true;
+}
+
+// --serve: the server without a window. It echoes; it records only when
+// something is to be saved, and saves when it is told to stop.
+int serve(const CommandLine &options)
+{
+    QTextStream err(stderr);
+    InspectServer::Config config;
+    config.port = options.servePort;
+    config.allowedOrigins = options.allowedOrigins;
+    config.protocols = options.subprotocols;
+    config.requireProtocol = !options.subprotocols.isEmpty();
+    config.answerStatus = options.serveAnswerStatus;
+    config.requiredHeaders = options.serveRequiredHeaders;
+    config.record = !options.savePaths.isEmpty();
+    // As the built-in echo server: bounded for clients that attack it.
+    config.maxMessageBytes = EchoServer::MaxMessageBytes;
+    if (!options.serveTlsCertificate.isEmpty()) {
+        QString problem;
+        if (!InspectServer::loadTlsFiles(options.serveTlsCertificate, options.serveTlsKey, {}, &config, &problem)) {
+            err << "wsscope: " << problem << Qt::endl;
+            return 1;
+        }
+    }
+    InspectServer server;
+    // One line per client's handshake and per notice; what a client sent is escaped in it.
+    QObject::connect(&server, &InspectServer::clientAnswered, &server, [&server, &err](int id) {
+        err << "wsscope: " << server.handshakeSummary(id) << Qt::endl;
+    });
+    QObject::connect(&server, &InspectServer::notice, &server,
+                     [&err](const QString &message) { err << "wsscope: " << message << Qt::endl; });
+    QString problem;
+    if (!server.start(config, &problem)) {
+        err << "wsscope: " << problem << Qt::endl;
+        return 1;
+    }
+    // The URL alone on the first line of stdout, so scripts can read it.
+    QTextStream(stdout) << server.url().toString() << Qt::endl;
+
+    bool stopping = false;
+    const auto stop = [&server, &stopping] {
+        if (std::exchange(stopping, true))
+            return;
+        server.stop();
+        // The clients' Close frames and their answers, for a moment.
+        const auto allGone = [&server] {
+            for (const InspectServer::ClientInfo &client : server.clients()) {
+                if (client.state != InspectServer::ClientState::Closed && client.state != InspectServer::ClientState::Refused)
+                    return false;
+            }
+            return true;
+        };
+        auto *wait = new QTimer(&server);
+        auto *clock = new QElapsedTimer;
+        clock->start();
+        QObject::connect(wait, &QTimer::timeout, &server, [wait, clock, allGone] {
+            if (allGone() || clock->elapsed() > 3 * InspectServer::CloseGraceMs) {
+                wait->stop();
+                delete clock;
+                QCoreApplication::quit();
+            }
+        });
+        wait->start(20);
+    };
+    std::unique_ptr<QSocketNotifier> quitSignals;
+    if (catchQuitSignals()) {
+        quitSignals = std::make_unique<QSocketNotifier>(quitPipe[0], QSocketNotifier::Read);
+        QObject::connect(quitSignals.get(), &QSocketNotifier::activated, &server, [stop] {
+            char byte;
+            while (::read(quitPipe[0], &byte, 1) > 0) {
+            }
+            stop();
+        });
+    }
+    if (options.timeoutMs > 0)
+        QTimer::singleShot(options.timeoutMs, &server, stop);
+    QCoreApplication::exec();
+
+    int code = 0;
+    if (!options.savePaths.isEmpty()) {
+        const SessionExport::Snapshot snapshot = server.snapshot();
+        SessionExport::Options saveOptions;
+        saveOptions.maskSecrets = options.maskSecrets;
+        for (const QString &path : options.savePaths) {
+            QString why;
+            if (SessionExport::saveSnapshot(snapshot, path, saveOptions, &why)) {
+                err << QCoreApplication::translate("main", "wsscope: saved %1").arg(path) << Qt::endl;
+            } else {
+                err << "wsscope: " << why << Qt::endl;
+                code = 1;
+            }
+        }
+    }
+    return code;
 }
 
 // The window's event loop; when it ended for Help > Language's restart, the
@@ -314,7 +390,7 @@ int main(int argc, char **argv)
     case CommandLine::Mode::Error:
         return usageError(options.error, options.helpText);
     case CommandLine::Mode::Serve:
-        return serve(options.servePort, options.allowedOrigins);
+        return serve(options);
     case CommandLine::Mode::Batch:
         return batch(options);
     case CommandLine::Mode::Window:

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void serve_data();
     void serve();
     void serveAllowOrigin();
+    void serveOptions();
     void batch();
     void messagesInCommandLineOrder();
     void optionValuesThatLookLikeOptions();
@@ -255,6 +256,27 @@ void TestCommandLine::serveAllowOrigin()
                                                QStringLiteral("*"), QStringLiteral("null")}));
 }
 
+void TestCommandLine::serveOptions()
+{
+    const CommandLine line = parse({QStringLiteral("--serve"), QStringLiteral("8080"), QStringLiteral("--save"),
+                                    QStringLiteral("a.jsonl"), QStringLiteral("--save"), QStringLiteral("a.pcapng"),
+                                    QStringLiteral("--protocol"), QStringLiteral("chat"), QStringLiteral("--answer-status"),
+                                    QStringLiteral("401"), QStringLiteral("--require-header"), QStringLiteral("X-Key:  v 1 "),
+                                    QStringLiteral("--timeout"), QStringLiteral("2.5"), QStringLiteral("--tls-cert"),
+                                    QStringLiteral("c.pem"), QStringLiteral("--tls-key"), QStringLiteral("k.pem"),
+                                    QStringLiteral("--mask-secrets")});
+    QCOMPARE(line.mode, CommandLine::Mode::Serve);
+    QCOMPARE(int(line.servePort), 8080);
+    QCOMPARE(line.savePaths, QStringList({QStringLiteral("a.jsonl"), QStringLiteral("a.pcapng")}));
+    QCOMPARE(line.subprotocols, QStringList{QStringLiteral("chat")});
+    QCOMPARE(line.serveAnswerStatus, 401);
+    QCOMPARE(line.serveRequiredHeaders, (QList<Session::Header>{{"X-Key", "v 1"}}));
+    QCOMPARE(line.timeoutMs, 2500);
+    QCOMPARE(line.serveTlsCertificate, QStringLiteral("c.pem"));
+    QCOMPARE(line.serveTlsKey, QStringLiteral("k.pem"));
+    QVERIFY(line.maskSecrets);
+}
+
 void TestCommandLine::usageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -271,7 +293,12 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("x")} << "cannot be combined";
     QTest::newRow("serve with batch") << QStringList{QStringLiteral("--serve"), QStringLiteral("--batch")} << "cannot be combined with --batch";
     QTest::newRow("serve with header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "cannot be combined with --header";
-    QTest::newRow("serve with save") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.txt")} << "cannot be combined with --save";
+    QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("a")} << "cannot be combined with --send";
+    QTest::newRow("serve saving to no format") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.bin")} << ".jsonl";
+    QTest::newRow("serve answering 700") << QStringList{QStringLiteral("--serve"), QStringLiteral("--answer-status"), QStringLiteral("700")} << "200 to 599";
+    QTest::newRow("serve with a bad protocol") << QStringList{QStringLiteral("--serve"), QStringLiteral("--protocol"), QStringLiteral("a b")} << "Bad --protocol";
+    QTest::newRow("tls-key without tls-cert") << QStringList{QStringLiteral("--serve"), QStringLiteral("--tls-key"), QStringLiteral("k.pem")} << "--tls-cert";
+    QTest::newRow("answer-status without serve") << QStringList{QStringLiteral("--answer-status"), QStringLiteral("401")} << "give --serve too";
     QTest::newRow("allow-origin without serve") << QStringList{QStringLiteral("--allow-origin"), QStringLiteral("https://a.example")} << "give --serve too";
     QTest::newRow("allow-origin with batch") << QStringList{QStringLiteral("--batch"), QStringLiteral("ws://a/"), QStringLiteral("--allow-origin"), QStringLiteral("*")} << "--allow-origin applies to the echo server of --serve";
     QTest::newRow("allow-origin with a path") << QStringList{QStringLiteral("--serve"), QStringLiteral("--allow-origin"), QStringLiteral("https://a.example/app")} << "Bad --allow-origin \"https://a.example/app\"";

@@ -3,7 +3,12 @@
 #include <QProcess>
 #include <QScopeGuard>
 #include <QRegularExpression>
+#include <QFile>
+#include <QFileInfo>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QUrl>
 #include <QTest>
 
 // Runs the real wsscope executable, as a user or a script would.
@@ -14,6 +19,8 @@ class TestProcesses : public QObject
 private Q_SLOTS:
     void serveTalksToPythonWebsocketClient();
     void serveOnBusyPortFails();
+    void serveSavesEveryClientWhenTerminated();
+    void serveAnswersStatusUntilTimeout();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
     void helpExitsZero();
@@ -68,6 +75,109 @@ void TestProcesses::serveOnBusyPortFails()
     QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
 }
 
+namespace {
+
+// Starts `wsscope args…` and returns the URL it printed first.
+QString startServer(QProcess *server, const QStringList &args)
+{
+    server->setProcessEnvironment(QtMessages::markedEnvironment());
+    server->start(QStringLiteral(WSSCOPE_BINARY), args);
+    if (!server->waitForStarted() || !QTest::qWaitFor([server] { return server->canReadLine(); }, 10000))
+        return {};
+    return QString::fromUtf8(server->readLine()).trimmed();
+}
+
+QByteArray rawExchange(quint16 port, const QByteArray &request)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(request);
+    QByteArray answer;
+    while (socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+} // namespace
+
+void TestProcesses::serveSavesEveryClientWhenTerminated()
+{
+    QTemporaryDir dir;
+    const QString jsonl = dir.filePath(QStringLiteral("served.jsonl"));
+    const QString pcapng = dir.filePath(QStringLiteral("served.pcapng"));
+    QProcess server;
+    const auto stopServer = qScopeGuard([&server] {
+        server.kill();
+        server.waitForFinished();
+    });
+    const QString url = startServer(&server, {QStringLiteral("--serve"), QStringLiteral("--save"), jsonl,
+                                              QStringLiteral("--save"), pcapng, QStringLiteral("--protocol"),
+                                              QStringLiteral("chat"), QStringLiteral("--require-header"),
+                                              QStringLiteral("X-Key: 7")});
+    QVERIFY2(url.startsWith(QStringLiteral("ws://127.0.0.1:")), qPrintable(url));
+    // A client with the header and the subprotocol, and one without.
+    QProcess client;
+    client.setProcessChannelMode(QProcess::MergedChannels);
+    client.start(QStringLiteral(WSSCOPE_PYTHON),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys,websocket\n"
+                                 "ws=websocket.create_connection(sys.argv[1],header=['X-Key: 7'],subprotocols=['chat'])\n"
+                                 "ws.send('hi'); print(ws.recv(), ws.subprotocol); ws.close()"),
+                  url});
+    QVERIFY(client.waitForFinished(30000));
+    QCOMPARE(client.readAll().trimmed(), QByteArray("hi chat"));
+    const QByteArray refused = rawExchange(QUrl(url).port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                                            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    QVERIFY2(refused.startsWith("HTTP/1.1 400 Bad Request\r\n"), refused.constData());
+
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 0);
+    const QString err = QString::fromUtf8(server.readAllStandardError());
+    QVERIFY2(QtMessages::in(err).isEmpty(), qPrintable(err));
+    // One line per client's handshake.
+    const QStringList lines = err.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.filter(QStringLiteral("GET / HTTP/1.1 →")).size(), 2);
+    QVERIFY2(lines.filter(QStringLiteral("→ 101 Switching Protocols (chat)")).size() == 1, qPrintable(err));
+    QVERIFY2(lines.filter(QStringLiteral("→ 400 Bad Request")).size() == 1, qPrintable(err));
+    QFile saved(jsonl);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray content = saved.readAll();
+    QCOMPARE(content.count("\"type\":\"connection\""), 2);
+    QCOMPARE(content.count("\"server\":true"), 2);
+    QVERIFY(content.contains("[\"X-Key\",\"7\"]"));
+    QVERIFY(content.contains("\"type\":\"end\""));
+    QVERIFY(QFileInfo(pcapng).size() > 0);
+}
+
+void TestProcesses::serveAnswersStatusUntilTimeout()
+{
+    QTemporaryDir dir;
+    const QString jsonl = dir.filePath(QStringLiteral("refused.jsonl"));
+    QProcess server;
+    const auto stopServer = qScopeGuard([&server] {
+        server.kill();
+        server.waitForFinished();
+    });
+    const QString url = startServer(&server, {QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--answer-status"),
+                                              QStringLiteral("503"), QStringLiteral("--timeout"), QStringLiteral("2"),
+                                              QStringLiteral("--save"), jsonl});
+    QVERIFY(!url.isEmpty());
+    const QByteArray answer = rawExchange(QUrl(url).port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                                           "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    QVERIFY2(answer.startsWith("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\n"), answer.constData());
+    // It stops by itself, and saves.
+    QVERIFY(server.waitForFinished(15000));
+    QCOMPARE(server.exitCode(), 0);
+    QFile saved(jsonl);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("HTTP/1.1 503 Service Unavailable"));
+}
+
 void TestProcesses::usageErrorsExitTwo_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -76,6 +186,10 @@ void TestProcesses::usageErrorsExitTwo_data()
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << "frobnicate";
     QTest::newRow("serve with a word for a port") << QStringList{QStringLiteral("--serve"), QStringLiteral("abc")} << "not a port";
     QTest::newRow("http URL") << QStringList{QStringLiteral("http://example.com/")} << "ws://";
+    QTest::newRow("serve answering 101") << QStringList{QStringLiteral("--serve"), QStringLiteral("--answer-status"), QStringLiteral("101")} << "101";
+    QTest::newRow("tls-cert without serve") << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("c.pem")} << "--serve";
+    QTest::newRow("serve with a header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "--header";
+    QTest::newRow("require-header without a colon") << QStringList{QStringLiteral("--serve"), QStringLiteral("--require-header"), QStringLiteral("X-Key")} << "Name: value";
     QTest::newRow("URL with a newline in the host") << QStringList{QStringLiteral("ws://exa\nmple/")} << "line break";
 }
 

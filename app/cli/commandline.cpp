@@ -4,6 +4,7 @@
 
 #include "log/payloadformat.h"
 #include "server/echoserver.h"
+#include "server/inspectserver.h"
 #include "record/export.h"
 #include "record/secrets.h"
 #include "record/inputfile.h"
@@ -225,9 +226,31 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     const QCommandLineOption openOption(QStringLiteral("open"),
                                         tr("Show the saved session FILE (.jsonl), read-only, instead of connecting."),
                                         tr("FILE"));
-    const QCommandLineOption serveOption(QStringLiteral("serve"),
-                                         tr("Run only the built-in echo server, without a window, on 127.0.0.1 "
-                                            "at PORT (0 or none: the OS chooses), and print its URL."));
+    const QCommandLineOption serveOption(
+        QStringLiteral("serve"),
+        tr("Run only the server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses): it echoes "
+           "every message, prints its URL on the first line of stdout and each client's handshake as one line on "
+           "stderr. With --save, every client's bytes, frames and messages are saved when it stops (SIGINT, "
+           "SIGTERM or --timeout); --protocol names the subprotocols it requires and answers."));
+    const QCommandLineOption answerStatusOption(
+        QStringLiteral("answer-status"),
+        tr("With --serve, refuse every upgrade with the HTTP status CODE (such as 400, 401 with WWW-Authenticate, "
+           "403, 404, 426, or 503 with Retry-After) and a short body, to see how a client takes it."),
+        tr("CODE"));
+    const QCommandLineOption requireHeaderOption(
+        QStringLiteral("require-header"),
+        tr("With --serve, refuse an upgrade without the header \"Name: value\" (repeatable): 401 for "
+           "Authorization, else 400."),
+        tr("HEADER"));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        tr("With --serve, serve wss:// with the certificate in FILE: PEM (its chain may follow it), or PKCS#12 "
+           "(.p12, .pfx) holding the key too."),
+        tr("FILE"));
+    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"),
+                                          tr("With --serve and a PEM --tls-cert, the private key in FILE (PEM); "
+                                             "not needed when the certificate's file holds it."),
+                                          tr("FILE"));
     const QCommandLineOption allowOriginOption(
         QStringLiteral("allow-origin"),
         tr("With --serve, also accept upgrades from web pages at ORIGIN, such as https://example.com "
@@ -283,6 +306,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                sendHexOption,  sendFileOption, expectOption,   timeoutOption,
                                                saveOption,     maskOption,     insecureOption, openOption,
                                                serveOption,    strictOption,   allowOriginOption,
+                                               answerStatusOption, requireHeaderOption, tlsCertOption, tlsKeyOption,
                                                langOption,     collectionOption, profileOption, envOption,
                                                varOption};
     parser.addOptions(options);
@@ -360,18 +384,96 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return result;
     }
 
+    // Read for a connection and for --serve alike; each returns the problem, or an empty string.
+    const auto takeProtocols = [&parser, &protocolOption, &result]() -> QString {
+        for (const QString &protocol : parser.values(protocolOption)) {
+            if (!Session::isToken(protocol))
+                return tr("Bad --protocol \"%1\": a subprotocol name is one word of letters, digits and "
+                          "!#$%&'*+-.^_`|~, with no spaces or commas.")
+                    .arg(protocol);
+            if (result.subprotocols.contains(protocol))
+                return tr("--protocol %1 is given twice.").arg(protocol);
+            result.subprotocols << protocol;
+        }
+        return {};
+    };
+    // A number of seconds greater than 0 (fractions allowed), as milliseconds.
+    const auto seconds = [&parser](const QCommandLineOption &option, int *msec) -> QString {
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const QString text = parser.value(option);
+        const double value = text.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value <= 0 || value > MaxTimeoutSeconds)
+            return tr("--%1 needs a number of seconds greater than 0 and at most %2; \"%3\" is not one.")
+                .arg(option.names().constFirst())
+                .arg(MaxTimeoutSeconds)
+                .arg(text);
+        *msec = qMax(1, int(std::lround(value * 1000)));
+        return {};
+    };
+    const auto takeTimeoutAndSaves = [&]() -> QString {
+        const QStringList timeouts = parser.values(timeoutOption);
+        if (timeouts.size() > 1)
+            return tr("Give --timeout at most once; got %1.").arg(timeouts.size());
+        if (const QString problem = seconds(timeoutOption, &result.timeoutMs); !problem.isEmpty())
+            return problem;
+        for (const QString &path : parser.values(saveOption)) {
+            if (path.isEmpty())
+                return tr("--save needs a file name ending in .jsonl, .har, .pcapng or .txt.");
+            if (SessionExport::formatForPath(path) == SessionExport::Format::Unknown)
+                return tr("Cannot --save \"%1\": the name must end in .jsonl (session file), .har, .pcapng or "
+                          ".txt to say the format.")
+                    .arg(path);
+            if (result.savePaths.contains(path))
+                return tr("--save \"%1\" is given twice.").arg(path);
+            result.savePaths << path;
+        }
+        return {};
+    };
+    const QList<QCommandLineOption> serverOptions = {answerStatusOption, requireHeaderOption, tlsCertOption,
+                                                     tlsKeyOption};
+
     QStringList positional = parser.positionalArguments();
     if (parser.isSet(serveOption)) {
         const QList<QCommandLineOption> connectionOptions = {
-            connectOption, batchOption, headerOption, protocolOption, originOption, sendOption, sendHexOption,
-            sendFileOption, expectOption, timeoutOption, saveOption, maskOption, insecureOption, openOption,
-            strictOption};
+            connectOption, batchOption, headerOption, originOption, sendOption, sendHexOption,
+            sendFileOption, expectOption, insecureOption, openOption, strictOption};
         for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions + collectionOptions) {
             if (parser.isSet(option))
-                return usageError(tr("--serve runs only the echo server; it cannot be combined with --%1 "
+                return usageError(tr("--serve runs only the server; it cannot be combined with --%1 "
                                      "or any other option about a connection.")
                                       .arg(option.names().constFirst()));
         }
+        if (const QString problem = takeProtocols(); !problem.isEmpty())
+            return usageError(problem);
+        if (const QString problem = takeTimeoutAndSaves(); !problem.isEmpty())
+            return usageError(problem);
+        result.maskSecrets = parser.isSet(maskOption);
+        for (const QCommandLineOption &option : {answerStatusOption, tlsCertOption, tlsKeyOption}) {
+            if (parser.values(option).size() > 1)
+                return usageError(tr("Give --%1 at most once.").arg(option.names().constFirst()));
+        }
+        if (parser.isSet(answerStatusOption)) {
+            bool ok = false;
+            const int status = parser.value(answerStatusOption).trimmed().toInt(&ok);
+            const QString problem = ok ? InspectServer::statusProblem(status) : tr("it is not a number.");
+            if (!problem.isEmpty())
+                return usageError(tr("Bad --answer-status \"%1\": %2").arg(parser.value(answerStatusOption), problem));
+            result.serveAnswerStatus = status;
+        }
+        for (const QString &line : parser.values(requireHeaderOption)) {
+            const qsizetype colon = line.indexOf(u':');
+            const QByteArray name = line.left(colon).trimmed().toUtf8();
+            const QByteArray value = line.mid(colon + 1).trimmed().toUtf8();
+            if (colon < 0 || !Session::isToken(QString::fromUtf8(name)) || value.contains('\r') || value.contains('\n'))
+                return usageError(tr("Bad --require-header \"%1\": write it as \"Name: value\", on one line.").arg(line));
+            result.serveRequiredHeaders.append({name, value});
+        }
+        result.serveTlsCertificate = parser.value(tlsCertOption);
+        result.serveTlsKey = parser.value(tlsKeyOption);
+        if (!result.serveTlsKey.isEmpty() && result.serveTlsCertificate.isEmpty())
+            return usageError(tr("--tls-key goes with --tls-cert."));
         if (positional.size() > 1)
             return usageError(tr("--serve takes at most one PORT."));
         if (!positional.isEmpty()) {
@@ -389,6 +491,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         }
         result.mode = Mode::Serve;
         return result;
+    }
+    for (const QCommandLineOption &option : serverOptions) {
+        if (parser.isSet(option))
+            return usageError(tr("--%1 is about the server of --serve; give --serve too.").arg(option.names().constFirst()));
     }
     if (parser.isSet(allowOriginOption))
         return usageError(tr("--allow-origin applies to the echo server of --serve; give --serve too (the window's "
@@ -492,15 +598,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         result.headers.append({name, value});
     }
 
-    for (const QString &protocol : parser.values(protocolOption)) {
-        if (!Session::isToken(protocol))
-            return usageError(tr("Bad --protocol \"%1\": a subprotocol name is one word of letters, digits and "
-                                 "!#$%&'*+-.^_`|~, with no spaces or commas.")
-                                  .arg(protocol));
-        if (result.subprotocols.contains(protocol))
-            return usageError(tr("--protocol %1 is given twice.").arg(protocol));
-        result.subprotocols << protocol;
-    }
+    if (const QString problem = takeProtocols(); !problem.isEmpty())
+        return usageError(problem);
 
     const QStringList origins = parser.values(originOption);
     if (origins.size() > 1)
@@ -581,38 +680,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         result.expect = count;
     }
 
-    // A number of seconds greater than 0 (fractions allowed), as milliseconds.
-    const auto seconds = [&parser](const QCommandLineOption &option, int *msec) -> QString {
-        if (!parser.isSet(option))
-            return {};
-        bool ok = false;
-        const QString text = parser.value(option);
-        const double value = text.trimmed().toDouble(&ok);
-        if (!ok || !std::isfinite(value) || value <= 0 || value > MaxTimeoutSeconds)
-            return tr("--%1 needs a number of seconds greater than 0 and at most %2; \"%3\" is not one.")
-                .arg(option.names().constFirst())
-                .arg(MaxTimeoutSeconds)
-                .arg(text);
-        *msec = qMax(1, int(std::lround(value * 1000)));
-        return {};
-    };
-    const QStringList timeouts = parser.values(timeoutOption);
-    if (timeouts.size() > 1)
-        return usageError(tr("Give --timeout at most once; got %1.").arg(timeouts.size()));
-    if (const QString problem = seconds(timeoutOption, &result.timeoutMs); !problem.isEmpty())
+    if (const QString problem = takeTimeoutAndSaves(); !problem.isEmpty())
         return usageError(problem);
-
-    for (const QString &path : parser.values(saveOption)) {
-        if (path.isEmpty())
-            return usageError(tr("--save needs a file name ending in .jsonl, .har, .pcapng or .txt."));
-        if (SessionExport::formatForPath(path) == SessionExport::Format::Unknown)
-            return usageError(tr("Cannot --save \"%1\": the name must end in .jsonl (session file), .har, .pcapng or "
-                                 ".txt to say the format.")
-                                  .arg(path));
-        if (result.savePaths.contains(path))
-            return usageError(tr("--save \"%1\" is given twice.").arg(path));
-        result.savePaths << path;
-    }
 
     // Keep-alive, reconnecting, limits and the close: each at most once.
     for (const QCommandLineOption &option : keepAliveOptions) {

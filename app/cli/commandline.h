@@ -53,6 +53,11 @@ struct CommandLine
     QString closeReason;                // --close-reason
     quint16 servePort = 0;
     QStringList allowedOrigins;   // --allow-origin, for --serve, as given ("*": any)
+    // For --serve (also: subprotocols, timeoutMs, savePaths, maskSecrets).
+    int serveAnswerStatus = 0;                      // --answer-status; 0: accept
+    QList<Session::Header> serveRequiredHeaders;    // --require-header, in order
+    QString serveTlsCertificate;                    // --tls-cert
+    QString serveTlsKey;                            // --tls-key
     QString language;         // --lang, normalised (Language::normalise); empty: not given
     // --collection, --profile, --env and --var: the profile chosen, with its
     // request merged into the fields above (the URL, headers, subprotocols,

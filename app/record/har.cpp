@@ -155,7 +155,10 @@ QByteArray entry(const Session &session, const Session::Connection &connection, 
         out += first ? "" : ",";
         first = false;
         out += "{\"type\":";
-        out += e.direction == MessageLog::Direction::Sent ? "\"send\"" : "\"receive\"";
+        // "send" is what the client sent, as in a browser's HAR: for a client
+        // of the server mode that is what wsscope received.
+        const bool byClient = (e.direction == MessageLog::Direction::Sent) != connection.server;
+        out += byClient ? "\"send\"" : "\"receive\"";
         out += ",\"time\":" + QByteArray::number(e.timeUsec / 1000000) + '.'
             + QByteArray::number(e.timeUsec % 1000000).rightJustified(6, '0')
             + ",\"opcode\":" + QByteArray::number(opcode) + ",\"data\":";

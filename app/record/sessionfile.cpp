@@ -15,6 +15,7 @@
 #include <QJsonParseError>
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <array>
@@ -198,11 +199,12 @@ QByteArrayView modeName(Session::Mode mode)
     return mode == Session::Mode::Direct ? "direct" : "tap";
 }
 
-QByteArrayView closerName(Session::Closer closer)
+// In a server connection the other side is its client: "peer", not "server".
+QByteArrayView closerName(Session::Closer closer, bool server)
 {
     switch (closer) {
     case Session::Closer::Us: return "us";
-    case Session::Closer::Peer: return "server";
+    case Session::Closer::Peer: return server ? "peer" : "server";
     case Session::Closer::Client: return "client";
     case Session::Closer::Unknown: return "unknown";
     case Session::Closer::Nobody: break;
@@ -395,7 +397,7 @@ Session::Closer closerFrom(const QString &name)
 {
     if (name == u"us")
         return Session::Closer::Us;
-    if (name == u"server")
+    if (name == u"server" || name == u"peer")
         return Session::Closer::Peer;
     if (name == u"client")
         return Session::Closer::Client;
@@ -574,8 +576,8 @@ QByteArray headerLine(qint64 createdUsec)
 
 QByteArray connectionLine(const Session::Connection &connection, const SessionExport::Options &options)
 {
-    return Line("connection")
-        .time("time", connection.startUsec)
+    Line line("connection");
+    line.time("time", connection.startUsec)
         .number("connection", connection.id)
         .text("url", options.hidesValues() ? Secrets::maskedText(connection.url, options.maskedValues) : connection.url)
         .raw("subprotocols", stringArray(connection.subprotocols))
@@ -583,8 +585,11 @@ QByteArray connectionLine(const Session::Connection &connection, const SessionEx
         .text("origin", connection.origin)
         .string("mode", modeName(connection.mode))
         .boolean("insecure", connection.insecure)
-        .number("handshakeTimeoutMs", connection.handshakeTimeoutMs)
-        .finish();
+        .number("handshakeTimeoutMs", connection.handshakeTimeoutMs);
+    // A client of the server mode: wsscope was the server, `peer` the client.
+    if (connection.server)
+        line.boolean("server", true).text("peer", connection.peer);
+    return line.finish();
 }
 
 QByteArray handshakeLine(const Session::Connection &connection, const SessionExport::Options &options)
@@ -654,7 +659,7 @@ QByteArray closeLine(const Session::Connection &connection)
     line.time("time", connection.endUsec)
         .number("connection", connection.id)
         .boolean("opened", connection.opened)
-        .string("closer", closerName(connection.close.closer))
+        .string("closer", closerName(connection.close.closer, connection.server))
         .number("code", connection.close.code)
         .text("reason", connection.close.reason)
         .boolean("closeHandshakeCompleted", connection.close.handshakeCompleted);
@@ -765,6 +770,11 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
     // masked like the handshake's, so that a message line can say its
     // payload is in them instead of holding it a second time.
     QList<int> wireWritten;
+    QSet<int> serverConnections;
+    for (const Session::Connection &connection : session.connections()) {
+        if (connection.server)
+            serverConnections.insert(connection.id);
+    }
     const auto writeWire = [&](int id) {
         if (wireWritten.contains(id))
             return;
@@ -791,7 +801,9 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
             // wire lines written: a reopened file's rows may be numbered
             // apart from its wire (an old file of a ring log), so the bytes
             // are compared, not the size.
+            // A server connection's received rows are its client's frames: kept in their lines.
             const bool inWire = !options.hidesValues() && payloadInWire(entry, data.size())
+                && !serverConnections.contains(entry.connection)
                 && wireWritten.contains(entry.connection)
                 && session.captureHolds(entry.connection)
                 && session.capture()->messageEquals(false, entry.sequence, data);
@@ -1002,6 +1014,8 @@ Loaded read(QIODevice *in, MessageLog *log, const std::atomic<bool> *cancel)
             connection.mode = object.value(QStringLiteral("mode")).toString() == u"direct" ? Session::Mode::Direct
                                                                                            : Session::Mode::Tap;
             connection.insecure = object.value(QStringLiteral("insecure")).toBool();
+            connection.server = object.value(QStringLiteral("server")).toBool();
+            connection.peer = object.value(QStringLiteral("peer")).toString();
             qint64 timeoutMs = 0;
             if (!number("handshakeTimeoutMs", 1, std::numeric_limits<int>::max(), &timeoutMs,
                         Session::DefaultHandshakeTimeoutMs))

@@ -39,7 +39,7 @@ QString peerOf(const QAbstractSocket *socket)
 
 // Control characters and anything beyond ASCII as \xNN or \uNNNN: what a
 // client sent must not drive a terminal it is printed to.
-QString escaped(const QString &text)
+QString escapedText(const QString &text)
 {
     QString out;
     const QString shown = text.left(MaxQuotedOrigin);
@@ -194,6 +194,23 @@ bool EchoServer::isDefaultAllowedOrigin(const QString &origin)
         return false;
     const QString host = url.host();
     return host == u"127.0.0.1" || host == u"localhost" || host == u"::1";
+}
+
+bool EchoServer::isOriginAllowedBy(const QStringList &allowed, const QString &origin)
+{
+    if (isDefaultAllowedOrigin(origin))
+        return true;
+    const QString normalised = normalisedOrigin(origin);
+    for (const QString &entry : allowed) {
+        if (entry.trimmed() == u"*" || (!normalised.isEmpty() && normalisedOrigin(entry) == normalised))
+            return true;
+    }
+    return false;
+}
+
+QString EchoServer::escaped(const QString &text)
+{
+    return escapedText(text);
 }
 
 bool EchoServer::isOriginAllowed(const QString &origin) const

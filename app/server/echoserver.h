@@ -66,6 +66,12 @@ public:
     QStringList allowedOrigins() const;
     bool isOriginAllowed(const QString &origin) const;
     static bool isDefaultAllowedOrigin(const QString &origin);
+    // Whether `origin` is allowed by the default rule or by one of `allowed`
+    // (entries as given to setAllowedOrigins()).
+    static bool isOriginAllowedBy(const QStringList &allowed, const QString &origin);
+    // Control characters and what is not ASCII as escapes, cut at 200
+    // characters: what came from a client, safe to print.
+    static QString escaped(const QString &text);
     // Why text cannot be given as an allowed origin, or an empty string.
     static QString originProblem(const QString &text);
 

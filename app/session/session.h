@@ -92,6 +92,11 @@ public:
         // Pongs that answered our pings, oldest first; at most MaxRttSamples
         // (the oldest go).
         QList<RttSample> rtts;
+        // A client of wsscope's server mode (InspectServer): wsscope was the
+        // server. Its Received rows are what the client sent; `peer` is the
+        // client's address:port and `url` what it asked for.
+        bool server = false;
+        QString peer;
     };
 
     static constexpr int DefaultHandshakeTimeoutMs = 10000;

@@ -221,6 +221,11 @@ qint64 FrameDecoder::bufferedBytes() const
     return m_inPayload ? qint64(m_frame.headerSize) + qint64(m_payloadSeen) : m_headerBytes;
 }
 
+quint64 FrameDecoder::announcedPayload() const
+{
+    return m_inPayload ? m_frame.payloadLength : 0;
+}
+
 qint64 FrameDecoder::streamOffset() const
 {
     return m_consumed;

@@ -74,6 +74,9 @@ public:
     QString failure() const;
     // Bytes of a frame that has begun but not ended.
     qint64 bufferedBytes() const;
+    // The payload length the frame in progress announced, once its header is
+    // in; 0 otherwise. What a reader can refuse before the payload comes.
+    quint64 announcedPayload() const;
     qint64 streamOffset() const;
 
     static constexpr int MaxControlPayload = 125;

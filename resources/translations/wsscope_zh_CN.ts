@@ -552,10 +552,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>FILE</translation>
     </message>
     <message>
-        <source>Run only the built-in echo server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses), and print its URL.</source>
-        <translation>仅运行内置的回显服务器，不打开窗口，监听 127.0.0.1 的 PORT 端口（0 或不指定：由操作系统选择），并输出其 URL。</translation>
-    </message>
-    <message>
         <source>With --serve, also accept upgrades from web pages at ORIGIN, such as https://example.com (repeatable; * accepts any). Without it, only clients that send no Origin and pages on this machine (http or https on 127.0.0.1, localhost or [::1], file://, null) may connect; others get 403.</source>
         <translation>与 --serve 一起使用时，还接受来自 ORIGIN 网页的升级请求，例如 https://example.com（可重复；* 表示接受任意来源）。不指定时，只有不发送 Origin 的客户端和本机上的网页（127.0.0.1、localhost 或 [::1] 上的 http 或 https，file://，null）可以连接；其他请求会收到 403。</translation>
     </message>
@@ -650,10 +646,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>wsscope does not speak &quot;%1&quot;; --lang takes en or zh_CN.</source>
         <translation>wsscope 不支持语言“%1”；--lang 可取 en 或 zh_CN。</translation>
-    </message>
-    <message>
-        <source>--serve runs only the echo server; it cannot be combined with --%1 or any other option about a connection.</source>
-        <translation>--serve 只运行回显服务器，不能与 --%1 或任何其他与连接有关的选项同时使用。</translation>
     </message>
     <message>
         <source>--serve takes at most one PORT.</source>
@@ -920,6 +912,54 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>--protocol %1: the profile offers it already.</source>
         <translation>--protocol %1：连接配置已经提供了它。</translation>
+    </message>
+    <message>
+        <source>Run only the server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses): it echoes every message, prints its URL on the first line of stdout and each client&apos;s handshake as one line on stderr. With --save, every client&apos;s bytes, frames and messages are saved when it stops (SIGINT, SIGTERM or --timeout); --protocol names the subprotocols it requires and answers.</source>
+        <translation>只运行服务器，不打开窗口，监听 127.0.0.1 的 PORT 端口（0 或不给：由系统选择）：它回显每条消息，在 stdout 第一行打印其 URL，并在 stderr 上为每个客户端的握手打印一行。使用 --save 时，在它停止（SIGINT、SIGTERM 或 --timeout）时保存每个客户端的字节、帧和消息；--protocol 指定它要求并回应的子协议。</translation>
+    </message>
+    <message>
+        <source>With --serve, refuse every upgrade with the HTTP status CODE (such as 400, 401 with WWW-Authenticate, 403, 404, 426, or 503 with Retry-After) and a short body, to see how a client takes it.</source>
+        <translation>与 --serve 一起使用：以 HTTP 状态 CODE（如 400、带 WWW-Authenticate 的 401、403、404、426，或带 Retry-After 的 503）和一段简短正文拒绝每个升级请求，以观察客户端如何应对。</translation>
+    </message>
+    <message>
+        <source>With --serve, refuse an upgrade without the header &quot;Name: value&quot; (repeatable): 401 for Authorization, else 400.</source>
+        <translation>与 --serve 一起使用：拒绝没有头部“Name: value”的升级请求（可重复）：Authorization 回 401，其他回 400。</translation>
+    </message>
+    <message>
+        <source>With --serve, serve wss:// with the certificate in FILE: PEM (its chain may follow it), or PKCS#12 (.p12, .pfx) holding the key too.</source>
+        <translation>与 --serve 一起使用：用 FILE 中的证书提供 wss://：PEM（其后可跟证书链），或同时含有密钥的 PKCS#12（.p12、.pfx）。</translation>
+    </message>
+    <message>
+        <source>With --serve and a PEM --tls-cert, the private key in FILE (PEM); not needed when the certificate&apos;s file holds it.</source>
+        <translation>与 --serve 和 PEM 格式的 --tls-cert 一起使用：FILE 中的私钥（PEM）；证书文件中已含私钥时不需要。</translation>
+    </message>
+    <message>
+        <source>--serve runs only the server; it cannot be combined with --%1 or any other option about a connection.</source>
+        <translation>--serve 只运行服务器，不能与 --%1 或其他任何关于连接的选项同用。</translation>
+    </message>
+    <message>
+        <source>Give --%1 at most once.</source>
+        <translation>--%1 最多给出一次。</translation>
+    </message>
+    <message>
+        <source>it is not a number.</source>
+        <translation>它不是数字。</translation>
+    </message>
+    <message>
+        <source>Bad --answer-status &quot;%1&quot;: %2</source>
+        <translation>--answer-status“%1”有误：%2</translation>
+    </message>
+    <message>
+        <source>Bad --require-header &quot;%1&quot;: write it as &quot;Name: value&quot;, on one line.</source>
+        <translation>--require-header“%1”有误：请写成一行“Name: value”。</translation>
+    </message>
+    <message>
+        <source>--tls-key goes with --tls-cert.</source>
+        <translation>--tls-key 需与 --tls-cert 一起使用。</translation>
+    </message>
+    <message>
+        <source>--%1 is about the server of --serve; give --serve too.</source>
+        <translation>--%1 用于 --serve 的服务器；请同时给出 --serve。</translation>
     </message>
 </context>
 <context>
@@ -2095,6 +2135,255 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>The export holds no WebSocket request.</source>
         <translation>导出中没有 WebSocket 请求。</translation>
+    </message>
+</context>
+<context>
+    <name>InspectServer</name>
+    <message>
+        <source>101 is the upgrade itself; choose a status that refuses it, such as 401 or 503.</source>
+        <translation>101 就是升级本身；请选择一个拒绝升级的状态，如 401 或 503。</translation>
+    </message>
+    <message>
+        <source>the status must be from 200 to 599.</source>
+        <translation>状态必须在 200 到 599 之间。</translation>
+    </message>
+    <message>
+        <source>Cannot read the certificate %1: %2</source>
+        <translation>无法读取证书 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a PKCS#12 file this build can read, or its passphrase is wrong.</source>
+        <translation>%1 不是此版本能读取的 PKCS#12 文件，或其口令错误。</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate (&quot;-----BEGIN CERTIFICATE-----&quot;).</source>
+        <translation>%1 中没有 PEM 证书（“-----BEGIN CERTIFICATE-----”）。</translation>
+    </message>
+    <message>
+        <source>Cannot read the key %1: %2</source>
+        <translation>无法读取密钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM private key this build can read (RSA, EC or DSA), or its passphrase is wrong.</source>
+        <translation>%1 中没有此版本能读取的 PEM 私钥（RSA、EC 或 DSA），或其口令错误。</translation>
+    </message>
+    <message>
+        <source>A TLS handshake from %1:%2 failed: %3</source>
+        <translation>来自 %1:%2 的 TLS 握手失败：%3</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1:%2: %3</source>
+        <translation>无法在 %1:%2 上监听：%3</translation>
+    </message>
+    <message>
+        <source>The server stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>Dropped the client %1: it has not read what was sent to it for %2 s.</source>
+        <translation>已断开客户端 %1：它已有 %2 秒没有读取发给它的数据。</translation>
+    </message>
+    <message>
+        <source>The client sent no whole upgrade request within %1 s; the connection was cut.</source>
+        <translation>客户端在 %1 秒内没有发来完整的升级请求；连接已切断。</translation>
+    </message>
+    <message>
+        <source>The client did not end the connection within %1 ms of the close; it was cut.</source>
+        <translation>客户端在关闭后 %1 毫秒内没有结束连接；连接已切断。</translation>
+    </message>
+    <message>
+        <source>Stopped reading from the client: it sent %1 bytes more after its connection was failed or ended.</source>
+        <translation>已停止读取该客户端：在其连接失败或结束后它又发来了 %1 字节。</translation>
+    </message>
+    <message>
+        <source>This is not an HTTP request wsscope can read: %1</source>
+        <translation>这不是 wsscope 能读懂的 HTTP 请求：%1</translation>
+    </message>
+    <message>
+        <source>the request is not HTTP: %1</source>
+        <translation>请求不是 HTTP：%1</translation>
+    </message>
+    <message>
+        <source>%1 clients are connected already.</source>
+        <translation>已有 %1 个客户端连接。</translation>
+    </message>
+    <message>
+        <source>%1 clients are connected already</source>
+        <translation>已有 %1 个客户端连接</translation>
+    </message>
+    <message>
+        <source>A WebSocket upgrade is a GET request; this was %1.</source>
+        <translation>WebSocket 升级请求是 GET 请求；此请求是 %1。</translation>
+    </message>
+    <message>
+        <source>the method is %1, not GET</source>
+        <translation>方法是 %1，不是 GET</translation>
+    </message>
+    <message>
+        <source>This is a WebSocket server: ask for &quot;Upgrade: websocket&quot;.</source>
+        <translation>这是 WebSocket 服务器：请求中需要“Upgrade: websocket”。</translation>
+    </message>
+    <message>
+        <source>the request does not ask for Upgrade: websocket</source>
+        <translation>请求没有要求 Upgrade: websocket</translation>
+    </message>
+    <message>
+        <source>An upgrade request needs &quot;Connection: Upgrade&quot;.</source>
+        <translation>升级请求需要“Connection: Upgrade”。</translation>
+    </message>
+    <message>
+        <source>the request has no Connection: Upgrade</source>
+        <translation>请求中没有 Connection: Upgrade</translation>
+    </message>
+    <message>
+        <source>This server speaks WebSocket version 13 (RFC 6455).</source>
+        <translation>此服务器使用 WebSocket 第 13 版（RFC 6455）。</translation>
+    </message>
+    <message>
+        <source>Sec-WebSocket-Version is not 13</source>
+        <translation>Sec-WebSocket-Version 不是 13</translation>
+    </message>
+    <message>
+        <source>Sec-WebSocket-Key must be given once, as 16 bytes in base64.</source>
+        <translation>Sec-WebSocket-Key 必须给出一次，为 base64 编码的 16 字节。</translation>
+    </message>
+    <message>
+        <source>Sec-WebSocket-Key is missing or not 16 bytes in base64</source>
+        <translation>Sec-WebSocket-Key 缺失，或不是 base64 编码的 16 字节</translation>
+    </message>
+    <message>
+        <source>No WebSocket at %1 here; the paths are: %2</source>
+        <translation>此处 %1 没有 WebSocket；可用路径为：%2</translation>
+    </message>
+    <message>
+        <source>no rule for the path %1</source>
+        <translation>没有路径 %1 的规则</translation>
+    </message>
+    <message>
+        <source>Upgrades from pages at %1 are not allowed.</source>
+        <translation>不允许来自 %1 页面的升级请求。</translation>
+    </message>
+    <message>
+        <source>the origin %1 is not on this machine and not allowed</source>
+        <translation>来源 %1 不在本机，也未被允许</translation>
+    </message>
+    <message>
+        <source>Refused with %1, as this server was told to answer.</source>
+        <translation>按设置以 %1 拒绝。</translation>
+    </message>
+    <message>
+        <source>it was set to answer %1</source>
+        <translation>已设置为回应 %1</translation>
+    </message>
+    <message>
+        <source>The header %1 is required.</source>
+        <translation>需要头部 %1。</translation>
+    </message>
+    <message>
+        <source>The header %1 does not have the value this server requires.</source>
+        <translation>头部 %1 的值不是此服务器要求的值。</translation>
+    </message>
+    <message>
+        <source>the required header %1 is missing</source>
+        <translation>缺少必需的头部 %1</translation>
+    </message>
+    <message>
+        <source>the required header %1 has another value</source>
+        <translation>必需的头部 %1 的值不符</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>This server requires the subprotocol %1; the request offered: %2.</source>
+        <translation>此服务器要求子协议 %1；请求提供的是：%2。</translation>
+    </message>
+    <message>
+        <source>the required subprotocol was not offered (offered: %1)</source>
+        <translation>请求未提供必需的子协议（提供的是：%1）</translation>
+    </message>
+    <message>
+        <source>The 101 waits %1 ms, as set.</source>
+        <translation>按设置，101 等待 %1 毫秒后发送。</translation>
+    </message>
+    <message>
+        <source>Refused with %1 %2: %3</source>
+        <translation>以 %1 %2 拒绝：%3</translation>
+    </message>
+    <message>
+        <source>Upgraded %1 from %2</source>
+        <translation>已升级来自 %2 的 %1</translation>
+    </message>
+    <message>
+        <source>The client&apos;s frames cannot be read any more: %1</source>
+        <translation>客户端的帧已无法继续读取：%1</translation>
+    </message>
+    <message>
+        <source>The client&apos;s message is larger than %1 bytes, the most this server takes.</source>
+        <translation>客户端的消息超过 %1 字节，这是此服务器接受的上限。</translation>
+    </message>
+    <message>
+        <source>Protocol error by the client: %1</source>
+        <translation>客户端的协议错误：%1</translation>
+    </message>
+    <message>
+        <source>The client&apos;s frame: %1</source>
+        <translation>客户端的帧：%1</translation>
+    </message>
+    <message>
+        <source>Ping flood: the client sent %1 pings within a second.</source>
+        <translation>Ping 洪泛：客户端在一秒内发送了 %1 个 ping。</translation>
+    </message>
+    <message>
+        <source>The client closed with %1.</source>
+        <translation>客户端以 %1 关闭。</translation>
+    </message>
+    <message>
+        <source>The client closed with %1: %2</source>
+        <translation>客户端以 %1 关闭：%2</translation>
+    </message>
+    <message>
+        <source>The client&apos;s text message is not valid UTF-8.</source>
+        <translation>客户端的文本消息不是有效的 UTF-8。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Dropped the connection after %n message(s), as set: no Close was sent.</source>
+        <translation>
+            <numerusform>按设置，在 %n 条消息后断开了连接：未发送 Close。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sent a Close with %1.</source>
+        <translation>已发送 %1 的 Close。</translation>
+    </message>
+    <message>
+        <source>Sent a Close with %1: %2</source>
+        <translation>已发送 %1 的 Close：%2</translation>
+    </message>
+    <message>
+        <source>The last %1 bytes recorded from the server were never sent: the client did not take them and the connection was cut.</source>
+        <translation>记录为服务器发出的最后 %1 字节实际并未发出：客户端没有接收，连接已被切断。</translation>
+    </message>
+    <message>
+        <source>The client left without a Close (1006).</source>
+        <translation>客户端未发送 Close 就离开了（1006）。</translation>
+    </message>
+    <message>
+        <source>The client left before its upgrade was answered.</source>
+        <translation>客户端在其升级请求得到回应前离开了。</translation>
+    </message>
+    <message>
+        <source>Client %1 is not open.</source>
+        <translation>客户端 %1 未处于打开状态。</translation>
+    </message>
+    <message>
+        <source>A ping carries at most 125 bytes.</source>
+        <translation>ping 最多携带 125 字节。</translation>
+    </message>
+    <message>
+        <source>A close reason is at most 123 bytes of UTF-8.</source>
+        <translation>关闭原因最多为 123 字节的 UTF-8。</translation>
     </message>
 </context>
 <context>
@@ -5210,10 +5499,6 @@ Cipher: %2
 <context>
     <name>main</name>
     <message>
-        <source>wsscope: cannot listen on 127.0.0.1:%1: %2</source>
-        <translation>wsscope: 无法在 127.0.0.1:%1 上监听：%2</translation>
-    </message>
-    <message>
         <source>The window could not connect.</source>
         <translation>窗口无法建立连接。</translation>
     </message>
@@ -5224,6 +5509,10 @@ Cipher: %2
     <message>
         <source>wsscope: the remembered options were not moved into the Recent collection: %1</source>
         <translation>wsscope：记住的选项未能移入“最近”集合：%1</translation>
+    </message>
+    <message>
+        <source>wsscope: saved %1</source>
+        <translation>wsscope：已保存 %1</translation>
     </message>
 </context>
 </TS>
