@@ -305,6 +305,8 @@ int window(const CommandLine &options, const Language &language)
         window.requestEditor()->setTiming(timing);
     }
     window.show();
+    if (options.listen)
+        window.newServerTab(options.servePort, true);
     std::unique_ptr<QSocketNotifier> quitSignals;
     if (catchQuitSignals()) {
         quitSignals = std::make_unique<QSocketNotifier>(quitPipe[0], QSocketNotifier::Read);

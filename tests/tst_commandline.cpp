@@ -16,6 +16,7 @@ private Q_SLOTS:
     void serve();
     void serveAllowOrigin();
     void serveOptions();
+    void listen();
     void batch();
     void messagesInCommandLineOrder();
     void optionValuesThatLookLikeOptions();
@@ -277,6 +278,18 @@ void TestCommandLine::serveOptions()
     QVERIFY(line.maskSecrets);
 }
 
+void TestCommandLine::listen()
+{
+    const CommandLine line = parse({QStringLiteral("--listen"), QStringLiteral("9000")});
+    QCOMPARE(line.mode, CommandLine::Mode::Window);
+    QVERIFY(line.listen);
+    QCOMPARE(int(line.servePort), 9000);
+    const CommandLine any = parse({QStringLiteral("--listen"), QStringLiteral("--lang"), QStringLiteral("en")});
+    QVERIFY(any.listen);
+    QCOMPARE(int(any.servePort), 0);
+    QVERIFY(!parse({}).listen);
+}
+
 void TestCommandLine::usageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -290,6 +303,9 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("serve port too big") << QStringList{QStringLiteral("--serve"), QStringLiteral("65536")} << "not a port";
     QTest::newRow("serve negative port") << QStringList{QStringLiteral("--serve"), QStringLiteral("-1")} << "Unknown option";
     QTest::newRow("serve with two ports") << QStringList{QStringLiteral("--serve"), QStringLiteral("1"), QStringLiteral("2")} << "at most one PORT";
+    QTest::newRow("listen and serve") << QStringList{QStringLiteral("--listen"), QStringLiteral("--serve")} << "not both";
+    QTest::newRow("listen with send") << QStringList{QStringLiteral("--listen"), QStringLiteral("--send"), QStringLiteral("a")} << "cannot be combined with --send";
+    QTest::newRow("listen on a word") << QStringList{QStringLiteral("--listen"), QStringLiteral("x")} << "not a port";
     QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("x")} << "cannot be combined";
     QTest::newRow("serve with batch") << QStringList{QStringLiteral("--serve"), QStringLiteral("--batch")} << "cannot be combined with --batch";
     QTest::newRow("serve with header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "cannot be combined with --header";

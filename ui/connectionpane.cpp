@@ -520,6 +520,8 @@ HandshakeStory::Progress ConnectionPane::progressOf(int id) const
     const bool newest = connection == &connections.last();
     progress.opened = connection->opened;
     progress.close = connection->close;
+    if (connection->server)
+        progress.peer = connection->peer;
     if (connection->endUsec >= 0 || !newest || m_session.isReadOnly()) {
         progress.stage = Stage::Ended;
     } else {
@@ -589,7 +591,9 @@ QList<int> ConnectionPane::framesOfLogRow(int row) const
     const WireCapture *capture = m_session.capture();
     if (entry.connection != m_session.connectionId() || entry.sequence < 0)
         return {};
-    const bool fromClient = entry.direction == MessageLog::Direction::Sent;
+    // wsscope was the client, unless this is a client of its server mode.
+    const bool server = !m_session.connections().isEmpty() && m_session.connections().last().server;
+    const bool fromClient = (entry.direction == MessageLog::Direction::Sent) != server;
     if (entry.kind == MessageLog::Kind::Text || entry.kind == MessageLog::Kind::Binary) {
         const int start = capture->messageStart(fromClient, entry.sequence);
         return start >= 0 ? capture->messageFrames(start) : QList<int>();
@@ -807,7 +811,8 @@ bool ConnectionPane::saveTo(const QString &path)
     }
     // The snapshot is taken now, in a moment; the writing happens on a
     // worker thread while the session goes on.
-    auto snapshot = std::make_shared<SessionExport::Snapshot>(SessionExport::snapshot(m_session));
+    auto snapshot = std::make_shared<SessionExport::Snapshot>(m_snapshotSource ? m_snapshotSource()
+                                                                               : SessionExport::snapshot(m_session));
     const qint64 rows = m_session.log()->count() + m_session.log()->droppedRows();
     const SessionExport::Options options = exportOptions();
     auto error = std::make_shared<QString>();
@@ -828,6 +833,25 @@ bool ConnectionPane::saveTo(const QString &path)
     });
     thread->start();
     return true;
+}
+
+void ConnectionPane::setSnapshotSource(const std::function<SessionExport::Snapshot()> &source)
+{
+    m_snapshotSource = source;
+}
+
+void ConnectionPane::showServerClient(const Session::Connection &connection, const QList<TapRecord> &records)
+{
+    if (m_journal) {
+        m_journal->finish(false);
+        m_journal.reset();
+    }
+    m_session.log()->clear();
+    // Id 0: no client yet.
+    m_session.loadSaved(connection.id != 0 ? QList<Session::Connection>{connection} : QList<Session::Connection>{}, records,
+                        true);
+    showReadOnly();
+    m_wireNote->hide();   // the frames are those that crossed the client's socket
 }
 
 void ConnectionPane::setUrl(const QString &url)
@@ -1472,7 +1496,9 @@ void ConnectionPane::onStateChanged(Session::State state)
         m_close->setEnabled(false);
         m_urlBox->setEnabled(false);
         m_composer->setSendingAllowed(false);
-        setStateText(m_loading ? tr("Reading…") : tr("Saved session \u00B7 read-only"));
+        setStateText(m_loading                                                              ? tr("Reading…")
+                     : !m_session.connections().isEmpty() && m_session.connections().last().server ? tr("A client of the server \u00B7 read-only")
+                                                                                                     : tr("Saved session \u00B7 read-only"));
         return;
     }
     const bool closed = state == Session::State::Closed;

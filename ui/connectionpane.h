@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "icons.h"
 #include "inspector/handshakestory.h"
 #include "record/journal.h"
@@ -124,6 +126,12 @@ public:
     // Reads a saved session into this pane, read-only, off the GUI thread; loaded() reports the end.
     void loadHere(const QString &path);
     bool saveTo(const QString &path);
+    // What saveTo() and the Save/Export actions write instead of this pane's
+    // session (a server tab saves all its clients); none: the session.
+    void setSnapshotSource(const std::function<SessionExport::Snapshot()> &source);
+    // Shows one client of the server mode, read-only, to be followed with
+    // Session::appendSavedRecords(), updateSavedConnection() and the log's restore().
+    void showServerClient(const Session::Connection &connection, const QList<TapRecord> &records);
     void chooseAndSave(SessionExport::Format format);
     Journal *journal() const;
     // Starts or ends this pane's journal (File > Keep a crash journal).
@@ -162,6 +170,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    std::function<SessionExport::Snapshot()> m_snapshotSource;
     void setIcon(QObject *target, Icons::Id id);
     void setTabOrderByLayout();
     void updateEmptyTexts();

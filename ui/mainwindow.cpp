@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "serverpane.h"
 
 #include "collectionsidebar.h"
 #include "composer.h"
@@ -129,22 +130,59 @@ int MainWindow::paneCount() const
     return m_tabs->count();
 }
 
+// A server tab's pane is the one that shows its selected client: what the
+// menus act on there (read-only, it saves the whole server).
 ConnectionPane *MainWindow::pane(int index) const
 {
+    if (auto *server = qobject_cast<ServerPane *>(m_tabs->widget(index)))
+        return server->viewer();
     return qobject_cast<ConnectionPane *>(m_tabs->widget(index));
 }
 
+// The connection tabs; server tabs are not among them.
 QList<ConnectionPane *> MainWindow::panes() const
 {
     QList<ConnectionPane *> all;
-    for (int i = 0; i < m_tabs->count(); ++i)
-        all.append(pane(i));
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto *each = qobject_cast<ConnectionPane *>(m_tabs->widget(i)))
+            all.append(each);
+    }
     return all;
 }
 
 ConnectionPane *MainWindow::currentPane() const
 {
-    return qobject_cast<ConnectionPane *>(m_tabs->currentWidget());
+    return pane(m_tabs->currentIndex());
+}
+
+ServerPane *MainWindow::serverPane(int index) const
+{
+    return qobject_cast<ServerPane *>(m_tabs->widget(index));
+}
+
+ServerPane *MainWindow::newServerTab(quint16 port, bool start)
+{
+    auto *server = new ServerPane(m_tabs);
+    server->setPort(port);
+    connect(server, &ServerPane::statusMessage, this, [this, server](const QString &text, int timeoutMs) {
+        if (server == m_tabs->currentWidget())
+            statusBar()->showMessage(text, timeoutMs);
+    });
+    const auto title = [this, server] {
+        const int index = m_tabs->indexOf(server);
+        if (index < 0)
+            return;
+        m_tabs->setTabText(index, server->title());
+        m_tabs->setTabToolTip(index, server->server()->url().toString());
+        if (server == m_tabs->currentWidget())
+            setWindowTitle(tr("%1 — wsscope").arg(server->title()));
+    };
+    connect(server, &ServerPane::titleChanged, this, title);
+    m_tabs->setCurrentIndex(m_tabs->addTab(server, QString()));
+    title();
+    if (start)
+        server->start();
+    return server;
 }
 
 ConnectionPane *MainWindow::addPane(bool front)
@@ -190,6 +228,8 @@ ConnectionPane *MainWindow::newTab()
 
 ConnectionPane *MainWindow::duplicateTab(int index)
 {
+    if (serverPane(index))
+        return nullptr;   // a server listens once
     ConnectionPane *source = pane(index);
     if (!source)
         return nullptr;
@@ -205,6 +245,26 @@ ConnectionPane *MainWindow::duplicateTab(int index)
 
 bool MainWindow::closeTab(int index, bool ask)
 {
+    if (ServerPane *server = serverPane(index)) {
+        const bool running = server->server()->isListening() || server->server()->openClientCount() > 0;
+        if (ask && running) {
+            const auto answer = QMessageBox::question(
+                this, tr("Close tab"),
+                tr("The server of \"%1\" is running; closing the tab stops it and discards what it recorded.")
+                    .arg(server->title()),
+                QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
+            if (answer != QMessageBox::Close)
+                return false;
+        }
+        if (m_shown == server->viewer())
+            returnStatusLabels();
+        m_tabs->removeTab(m_tabs->indexOf(server));
+        server->stop();
+        server->deleteLater();
+        if (m_tabs->count() == 0)
+            newTab();
+        return true;
+    }
     ConnectionPane *closing = pane(index);
     if (!closing)
         return false;
@@ -470,6 +530,8 @@ void MainWindow::buildMenus()
     QAction *newTabAction = file->addAction(tr("New &tab"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] { newTab(); });
     newTabAction->setToolTip(tr("A new connection in a tab of its own, on the built-in echo server (Ctrl+T)"));
     file->addAction(tr("&Duplicate tab"), this, [this] { duplicateTab(m_tabs->currentIndex()); });
+    file->addAction(tr("New ser&ver tab"), this, [this] { newServerTab(); })
+        ->setToolTip(tr("A WebSocket server in a tab of its own, to see what your own client sends"));
     file->addAction(tr("Close ta&b"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
                     [this] { closeTab(m_tabs->currentIndex()); });
     // Ctrl+Tab goes round the tabs wherever the focus is (a text field

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 class Composer;
+class ServerPane;
 class LiveChart;
 class RequestEditor;
 class QAction;
@@ -59,6 +60,10 @@ public:
     ConnectionPane *newTab();
     // A new tab with the URL, request tabs and profile of tab `index`.
     ConnectionPane *duplicateTab(int index);
+    // A server tab (the server mode), listening at once when `start`.
+    ServerPane *newServerTab(quint16 port = 0, bool start = false);
+    // The server tab at `index`, or null for a connection tab.
+    ServerPane *serverPane(int index) const;
     // Closes tab `index` (Ctrl+W). With `ask`, a tab whose connection is open
     // or whose log was not saved asks first; the answer comes later, and false
     // is returned meanwhile. An open connection says goodbye (1001) before

@@ -232,6 +232,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
            "every message, prints its URL on the first line of stdout and each client's handshake as one line on "
            "stderr. With --save, every client's bytes, frames and messages are saved when it stops (SIGINT, "
            "SIGTERM or --timeout); --protocol names the subprotocols it requires and answers."));
+    const QCommandLineOption listenOption(
+        QStringLiteral("listen"),
+        tr("Open the window with a server tab already listening on 127.0.0.1 at PORT (0 or none: the OS chooses)."));
     const QCommandLineOption answerStatusOption(
         QStringLiteral("answer-status"),
         tr("With --serve, refuse every upgrade with the HTTP status CODE (such as 400, 401 with WWW-Authenticate, "
@@ -307,6 +310,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                saveOption,     maskOption,     insecureOption, openOption,
                                                serveOption,    strictOption,   allowOriginOption,
                                                answerStatusOption, requireHeaderOption, tlsCertOption, tlsKeyOption,
+                                               listenOption,
                                                langOption,     collectionOption, profileOption, envOption,
                                                varOption};
     parser.addOptions(options);
@@ -435,6 +439,33 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                      tlsKeyOption};
 
     QStringList positional = parser.positionalArguments();
+    // A port given alone after --serve or --listen.
+    const auto takePort = [&positional, &result](const QString &option) -> QString {
+        if (positional.size() > 1)
+            return tr("--%1 takes at most one PORT.").arg(option);
+        if (!positional.isEmpty()) {
+            bool ok = false;
+            const uint port = positional.first().toUInt(&ok);
+            if (!ok || port > 65535)
+                return tr("\"%1\" is not a port: give a number from 0 to 65535.").arg(positional.first());
+            result.servePort = quint16(port);
+        }
+        return {};
+    };
+    if (parser.isSet(listenOption)) {
+        if (parser.isSet(serveOption))
+            return usageError(tr("Give --serve (no window) or --listen (the window), not both."));
+        for (const QCommandLineOption &option : options + tlsProxyOptions + keepAliveOptions) {
+            if (parser.isSet(option) && option.names() != listenOption.names() && option.names() != langOption.names())
+                return usageError(tr("--listen opens the window with a server tab; it cannot be combined with --%1.")
+                                      .arg(option.names().constFirst()));
+        }
+        if (const QString problem = takePort(QStringLiteral("listen")); !problem.isEmpty())
+            return usageError(problem);
+        result.listen = true;
+        result.mode = Mode::Window;
+        return result;
+    }
     if (parser.isSet(serveOption)) {
         const QList<QCommandLineOption> connectionOptions = {
             connectOption, batchOption, headerOption, originOption, sendOption, sendHexOption,
@@ -474,15 +505,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         result.serveTlsKey = parser.value(tlsKeyOption);
         if (!result.serveTlsKey.isEmpty() && result.serveTlsCertificate.isEmpty())
             return usageError(tr("--tls-key goes with --tls-cert."));
-        if (positional.size() > 1)
-            return usageError(tr("--serve takes at most one PORT."));
-        if (!positional.isEmpty()) {
-            bool ok = false;
-            const uint port = positional.first().toUInt(&ok);
-            if (!ok || port > 65535)
-                return usageError(tr("\"%1\" is not a port: give a number from 0 to 65535.").arg(positional.first()));
-            result.servePort = quint16(port);
-        }
+        if (const QString problem = takePort(QStringLiteral("serve")); !problem.isEmpty())
+            return usageError(problem);
         for (const QString &origin : parser.values(allowOriginOption)) {
             const QString problem = EchoServer::originProblem(origin);
             if (!problem.isEmpty())

@@ -51,7 +51,8 @@ struct CommandLine
     int handshakeTimeoutMs = -1;        // --handshake-timeout; -1: not given
     int closeCode = 1000;               // --close-code
     QString closeReason;                // --close-reason
-    quint16 servePort = 0;
+    quint16 servePort = 0;    // --serve, or --listen
+    bool listen = false;      // --listen: the window opens with a server tab listening
     QStringList allowedOrigins;   // --allow-origin, for --serve, as given ("*": any)
     // For --serve (also: subprotocols, timeoutMs, savePaths, maskSecrets).
     int serveAnswerStatus = 0;                      // --answer-status; 0: accept

@@ -1303,6 +1303,26 @@ void Session::loadSaved(const QList<Connection> &connections, const QList<TapRec
     Q_EMIT handshakeChanged();
 }
 
+void Session::appendSavedRecords(const QList<TapRecord> &records)
+{
+    Q_ASSERT(m_readOnly);
+    if (records.isEmpty())
+        return;
+    m_exactWire = true;
+    m_capture.addRecords(records);
+}
+
+void Session::updateSavedConnection(const Connection &connection)
+{
+    Q_ASSERT(m_readOnly);
+    if (m_connections.isEmpty() || m_connections.last().id != connection.id)
+        return;
+    m_connections.last() = connection;
+    m_handshake = connection.handshake;
+    m_close = connection.close;
+    Q_EMIT handshakeChanged();
+}
+
 void Session::setSavedWire(const QHash<int, QList<TapRecord>> &wire)
 {
     m_savedWire = wire;

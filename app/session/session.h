@@ -226,6 +226,11 @@ public:
     // session), not a rebuild.
     void loadSaved(const QList<Connection> &connections, const QList<TapRecord> &wire = {}, bool exactWire = false);
     bool isReadOnly() const;
+    // A read-only session that follows a connection held elsewhere (a client
+    // of the server mode) as it goes on: more of its records, and its facts
+    // (handshake, close) as they are now. Rows go to log() with restore().
+    void appendSavedRecords(const QList<TapRecord> &records);
+    void updateSavedConnection(const Connection &connection);
     // A saved session's captured records of its other connections (a journal
     // keeps every connection's), by connection id; empty for a live session.
     void setSavedWire(const QHash<int, QList<TapRecord>> &wire);

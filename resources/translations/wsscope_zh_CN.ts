@@ -648,10 +648,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>wsscope 不支持语言“%1”；--lang 可取 en 或 zh_CN。</translation>
     </message>
     <message>
-        <source>--serve takes at most one PORT.</source>
-        <translation>--serve 最多接受一个 PORT。</translation>
-    </message>
-    <message>
         <source>&quot;%1&quot; is not a port: give a number from 0 to 65535.</source>
         <translation>“%1”不是有效端口：请给出 0 到 65535 之间的数字。</translation>
     </message>
@@ -960,6 +956,22 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>--%1 is about the server of --serve; give --serve too.</source>
         <translation>--%1 用于 --serve 的服务器；请同时给出 --serve。</translation>
+    </message>
+    <message>
+        <source>Open the window with a server tab already listening on 127.0.0.1 at PORT (0 or none: the OS chooses).</source>
+        <translation>打开窗口，其中有一个已在 127.0.0.1 的 PORT 端口（0 或不给：由系统选择）上监听的服务器标签页。</translation>
+    </message>
+    <message>
+        <source>--%1 takes at most one PORT.</source>
+        <translation>--%1 最多接受一个 PORT。</translation>
+    </message>
+    <message>
+        <source>Give --serve (no window) or --listen (the window), not both.</source>
+        <translation>请给出 --serve（无窗口）或 --listen（窗口）之一，不要同时给出。</translation>
+    </message>
+    <message>
+        <source>--listen opens the window with a server tab; it cannot be combined with --%1.</source>
+        <translation>--listen 打开带服务器标签页的窗口，不能与 --%1 同用。</translation>
     </message>
 </context>
 <context>
@@ -1356,6 +1368,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>The profile was not saved: a field holds the value of a secret variable; put the variable ({{name}}) there instead.</source>
         <translation>连接配置未保存：某个字段含有机密变量的值；请改为在那里使用变量（{{name}}）。</translation>
+    </message>
+    <message>
+        <source>A client of the server · read-only</source>
+        <translation>服务器的一个客户端 · 只读</translation>
     </message>
 </context>
 <context>
@@ -1919,6 +1935,30 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>&amp;Copy the story</source>
         <translation>复制过程(&amp;C)</translation>
+    </message>
+    <message>
+        <source>The client closed it: %1</source>
+        <translation>客户端关闭了连接：%1</translation>
+    </message>
+    <message>
+        <source>TCP connection from the client %1</source>
+        <translation>来自客户端 %1 的 TCP 连接</translation>
+    </message>
+    <message>
+        <source>The client asks to upgrade: HTTP request</source>
+        <translation>客户端请求升级：HTTP 请求</translation>
+    </message>
+    <message>
+        <source>wsscope answers</source>
+        <translation>wsscope 回应</translation>
+    </message>
+    <message>
+        <source>wsscope agrees: 101 Switching Protocols</source>
+        <translation>wsscope 同意：101 Switching Protocols</translation>
+    </message>
+    <message>
+        <source>wsscope refuses the upgrade</source>
+        <translation>wsscope 拒绝升级</translation>
     </message>
 </context>
 <context>
@@ -3258,6 +3298,18 @@ Built with Qt %2.</source>
         <source>Name of the profile:</source>
         <translation>连接配置名称：</translation>
     </message>
+    <message>
+        <source>The server of &quot;%1&quot; is running; closing the tab stops it and discards what it recorded.</source>
+        <translation>“%1”的服务器正在运行；关闭标签页会停止它并丢弃它记录的内容。</translation>
+    </message>
+    <message>
+        <source>New ser&amp;ver tab</source>
+        <translation>新建服务器标签页(&amp;V)</translation>
+    </message>
+    <message>
+        <source>A WebSocket server in a tab of its own, to see what your own client sends</source>
+        <translation>在单独的标签页中运行一个 WebSocket 服务器，查看你自己的客户端发送了什么</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -4246,6 +4298,303 @@ Built with Qt %2.</source>
     <message>
         <source>No system keyring answered; as you allowed, passwords, tokens and passphrases are kept in plain text in the settings file.</source>
         <translation>没有系统密钥环响应；按你的允许，密码、令牌和口令以明文保存在设置文件中。</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPane</name>
+    <message>
+        <source>handshake</source>
+        <translation>握手中</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>已打开</translation>
+    </message>
+    <message>
+        <source>closing</source>
+        <translation>关闭中</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Requ&amp;ire one</source>
+        <translation>必须提供其一(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>启动(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Settin&amp;gs</source>
+        <translation>设置(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y URL</source>
+        <translation>复制 URL(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Send &amp;text</source>
+        <translation>发送文本(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Send he&amp;x</source>
+        <translation>发送 hex(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Ping</source>
+        <translation>Ping(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Send to &amp;all</source>
+        <translation>发给所有客户端(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>127.0.0.1 (this machine only)</source>
+        <translation>127.0.0.1（仅本机）</translation>
+    </message>
+    <message>
+        <source>All interfaces (0.0.0.0)</source>
+        <translation>所有网络接口（0.0.0.0）</translation>
+    </message>
+    <message>
+        <source>Any machine that can reach this one can connect and see what the server sends.</source>
+        <translation>任何能访问到本机的机器都能连接，并看到服务器发送的内容。</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <source>any path; or /chat, /feed</source>
+        <translation>任意路径；或 /chat, /feed</translation>
+    </message>
+    <message>
+        <source>The paths answered, separated by commas; any other gets 404 Not Found.</source>
+        <translation>回应的路径，以逗号分隔；其他路径得到 404 Not Found。</translation>
+    </message>
+    <message>
+        <source>none: ws://; a PEM or PKCS#12 file: wss://</source>
+        <translation>不填：ws://；PEM 或 PKCS#12 文件：wss://</translation>
+    </message>
+    <message>
+        <source>PEM key, unless the certificate&apos;s file holds it</source>
+        <translation>PEM 私钥，证书文件已含私钥时不填</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Bro&amp;wse…</source>
+        <translation>浏览(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Private key</source>
+        <translation>私钥</translation>
+    </message>
+    <message>
+        <source>Echo every message</source>
+        <translation>回显每条消息</translation>
+    </message>
+    <message>
+        <source>Silent</source>
+        <translation>不回复</translation>
+    </message>
+    <message>
+        <source>Answer with this text:</source>
+        <translation>用这段文本回复：</translation>
+    </message>
+    <message>
+        <source>sent in answer to every message</source>
+        <translation>作为对每条消息的回复发送</translation>
+    </message>
+    <message>
+        <source>Accept: 101 Switching Protocols</source>
+        <translation>接受：101 Switching Protocols</translation>
+    </message>
+    <message>
+        <source>Refuse: %1 %2</source>
+        <translation>拒绝：%1 %2</translation>
+    </message>
+    <message>
+        <source>Name: value (none: not required)</source>
+        <translation>Name: value（不填：不要求）</translation>
+    </message>
+    <message>
+        <source>chat, mqtt (the first one offered is answered)</source>
+        <translation>chat, mqtt（回应客户端提供的第一个）</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Start the server: the URL to give your client appears here.</source>
+        <translation>启动服务器后，这里会显示供你的客户端使用的 URL。</translation>
+    </message>
+    <message>
+        <source>Server URL</source>
+        <translation>服务器 URL</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>地址(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>端口(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Pat&amp;hs:</source>
+        <translation>路径(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Answer the &amp;upgrade:</source>
+        <translation>回应升级(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Certi&amp;ficate:</source>
+        <translation>证书(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Key:</source>
+        <translation>私钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>R&amp;eply:</source>
+        <translation>回复(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;quire header:</source>
+        <translation>要求头部(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Subp&amp;rotocols:</source>
+        <translation>子协议(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>De&amp;lay the 101:</source>
+        <translation>推迟 101(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Drop after &amp;N messages:</source>
+        <translation>N 条消息后断开(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Show the server&apos;s settings; they take effect when it starts</source>
+        <translation>显示服务器的设置；设置在启动时生效</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>User agent</source>
+        <translation>User-Agent</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Text, or hex bytes for Send hex, to the selected client</source>
+        <translation>发给所选客户端的文本，或供“发送 hex”使用的 hex 字节</translation>
+    </message>
+    <message>
+        <source>Close code</source>
+        <translation>关闭码</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Copied %1</source>
+        <translation>已复制 %1</translation>
+    </message>
+    <message>
+        <source>Server :%1</source>
+        <translation>服务器 :%1</translation>
+    </message>
+    <message>
+        <source>Certificates and keys (*.pem *.crt *.key *.p12 *.pfx);;All files (*)</source>
+        <translation>证书和密钥 (*.pem *.crt *.key *.p12 *.pfx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>A path starts with /: &quot;%1&quot;.</source>
+        <translation>路径须以 / 开头：“%1”。</translation>
+    </message>
+    <message>
+        <source>Write the required header as &quot;Name: value&quot;.</source>
+        <translation>请把要求的头部写成“Name: value”。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a subprotocol name: one word, no spaces.</source>
+        <translation>“%1”不是子协议名称：应为一个词，不含空格。</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Listening at %1</source>
+        <translation>正在 %1 监听</translation>
+    </message>
+    <message>
+        <source>Stopped. Start the server again to get a new URL.</source>
+        <translation>已停止。再次启动服务器以获得新的 URL。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent to %n client(s)</source>
+        <translation>
+            <numerusform>已发给 %n 个客户端</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No client yet. Start the server and point your client at its URL: every byte it sends is shown here, as in a connection&apos;s views.</source>
+        <translation>还没有客户端。启动服务器，让你的客户端连接它的 URL：客户端发送的每个字节都会像连接的视图中那样显示在这里。</translation>
     </message>
 </context>
 <context>

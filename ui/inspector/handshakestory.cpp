@@ -51,14 +51,16 @@ QString hostOf(const HandshakeInfo &info)
     return QStringLiteral("%1:%2").arg(url.host()).arg(url.port(url.scheme() == QLatin1String("wss") ? 443 : 80));
 }
 
-QString closeText(const Session::CloseInfo &close)
+// `server`: wsscope was the server; the other side is its client.
+QString closeText(const Session::CloseInfo &close, bool server)
 {
     const QString code = QStringLiteral("%1 %2").arg(close.code).arg(CloseCodes::name(close.code));
     switch (close.closer) {
     case Session::Closer::Us:
         return HandshakeStory::tr("wsscope closed it: %1").arg(code);
     case Session::Closer::Peer:
-        return HandshakeStory::tr("The server closed it: %1").arg(code);
+        return server ? HandshakeStory::tr("The client closed it: %1").arg(code)
+                      : HandshakeStory::tr("The server closed it: %1").arg(code);
     case Session::Closer::Client:
         return HandshakeStory::tr("Qt's WebSocket client closed it: %1").arg(code);
     case Session::Closer::Unknown:
@@ -160,7 +162,9 @@ QList<HandshakeStory::Step> HandshakeStory::tell(const HandshakeInfo &info, cons
 
     // 1. TCP (and DNS before it).
     Step tcp;
-    tcp.title = tr("TCP connection to %1").arg(shortText(hostOf(info)));
+    const bool server = !progress.peer.isEmpty();
+    tcp.title = server ? tr("TCP connection from the client %1").arg(shortText(progress.peer))
+                       : tr("TCP connection to %1").arg(shortText(hostOf(info)));
     tcp.direction = Direction::Both;
     if (!info.captured) {
         tcp.reached = true;
@@ -220,7 +224,7 @@ QList<HandshakeStory::Step> HandshakeStory::tell(const HandshakeInfo &info, cons
 
     // 3. The upgrade request.
     Step request;
-    request.title = tr("wsscope asks to upgrade: HTTP request");
+    request.title = server ? tr("The client asks to upgrade: HTTP request") : tr("wsscope asks to upgrade: HTTP request");
     request.direction = Direction::Out;
     if (requested) {
         request.reached = true;
@@ -236,14 +240,15 @@ QList<HandshakeStory::Step> HandshakeStory::tell(const HandshakeInfo &info, cons
 
     // 4. The answer.
     Step answer;
-    answer.title = tr("The server answers");
+    answer.title = server ? tr("wsscope answers") : tr("The server answers");
     answer.direction = Direction::In;
     if (answered) {
         answer.reached = true;
         answer.details.append(headerText(info.statusLine, MaxLineChars));
         answer.details.append(handshakeHeaders(info.responseHeaders));
         if (status == 101) {
-            answer.title = tr("The server agrees: 101 Switching Protocols");
+            answer.title = server ? tr("wsscope agrees: 101 Switching Protocols")
+                                  : tr("The server agrees: 101 Switching Protocols");
             if (info.accept.available && info.accept.matches) {
                 answer.role = Role::Good;
                 answer.emphasised = int(answer.details.size());
@@ -265,6 +270,7 @@ QList<HandshakeStory::Step> HandshakeStory::tell(const HandshakeInfo &info, cons
             }
         } else {
             answer.title = status >= 300 && status < 400 ? tr("The server redirects instead of upgrading")
+                : server                                 ? tr("wsscope refuses the upgrade")
                                                          : tr("The server refuses the upgrade");
             answer.role = status >= 300 && status < 400 ? Role::Warning : Role::Error;
             if (!info.responseBody.isEmpty())
@@ -303,7 +309,7 @@ QList<HandshakeStory::Step> HandshakeStory::tell(const HandshakeInfo &info, cons
         close.reached = true;
         const int code = progress.close.code;
         close.role = code == 1000 || code == 1001 ? Role::Good : code == 1006 ? Role::Error : Role::Warning;
-        close.details.append(shortText(closeText(progress.close)));
+        close.details.append(shortText(closeText(progress.close, server)));
         if (!progress.close.reason.isEmpty())
             close.details.append(tr("Reason: %1").arg(shortText(progress.close.reason)));
         if (progress.close.closer != Session::Closer::Nobody) {

@@ -28,6 +28,7 @@ public:
         bool opened = false;
         Session::CloseInfo close;   // read once Ended after opening
         QString failure;            // why it did not open, in plain words
+        QString peer;               // not empty: a client of the server mode, at this address:port
     };
 
     enum class Direction { None, Out, In, Both };

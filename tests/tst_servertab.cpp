@@ -1,0 +1,206 @@
+#include "connectionpane.h"
+#include "inspector/handshakeinspector.h"
+#include "log/logmodel.h"
+#include "mainwindow.h"
+#include "record/sessionfile.h"
+#include "server/echoserver.h"
+#include "serverpane.h"
+#include "testfiles.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+
+// The server tab in the real window, with real clients.
+class TestServerTab : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void clientsAreListedAndInspected();
+    void refusalChosenInTheForm();
+    void badSettingsAreExplained();
+};
+
+void TestServerTab::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wsscope-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_servertab"));
+}
+
+void TestServerTab::init()
+{
+    TestFiles::clearRemembered();
+}
+
+void TestServerTab::clientsAreListedAndInspected()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab(0, true);
+    QVERIFY(server->server()->isListening());
+    QCOMPARE(window.tabs()->currentWidget(), server);
+    QCOMPARE(window.tabs()->tabText(window.tabs()->currentIndex()), QStringLiteral("Server :%1").arg(server->server()->url().port()));
+    // The URL to give a client, copyable.
+    const QString shown = server->server()->url().toString();
+    QPushButton *copy = nullptr;
+    for (QPushButton *button : server->findChildren<QPushButton *>()) {
+        if (button->text() == QStringLiteral("Cop&y URL"))
+            copy = button;
+    }
+    QVERIFY(copy);
+    copy->click();
+    QCOMPARE(QApplication::clipboard()->text(), shown);
+
+    QWebSocket first;
+    QStringList got;
+    connect(&first, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << m; });
+    first.open(QUrl(shown));
+    QTRY_COMPARE(first.state(), QAbstractSocket::ConnectedState);
+    first.sendTextMessage(QStringLiteral("from the first"));
+    QTRY_COMPARE(got, QStringList{QStringLiteral("from the first")});
+    QWebSocket second;
+    second.open(QUrl(shown));
+    QTRY_COMPARE(second.state(), QAbstractSocket::ConnectedState);
+
+    // Both listed, the first shown in the connection's views.
+    QTableWidget *clients = server->clientTable();
+    QTRY_COMPARE(clients->rowCount(), 2);
+    QTRY_COMPARE(clients->item(0, 3)->text(), QStringLiteral("open"));
+    QCOMPARE(server->selectedClient(), 1);
+    ConnectionPane *viewer = window.currentPane();
+    QCOMPARE(viewer, server->viewer());
+    QVERIFY(viewer->isReadOnly());
+    QTRY_COMPARE(viewer->logModel()->rowCount(), 3);   // open, received, echoed
+    QVERIFY(viewer->session()->connections().last().server);
+    QVERIFY(viewer->session()->handshake().accept.matches);
+    QVERIFY(viewer->session()->capture()->messageEquals(true, 0, "from the first"));
+    QVERIFY(viewer->stateText().contains(QStringLiteral("client of the server")));
+
+    // The composer sends to the selected client; its rows follow in the views.
+    QLineEdit *composer = nullptr;
+    for (QLineEdit *edit : server->findChildren<QLineEdit *>()) {
+        if (edit->placeholderText().startsWith(QStringLiteral("Text, or hex")))
+            composer = edit;
+    }
+    QVERIFY(composer);
+    composer->setText(QStringLiteral("from the server"));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_COMPARE(got.size(), 2);
+    QCOMPARE(got.last(), QStringLiteral("from the server"));
+    QTRY_COMPARE(viewer->logModel()->rowCount(), 4);
+
+    // Selecting the second shows it instead.
+    server->selectClient(2);
+    QCOMPARE(server->selectedClient(), 2);
+    QTRY_COMPARE(viewer->session()->connections().last().id, 2);
+    QTRY_COMPARE(viewer->logModel()->rowCount(), 1);
+
+    // Closing from the tab, with a code.
+    server->selectClient(1);
+    for (QSpinBox *spin : server->findChildren<QSpinBox *>()) {
+        if (spin->toolTip() == QStringLiteral("Close code"))
+            spin->setValue(4002);
+    }
+    for (QPushButton *button : server->findChildren<QPushButton *>()) {
+        if (button->text() == QStringLiteral("&Close"))
+            button->click();
+    }
+    QTRY_COMPARE(first.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(int(first.closeCode()), 4002);
+    QTRY_COMPARE(clients->item(0, 3)->text(), QStringLiteral("closed"));
+
+    // Saving from the window saves every client of the server.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("server.jsonl"));
+    QVERIFY(window.saveTo(path));
+    QTRY_VERIFY(QFile::exists(path));
+    Session reopened;
+    SessionFile::Loaded loaded;
+    QString error;
+    QTRY_VERIFY(SessionFile::load(path, &reopened, &loaded, &error));
+    QCOMPARE(loaded.connections.size(), 2);
+    QVERIFY(loaded.connections.at(0).server);
+    QCOMPARE(loaded.connections.at(0).close.code, 4002);
+
+    // Closing the tab stops the server.
+    const QUrl gone = server->server()->url();
+    window.tabs()->setCurrentWidget(server);
+    QPointer<ServerPane> guard(server);
+    QVERIFY(window.closeTab(window.tabs()->indexOf(server), false));
+    QTRY_VERIFY(!guard);
+    QTRY_COMPARE(second.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(int(second.closeCode()), 1001);
+    QWebSocket late;
+    late.open(gone);
+    QTRY_COMPARE(late.state(), QAbstractSocket::UnconnectedState);
+}
+
+void TestServerTab::refusalChosenInTheForm()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab();
+    QVERIFY(!server->server()->isListening());
+    QComboBox *answer = nullptr;
+    for (QComboBox *box : server->findChildren<QComboBox *>()) {
+        if (box->findData(401) >= 0)
+            answer = box;
+    }
+    QVERIFY(answer);
+    answer->setCurrentIndex(answer->findData(401));
+    QVERIFY(server->start());
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+    QTRY_COMPARE(server->clientTable()->rowCount(), 1);
+    QTRY_COMPARE(server->clientTable()->item(0, 3)->text(), QStringLiteral("refused (401)"));
+    QTRY_COMPARE(server->viewer()->session()->handshake().statusLine, QByteArray("HTTP/1.1 401 Unauthorized"));
+}
+
+void TestServerTab::badSettingsAreExplained()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab();
+    QString said;
+    connect(server, &ServerPane::statusMessage, this, [&](const QString &text) { said = text; });
+    QLineEdit *paths = nullptr;
+    QLineEdit *certificate = nullptr;
+    for (QLineEdit *edit : server->findChildren<QLineEdit *>()) {
+        if (edit->placeholderText().startsWith(QStringLiteral("any path")))
+            paths = edit;
+        if (edit->placeholderText().startsWith(QStringLiteral("none: ws://")))
+            certificate = edit;
+    }
+    QVERIFY(paths && certificate);
+    paths->setText(QStringLiteral("chat"));
+    QVERIFY(!server->start());
+    QVERIFY2(said.contains(QStringLiteral("starts with /")), qPrintable(said));
+    paths->setText(QStringLiteral("/chat"));
+    certificate->setText(QStringLiteral("/nonexistent/cert.pem"));
+    QVERIFY(!server->start());
+    QVERIFY2(said.contains(QStringLiteral("/nonexistent/cert.pem")), qPrintable(said));
+    QVERIFY(!server->server()->isListening());
+}
+
+QTEST_MAIN(TestServerTab)
+#include "tst_servertab.moc"

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "server/inspectserver.h"
+
+#include <QWidget>
+
+class ConnectionPane;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+class QTableWidget;
+class QTimer;
+
+// A server tab: the server mode's settings, Start and Stop, the URL to give
+// a client, the list of its clients and, for the one selected, the views of
+// a connection (a read-only ConnectionPane that follows it as it goes on)
+// and a composer that sends to it or to all of them.
+class ServerPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ServerPane(QWidget *parent = nullptr);
+    ~ServerPane() override;
+    Q_DISABLE_COPY_MOVE(ServerPane)
+
+    InspectServer *server();
+    // The views of the selected client; what the window's menus act on.
+    ConnectionPane *viewer() const;
+    QTableWidget *clientTable() const;
+    QString title() const;
+
+    void setPort(quint16 port);
+    // Starts with the settings in the form; false with the reason shown.
+    bool start();
+    void stop();
+    // Selects a client by id, as a click in the list does.
+    void selectClient(int id);
+    int selectedClient() const;
+
+Q_SIGNALS:
+    void titleChanged();
+    void statusMessage(const QString &text, int timeoutMs);
+
+private:
+    bool configFromForm(InspectServer::Config *config, QString *error) const;
+    void refresh();
+    void followSelected();
+    void showClient(int id);
+    void sendText();
+    void sendBinary();
+    void sendPing();
+    void closeClient();
+    void broadcast();
+    void updateButtons();
+    void chooseTlsFile(QLineEdit *target, const QString &title);
+
+    InspectServer m_server;
+    QComboBox *m_address;
+    QLabel *m_addressWarning;
+    QSpinBox *m_port;
+    QLineEdit *m_paths;
+    QLineEdit *m_tlsCert;
+    QLineEdit *m_tlsKey;
+    QComboBox *m_reply;
+    QLineEdit *m_replyText;
+    QComboBox *m_answer;
+    QLineEdit *m_requireHeader;
+    QLineEdit *m_protocols;
+    QCheckBox *m_requireProtocol;
+    QSpinBox *m_delay;
+    QSpinBox *m_dropAfter;
+    QPushButton *m_startStop;
+    QPushButton *m_showSettings;
+    QWidget *m_settings = nullptr;
+    QLineEdit *m_url;
+    QPushButton *m_copyUrl;
+    QTableWidget *m_clients;
+    ConnectionPane *m_viewer;
+    QStackedWidget *m_views = nullptr;
+    QLineEdit *m_message;
+    QPushButton *m_sendText;
+    QPushButton *m_sendBinary;
+    QPushButton *m_ping;
+    QSpinBox *m_closeCode;
+    QLineEdit *m_closeReason;
+    QPushButton *m_close;
+    QPushButton *m_broadcast;
+    QTimer *m_refresh;
+    // What the viewer holds of the selected client so far.
+    int m_shownClient = 0;
+    int m_shownRows = 0;       // server log rows looked at
+    int m_shownRecords = 0;
+    qint64 m_shownEnd = -2;
+    qint64 m_shownHandshake = -2;
+    int m_listedRevision = -1;
+};
