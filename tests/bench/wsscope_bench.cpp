@@ -15,6 +15,7 @@
 #include "inspector/messageview.h"
 #include "log/logview.h"
 #include "server/echoserver.h"
+#include "server/inspectserver.h"
 #include "session/handshakeinfo.h"
 #include "log/logmodel.h"
 #include "log/filterbar.h"
@@ -448,6 +449,46 @@ RoundTrips roundTrips(Session::Mode mode, int count)
     return result;
 }
 
+// A QWebSocket client against a server in this process: echo round trips
+// one at a time, then `messages` 64-byte texts sent at once until all came back.
+struct ClientFigures
+{
+    QList<double> echoUsec;
+    double messagesPerSecond = -1;
+};
+
+ClientFigures clientAgainst(const QUrl &url, int trips, int messages)
+{
+    ClientFigures result;
+    QWebSocket client;
+    int received = 0;
+    QObject::connect(&client, &QWebSocket::textMessageReceived, &client, [&received] { ++received; });
+    client.open(url);
+    if (!waitPromptly([&] { return client.state() == QAbstractSocket::ConnectedState; }, 10000))
+        return result;
+    QElapsedTimer clock;
+    for (int i = 0; i < trips; ++i) {
+        const int before = received;
+        clock.start();
+        client.sendTextMessage(QStringLiteral("echo %1").arg(i));
+        if (!waitPromptly([&] { return received > before; }, 5000))
+            return {};
+        result.echoUsec << clock.nsecsElapsed() / 1000.0;
+    }
+    std::sort(result.echoUsec.begin(), result.echoUsec.end());
+    const QString text(64, u'x');
+    const int before = received;
+    clock.start();
+    for (int i = 0; i < messages; ++i)
+        client.sendTextMessage(text);
+    if (!waitPromptly([&] { return received >= before + messages; }, 600000))
+        return {};
+    result.messagesPerSecond = messages / (clock.nsecsElapsed() / 1e9);
+    client.close();
+    waitPromptly([&] { return client.state() == QAbstractSocket::UnconnectedState; }, 5000);
+    return result;
+}
+
 // A session file of `rows` 64-byte text messages, half sent and half
 // received, written by the session file's own line writers.
 bool writeSessionFile(const QString &path, qint64 rows)
@@ -742,6 +783,26 @@ int measure(const QStringList &args)
                         percentile(r->pingUsec, 0.5), percentile(r->pingUsec, 0.99));
         }
         std::printf("\n");
+    } else if (what == u"server") {
+        // The built-in echo server (QWebSocketServer) and the server mode,
+        // recording everything, one after the other in this process.
+        EchoServer echo;
+        if (!echo.listen())
+            return 1;
+        // load.messages round trips, then load.payloadBytes messages in a burst.
+        // load.messages round trips, then load.payloadBytes messages in a burst.
+        const ClientFigures plain = clientAgainst(echo.url(), int(load.messages), load.payloadBytes);
+        echo.close();
+        InspectServer inspecting;
+        if (!inspecting.start(InspectServer::Config()))
+            return 1;
+        const ClientFigures recorded = clientAgainst(inspecting.url(), int(load.messages), load.payloadBytes);
+        if (plain.echoUsec.size() != load.messages || recorded.echoUsec.size() != load.messages
+            || plain.messagesPerSecond < 0 || recorded.messagesPerSecond < 0)
+            return 1;
+        std::printf("%f %f %f %f %f %f\n", percentile(plain.echoUsec, 0.5), percentile(plain.echoUsec, 0.99),
+                    plain.messagesPerSecond, percentile(recorded.echoUsec, 0.5), percentile(recorded.echoUsec, 0.99),
+                    recorded.messagesPerSecond);
     } else if (what == u"open") {
         const OpenResult result = openFile(load.messages);
         if (result.windowSeconds < 0)
@@ -1032,6 +1093,25 @@ int main(int argc, char **argv)
                     "round trip", what[i], trips, directMedian, directP99, tapMedian, tapP99,
                     check(tapMedian - directMedian <= 0.2), check(tapP99 - directP99 <= 1.0));
     }
+    std::fflush(stdout);
+
+    // The server mode against QWebSocketServer (the built-in echo server),
+    // the same QWebSocket client talking to each: what recording every byte
+    // and speaking the protocol itself costs a client.
+    const int serverMessages = isSmoke ? 2000 : 100000;
+    const QList<double> served = measureInChild(QStringLiteral("server"), Load{"", trips, serverMessages, false});
+    if (served.size() < 6) {
+        std::printf("%-15s a client of a server did not get its echoes\n", "server mode");
+        return 1;
+    }
+    std::printf("%-15s echo, %d: QWebSocketServer median %.3f ms, p99 %.3f ms; server mode median %.3f ms, "
+                "p99 %.3f ms  adds <= 0.2 ms median: %s\n",
+                "server mode", trips, served.at(0) / 1000, served.at(1) / 1000, served.at(3) / 1000, served.at(4) / 1000,
+                check(served.at(3) / 1000 - served.at(0) / 1000 <= 0.2));
+    std::printf("%-15s %d texts of 64 B echoed: QWebSocketServer %.0f msg/s, server mode %.0f msg/s, "
+                "ratio %.2f  >= 0.5: %s\n",
+                "server mode", serverMessages, served.at(2), served.at(5), served.at(5) / served.at(2),
+                check(served.at(5) / served.at(2) >= 0.5));
     std::fflush(stdout);
 
     const QList<double> click = measureInChild(QStringLiteral("click"), Load{"", 100000000, 64, false});
