@@ -1,4 +1,5 @@
 #include "record/export.h"
+#include "record/journal.h"
 #include "record/sessionfile.h"
 #include "server/inspectserver.h"
 #include "session/session.h"
@@ -66,6 +67,15 @@ QByteArray upgradeRequest(quint16 port, const QByteArray &extraHeaders = {}, con
     return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + newKey()
         + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+}
+
+// Connects `client`, sends an upgrade request (with `extraHeaders`) and waits for the answer's head.
+bool upgrade(RawClient &client, quint16 port, const QByteArray &extraHeaders = {})
+{
+    if (!client.waitConnected())
+        return false;
+    client.write(upgradeRequest(port, extraHeaders));
+    return client.waitFor("\r\n\r\n");
 }
 
 QByteArray clientFrame(quint8 opcode, const QByteArray &payload, bool masked = true, quint32 key = 0x37fa213d)
@@ -193,6 +203,7 @@ private Q_SLOTS:
     void savedSessionReopens();
     void tsharkReadsClientFrames();
     void withoutRecordingKeepsNothing();
+    void journalKeepsEveryClient();
 
 private:
     static InspectServer::Config loopback()
@@ -381,9 +392,7 @@ void TestServer::unmaskedFrameFailedWith1002()
     InspectServer server;
     QVERIFY(server.start(loopback()));
     RawClient client(server.url().port());
-    QVERIFY(client.waitConnected());
-    client.write(upgradeRequest(server.url().port()));
-    QVERIFY(client.waitFor("\r\n\r\n"));
+    QVERIFY(upgrade(client, server.url().port()));
     client.write(clientFrame(0x1, "not masked", false));
     QVERIFY(client.waitClosed());
     QCOMPARE(closeCodeIn(client.received), 1002);
@@ -408,9 +417,7 @@ void TestServer::badUtf8FailedWith1007()
     InspectServer server;
     QVERIFY(server.start(loopback()));
     RawClient client(server.url().port());
-    QVERIFY(client.waitConnected());
-    client.write(upgradeRequest(server.url().port()));
-    QVERIFY(client.waitFor("\r\n\r\n"));
+    QVERIFY(upgrade(client, server.url().port()));
     client.write(clientFrame(0x1, QByteArray("bad \xc3\x28 text")));
     QVERIFY(client.waitClosed());
     QCOMPARE(closeCodeIn(client.received), 1007);
@@ -590,9 +597,7 @@ void TestServer::requiredHeader()
     QVERIFY(wrong.waitClosed());
     QVERIFY(wrong.received.startsWith("HTTP/1.1 400 Bad Request\r\n"));
     RawClient with(server.url().port());
-    QVERIFY(with.waitConnected());
-    with.write(upgradeRequest(server.url().port(), "x-api-key: k-123\r\n"));
-    QVERIFY(with.waitFor("\r\n\r\n"));
+    QVERIFY(upgrade(with, server.url().port(), "x-api-key: k-123\r\n"));
     QVERIFY(with.received.startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
 
     config.requiredHeaders = {{"Authorization", "Bearer t0ken"}};
@@ -638,9 +643,7 @@ void TestServer::forcedSubprotocol()
     InspectServer server;
     QVERIFY(server.start(config));
     RawClient client(server.url().port());
-    QVERIFY(client.waitConnected());
-    client.write(upgradeRequest(server.url().port(), "Sec-WebSocket-Protocol: chat\r\n"));
-    QVERIFY(client.waitFor("\r\n\r\n"));
+    QVERIFY(upgrade(client, server.url().port(), "Sec-WebSocket-Protocol: chat\r\n"));
     QVERIFY(client.received.contains("\r\nSec-WebSocket-Protocol: never-offered\r\n"));
 }
 
@@ -880,9 +883,7 @@ void TestServer::tsharkReadsClientFrames()
     InspectServer server;
     QVERIFY(server.start(loopback()));
     RawClient client(server.url().port());
-    QVERIFY(client.waitConnected());
-    client.write(upgradeRequest(server.url().port()));
-    QVERIFY(client.waitFor("\r\n\r\n"));
+    QVERIFY(upgrade(client, server.url().port()));
     client.write(clientFrame(0x1, "masked hello", true, 0x11223344));
     QVERIFY(client.waitFor("masked hello"));
     client.write(clientFrame(0x8, QByteArray("\x03\xe8", 2), true, 0xa1b2c3d4));
@@ -934,6 +935,62 @@ void TestServer::withoutRecordingKeepsNothing()
     QVERIFY(summaries.first().contains(QStringLiteral("GET / HTTP/1.1 → 101 Switching Protocols")));
     QCOMPARE(server.log()->count(), 0);
     QTRY_VERIFY(server.clients().isEmpty());
+}
+
+void TestServer::journalKeepsEveryClient()
+{
+    QTemporaryDir dir;
+    InspectServer server;
+    QVERIFY(server.start(loopback()));
+    Journal journal(&server, dir.path());
+    QVERIFY2(journal.isOpen(), qPrintable(journal.errorString()));
+    QWebSocket client;
+    int echoes = 0;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&] { ++echoes; });
+    client.open(server.url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    client.sendTextMessage(QStringLiteral("journaled"));
+    client.sendTextMessage(QString(20000, u'j'));
+    QTRY_COMPARE(echoes, 2);
+    RawClient refused(server.url().port());
+    QVERIFY(refused.waitConnected());
+    refused.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    QVERIFY(refused.waitClosed());
+    // While the server runs, the journal already holds both clients: what a crash would leave.
+    QTest::qWait(2 * Journal::FlushIntervalMs);
+    {
+        MessageLog log;
+        QFile file(journal.path());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const SessionFile::Loaded live = SessionFile::read(&file, &log);
+        QVERIFY2(live.problem.isEmpty(), qPrintable(live.problem));
+        QVERIFY(!live.ended);
+        QCOMPARE(live.connections.size(), 2);
+        QVERIFY(live.connections.at(0).server);
+        QVERIFY(live.connections.at(0).handshake.accept.matches);
+        QCOMPARE(log.count(), server.log()->count());
+    }
+    client.close();
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Closed);
+    const QString path = journal.path();
+    journal.finish(true);
+    MessageLog log;
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const SessionFile::Loaded loaded = SessionFile::read(&file, &log);
+    QVERIFY2(loaded.problem.isEmpty(), qPrintable(loaded.problem));
+    QVERIFY(loaded.ended);
+    QCOMPARE(loaded.connections.size(), 2);
+    QCOMPARE(loaded.connections.at(0).close.closer, Session::Closer::Peer);
+    QCOMPARE(loaded.connections.at(1).handshake.statusLine, QByteArray("HTTP/1.1 426 Upgrade Required"));
+    QCOMPARE(log.count(), server.log()->count());
+    for (int id : {1, 2}) {
+        const QList<TapRecord> saved = loaded.wire.value(id);
+        const QList<TapRecord> live = server.wire(id);
+        QCOMPARE(saved.size(), live.size());
+        for (int i = 0; i < saved.size(); ++i)
+            QCOMPARE(saved.at(i).bytes, live.at(i).bytes);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServer)

@@ -2,6 +2,8 @@
 
 #include "connectionpane.h"
 #include "log/payloadformat.h"
+#include "record/journal.h"
+#include "settings/settings.h"
 #include "server/echoserver.h"
 #include "theme.h"
 
@@ -258,7 +260,11 @@ ServerPane::ServerPane(QWidget *parent)
     updateButtons();
 }
 
-ServerPane::~ServerPane() = default;
+ServerPane::~ServerPane()
+{
+    if (m_journal)
+        m_journal->finish(false);
+}
 
 InspectServer *ServerPane::server()
 {
@@ -344,6 +350,13 @@ bool ServerPane::start()
         m_url->clear();
         m_url->setPlaceholderText(error);
         return false;
+    }
+    // Every client goes to the crash journal as it goes on, as a connection tab's session does.
+    if (!m_journal && Settings::value(Settings::Id::KeepJournal).toBool()) {
+        m_journal = std::make_unique<Journal>(&m_server, Journal::defaultDirectory(), m_viewer->exportOptions());
+        if (!m_journal->isOpen())
+            Q_EMIT statusMessage(tr("No session journal: %1").arg(m_journal->errorString()), 15000);
+        connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) { Q_EMIT statusMessage(message, 15000); });
     }
     m_url->setText(m_server.url().toString());
     m_startStop->setText(tr("&Stop"));

@@ -4,7 +4,10 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class ConnectionPane;
+class Journal;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -60,6 +63,8 @@ private:
     void chooseTlsFile(QLineEdit *target, const QString &title);
 
     InspectServer m_server;
+    // Declared after the server: it is finished (and its file removed) first.
+    std::unique_ptr<Journal> m_journal;
     QComboBox *m_address;
     QLabel *m_addressWarning;
     QSpinBox *m_port;

@@ -1,5 +1,7 @@
 #include "journal.h"
 
+#include "server/inspectserver.h"
+
 #include "record/secrets.h"
 #include "record/sessionfile.h"
 #include "record/wirestream.h"
@@ -151,17 +153,14 @@ private:
     bool m_broken = false;
 };
 
-Journal::Journal(Session *session, const QString &directory, const SessionExport::Options &options, QObject *parent)
-    : QObject(parent)
-    , m_session(session)
-    , m_options(options)
-    , m_batch(std::make_unique<Batch>())
+// The file, its lock and the writer thread; false with m_error set.
+bool Journal::openFile(const QString &directory)
 {
     if (!QDir().mkpath(directory)
         || !QFile::setPermissions(directory, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)) {
         m_error = tr("Cannot create the journal folder %1.").arg(directory);
         m_finished = true;
-        return;
+        return false;
     }
     // Several sessions of one process (a window's tabs) can start within a
     // second: from the second on, each has its number.
@@ -179,14 +178,14 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
     if (!m_lock->tryLock(0)) {
         m_error = tr("Cannot lock the journal %1.").arg(m_path);
         m_finished = true;
-        return;
+        return false;
     }
     auto writer = std::make_unique<JournalWriter>(m_path);
     if (!writer->open(&m_error)) {
         m_error = tr("Cannot write the journal %1: %2").arg(m_path, m_error);
         m_lock->unlock();
         m_finished = true;
-        return;
+        return false;
     }
     m_writer = writer.release();
     m_writer->moveToThread(&m_thread);
@@ -204,7 +203,32 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
             Qt::DirectConnection);
 #endif
     m_thread.start(QThread::LowPriority);
+    return true;
+}
 
+Journal::Journal(InspectServer *server, const QString &directory, const SessionExport::Options &options, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_options(options)
+    , m_batch(std::make_unique<Batch>())
+{
+    if (!openFile(directory))
+        return;
+    addLine(SessionFile::headerLine(MessageLog::nowUsec()));
+    m_timer.setInterval(FlushIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &Journal::flushRows);
+    m_timer.start();
+    flushRows();
+}
+
+Journal::Journal(Session *session, const QString &directory, const SessionExport::Options &options, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_options(options)
+    , m_batch(std::make_unique<Batch>())
+{
+    if (!openFile(directory))
+        return;
     addLine(SessionFile::headerLine(MessageLog::nowUsec()));
     const MessageLog *log = session->log();
     connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });
@@ -302,6 +326,10 @@ void Journal::flushRows()
 {
     if (m_finished)
         return;
+    if (m_server) {
+        flushServer();
+        return;
+    }
     const MessageLog &log = *m_session->log();
     const int count = log.count();
     if (m_written < count) {
@@ -336,6 +364,8 @@ void Journal::flushRows()
 // split across chunks is masked whole.
 void Journal::takeWire(bool force)
 {
+    if (!m_session)
+        return;
     const WireCapture *capture = m_session->capture();
     if (m_finished || m_wireConnection == 0 || m_session->isReadOnly()
         || (capture->chunkCount() == m_wireChunks && capture->eventCount() == m_wireEvents))
@@ -379,6 +409,64 @@ void Journal::markPayloadsInWire()
         m_batch->wireMessages.resize(entries.size(), -1);
         m_batch->wireMessages[i] = entry.sequence;
     }
+}
+
+// Every client's new lines, records and rows, in the order a session file
+// has them: a client's connection line before its records, its handshake
+// once answered, its close after its rows.
+void Journal::flushServer()
+{
+    std::vector<QByteArray> closes;
+    for (const Session::Connection &connection : m_server->connections()) {
+        ServerClient &written = m_serverClients[connection.id];
+        if (!written.started) {
+            written.started = true;
+            addLine(SessionFile::connectionLine(connection, m_options));
+        }
+        // With credentials masked, a client's bytes wait for its handshake
+        // to be answered (or its end): both heads are whole then, masked whole.
+        const bool wireAllowed = !m_options.hidesValues()
+            && (!m_options.maskSecrets || connection.handshakeUsec >= 0 || connection.endUsec >= 0);
+        if (wireAllowed) {
+            const QList<TapRecord> all = m_server->wire(connection.id);
+            if (all.size() > written.records) {
+                QList<TapRecord> records = all.mid(written.records);
+                if (m_options.maskSecrets && written.records == 0)
+                    WireStream::maskSecrets(records, m_options.maskedValues);
+                written.records = all.size();
+                for (TapRecord &record : records)
+                    m_batch->wire.emplace_back(connection.id, std::move(record));
+            }
+        }
+        if (connection.handshakeUsec >= 0 && written.handshakeUsec != connection.handshakeUsec) {
+            written.handshakeUsec = connection.handshakeUsec;
+            addLine(SessionFile::handshakeLine(connection, m_options));
+        }
+        if (connection.endUsec >= 0 && !written.closed) {
+            written.closed = true;
+            closes.push_back(SessionFile::closeLine(connection));
+        }
+    }
+    const MessageLog &log = *m_server->log();
+    const int count = log.count();
+    if (m_written < count) {
+        m_batch->rows = log.rows(m_written, count - 1);
+        m_written = count;
+    }
+    if (m_options.hidesValues())
+        m_batch->maskedValues = m_options.maskedValues;
+    const auto send = [this] {
+        if (m_batch->rows.entries.empty() && m_batch->lines.empty() && m_batch->wire.empty())
+            return;
+        std::shared_ptr<Batch> batch(m_batch.release());
+        m_batch = std::make_unique<Batch>();
+        JournalWriter *writer = m_writer;
+        QMetaObject::invokeMethod(m_writer, [writer, batch] { writer->write(*batch); }, Qt::QueuedConnection);
+    };
+    send();
+    for (QByteArray &line : closes)
+        addLine(std::move(line));
+    send();
 }
 
 void Journal::finish(bool keep)

@@ -4,6 +4,7 @@
 #include "record/export.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QLockFile>
 #include <QObject>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+class InspectServer;
 class Session;
 class JournalWriter;
 
@@ -33,6 +35,10 @@ public:
     // Starts a new journal file for `session` in `directory` (created if need
     // be). With options.maskSecrets, credentials never reach the disk.
     Journal(Session *session, const QString &directory, const SessionExport::Options &options = {},
+            QObject *parent = nullptr);
+    // A journal of the server mode: every client of `server`, each a
+    // connection of the file, caught up with every FlushIntervalMs.
+    Journal(InspectServer *server, const QString &directory, const SessionExport::Options &options = {},
             QObject *parent = nullptr);
     ~Journal() override;
     Q_DISABLE_COPY_MOVE(Journal)
@@ -69,12 +75,24 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
+    bool openFile(const QString &directory);
     void flushRows();
+    void flushServer();
     void takeWire(bool force);
     void markPayloadsInWire();
     void addLine(const QByteArray &line);
 
-    Session *m_session;
+    Session *m_session = nullptr;
+    InspectServer *m_server = nullptr;
+    // Per client of m_server: what of it is written.
+    struct ServerClient
+    {
+        bool started = false;
+        qsizetype records = 0;
+        qint64 handshakeUsec = -1;
+        bool closed = false;
+    };
+    QHash<int, ServerClient> m_serverClients;
     SessionExport::Options m_options;
     QString m_path;
     QString m_error;

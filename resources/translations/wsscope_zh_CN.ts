@@ -4596,6 +4596,10 @@ Built with Qt %2.</source>
         <source>No client yet. Start the server and point your client at its URL: every byte it sends is shown here, as in a connection&apos;s views.</source>
         <translation>还没有客户端。启动服务器，让你的客户端连接它的 URL：客户端发送的每个字节都会像连接的视图中那样显示在这里。</translation>
     </message>
+    <message>
+        <source>No session journal: %1</source>
+        <translation>没有会话恢复日志：%1</translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
