@@ -153,7 +153,7 @@ private:
     bool m_broken = false;
 };
 
-// The file, its lock and the writer thread; false with m_error set.
+// The file, its lock, the writer thread and the first line; false with m_error set.
 bool Journal::openFile(const QString &directory)
 {
     if (!QDir().mkpath(directory)
@@ -203,6 +203,7 @@ bool Journal::openFile(const QString &directory)
             Qt::DirectConnection);
 #endif
     m_thread.start(QThread::LowPriority);
+    addLine(SessionFile::headerLine(MessageLog::nowUsec()));
     return true;
 }
 
@@ -214,7 +215,6 @@ Journal::Journal(InspectServer *server, const QString &directory, const SessionE
 {
     if (!openFile(directory))
         return;
-    addLine(SessionFile::headerLine(MessageLog::nowUsec()));
     m_timer.setInterval(FlushIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &Journal::flushRows);
     m_timer.start();
@@ -229,7 +229,6 @@ Journal::Journal(Session *session, const QString &directory, const SessionExport
 {
     if (!openFile(directory))
         return;
-    addLine(SessionFile::headerLine(MessageLog::nowUsec()));
     const MessageLog *log = session->log();
     connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });
     // A ring log drops its oldest rows: take them before they go.
