@@ -6,7 +6,9 @@
 #include "tlsfixture.h"
 #include "wire/wirecapture.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -794,6 +796,23 @@ void TestServer::wssWithOpensslCertificate()
                   server.url().toString(), tls.certPath()});
     QVERIFY(QTest::qWaitFor([&] { return python.state() == QProcess::NotRunning; }, 20000));
     QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("py tls"));
+
+    // The same certificate and key as PKCS#12, with no passphrase, as the tab and --tls-cert take it.
+    const QString p12 = QFileInfo(tls.certPath()).dir().filePath(QStringLiteral("server.p12"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
+                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
+                                              p12, QStringLiteral("-passout"), QStringLiteral("pass:")});
+    QVERIFY(openssl.waitForFinished(20000));
+    QCOMPARE(openssl.exitCode(), 0);
+    InspectServer::Config fromP12 = loopback();
+    QVERIFY2(InspectServer::loadTlsFiles(p12, {}, {}, &fromP12, &error), qPrintable(error));
+    InspectServer p12Server;
+    QVERIFY(p12Server.start(fromP12));
+    QWebSocket p12Client;
+    p12Client.setSslConfiguration(ssl);
+    p12Client.open(p12Server.url());
+    QTRY_COMPARE_WITH_TIMEOUT(p12Client.state(), QAbstractSocket::ConnectedState, 10000);
 
     // A wrong key is refused with a reason.
     TlsFixture other;

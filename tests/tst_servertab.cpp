@@ -31,6 +31,7 @@ private Q_SLOTS:
     void clientsAreListedAndInspected();
     void refusalChosenInTheForm();
     void badSettingsAreExplained();
+    void closingTheWindowSaysGoodbye();
 };
 
 void TestServerTab::initTestCase()
@@ -200,6 +201,25 @@ void TestServerTab::badSettingsAreExplained()
     QVERIFY(!server->start());
     QVERIFY2(said.contains(QStringLiteral("/nonexistent/cert.pem")), qPrintable(said));
     QVERIFY(!server->server()->isListening());
+}
+
+void TestServerTab::closingTheWindowSaysGoodbye()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    auto *window = new MainWindow(echo.url());
+    window->show();
+    ServerPane *server = window->newServerTab(0, true);
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QTRY_COMPARE(server->server()->openClientCount(), 1);
+    // The window waits for the client's answer to its Close, then goes.
+    window->close();
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(int(client.closeCode()), 1001);
+    QTRY_VERIFY(!window->isVisible());
+    delete window;
 }
 
 QTEST_MAIN(TestServerTab)

@@ -382,6 +382,20 @@ bool MainWindow::anyConnected() const
                        [](ConnectionPane *each) { return each->session()->state() != Session::State::Closed; });
 }
 
+// A client of a server tab whose connection has not ended yet.
+bool MainWindow::anyServerClient() const
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (ServerPane *server = serverPane(i)) {
+            for (const InspectServer::ClientInfo &client : server->server()->clients()) {
+                if (client.state != InspectServer::ClientState::Closed && client.state != InspectServer::ClientState::Refused)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 void MainWindow::saveTabs() const
 {
     QVariantList tabs;
@@ -469,8 +483,23 @@ void MainWindow::closeEvent(QCloseEvent *event)
     saveTabs();
     // Say goodbye properly: send 1001 and let the close handshakes finish (or
     // give up after a moment) before the window, the taps and the sockets go.
-    if (!m_quitting && anyConnected()) {
+    // Server tabs stop: their open clients get 1001 too.
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (ServerPane *server = serverPane(i))
+            server->stop();
+    }
+    if (!m_quitting && (anyConnected() || anyServerClient())) {
         m_quitting = true;
+        if (anyServerClient()) {
+            auto *poll = new QTimer(this);
+            connect(poll, &QTimer::timeout, this, [this, poll] {
+                if (!anyConnected() && !anyServerClient()) {
+                    poll->stop();
+                    close();
+                }
+            });
+            poll->start(20);
+        }
         for (ConnectionPane *each : panes()) {
             Session *session = each->session();
             if (session->state() == Session::State::Closed)
@@ -478,11 +507,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
             // What goes on the wire does not depend on the window's language.
             session->close(1001, QStringLiteral("wsscope is closing"));   // not translated: sent to the server
             connect(session, &Session::finished, this, [this] {
-                if (!anyConnected())
+                if (!anyConnected() && !anyServerClient())
                     close();
             });
         }
-        if (anyConnected()) {
+        if (anyConnected() || anyServerClient()) {
             QTimer::singleShot(QuitGraceMs, this, [this] {
                 for (ConnectionPane *each : panes())
                     each->session()->abort();

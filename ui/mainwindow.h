@@ -188,6 +188,7 @@ private:
     void showSecretStoreStatus(SecretStore::Status status);
     void chooseLanguage(const QString &choice);
     bool anyConnected() const;
+    bool anyServerClient() const;
     void showTabMenu(const QPoint &at);
 
     QUrl m_echoUrl;
