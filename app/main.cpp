@@ -131,8 +131,9 @@ bool catchQuitSignals()
     return true;
 }
 
-// --serve: the server without a window. It echoes; it records only when
-// something is to be saved, and saves when it is told to stop.
+// --serve: the server without a window. It echoes (or answers as --reply
+// says); it records only when something is to be saved, and saves when it is
+// told to stop.
 int serve(const CommandLine &options)
 {
     QTextStream err(stderr);
@@ -144,11 +145,20 @@ int serve(const CommandLine &options)
     config.answerStatus = options.serveAnswerStatus;
     config.requiredHeaders = options.serveRequiredHeaders;
     config.record = !options.savePaths.isEmpty();
-    // As the built-in echo server: bounded for clients that attack it.
-    config.maxMessageBytes = EchoServer::MaxMessageBytes;
+    // As the built-in echo server unless told: bounded for clients that attack it.
+    config.maxMessageBytes = options.maxMessageSize > 0 ? options.maxMessageSize : EchoServer::MaxMessageBytes;
+    config.reply = options.serveReply;
+    const auto outgoing = [](const ScriptRunner::Message &message) {
+        return Session::Outgoing{message.kind == ScriptRunner::Message::Kind::Binary, message.data};
+    };
+    for (const ScriptRunner::Message &message : options.serveReplies)
+        config.replies << outgoing(message);
+    for (const ScriptRunner::Message &message : options.messages)
+        config.onOpen << outgoing(message);
     if (!options.serveTlsCertificate.isEmpty()) {
         QString problem;
-        if (!InspectServer::loadTlsFiles(options.serveTlsCertificate, options.serveTlsKey, {}, &config, &problem)) {
+        if (!InspectServer::loadTlsFiles(options.serveTlsCertificate, options.serveTlsKey,
+                                         options.serveTlsPassphrase.toUtf8(), &config, &problem)) {
             err << "wsscope: " << problem << Qt::endl;
             return 1;
         }

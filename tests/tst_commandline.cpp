@@ -276,6 +276,33 @@ void TestCommandLine::serveOptions()
     QCOMPARE(line.serveTlsCertificate, QStringLiteral("c.pem"));
     QCOMPARE(line.serveTlsKey, QStringLiteral("k.pem"));
     QVERIFY(line.maskSecrets);
+    QCOMPARE(line.serveReply, InspectServer::Reply::Echo);
+    QVERIFY(line.messages.isEmpty());
+    QCOMPARE(line.maxMessageSize, 0);
+
+    // What each client gets: on its open, and in answer, each in command-line order.
+    const CommandLine script = parse({QStringLiteral("--serve"), QStringLiteral("--reply-hex"), QStringLiteral("00 ff"),
+                                      QStringLiteral("--send"), QStringLiteral("hello"), QStringLiteral("--reply-text"),
+                                      QStringLiteral("ack"), QStringLiteral("--send-hex=01"), QStringLiteral("--reply"),
+                                      QStringLiteral("turn"), QStringLiteral("--max-message-size"), QStringLiteral("1024"),
+                                      QStringLiteral("--tls-cert"), QStringLiteral("s.p12"),
+                                      QStringLiteral("--tls-passphrase"), QStringLiteral("pw")});
+    QCOMPARE(script.mode, CommandLine::Mode::Serve);
+    QCOMPARE(script.serveReply, InspectServer::Reply::InTurn);
+    QCOMPARE(script.serveReplies.size(), 2);
+    QCOMPARE(script.serveReplies.at(0).kind, ScriptRunner::Message::Kind::Binary);
+    QCOMPARE(script.serveReplies.at(0).data, QByteArray("\x00\xff", 2));
+    QCOMPARE(script.serveReplies.at(1).data, QByteArray("ack"));
+    QCOMPARE(script.messages.size(), 2);
+    QCOMPARE(script.messages.at(0).data, QByteArray("hello"));
+    QCOMPARE(script.messages.at(1).kind, ScriptRunner::Message::Kind::Binary);
+    QCOMPARE(script.maxMessageSize, 1024);
+    QCOMPARE(script.serveTlsPassphrase, QStringLiteral("pw"));
+    // Replies alone answer with all of them; silent needs none.
+    QCOMPARE(parse({QStringLiteral("--serve"), QStringLiteral("--reply-text"), QStringLiteral("a")}).serveReply,
+             InspectServer::Reply::Fixed);
+    QCOMPARE(parse({QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("silent")}).serveReply,
+             InspectServer::Reply::Silent);
 }
 
 void TestCommandLine::listen()
@@ -306,10 +333,19 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("listen and serve") << QStringList{QStringLiteral("--listen"), QStringLiteral("--serve")} << "not both";
     QTest::newRow("listen with send") << QStringList{QStringLiteral("--listen"), QStringLiteral("--send"), QStringLiteral("a")} << "cannot be combined with --send";
     QTest::newRow("listen on a word") << QStringList{QStringLiteral("--listen"), QStringLiteral("x")} << "not a port";
-    QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("x")} << "cannot be combined";
+    QTest::newRow("serve with expect") << QStringList{QStringLiteral("--serve"), QStringLiteral("--expect"), QStringLiteral("1")} << "cannot be combined with --expect";
     QTest::newRow("serve with batch") << QStringList{QStringLiteral("--serve"), QStringLiteral("--batch")} << "cannot be combined with --batch";
     QTest::newRow("serve with header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "cannot be combined with --header";
-    QTest::newRow("serve with send") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send"), QStringLiteral("a")} << "cannot be combined with --send";
+    QTest::newRow("reply turn without replies") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("turn")} << "give at least one";
+    QTest::newRow("reply all without replies") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("all")} << "give at least one";
+    QTest::newRow("reply echo with replies") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("echo"), QStringLiteral("--reply-text"), QStringLiteral("x")} << "leave them out";
+    QTest::newRow("reply in an unknown mode") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("loud")} << "Bad --reply \"loud\"";
+    QTest::newRow("reply twice") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("echo"), QStringLiteral("--reply"), QStringLiteral("silent")} << "at most once";
+    QTest::newRow("reply hex not hex") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply-hex"), QStringLiteral("zz")} << "Bad --reply-hex \"zz\"";
+    QTest::newRow("reply-text without serve") << QStringList{QStringLiteral("--reply-text"), QStringLiteral("x")} << "give --serve too";
+    QTest::newRow("tls-passphrase without tls-cert") << QStringList{QStringLiteral("--serve"), QStringLiteral("--tls-passphrase"), QStringLiteral("p")} << "--tls-passphrase goes with --tls-cert";
+    QTest::newRow("serve with a zero message limit") << QStringList{QStringLiteral("--serve"), QStringLiteral("--max-message-size"), QStringLiteral("0")} << "--max-message-size needs";
+    QTest::newRow("serve sending a missing file") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send-file"), QStringLiteral("/nonexistent/x")} << "Cannot read --send-file";
     QTest::newRow("serve saving to no format") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.bin")} << ".jsonl";
     QTest::newRow("serve answering 700") << QStringList{QStringLiteral("--serve"), QStringLiteral("--answer-status"), QStringLiteral("700")} << "200 to 599";
     QTest::newRow("serve with a bad protocol") << QStringList{QStringLiteral("--serve"), QStringLiteral("--protocol"), QStringLiteral("a b")} << "Bad --protocol";

@@ -1,4 +1,5 @@
 #include "qtmessages.h"
+#include "tlsfixture.h"
 
 #include <QProcess>
 #include <QScopeGuard>
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void serveOnBusyPortFails();
     void serveSavesEveryClientWhenTerminated();
     void serveAnswersStatusUntilTimeout();
+    void serveScriptOverTlsWithPassphrase();
     void usageErrorsExitTwo_data();
     void usageErrorsExitTwo();
     void helpExitsZero();
@@ -176,6 +178,71 @@ void TestProcesses::serveAnswersStatusUntilTimeout()
     QFile saved(jsonl);
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QVERIFY(saved.readAll().contains("HTTP/1.1 503 Service Unavailable"));
+}
+
+// The command line's answers: a greeting on open, replies in turn, a message
+// limit, over wss from a PKCS#12 file with a passphrase, with websocket-client
+// verifying the certificate.
+void TestProcesses::serveScriptOverTlsWithPassphrase()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    QTemporaryDir dir;
+    const QString p12 = dir.filePath(QStringLiteral("server.p12"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
+                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
+                                              p12, QStringLiteral("-passout"), QStringLiteral("pass:pa ss")});
+    QVERIFY(openssl.waitForFinished(20000));
+    QCOMPARE(openssl.exitCode(), 0);
+    const QString jsonl = dir.filePath(QStringLiteral("script.jsonl"));
+    QProcess server;
+    const auto stopServer = qScopeGuard([&server] {
+        server.kill();
+        server.waitForFinished();
+    });
+    const QString url = startServer(&server, {QStringLiteral("--serve"), QStringLiteral("--tls-cert"), p12,
+                                              QStringLiteral("--tls-passphrase"), QStringLiteral("pa ss"),
+                                              QStringLiteral("--send"), QStringLiteral("welcome"), QStringLiteral("--reply"),
+                                              QStringLiteral("turn"), QStringLiteral("--reply-text"), QStringLiteral("one"),
+                                              QStringLiteral("--reply-hex"), QStringLiteral("02 03"),
+                                              QStringLiteral("--max-message-size"), QStringLiteral("64"),
+                                              QStringLiteral("--save"), jsonl});
+    QVERIFY2(url.startsWith(QStringLiteral("wss://127.0.0.1:")), qPrintable(url + QString::fromUtf8(server.readAllStandardError())));
+    QProcess client;
+    client.setProcessChannelMode(QProcess::MergedChannels);
+    client.start(QStringLiteral(WSSCOPE_PYTHON),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys,websocket\n"
+                                 "ws=websocket.create_connection(sys.argv[1],sslopt={'ca_certs':sys.argv[2]})\n"
+                                 "print(ws.recv())\n"
+                                 "ws.send('a'); print(ws.recv())\n"
+                                 "ws.send('b'); print(ws.recv().hex())\n"
+                                 "ws.send('c'); print(ws.recv())\n"
+                                 "ws.send('x'*65)\n"
+                                 "op,frame=ws.recv_data_frame(True)\n"
+                                 "print(op, int.from_bytes(frame.data[:2],'big'))"),
+                  url, tls.certPath()});
+    QVERIFY(client.waitForFinished(30000));
+    QCOMPARE(client.readAll().trimmed().split('\n'),
+             (QList<QByteArray>{"welcome", "one", "0203", "one", "8 1009"}));
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 0);
+    QFile saved(jsonl);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray content = saved.readAll();
+    QVERIFY(content.contains("\"code\":1009"));
+    // The passphrase is the user's: it is in no file.
+    QVERIFY(!content.contains("pa ss"));
+
+    // Without it, the server does not start, and says why.
+    QProcess locked;
+    locked.setProcessEnvironment(QtMessages::markedEnvironment());
+    locked.start(binary(), {QStringLiteral("--serve"), QStringLiteral("--tls-cert"), p12});
+    QVERIFY(locked.waitForFinished(10000));
+    QCOMPARE(locked.exitCode(), 1);
+    QVERIFY(QString::fromUtf8(locked.readAllStandardError()).contains(QStringLiteral("passphrase")));
 }
 
 void TestProcesses::usageErrorsExitTwo_data()

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -138,6 +139,19 @@ QList<MessageLog::Entry> rowsOf(const InspectServer &server, int id, Direction d
     return rows;
 }
 
+// The payloads of those rows, in order.
+QList<QByteArray> payloadsOf(const InspectServer &server, int id, Direction direction, Kind kind)
+{
+    QList<QByteArray> payloads;
+    const MessageLog *log = server.log();
+    for (int row = 0; row < log->count(); ++row) {
+        const MessageLog::Entry &entry = log->at(row);
+        if (entry.connection == id && entry.direction == direction && entry.kind == kind)
+            payloads << log->data(row).toByteArray();
+    }
+    return payloads;
+}
+
 QStringList eventsOf(const InspectServer &server, int id)
 {
     QStringList out;
@@ -200,6 +214,7 @@ private Q_SLOTS:
     void delayedUpgrade();
     void dropAfterMessages();
     void silentAndFixedReplies();
+    void repliesInTurnAndOnOpen();
     void composerSendsAndCloses();
     void wssWithOpensslCertificate();
     void savedSessionReopens();
@@ -449,6 +464,39 @@ void TestServer::oversizedMessageRefusedWith1009()
     second.sendBinaryMessage(atLimit);
     QTRY_COMPARE_WITH_TIMEOUT(echoed.size(), atLimit.size(), 10000);
     QCOMPARE(echoed, atLimit);
+
+    // A small limit, and messages that arrive whole in one read: one byte
+    // over it in one frame, or in fragments, is refused; at it, it passes.
+    config.maxMessageBytes = 64;
+    InspectServer small;
+    QVERIFY(small.start(config));
+    for (const int frameSize : {0, 30}) {
+        for (const int size : {64, 65}) {
+            QWebSocket peer;
+            if (frameSize > 0)
+                peer.setOutgoingFrameSize(frameSize);
+            QByteArray back;
+            connect(&peer, &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &m) { back = m; });
+            peer.open(small.url());
+            QTRY_COMPARE(peer.state(), QAbstractSocket::ConnectedState);
+            peer.sendBinaryMessage(QByteArray(size, 'z'));
+            if (size == 64) {
+                QTRY_COMPARE(back.size(), 64);
+                peer.close();
+                QTRY_COMPARE(peer.state(), QAbstractSocket::UnconnectedState);
+            } else {
+                QTRY_COMPARE(peer.state(), QAbstractSocket::UnconnectedState);
+                QCOMPARE(int(peer.closeCode()), 1009);
+                QVERIFY(back.isEmpty());
+            }
+        }
+    }
+    // Every refused one is shown with its reason, and none was taken as a message.
+    int refused = 0;
+    for (const Session::Connection &connection : small.connections())
+        refused += eventsOf(small, connection.id).filter(QStringLiteral("larger than 64 bytes")).size();
+    QCOMPARE(refused, 2);
+    QCOMPARE(payloadsOf(small, 2, Direction::Received, Kind::Binary), QList<QByteArray>());
 }
 
 void TestServer::sizes_data()
@@ -724,6 +772,37 @@ void TestServer::silentAndFixedReplies()
     QCOMPARE(binaries.first(), QByteArray("\x01\x02", 2));
 }
 
+// A script: a greeting as soon as the client is upgraded (after a delayed
+// 101 too), then each message answered by the next reply, round again after
+// the last; the log holds what was sent, in the order it went.
+void TestServer::repliesInTurnAndOnOpen()
+{
+    InspectServer::Config config = loopback();
+    config.reply = InspectServer::Reply::InTurn;
+    config.replies = {{false, "first"}, {true, QByteArray("\x00\xff", 2)}, {false, "third"}};
+    config.onOpen = {{false, "welcome"}, {false, ""}};
+    config.upgradeDelayMs = 150;
+    InspectServer server;
+    QVERIFY(server.start(config));
+    QWebSocket client;
+    QStringList got;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << QStringLiteral("text:") + m; });
+    connect(&client, &QWebSocket::binaryMessageReceived, this,
+            [&](const QByteArray &m) { got << QStringLiteral("binary:") + QString::fromLatin1(m.toHex()); });
+    client.open(server.url());
+    QTRY_COMPARE(got.size(), 2);
+    QCOMPARE(got, (QStringList{QStringLiteral("text:welcome"), QStringLiteral("text:")}));
+    for (int i = 1; i <= 5; ++i)
+        client.sendTextMessage(QString::number(i));
+    QTRY_COMPARE(got.size(), 7);
+    QCOMPARE(got.mid(2), (QStringList{QStringLiteral("text:first"), QStringLiteral("binary:00ff"),
+                                      QStringLiteral("text:third"), QStringLiteral("text:first"),
+                                      QStringLiteral("binary:00ff")}));
+    QCOMPARE(payloadsOf(server, 1, Direction::Sent, Kind::Text),
+             (QList<QByteArray>{"welcome", "", "first", "third", "first"}));
+    QCOMPARE(rowsOf(server, 1, Direction::Sent, Kind::Binary).size(), 2);
+}
+
 void TestServer::composerSendsAndCloses()
 {
     InspectServer server;
@@ -813,6 +892,24 @@ void TestServer::wssWithOpensslCertificate()
     p12Client.setSslConfiguration(ssl);
     p12Client.open(p12Server.url());
     QTRY_COMPARE_WITH_TIMEOUT(p12Client.state(), QAbstractSocket::ConnectedState, 10000);
+    // With a passphrase: loaded with it, refused with a reason without it or with another.
+    const QString locked = QFileInfo(tls.certPath()).dir().filePath(QStringLiteral("locked.p12"));
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
+                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
+                                              locked, QStringLiteral("-passout"), QStringLiteral("pass:s3cret")});
+    QVERIFY(openssl.waitForFinished(20000));
+    QCOMPARE(openssl.exitCode(), 0);
+    for (const QByteArray &wrong : {QByteArray(), QByteArray("S3cret")}) {
+        InspectServer::Config refused = loopback();
+        error.clear();
+        // Qt's own warning, besides the reason given.
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("PKCS#12")));
+        QVERIFY(!InspectServer::loadTlsFiles(locked, {}, wrong, &refused, &error));
+        QVERIFY2(error.contains(QStringLiteral("passphrase")), qPrintable(error));
+    }
+    InspectServer::Config unlocked = loopback();
+    QVERIFY2(InspectServer::loadTlsFiles(locked, {}, "s3cret", &unlocked, &error), qPrintable(error));
+    QCOMPARE(unlocked.certificateChain.value(0), fromP12.certificateChain.value(0));
 
     // A wrong key is refused with a reason.
     TlsFixture other;

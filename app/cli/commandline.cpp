@@ -32,10 +32,11 @@ QString tr(const char *text)
 enum class SendKind { Text, Hex, File };
 
 // QCommandLineParser keeps each option's values apart; the messages are sent
-// in the order they were given across --send, --send-hex and --send-file.
-// Walks the arguments as the parser does (a long option takes the next
-// argument as its value unless it has "=value"; "--" ends the options).
-QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optionsWithValues)
+// in the order they were given across --send, --send-hex and --send-file (or
+// the three --reply- options of --serve: `prefix` names the family). Walks
+// the arguments as the parser does (a long option takes the next argument as
+// its value unless it has "=value"; "--" ends the options).
+QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optionsWithValues, const QString &prefix)
 {
     QList<SendKind> order;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -46,11 +47,11 @@ QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optio
             continue;
         const qsizetype equals = argument.indexOf(u'=');
         const QString name = argument.mid(2, equals < 0 ? -1 : equals - 2);
-        if (name == u"send")
+        if (name == prefix || name == prefix + u"-text")
             order << SendKind::Text;
-        else if (name == u"send-hex")
+        else if (name == prefix + u"-hex")
             order << SendKind::Hex;
-        else if (name == u"send-file")
+        else if (name == prefix + u"-file")
             order << SendKind::File;
         if (equals < 0 && optionsWithValues.contains(name))
             ++i;
@@ -231,7 +232,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("Run only the server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses): it echoes "
            "every message, prints its URL on the first line of stdout and each client's handshake as one line on "
            "stderr. With --save, every client's bytes, frames and messages are saved when it stops (SIGINT, "
-           "SIGTERM or --timeout); --protocol names the subprotocols it requires and answers."));
+           "SIGTERM or --timeout); --protocol names the subprotocols it requires and answers; --send, --send-hex "
+           "and --send-file go to each client as soon as it is upgraded; --max-message-size bounds what a client "
+           "may send (default %1 bytes).")
+            .arg(EchoServer::MaxMessageBytes));
     const QCommandLineOption listenOption(
         QStringLiteral("listen"),
         tr("Open the window with a server tab already listening on 127.0.0.1 at PORT (0 or none: the OS chooses)."));
@@ -260,6 +264,23 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
            "(repeatable; * accepts any). Without it, only clients that send no Origin and pages on this machine "
            "(http or https on 127.0.0.1, localhost or [::1], file://, null) may connect; others get 403."),
         tr("ORIGIN"));
+    const QCommandLineOption tlsPassphraseOption(
+        QStringLiteral("tls-passphrase"),
+        tr("With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key."), tr("TEXT"));
+    const QCommandLineOption replyOption(
+        QStringLiteral("reply"),
+        tr("With --serve, how each client's message is answered: echo (the default), silent, all (every "
+           "--reply-text and --reply-hex, in order) or turn (the first of them to the first message, the next to "
+           "the next, and round again)."),
+        tr("MODE"));
+    const QCommandLineOption replyTextOption(
+        QStringLiteral("reply-text"),
+        tr("With --serve, answer with the text message TEXT (repeatable; with --reply-hex, in the order given; "
+           "implies --reply all unless --reply says turn)."),
+        tr("TEXT"));
+    const QCommandLineOption replyHexOption(QStringLiteral("reply-hex"),
+                                            tr("With --serve, answer with a binary message of the bytes HEX."),
+                                            tr("HEX"));
     const QCommandLineOption insecureOption({QStringLiteral("insecure"), QStringLiteral("k")},
                                             tr("Connect even when the server's TLS certificate does not verify."));
     const QCommandLineOption caFileOption(
@@ -310,6 +331,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                                saveOption,     maskOption,     insecureOption, openOption,
                                                serveOption,    strictOption,   allowOriginOption,
                                                answerStatusOption, requireHeaderOption, tlsCertOption, tlsKeyOption,
+                                               tlsPassphraseOption, replyOption, replyTextOption, replyHexOption,
                                                listenOption,
                                                langOption,     collectionOption, profileOption, envOption,
                                                varOption};
@@ -436,7 +458,68 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return {};
     };
     const QList<QCommandLineOption> serverOptions = {answerStatusOption, requireHeaderOption, tlsCertOption,
-                                                     tlsKeyOption};
+                                                     tlsKeyOption, tlsPassphraseOption, replyOption,
+                                                     replyTextOption, replyHexOption};
+    // The largest message, read for a connection and for --serve; it bounds --send-file.
+    const auto takeMaxMessageSize = [&]() -> QString {
+        if (parser.values(maxMessageSizeOption).size() > 1)
+            return tr("Give --max-message-size at most once.");
+        if (!parser.isSet(maxMessageSizeOption))
+            return {};
+        bool ok = false;
+        const QString text = parser.value(maxMessageSizeOption);
+        const qint64 bytes = text.trimmed().toLongLong(&ok);
+        const qint64 most = qint64(QWebSocket::maxIncomingMessageSize());
+        if (!ok || bytes <= 0 || bytes > most)
+            return tr("--max-message-size needs a number of bytes from 1 to %1; \"%2\" is not one.").arg(most).arg(text);
+        result.maxMessageSize = bytes;
+        return {};
+    };
+    // The messages of one family (--send… or --reply-…), each checked, in command-line order.
+    const auto takeMessages = [&](const QCommandLineOption &textOption, const QCommandLineOption &hexOption,
+                                  const QCommandLineOption *fileOption, const QString &prefix, qint64 fileLimit,
+                                  QList<ScriptRunner::Message> *messages) -> QString {
+        QList<ScriptRunner::Message> texts, hexes, files;
+        for (const QString &text : parser.values(textOption))
+            texts.append({ScriptRunner::Message::Kind::Text, text.toUtf8()});
+        for (const QString &hex : parser.values(hexOption)) {
+            const PayloadFormat::HexResult bytes = PayloadFormat::parseHex(hex);
+            if (!bytes.ok())
+                return tr("Bad --%1 \"%2\": %3").arg(hexOption.names().constFirst(), hex, bytes.error);
+            hexes.append({ScriptRunner::Message::Kind::Binary, bytes.bytes});
+        }
+        // A regular file no larger than a message the connection accepts: a
+        // pipe, a device (/dev/zero) or a huge file is refused before reading.
+        for (const QString &path : fileOption ? parser.values(*fileOption) : QStringList()) {
+            QByteArray data;
+            QString why;
+            bool tooLarge = false;
+            if (!InputFile::readAll(path, fileLimit, &data, &why, &tooLarge))
+                return tooLarge ? tr("Cannot send --send-file \"%1\": %2 (the largest message, set with "
+                                     "--max-message-size).").arg(path, why)
+                                : tr("Cannot read --send-file \"%1\": %2.").arg(path, why);
+            files.append({ScriptRunner::Message::Kind::Binary, data});
+        }
+        QStringList withValues;
+        for (const QCommandLineOption &option : options + tlsProxyOptions + keepAliveOptions) {
+            if (!option.valueName().isEmpty())
+                withValues << option.names();
+        }
+        qsizetype nextText = 0, nextHex = 0, nextFile = 0;
+        for (const SendKind kind : sendOrder(arguments, withValues, prefix)) {
+            if (kind == SendKind::Text && nextText < texts.size())
+                *messages << texts.at(nextText++);
+            else if (kind == SendKind::Hex && nextHex < hexes.size())
+                *messages << hexes.at(nextHex++);
+            else if (kind == SendKind::File && nextFile < files.size())
+                *messages << files.at(nextFile++);
+        }
+        // Should the walk ever disagree with the parser, nothing is lost.
+        *messages += texts.mid(nextText);
+        *messages += hexes.mid(nextHex);
+        *messages += files.mid(nextFile);
+        return {};
+    };
 
     QStringList positional = parser.positionalArguments();
     // A port given alone after --serve or --listen.
@@ -467,11 +550,10 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         return result;
     }
     if (parser.isSet(serveOption)) {
-        const QList<QCommandLineOption> connectionOptions = {
-            connectOption, batchOption, headerOption, originOption, sendOption, sendHexOption,
-            sendFileOption, expectOption, insecureOption, openOption, strictOption};
+        const QList<QCommandLineOption> connectionOptions = {connectOption, batchOption,  headerOption, originOption,
+                                                             expectOption,  insecureOption, openOption, strictOption};
         for (const QCommandLineOption &option : connectionOptions + tlsProxyOptions + keepAliveOptions + collectionOptions) {
-            if (parser.isSet(option))
+            if (parser.isSet(option) && option.names() != maxMessageSizeOption.names())
                 return usageError(tr("--serve runs only the server; it cannot be combined with --%1 "
                                      "or any other option about a connection.")
                                       .arg(option.names().constFirst()));
@@ -481,7 +563,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         if (const QString problem = takeTimeoutAndSaves(); !problem.isEmpty())
             return usageError(problem);
         result.maskSecrets = parser.isSet(maskOption);
-        for (const QCommandLineOption &option : {answerStatusOption, tlsCertOption, tlsKeyOption}) {
+        for (const QCommandLineOption &option : {answerStatusOption, tlsCertOption, tlsKeyOption, tlsPassphraseOption,
+                                                  replyOption}) {
             if (parser.values(option).size() > 1)
                 return usageError(tr("Give --%1 at most once.").arg(option.names().constFirst()));
         }
@@ -505,6 +588,42 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         result.serveTlsKey = parser.value(tlsKeyOption);
         if (!result.serveTlsKey.isEmpty() && result.serveTlsCertificate.isEmpty())
             return usageError(tr("--tls-key goes with --tls-cert."));
+        result.serveTlsPassphrase = parser.value(tlsPassphraseOption);
+        if (parser.isSet(tlsPassphraseOption) && result.serveTlsCertificate.isEmpty())
+            return usageError(tr("--tls-passphrase goes with --tls-cert."));
+        // What each client gets: on its open (--send…) and in answer to its messages.
+        if (const QString problem = takeMaxMessageSize(); !problem.isEmpty())
+            return usageError(problem);
+        const qint64 limit = result.maxMessageSize > 0 ? result.maxMessageSize : EchoServer::MaxMessageBytes;
+        if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption, QStringLiteral("send"),
+                                                 limit, &result.messages);
+            !problem.isEmpty())
+            return usageError(problem);
+        if (const QString problem = takeMessages(replyTextOption, replyHexOption, nullptr, QStringLiteral("reply"),
+                                                 limit, &result.serveReplies);
+            !problem.isEmpty())
+            return usageError(problem);
+        const QString mode = parser.value(replyOption).trimmed();
+        if (mode.isEmpty())
+            result.serveReply = result.serveReplies.isEmpty() ? InspectServer::Reply::Echo : InspectServer::Reply::Fixed;
+        else if (mode == u"echo")
+            result.serveReply = InspectServer::Reply::Echo;
+        else if (mode == u"silent")
+            result.serveReply = InspectServer::Reply::Silent;
+        else if (mode == u"all")
+            result.serveReply = InspectServer::Reply::Fixed;
+        else if (mode == u"turn")
+            result.serveReply = InspectServer::Reply::InTurn;
+        else
+            return usageError(tr("Bad --reply \"%1\": give echo, silent, all or turn.").arg(mode));
+        const bool answers = result.serveReply == InspectServer::Reply::Fixed
+            || result.serveReply == InspectServer::Reply::InTurn;
+        if (answers && result.serveReplies.isEmpty())
+            return usageError(tr("--reply %1 answers with the messages of --reply-text and --reply-hex; give at least one.")
+                                  .arg(mode));
+        if (!answers && !result.serveReplies.isEmpty())
+            return usageError(tr("--reply %1 sends no --reply-text or --reply-hex; leave them out, or say all or turn.")
+                                  .arg(mode));
         if (const QString problem = takePort(QStringLiteral("serve")); !problem.isEmpty())
             return usageError(problem);
         for (const QString &origin : parser.values(allowOriginOption)) {
@@ -638,59 +757,14 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     }
 
     // Before the messages: it bounds --send-file.
-    if (parser.isSet(maxMessageSizeOption)) {
-        bool ok = false;
-        const QString text = parser.value(maxMessageSizeOption);
-        const qint64 bytes = text.trimmed().toLongLong(&ok);
-        const qint64 most = qint64(QWebSocket::maxIncomingMessageSize());
-        if (!ok || bytes <= 0 || bytes > most)
-            return usageError(tr("--max-message-size needs a number of bytes from 1 to %1; \"%2\" is not one.")
-                                  .arg(most)
-                                  .arg(text));
-        result.maxMessageSize = bytes;
-    }
-
-    // The messages, each checked, then put in command-line order.
-    QList<ScriptRunner::Message> texts, hexes, files;
-    for (const QString &text : parser.values(sendOption))
-        texts.append({ScriptRunner::Message::Kind::Text, text.toUtf8()});
-    for (const QString &hex : parser.values(sendHexOption)) {
-        const PayloadFormat::HexResult bytes = PayloadFormat::parseHex(hex);
-        if (!bytes.ok())
-            return usageError(tr("Bad --send-hex \"%1\": %2").arg(hex, bytes.error));
-        hexes.append({ScriptRunner::Message::Kind::Binary, bytes.bytes});
-    }
-    // A regular file no larger than a message the connection accepts: a
-    // pipe, a device (/dev/zero) or a huge file is refused before reading.
-    const qint64 fileLimit = result.maxMessageSize > 0 ? result.maxMessageSize : Session::DefaultMaxMessageBytes;
-    for (const QString &path : parser.values(sendFileOption)) {
-        QByteArray data;
-        QString why;
-        bool tooLarge = false;
-        if (!InputFile::readAll(path, fileLimit, &data, &why, &tooLarge))
-            return usageError(tooLarge ? tr("Cannot send --send-file \"%1\": %2 (the largest message, set with "
-                                            "--max-message-size).").arg(path, why)
-                                       : tr("Cannot read --send-file \"%1\": %2.").arg(path, why));
-        files.append({ScriptRunner::Message::Kind::Binary, data});
-    }
-    QStringList withValues;
-    for (const QCommandLineOption &option : options + tlsProxyOptions + keepAliveOptions) {
-        if (!option.valueName().isEmpty())
-            withValues << option.names();
-    }
-    qsizetype nextText = 0, nextHex = 0, nextFile = 0;
-    for (const SendKind kind : sendOrder(arguments, withValues)) {
-        if (kind == SendKind::Text && nextText < texts.size())
-            result.messages << texts.at(nextText++);
-        else if (kind == SendKind::Hex && nextHex < hexes.size())
-            result.messages << hexes.at(nextHex++);
-        else if (kind == SendKind::File && nextFile < files.size())
-            result.messages << files.at(nextFile++);
-    }
-    // Should the walk ever disagree with the parser, nothing is lost.
-    result.messages += texts.mid(nextText);
-    result.messages += hexes.mid(nextHex);
-    result.messages += files.mid(nextFile);
+    if (const QString problem = takeMaxMessageSize(); !problem.isEmpty())
+        return usageError(problem);
+    if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption, QStringLiteral("send"),
+                                             result.maxMessageSize > 0 ? result.maxMessageSize
+                                                                       : Session::DefaultMaxMessageBytes,
+                                             &result.messages);
+        !problem.isEmpty())
+        return usageError(problem);
 
     const QStringList expects = parser.values(expectOption);
     if (expects.size() > 1)

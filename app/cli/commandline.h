@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/scriptrunner.h"
+#include "server/inspectserver.h"
 #include "session/session.h"
 #include "workspace/collection.h"
 
@@ -59,6 +60,10 @@ struct CommandLine
     QList<Session::Header> serveRequiredHeaders;    // --require-header, in order
     QString serveTlsCertificate;                    // --tls-cert
     QString serveTlsKey;                            // --tls-key
+    QString serveTlsPassphrase;                     // --tls-passphrase
+    InspectServer::Reply serveReply = InspectServer::Reply::Echo;   // --reply
+    QList<ScriptRunner::Message> serveReplies;      // --reply-text and --reply-hex, in order
+    // (--send, --send-hex and --send-file with --serve: `messages`, sent to each client on its open.)
     QString language;         // --lang, normalised (Language::normalise); empty: not given
     // --collection, --profile, --env and --var: the profile chosen, with its
     // request merged into the fields above (the URL, headers, subprotocols,

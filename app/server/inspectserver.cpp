@@ -768,6 +768,8 @@ void InspectServer::accept(Client *client, const QString &subprotocol)
     logEvent(client, MessageLog::Kind::Open,
              tr("Upgraded %1 from %2").arg(EchoServer::escaped(QString::fromLatin1(client->parser.head().startLine)), connection.peer));
     Q_EMIT clientAnswered(client->id);
+    for (const Session::Outgoing &message : std::as_const(m_config.onOpen))
+        sendMessage(client, message);
     if (!client->early.isEmpty()) {
         client->decoder.feed(std::exchange(client->early, {}));
         handleFrames(client);
@@ -793,9 +795,15 @@ void InspectServer::handleFrames(Client *client)
     if (announced > quint64(m_config.maxMessageBytes)
         || quint64(client->message.size()) + announced > quint64(m_config.maxMessageBytes)) {
         client->feedDecoder = false;   // its frame is not read to its end
-        client->message.clear();
-        failProtocol(client, 1009, tr("The client's message is larger than %1 bytes, the most this server takes.").arg(m_config.maxMessageBytes));
+        refuseTooLarge(client);
     }
+}
+
+void InspectServer::refuseTooLarge(Client *client)
+{
+    client->message.clear();
+    failProtocol(client, 1009,
+                 tr("The client's message is larger than %1 bytes, the most this server takes.").arg(m_config.maxMessageBytes));
 }
 
 void InspectServer::handleFrame(Client *client, const WsFrame &frame)
@@ -856,6 +864,12 @@ void InspectServer::handleFrame(Client *client, const WsFrame &frame)
     }
     if (client->failed || client->closeSent)
         return;   // data after our Close is recorded, not answered
+    // A frame that came whole in one read is checked here, before it is kept.
+    if (quint64(frame.opcode == OpContinuation ? client->message.size() : 0) + quint64(frame.payload.size())
+        > quint64(m_config.maxMessageBytes)) {
+        refuseTooLarge(client);
+        return;
+    }
     if (frame.opcode == OpContinuation) {
         client->message += frame.payload;
     } else {
@@ -877,17 +891,15 @@ void InspectServer::deliver(Client *client, quint8 opcode, const QByteArray &pay
     }
     const int received = client->dataIn;
     switch (m_config.reply) {
-    case Reply::Echo:
-        sendFrame(client, opcode, payload);
-        logRow(client, MessageLog::Direction::Sent, text ? MessageLog::Kind::Text : MessageLog::Kind::Binary, payload);
-        break;
+    case Reply::Echo: sendMessage(client, {!text, payload}); break;
     case Reply::Silent: break;
     case Reply::Fixed:
-        for (const Session::Outgoing &reply : std::as_const(m_config.replies)) {
-            sendFrame(client, reply.binary ? OpBinary : OpText, reply.data);
-            logRow(client, MessageLog::Direction::Sent, reply.binary ? MessageLog::Kind::Binary : MessageLog::Kind::Text,
-                   reply.data);
-        }
+        for (const Session::Outgoing &reply : std::as_const(m_config.replies))
+            sendMessage(client, reply);
+        break;
+    case Reply::InTurn:
+        if (!m_config.replies.isEmpty())
+            sendMessage(client, m_config.replies.at((received - 1) % m_config.replies.size()));
         break;
     }
     if (m_config.dropAfterMessages > 0 && received >= m_config.dropAfterMessages) {
@@ -909,6 +921,13 @@ void InspectServer::failProtocol(Client *client, int code, const QString &why)
     logEvent(client, MessageLog::Kind::Error, why);
     if (!client->closeSent && !client->closeReceived)
         sendClose(client, code, QString());
+}
+
+void InspectServer::sendMessage(Client *client, const Session::Outgoing &message)
+{
+    sendFrame(client, message.binary ? OpBinary : OpText, message.data);
+    logRow(client, MessageLog::Direction::Sent, message.binary ? MessageLog::Kind::Binary : MessageLog::Kind::Text,
+           message.data);
 }
 
 void InspectServer::sendFrame(Client *client, quint8 opcode, const QByteArray &payload)
@@ -1076,9 +1095,7 @@ bool InspectServer::sendText(int id, const QString &text, QString *error)
     Client *client = sendable(id, error);
     if (!client)
         return false;
-    const QByteArray data = text.toUtf8();
-    sendFrame(client, OpText, data);
-    logRow(client, MessageLog::Direction::Sent, MessageLog::Kind::Text, data);
+    sendMessage(client, {false, text.toUtf8()});
     return true;
 }
 
@@ -1087,8 +1104,7 @@ bool InspectServer::sendBinary(int id, const QByteArray &data, QString *error)
     Client *client = sendable(id, error);
     if (!client)
         return false;
-    sendFrame(client, OpBinary, data);
-    logRow(client, MessageLog::Direction::Sent, MessageLog::Kind::Binary, data);
+    sendMessage(client, {true, data});
     return true;
 }
 

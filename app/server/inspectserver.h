@@ -40,7 +40,11 @@ class InspectServer : public QObject
     Q_OBJECT
 
 public:
-    enum class Reply { Echo, Silent, Fixed };
+    // Echo: each message back as it came; Silent: no answer; Fixed: every
+    // one of `replies`, in order, in answer to each message; InTurn: the
+    // first of `replies` to the first message, the second to the second, and
+    // so on, from the first again after the last.
+    enum class Reply { Echo, Silent, Fixed, InTurn };
     using Header = HandshakeInfo::Header;
 
     struct Config
@@ -50,8 +54,10 @@ public:
         // The request paths answered; any other gets 404. Empty: any path.
         QStringList paths;
         Reply reply = Reply::Echo;
-        // With Reply::Fixed: sent, in this order, in answer to every message.
+        // With Reply::Fixed and Reply::InTurn: the answers.
         QList<Session::Outgoing> replies;
+        // Sent to every client as soon as its upgrade is answered with 101, in order.
+        QList<Session::Outgoing> onOpen;
         // Not 0: every upgrade is refused with this status (200 to 599, not
         // 101) and `answerBody`; 401 adds WWW-Authenticate, 503 Retry-After,
         // 426 Upgrade and Sec-WebSocket-Version.
@@ -180,7 +186,11 @@ private:
     void handleFrame(Client *client, const WsFrame &frame);
     void deliver(Client *client, quint8 opcode, const QByteArray &payload);
     void failProtocol(Client *client, int code, const QString &why);
+    // Close 1009: the client's message is over the limit.
+    void refuseTooLarge(Client *client);
     void sendFrame(Client *client, quint8 opcode, const QByteArray &payload);
+    // One whole message in one frame, and its row.
+    void sendMessage(Client *client, const Session::Outgoing &message);
     void sendClose(Client *client, int code, const QString &reason);
     void endTcp(Client *client);
     // Resets the connection at once.

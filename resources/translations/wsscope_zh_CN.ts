@@ -748,10 +748,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>--max-message-size 需要 1 到 %1 之间的字节数；“%2”不是有效值。</translation>
     </message>
     <message>
-        <source>Bad --send-hex &quot;%1&quot;: %2</source>
-        <translation>--send-hex“%1”无效：%2</translation>
-    </message>
-    <message>
         <source>Cannot send --send-file &quot;%1&quot;: %2 (the largest message, set with --max-message-size).</source>
         <translation>无法发送 --send-file“%1”：%2（即最大消息大小，可用 --max-message-size 设置）。</translation>
     </message>
@@ -910,10 +906,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>--protocol %1：连接配置已经提供了它。</translation>
     </message>
     <message>
-        <source>Run only the server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses): it echoes every message, prints its URL on the first line of stdout and each client&apos;s handshake as one line on stderr. With --save, every client&apos;s bytes, frames and messages are saved when it stops (SIGINT, SIGTERM or --timeout); --protocol names the subprotocols it requires and answers.</source>
-        <translation>只运行服务器，不打开窗口，监听 127.0.0.1 的 PORT 端口（0 或不给：由系统选择）：它回显每条消息，在 stdout 第一行打印其 URL，并在 stderr 上为每个客户端的握手打印一行。使用 --save 时，在它停止（SIGINT、SIGTERM 或 --timeout）时保存每个客户端的字节、帧和消息；--protocol 指定它要求并回应的子协议。</translation>
-    </message>
-    <message>
         <source>With --serve, refuse every upgrade with the HTTP status CODE (such as 400, 401 with WWW-Authenticate, 403, 404, 426, or 503 with Retry-After) and a short body, to see how a client takes it.</source>
         <translation>与 --serve 一起使用：以 HTTP 状态 CODE（如 400、带 WWW-Authenticate 的 401、403、404、426，或带 Retry-After 的 503）和一段简短正文拒绝每个升级请求，以观察客户端如何应对。</translation>
     </message>
@@ -972,6 +964,54 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>--listen opens the window with a server tab; it cannot be combined with --%1.</source>
         <translation>--listen 打开带服务器标签页的窗口，不能与 --%1 同用。</translation>
+    </message>
+    <message>
+        <source>Run only the server, without a window, on 127.0.0.1 at PORT (0 or none: the OS chooses): it echoes every message, prints its URL on the first line of stdout and each client&apos;s handshake as one line on stderr. With --save, every client&apos;s bytes, frames and messages are saved when it stops (SIGINT, SIGTERM or --timeout); --protocol names the subprotocols it requires and answers; --send, --send-hex and --send-file go to each client as soon as it is upgraded; --max-message-size bounds what a client may send (default %1 bytes).</source>
+        <translation>只运行服务器，不打开窗口，监听 127.0.0.1 的 PORT 端口（0 或不给：由系统选择）：它回显每条消息，在 stdout 第一行打印其 URL，并在 stderr 上为每个客户端的握手打印一行。使用 --save 时，在它停止（SIGINT、SIGTERM 或 --timeout）时保存每个客户端的字节、帧和消息；--protocol 指定它要求并回应的子协议；--send、--send-hex 和 --send-file 在每个客户端升级完成后立即发给它；--max-message-size 限定客户端可发送的消息大小（默认 %1 字节）。</translation>
+    </message>
+    <message>
+        <source>With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key.</source>
+        <translation>与 --serve 一起使用：PKCS#12 格式的 --tls-cert 或加密的 --tls-key 的口令。</translation>
+    </message>
+    <message>
+        <source>With --serve, how each client&apos;s message is answered: echo (the default), silent, all (every --reply-text and --reply-hex, in order) or turn (the first of them to the first message, the next to the next, and round again).</source>
+        <translation>与 --serve 一起使用：如何回应客户端的每条消息：echo（回显，默认）、silent（不回应）、all（按顺序发送每个 --reply-text 和 --reply-hex）或 turn（第一条消息回应其中第一个，下一条回应下一个，用完后从头再来）。</translation>
+    </message>
+    <message>
+        <source>MODE</source>
+        <translation>MODE</translation>
+    </message>
+    <message>
+        <source>With --serve, answer with the text message TEXT (repeatable; with --reply-hex, in the order given; implies --reply all unless --reply says turn).</source>
+        <translation>与 --serve 一起使用：以文本消息 TEXT 回应（可重复；与 --reply-hex 一起按给出的顺序；除非 --reply 指定 turn，否则等同于 --reply all）。</translation>
+    </message>
+    <message>
+        <source>With --serve, answer with a binary message of the bytes HEX.</source>
+        <translation>与 --serve 一起使用：以由字节 HEX 组成的二进制消息回应。</translation>
+    </message>
+    <message>
+        <source>Give --max-message-size at most once.</source>
+        <translation>--max-message-size 最多只能给一次。</translation>
+    </message>
+    <message>
+        <source>Bad --%1 &quot;%2&quot;: %3</source>
+        <translation>--%1“%2”无效：%3</translation>
+    </message>
+    <message>
+        <source>--tls-passphrase goes with --tls-cert.</source>
+        <translation>--tls-passphrase 需与 --tls-cert 一起使用。</translation>
+    </message>
+    <message>
+        <source>Bad --reply &quot;%1&quot;: give echo, silent, all or turn.</source>
+        <translation>--reply“%1”无效：请给 echo、silent、all 或 turn。</translation>
+    </message>
+    <message>
+        <source>--reply %1 answers with the messages of --reply-text and --reply-hex; give at least one.</source>
+        <translation>--reply %1 以 --reply-text 和 --reply-hex 的消息回应；请至少给出一条。</translation>
+    </message>
+    <message>
+        <source>--reply %1 sends no --reply-text or --reply-hex; leave them out, or say all or turn.</source>
+        <translation>--reply %1 不发送 --reply-text 或 --reply-hex；请去掉它们，或改用 all 或 turn。</translation>
     </message>
 </context>
 <context>
