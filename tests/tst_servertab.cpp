@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "record/sessionfile.h"
 #include "server/echoserver.h"
+#include "savedmessages.h"
 #include "serverpane.h"
 #include "testfiles.h"
 
@@ -18,6 +19,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QWebSocket>
 
 // The server tab in the real window, with real clients.
@@ -32,7 +34,38 @@ private Q_SLOTS:
     void refusalChosenInTheForm();
     void badSettingsAreExplained();
     void closingTheWindowSaysGoodbye();
+    void savedMessagesGreetAndReply();
+    void largestMessageChosenInTheForm();
 };
+
+namespace {
+
+template<typename Widget, typename Test>
+Widget *childWhere(QWidget *parent, Test test)
+{
+    for (Widget *child : parent->findChildren<Widget *>()) {
+        if (test(child))
+            return child;
+    }
+    return nullptr;
+}
+
+QComboBox *replyBox(ServerPane *server)
+{
+    return childWhere<QComboBox>(server, [](QComboBox *box) { return box->itemText(0) == QStringLiteral("Echo every message"); });
+}
+
+SavedMessage saved(const QString &name, SavedMessage::Kind kind, const QString &body, bool onOpen = false)
+{
+    SavedMessage message;
+    message.name = name;
+    message.kind = kind;
+    message.body = body;
+    message.onOpen = onOpen;
+    return message;
+}
+
+} // namespace
 
 void TestServerTab::initTestCase()
 {
@@ -220,6 +253,97 @@ void TestServerTab::closingTheWindowSaysGoodbye()
     QCOMPARE(int(client.closeCode()), 1001);
     QTRY_VERIFY(!window->isVisible());
     delete window;
+}
+
+// The tab's saved messages: those marked on open greet each client, the
+// others answer in turn, a change applies to the running server, one can be
+// sent by hand, and they are kept for the next run.
+void TestServerTab::savedMessagesGreetAndReply()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab();
+    QString said;
+    connect(server, &ServerPane::statusMessage, this, [&](const QString &text) { said = text; });
+    SavedMessageModel *model = server->savedMessages()->model();
+    model->append(saved(QStringLiteral("greeting"), SavedMessage::Kind::Text, QStringLiteral("welcome"), true));
+    QComboBox *reply = replyBox(server);
+    QVERIFY(reply);
+    reply->setCurrentIndex(reply->findText(QStringLiteral("Answer with the saved messages in turn")));
+    // Only a greeting: nothing to answer with.
+    QVERIFY(!server->start());
+    QVERIFY2(said.contains(QStringLiteral("No saved message to answer with")), qPrintable(said));
+    model->append(saved(QStringLiteral("first"), SavedMessage::Kind::Json, QStringLiteral("{\"n\": 1}")));
+    model->append(saved(QStringLiteral("second"), SavedMessage::Kind::Hex, QStringLiteral("0a 0b")));
+    QVERIFY(server->start());
+
+    QWebSocket client;
+    QStringList got;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << m; });
+    connect(&client, &QWebSocket::binaryMessageReceived, this,
+            [&](const QByteArray &m) { got << QString::fromLatin1(m.toHex()); });
+    client.open(server->server()->url());
+    QTRY_COMPARE(got, QStringList{QStringLiteral("welcome")});
+    for (int i = 0; i < 3; ++i)
+        client.sendTextMessage(QStringLiteral("m%1").arg(i));
+    QTRY_COMPARE(got.size(), 4);
+    QCOMPARE(got.mid(1), (QStringList{QStringLiteral("{\"n\": 1}"), QStringLiteral("0a0b"), QStringLiteral("{\"n\": 1}")}));
+
+    // Edited while it runs: the next message gets the new list.
+    model->removeAt(2);
+    model->removeAt(1);
+    model->append(saved(QStringLiteral("only"), SavedMessage::Kind::Text, QStringLiteral("only this")));
+    client.sendTextMessage(QStringLiteral("m3"));
+    QTRY_COMPARE(got.size(), 5);
+    QCOMPARE(got.last(), QStringLiteral("only this"));
+
+    // By hand, to the selected client.
+    QTRY_COMPARE(server->selectedClient(), 1);
+    server->savedMessages()->setCurrentRow(0);
+    QTRY_VERIFY(server->savedMessages()->sendButton()->isEnabled());
+    server->savedMessages()->sendButton()->click();
+    QTRY_COMPARE(got.size(), 6);
+    QCOMPARE(got.last(), QStringLiteral("welcome"));
+    client.close();
+
+    // Kept in the Recent collection, and there for the next tab.
+    QVERIFY(TestFiles::recentText().contains("wsscope:server-tab"));
+    ServerPane *next = window.newServerTab();
+    QCOMPARE(next->savedMessages()->model()->rowCount(), 2);
+    QCOMPARE(next->savedMessages()->model()->message(1).body, QStringLiteral("only this"));
+}
+
+void TestServerTab::largestMessageChosenInTheForm()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab();
+    QSpinBox *largest = childWhere<QSpinBox>(server, [](QSpinBox *spin) { return spin->suffix() == QStringLiteral(" MiB"); });
+    QVERIFY(largest);
+    QCOMPARE(largest->value(), 64);
+    largest->setValue(1);
+    // A passphrase typed for a certificate that is not there: refused, and written nowhere.
+    QLineEdit *passphrase = childWhere<QLineEdit>(server, [](QLineEdit *edit) { return edit->echoMode() == QLineEdit::Password; });
+    QLineEdit *certificate = childWhere<QLineEdit>(server, [](QLineEdit *edit) {
+        return edit->placeholderText().startsWith(QStringLiteral("none: ws://"));
+    });
+    QVERIFY(passphrase && certificate);
+    passphrase->setText(QStringLiteral("hunter2-passphrase"));
+    certificate->setText(QStringLiteral("/nonexistent/server.p12"));
+    QVERIFY(!server->start());
+    certificate->clear();
+    QVERIFY(server->start());
+    QVERIFY(!TestFiles::settingsText().contains("hunter2-passphrase"));
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    client.sendBinaryMessage(QByteArray(1024 * 1024 + 1, 'x'));
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 10000);
+    QCOMPARE(int(client.closeCode()), 1009);
 }
 
 QTEST_MAIN(TestServerTab)

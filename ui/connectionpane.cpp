@@ -27,7 +27,6 @@
 #include "settings/settings.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -347,7 +346,7 @@ ConnectionPane::ConnectionPane(const QUrl &echoUrl, QWidget *parent)
     // at once, and its connection as a command line.
     connect(m_logView, &LogView::resendRequested, this, &ConnectionPane::resend);
     connect(m_logView, &LogView::saveAsMessageRequested, this, [this](int kind, const QByteArray &payload) {
-        m_saved->addWithDialog(draftMessage(MessageLog::Kind(kind) == MessageLog::Kind::Binary
+        m_saved->addWithDialog(m_saved->draft(MessageLog::Kind(kind) == MessageLog::Kind::Binary
                                                 ? SavedMessage::Kind::Hex
                                                 : SavedMessage::Kind::Text,
                                             MessageLog::Kind(kind) == MessageLog::Kind::Binary
@@ -1143,26 +1142,8 @@ void ConnectionPane::saveComposerMessage()
         m_composer->showError(tr("A ping is not kept among the saved messages; choose Text or Binary (hex)."));
         return;
     }
-    m_saved->addWithDialog(draftMessage(
+    m_saved->addWithDialog(m_saved->draft(
         m_composer->format() == Composer::Format::Hex ? SavedMessage::Kind::Hex : SavedMessage::Kind::Text, text));
-}
-
-// A message to save, as the dialog first shows it: text that parses as a JSON
-// object or array is JSON, and its first words are its name.
-SavedMessage ConnectionPane::draftMessage(SavedMessage::Kind kind, const QString &body) const
-{
-    SavedMessage draft;
-    draft.kind = kind;
-    draft.body = body;
-    if (kind == SavedMessage::Kind::Text) {
-        QJsonParseError parsed;
-        const QJsonDocument document = QJsonDocument::fromJson(body.toUtf8(), &parsed);
-        if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
-            draft.kind = SavedMessage::Kind::Json;
-    }
-    const QString name = body.simplified().left(32);
-    draft.name = name.isEmpty() ? tr("Message %1").arg(m_saved->model()->rowCount() + 1) : name;
-    return draft;
 }
 
 SavedMessagesPane *ConnectionPane::savedMessages() const

@@ -204,7 +204,6 @@ private:
     void storeOptions(const QString &url, const QVariantMap &options);
     void sendSaved(const SavedMessage &message);
     void saveComposerMessage();
-    SavedMessage draftMessage(SavedMessage::Kind kind, const QString &body) const;
     VariableScope currentVariables() const;
 
     Session m_session;

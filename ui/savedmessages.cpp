@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QKeyEvent>
+#include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -433,6 +434,27 @@ void SavedMessagesPane::setCurrentRow(int row)
     const QModelIndex index = m_filter->mapFromSource(m_model->index(row));
     m_view->setCurrentIndex(index);
     updateButtons();
+}
+
+SavedMessage SavedMessagesPane::draft(SavedMessage::Kind kind, const QString &body) const
+{
+    SavedMessage message;
+    message.kind = kind;
+    message.body = body;
+    if (kind == SavedMessage::Kind::Text) {
+        QJsonParseError parsed;
+        const QJsonDocument document = QJsonDocument::fromJson(body.toUtf8(), &parsed);
+        if (parsed.error == QJsonParseError::NoError && (document.isObject() || document.isArray()))
+            message.kind = SavedMessage::Kind::Json;
+    }
+    const QString name = body.simplified().left(32);
+    message.name = name.isEmpty() ? tr("Message %1").arg(m_model->rowCount() + 1) : name;
+    return message;
+}
+
+void SavedMessagesPane::setEmptyText(const QString &text)
+{
+    m_empty->setText(text);
 }
 
 void SavedMessagesPane::setSendingAllowed(bool allowed)

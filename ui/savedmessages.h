@@ -99,6 +99,11 @@ public:
     void setSendingAllowed(bool allowed);
     // Asks for a name and the rest, then adds the message.
     void addWithDialog(const SavedMessage &draft);
+    // A message to save, as the dialog first shows it: text that parses as a
+    // JSON object or array is JSON, and its first words are its name.
+    SavedMessage draft(SavedMessage::Kind kind, const QString &body) const;
+    // What the empty list says.
+    void setEmptyText(const QString &text);
     void editRow(int row);
 
 Q_SIGNALS:

@@ -1,6 +1,7 @@
 #include "serverpane.h"
 
 #include "connectionpane.h"
+#include "savedmessages.h"
 #include "log/payloadformat.h"
 #include "record/journal.h"
 #include "settings/settings.h"
@@ -38,6 +39,9 @@ constexpr int RefreshMs = 200;
 
 enum Column { Address, Port, Time, State, UserAgent, Path, Columns };
 
+// The Reply list's entries.
+enum class ReplyChoice { Echo, Silent, Text, SavedAll, SavedInTurn };
+
 QString stateName(InspectServer::ClientState state)
 {
     switch (state) {
@@ -60,6 +64,8 @@ ServerPane::ServerPane(QWidget *parent)
     , m_paths(new QLineEdit(this))
     , m_tlsCert(new QLineEdit(this))
     , m_tlsKey(new QLineEdit(this))
+    , m_tlsPassphrase(new QLineEdit(this))
+    , m_maxMessage(new QSpinBox(this))
     , m_reply(new QComboBox(this))
     , m_replyText(new QLineEdit(this))
     , m_answer(new QComboBox(this))
@@ -82,6 +88,7 @@ ServerPane::ServerPane(QWidget *parent)
     , m_closeReason(new QLineEdit(this))
     , m_close(new QPushButton(tr("&Close"), this))
     , m_broadcast(new QPushButton(tr("Send to &all"), this))
+    , m_saved(new SavedMessagesPane(this))
     , m_refresh(new QTimer(this))
 {
     setAccessibleName(tr("Server"));
@@ -104,12 +111,23 @@ ServerPane::ServerPane(QWidget *parent)
     auto *keyBrowse = new QPushButton(tr("Bro&wse…"), this);
     connect(certBrowse, &QPushButton::clicked, this, [this] { chooseTlsFile(m_tlsCert, tr("Certificate")); });
     connect(keyBrowse, &QPushButton::clicked, this, [this] { chooseTlsFile(m_tlsKey, tr("Private key")); });
-    m_reply->addItem(tr("Echo every message"));
-    m_reply->addItem(tr("Silent"));
-    m_reply->addItem(tr("Answer with this text:"));
+    m_tlsPassphrase->setEchoMode(QLineEdit::Password);
+    m_tlsPassphrase->setPlaceholderText(tr("of the PKCS#12 file or an encrypted key; not kept"));
+    m_maxMessage->setRange(1, int(InspectServer::MostMessageBytes / (1024 * 1024)));
+    m_maxMessage->setValue(int(InspectServer::DefaultMaxMessageBytes / (1024 * 1024)));
+    m_maxMessage->setSuffix(tr(" MiB"));
+    m_maxMessage->setToolTip(tr("A client's message larger than this is refused with Close 1009."));
+    m_reply->addItem(tr("Echo every message"), int(ReplyChoice::Echo));
+    m_reply->addItem(tr("Silent"), int(ReplyChoice::Silent));
+    m_reply->addItem(tr("Answer with this text:"), int(ReplyChoice::Text));
+    m_reply->addItem(tr("Answer with every saved message"), int(ReplyChoice::SavedAll));
+    m_reply->addItem(tr("Answer with the saved messages in turn"), int(ReplyChoice::SavedInTurn));
+    m_reply->setToolTip(tr("The saved messages answer in their order; those sent on open go to each client as it "
+                           "connects, and are not among the replies."));
     m_replyText->setEnabled(false);
     m_replyText->setPlaceholderText(tr("sent in answer to every message"));
-    connect(m_reply, &QComboBox::currentIndexChanged, this, [this](int index) { m_replyText->setEnabled(index == 2); });
+    connect(m_reply, &QComboBox::currentIndexChanged, this,
+            [this](int) { m_replyText->setEnabled(ReplyChoice(m_reply->currentData().toInt()) == ReplyChoice::Text); });
     m_answer->addItem(tr("Accept: 101 Switching Protocols"), 0);
     for (const int status : RefusalStatuses)
         m_answer->addItem(tr("Refuse: %1 %2").arg(status).arg(QString::fromLatin1(InspectServer::reasonPhrase(status))), status);
@@ -147,6 +165,9 @@ ServerPane::ServerPane(QWidget *parent)
     ++row;
     add(tr("R&eply:"), m_reply, 0);
     grid->addWidget(m_replyText, row, 4, 1, 2);
+    ++row;
+    add(tr("Passphrase:"), m_tlsPassphrase, 0);
+    add(tr("Largest &message:"), m_maxMessage, 1);
     ++row;
     add(tr("Re&quire header:"), m_requireHeader, 0);
     add(tr("Subp&rotocols:"), m_protocols, 1, m_requireProtocol);
@@ -195,11 +216,27 @@ ServerPane::ServerPane(QWidget *parent)
     composer->addWidget(m_close, 1, 3);
     composer->setColumnStretch(2, 1);
 
-    auto *top = new QWidget(this);
-    auto *topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(6, 0, 6, 0);
-    topLayout->addWidget(m_clients, 1);
-    topLayout->addLayout(composer);
+    auto *clientsAndComposer = new QWidget(this);
+    auto *clientsLayout = new QVBoxLayout(clientsAndComposer);
+    clientsLayout->setContentsMargins(6, 0, 0, 0);
+    clientsLayout->addWidget(m_clients, 1);
+    clientsLayout->addLayout(composer);
+    // The saved messages beside them: sent by hand to the selected client, on
+    // open to every client, and as the replies.
+    m_saved->setEmptyText(tr("None yet: write one on the left and click Save."));
+    m_saved->setToolTip(tr("Double click to send one to the selected client. Those sent on open go to each client as "
+                           "it connects; the others can be the replies (Settings, Reply)."));
+    m_saved->setMinimumWidth(220);
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(clientsAndComposer);
+    auto *savedHolder = new QWidget(this);
+    auto *savedLayout = new QVBoxLayout(savedHolder);
+    savedLayout->setContentsMargins(0, 0, 6, 0);
+    savedLayout->addWidget(m_saved);
+    top->addWidget(savedHolder);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 1);
+    top->setChildrenCollapsible(false);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
     // Until a client comes, what to do in its place.
@@ -254,6 +291,20 @@ ServerPane::ServerPane(QWidget *parent)
     connect(m_close, &QPushButton::clicked, this, &ServerPane::closeClient);
     connect(m_broadcast, &QPushButton::clicked, this, &ServerPane::broadcast);
     connect(m_message, &QLineEdit::returnPressed, this, &ServerPane::sendText);
+    connect(m_saved, &SavedMessagesPane::sendRequested, this, &ServerPane::sendSaved);
+    connect(m_saved, &SavedMessagesPane::saveFromComposerRequested, this,
+            [this] { m_saved->addWithDialog(m_saved->draft(SavedMessage::Kind::Text, m_message->text())); });
+    connect(m_saved->model(), &SavedMessageModel::changed, this, &ServerPane::storeSavedMessages);
+    {
+        QString error;
+        m_loadingMessages = true;
+        m_saved->model()->setMessages(m_recent.messages(savedMessagesKey(), &error, &m_variables));
+        m_loadingMessages = false;
+        if (!error.isEmpty())
+            QTimer::singleShot(0, this, [this, error] {
+                Q_EMIT statusMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
+            });
+    }
     connect(&m_server, &InspectServer::notice, this, [this](const QString &text) { Q_EMIT statusMessage(text, 10000); });
     m_refresh->setInterval(RefreshMs);
     connect(m_refresh, &QTimer::timeout, this, &ServerPane::refresh);
@@ -281,6 +332,45 @@ QTableWidget *ServerPane::clientTable() const
     return m_clients;
 }
 
+SavedMessagesPane *ServerPane::savedMessages() const
+{
+    return m_saved;
+}
+
+QString ServerPane::savedMessagesKey()
+{
+    return QStringLiteral("wsscope:server-tab");
+}
+
+void ServerPane::storeSavedMessages()
+{
+    if (m_loadingMessages)
+        return;
+    QString error;
+    if (!m_recent.setMessages(savedMessagesKey(), m_saved->model()->messages(), &error))
+        Q_EMIT statusMessage(tr("The saved messages were not written: %1").arg(error), 10000);
+    // A running server answers with them from its next message on.
+    if (m_server.isListening()) {
+        InspectServer::Config config;
+        if (repliesFromForm(&config, &error))
+            m_server.setReplies(config.reply, config.replies, config.onOpen);
+        else
+            Q_EMIT statusMessage(tr("The server goes on answering as before: %1").arg(error), 10000);
+    }
+}
+
+void ServerPane::sendSaved(const SavedMessage &message)
+{
+    SavedMessage::Frame frame;
+    QString error;
+    const bool sent = message.frame(m_variables, &frame, &error)
+        && (frame.binary ? m_server.sendBinary(m_shownClient, frame.data, &error)
+                         : m_server.sendText(m_shownClient, QString::fromUtf8(frame.data), &error));
+    if (!sent)
+        Q_EMIT statusMessage(error, 10000);
+    refresh();
+}
+
 QString ServerPane::title() const
 {
     return m_server.isListening() ? tr("Server :%1").arg(m_server.url().port()) : tr("Server");
@@ -299,6 +389,42 @@ void ServerPane::chooseTlsFile(QLineEdit *target, const QString &title)
         target->setText(path);
 }
 
+bool ServerPane::repliesFromForm(InspectServer::Config *config, QString *error) const
+{
+    // The saved messages: on open, and as the replies when chosen; filled in now, each once.
+    const ReplyChoice choice = ReplyChoice(m_reply->currentData().toInt());
+    const bool savedReplies = choice == ReplyChoice::SavedAll || choice == ReplyChoice::SavedInTurn;
+    for (const SavedMessage &message : m_saved->model()->messages()) {
+        if (!message.onOpen && !savedReplies)
+            continue;
+        SavedMessage::Frame frame;
+        QString why;
+        if (!message.frame(m_variables, &frame, &why)) {
+            *error = tr("The saved message \"%1\" cannot be sent: %2").arg(message.name, why);
+            return false;
+        }
+        (message.onOpen ? config->onOpen : config->replies) << Session::Outgoing{frame.binary, frame.data};
+    }
+    switch (choice) {
+    case ReplyChoice::Echo: config->reply = InspectServer::Reply::Echo; break;
+    case ReplyChoice::Silent: config->reply = InspectServer::Reply::Silent; break;
+    case ReplyChoice::Text:
+        config->reply = InspectServer::Reply::Fixed;
+        config->replies = {{false, m_replyText->text().toUtf8()}};
+        break;
+    case ReplyChoice::SavedAll:
+    case ReplyChoice::SavedInTurn:
+        if (config->replies.isEmpty()) {
+            *error = tr("No saved message to answer with: save one that is not sent on open, or choose another "
+                        "reply.");
+            return false;
+        }
+        config->reply = choice == ReplyChoice::SavedAll ? InspectServer::Reply::Fixed : InspectServer::Reply::InTurn;
+        break;
+    }
+    return true;
+}
+
 bool ServerPane::configFromForm(InspectServer::Config *config, QString *error) const
 {
     config->address = QHostAddress(m_address->currentData().toString());
@@ -311,9 +437,9 @@ bool ServerPane::configFromForm(InspectServer::Config *config, QString *error) c
         }
         config->paths << trimmed;
     }
-    config->reply = InspectServer::Reply(m_reply->currentIndex());
-    if (config->reply == InspectServer::Reply::Fixed)
-        config->replies = {{false, m_replyText->text().toUtf8()}};
+    if (!repliesFromForm(config, error))
+        return false;
+    config->maxMessageBytes = qint64(m_maxMessage->value()) * 1024 * 1024;
     config->answerStatus = m_answer->currentData().toInt();
     const QString header = m_requireHeader->text().trimmed();
     if (!header.isEmpty()) {
@@ -336,7 +462,8 @@ bool ServerPane::configFromForm(InspectServer::Config *config, QString *error) c
     config->upgradeDelayMs = m_delay->value();
     config->dropAfterMessages = m_dropAfter->value();
     if (!m_tlsCert->text().trimmed().isEmpty()
-        && !InspectServer::loadTlsFiles(m_tlsCert->text().trimmed(), m_tlsKey->text().trimmed(), {}, config, error))
+        && !InspectServer::loadTlsFiles(m_tlsCert->text().trimmed(), m_tlsKey->text().trimmed(),
+                                        m_tlsPassphrase->text().toUtf8(), config, error))
         return false;
     return true;
 }
@@ -494,6 +621,7 @@ void ServerPane::followSelected()
 void ServerPane::updateButtons()
 {
     const bool open = m_server.client(m_shownClient).state == InspectServer::ClientState::Open;
+    m_saved->setSendingAllowed(open);
     for (QWidget *button : {static_cast<QWidget *>(m_sendText), static_cast<QWidget *>(m_sendBinary),
                             static_cast<QWidget *>(m_ping), static_cast<QWidget *>(m_close)})
         button->setEnabled(open);

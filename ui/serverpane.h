@@ -1,6 +1,8 @@
 #pragma once
 
 #include "server/inspectserver.h"
+#include "workspace/recentmessages.h"
+#include "workspace/variables.h"
 
 #include <QWidget>
 
@@ -17,6 +19,7 @@ class QSpinBox;
 class QStackedWidget;
 class QTableWidget;
 class QTimer;
+class SavedMessagesPane;
 
 // A server tab: the server mode's settings, Start and Stop, the URL to give
 // a client, the list of its clients and, for the one selected, the views of
@@ -35,6 +38,11 @@ public:
     // The views of the selected client; what the window's menus act on.
     ConnectionPane *viewer() const;
     QTableWidget *clientTable() const;
+    // The tab's saved messages: sent to a client by hand, to every client on
+    // its open (those marked so), and as the replies.
+    SavedMessagesPane *savedMessages() const;
+    // What the tab keeps its saved messages under in the Recent collection.
+    static QString savedMessagesKey();
     QString title() const;
 
     void setPort(quint16 port);
@@ -51,6 +59,8 @@ Q_SIGNALS:
 
 private:
     bool configFromForm(InspectServer::Config *config, QString *error) const;
+    // The reply, the replies and the messages on open, from the form and the saved messages.
+    bool repliesFromForm(InspectServer::Config *config, QString *error) const;
     void refresh();
     void followSelected();
     void showClient(int id);
@@ -61,6 +71,8 @@ private:
     void broadcast();
     void updateButtons();
     void chooseTlsFile(QLineEdit *target, const QString &title);
+    void sendSaved(const SavedMessage &message);
+    void storeSavedMessages();
 
     InspectServer m_server;
     // Declared after the server: it is finished (and its file removed) first.
@@ -71,6 +83,8 @@ private:
     QLineEdit *m_paths;
     QLineEdit *m_tlsCert;
     QLineEdit *m_tlsKey;
+    QLineEdit *m_tlsPassphrase;
+    QSpinBox *m_maxMessage;
     QComboBox *m_reply;
     QLineEdit *m_replyText;
     QComboBox *m_answer;
@@ -95,6 +109,10 @@ private:
     QLineEdit *m_closeReason;
     QPushButton *m_close;
     QPushButton *m_broadcast;
+    SavedMessagesPane *m_saved;
+    RecentMessages m_recent;
+    VariableScope m_variables;   // the Recent collection's, read with its messages
+    bool m_loadingMessages = false;
     QTimer *m_refresh;
     // What the viewer holds of the selected client so far.
     int m_shownClient = 0;

@@ -269,6 +269,14 @@ void InspectServer::stop()
     }
 }
 
+void InspectServer::setReplies(Reply reply, const QList<Session::Outgoing> &replies,
+                              const QList<Session::Outgoing> &onOpen)
+{
+    m_config.reply = reply;
+    m_config.replies = replies;
+    m_config.onOpen = onOpen;
+}
+
 bool InspectServer::isListening() const
 {
     return m_server && m_server->isListening();

@@ -88,6 +88,8 @@ public:
     };
 
     static constexpr qint64 DefaultMaxMessageBytes = 64 * 1024 * 1024;
+    // The most a limit may be: a message is held whole in memory (twice, while it is logged).
+    static constexpr qint64 MostMessageBytes = qint64(1024) * 1024 * 1024;
     static constexpr int MaxClients = 32;          // connected at once, handshakes included
     static constexpr int HandshakeTimeoutMs = 10000;
     static constexpr int CloseGraceMs = 1000;
@@ -136,6 +138,9 @@ public:
     void stop();
     bool isListening() const;
     const Config &config() const;
+    // Changes how the server answers, from the next message (and the next
+    // client's open) on, while it runs.
+    void setReplies(Reply reply, const QList<Session::Outgoing> &replies, const QList<Session::Outgoing> &onOpen);
     QUrl url() const;
 
     QList<ClientInfo> clients() const;

@@ -1330,10 +1330,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>Ping 不能作为保存的消息；请选择文本或二进制（hex）。</translation>
     </message>
     <message>
-        <source>Message %1</source>
-        <translation>消息 %1</translation>
-    </message>
-    <message>
         <source>The profile &quot;%1&quot; cannot be sent: %2</source>
         <translation>无法发送连接配置“%1”：%2</translation>
     </message>
@@ -4201,6 +4197,10 @@ Built with Qt %2.</source>
         <source>Move u&amp;p</source>
         <translation>上移(&amp;P)</translation>
     </message>
+    <message>
+        <source>Message %1</source>
+        <translation>消息 %1</translation>
+    </message>
 </context>
 <context>
     <name>ScriptRunner</name>
@@ -4639,6 +4639,62 @@ Built with Qt %2.</source>
     <message>
         <source>No session journal: %1</source>
         <translation>没有会话恢复日志：%1</translation>
+    </message>
+    <message>
+        <source>of the PKCS#12 file or an encrypted key; not kept</source>
+        <translation>PKCS#12 文件或加密私钥的口令；不会保存</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>A client&apos;s message larger than this is refused with Close 1009.</source>
+        <translation>客户端发来的大于此值的消息会以 Close 1009 拒绝。</translation>
+    </message>
+    <message>
+        <source>Answer with every saved message</source>
+        <translation>以每条已保存消息回应</translation>
+    </message>
+    <message>
+        <source>Answer with the saved messages in turn</source>
+        <translation>依次以已保存消息回应</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Largest &amp;message:</source>
+        <translation>最大消息(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>The saved messages cannot be read: %1</source>
+        <translation>无法读取已保存消息：%1</translation>
+    </message>
+    <message>
+        <source>The saved messages were not written: %1</source>
+        <translation>已保存消息未能写入：%1</translation>
+    </message>
+    <message>
+        <source>The server goes on answering as before: %1</source>
+        <translation>服务器继续按原来的方式回应：%1</translation>
+    </message>
+    <message>
+        <source>The saved message &quot;%1&quot; cannot be sent: %2</source>
+        <translation>已保存消息“%1”无法发送：%2</translation>
+    </message>
+    <message>
+        <source>The saved messages answer in their order; those sent on open go to each client as it connects, and are not among the replies.</source>
+        <translation>已保存消息按其顺序回应；“打开时发送”的消息在每个客户端连接时发给它，不在回应之列。</translation>
+    </message>
+    <message>
+        <source>No saved messages. Write one in the box on the left and click Save. Those sent on open go to each client as it connects; the others can be the replies.</source>
+        <translation>没有已保存消息。在左边的输入框中写一条，然后点击“保存”。“打开时发送”的消息在每个客户端连接时发给它；其余的可作为回应。</translation>
+    </message>
+    <message>
+        <source>No saved message to answer with: save one that is not sent on open, or choose another reply.</source>
+        <translation>没有可用于回应的已保存消息：请保存一条不在打开时发送的消息，或选择其他回应方式。</translation>
     </message>
 </context>
 <context>
