@@ -592,6 +592,20 @@ void TestMainWindow::quittingClosesWith1001()
     QTRY_VERIFY(server.peer());
     QSignalSpy gone(server.peer(), &QWebSocket::disconnected);
     window->close();                 // what File > Quit and the title bar do
+    // The log was not saved: asked first; Cancel keeps everything as it was.
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("quitQuestion"))));
+    QVERIFY2(question->text().contains(window->tabs()->tabText(0)), qPrintable(question->text()));
+    question->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("quitQuestion")));
+    QVERIFY(window->isVisible());
+    QCOMPARE(window->session()->state(), Session::State::Open);
+    window->close();
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("quitQuestion"))));
+    for (QAbstractButton *button : question->buttons()) {
+        if (question->buttonRole(button) == QMessageBox::DestructiveRole)
+            button->click();
+    }
     QTRY_COMPARE(window->session()->state(), Session::State::Closed);
     QTRY_VERIFY(!window->isVisible());
     window.reset();

@@ -11,6 +11,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QMessageBox>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void closingTheWindowSaysGoodbye();
     void savedMessagesGreetAndReply();
     void largestMessageChosenInTheForm();
+    void unsavedClientsAreAskedAbout();
 };
 
 namespace {
@@ -247,8 +250,14 @@ void TestServerTab::closingTheWindowSaysGoodbye()
     client.open(server->server()->url());
     QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
     QTRY_COMPARE(server->server()->openClientCount(), 1);
-    // The window waits for the client's answer to its Close, then goes.
+    // Saved, so not asked about: the window waits for the client's answer to its Close, then goes.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("server.jsonl"));
+    QVERIFY(server->viewer()->saveTo(path));
+    QTRY_VERIFY(!server->hasUnsavedClients());
+    QVERIFY(QFileInfo(path).size() > 0);
     window->close();
+    QVERIFY(!window->findChild<QMessageBox *>(QStringLiteral("quitQuestion")));
     QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(int(client.closeCode()), 1001);
     QTRY_VERIFY(!window->isVisible());
@@ -344,6 +353,50 @@ void TestServerTab::largestMessageChosenInTheForm()
     client.sendBinaryMessage(QByteArray(1024 * 1024 + 1, 'x'));
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::UnconnectedState, 10000);
     QCOMPARE(int(client.closeCode()), 1009);
+}
+
+// A server tab whose clients were not saved: its own close and the window's
+// ask first; Cancel leaves the server running.
+void TestServerTab::unsavedClientsAreAskedAbout()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    auto *window = new MainWindow(echo.url());
+    window->show();
+    ServerPane *server = window->newServerTab(0, true);
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QTRY_VERIFY(server->hasUnsavedClients());
+    const int index = window->tabs()->indexOf(server);
+    QVERIFY(!window->closeTab(index, true));
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("closeTabQuestion"))));
+    question->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("closeTabQuestion")));
+    QVERIFY(server->server()->isListening());
+
+    window->close();
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("quitQuestion"))));
+    QVERIFY2(question->text().contains(window->tabs()->tabText(index)), qPrintable(question->text()));
+    question->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("quitQuestion")));
+    QVERIFY(window->isVisible());
+    QVERIFY(server->server()->isListening());
+    QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
+
+    // The client goes; what it did stays unsaved, so the tab's close still asks, and Close closes.
+    client.close();
+    QTRY_COMPARE(server->server()->openClientCount(), 0);
+    server->stop();
+    QVERIFY(!window->closeTab(index, true));
+    QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("closeTabQuestion"))));
+    QVERIFY2(question->text().contains(QStringLiteral("not been saved")), qPrintable(question->text()));
+    question->button(QMessageBox::Close)->click();
+    QTRY_COMPARE(window->tabs()->indexOf(server), -1);
+    window->close();
+    QTRY_VERIFY(!window->isVisible());
+    delete window;
 }
 
 QTEST_MAIN(TestServerTab)

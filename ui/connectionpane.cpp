@@ -826,6 +826,7 @@ bool ConnectionPane::saveTo(const QString &path)
         if (*ok) {
             m_savedRows = rows;
             showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 10000);
+            Q_EMIT saved(path);
             return;
         }
         showProblem(tr("Save"), *error);

@@ -165,6 +165,8 @@ Q_SIGNALS:
     void statusMessage(const QString &text, int timeoutMs);
     // The title or the state icon changed.
     void titleChanged();
+    // A Save or an export was written.
+    void saved(const QString &path);
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -247,14 +247,25 @@ bool MainWindow::closeTab(int index, bool ask)
 {
     if (ServerPane *server = serverPane(index)) {
         const bool running = server->server()->isListening() || server->server()->openClientCount() > 0;
-        if (ask && running) {
-            const auto answer = QMessageBox::question(
-                this, tr("Close tab"),
-                tr("The server of \"%1\" is running; closing the tab stops it and discards what it recorded.")
-                    .arg(server->title()),
-                QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Cancel);
-            if (answer != QMessageBox::Close)
-                return false;
+        if (ask && (running || server->hasUnsavedClients())) {
+            auto *box = new QMessageBox(
+                QMessageBox::Question, tr("Close tab"),
+                running ? tr("The server of \"%1\" is running; closing the tab stops it and discards what it recorded.")
+                              .arg(server->title())
+                        : tr("What the server of \"%1\" recorded has not been saved; closing the tab discards it.")
+                              .arg(server->title()),
+                QMessageBox::Close | QMessageBox::Cancel, this);
+            box->setObjectName(QStringLiteral("closeTabQuestion"));
+            box->setTextFormat(Qt::PlainText);
+            box->setDefaultButton(QMessageBox::Cancel);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            const QPointer<ServerPane> target = server;
+            connect(box, &QMessageBox::finished, this, [this, target](int result) {
+                if (result == QMessageBox::Close && target)
+                    closeTab(m_tabs->indexOf(target), false);
+            });
+            box->open();
+            return false;
         }
         if (m_shown == server->viewer())
             returnStatusLabels();
@@ -475,8 +486,52 @@ void MainWindow::restoreSettings()
     restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
 }
 
+QStringList MainWindow::unsavedTabs() const
+{
+    QStringList titles;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        const ServerPane *server = serverPane(i);
+        const ConnectionPane *connection = server ? nullptr : pane(i);
+        if ((server && server->hasUnsavedClients()) || (connection && connection->hasUnsavedRows()))
+            titles << m_tabs->tabText(i);
+    }
+    return titles;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // What was recorded and not saved is asked about once, whatever the tabs.
+    if (!m_quitting && !m_quitConfirmed) {
+        const QStringList unsaved = unsavedTabs();
+        if (!unsaved.isEmpty()) {
+            event->ignore();
+            if (m_quitQuestion)
+                return;
+            auto *box = new QMessageBox(QMessageBox::Question, tr("Quit wsscope"),
+                                        tr("What %n tab(s) recorded was not saved: %1", nullptr, int(unsaved.size()))
+                                            .arg(unsaved.join(tr(", "))),
+                                        QMessageBox::NoButton, this);
+            box->setObjectName(QStringLiteral("quitQuestion"));
+            box->setTextFormat(Qt::PlainText);
+            box->setInformativeText(tr("Quitting closes every connection (1001), stops every server and discards "
+                                       "their logs."));
+            QPushButton *quit = box->addButton(tr("&Quit"), QMessageBox::DestructiveRole);
+            box->addButton(QMessageBox::Cancel);
+            box->setDefaultButton(QMessageBox::Cancel);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            m_quitQuestion = box;
+            connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton *button) {
+                if (button == quit) {
+                    m_quitConfirmed = true;
+                    close();
+                } else {
+                    m_restartRequested = false;
+                }
+            });
+            box->open();
+            return;
+        }
+    }
     Settings::setValue(Settings::Id::WindowGeometry, saveGeometry());
     Settings::setValue(Settings::Id::WindowState, saveState());
     currentPane()->saveLayout();
@@ -866,7 +921,7 @@ void MainWindow::restartForLanguage()
     m_restartRequested = true;
     // Quitting waits for the close handshake; the restart follows the end
     // of the event loop, in main().
-    if (!close() && !m_quitting)
+    if (!close() && !m_quitting && !m_quitQuestion)
         m_restartRequested = false;
 }
 

@@ -33,6 +33,7 @@ class SavedMessagesPane;
 class CollectionSidebar;
 class QDockWidget;
 class QLabel;
+class QMessageBox;
 class QPushButton;
 
 // The window: menus, toolbar, the collection sidebar and the tabs, each tab a
@@ -189,6 +190,8 @@ private:
     void chooseLanguage(const QString &choice);
     bool anyConnected() const;
     bool anyServerClient() const;
+    // The titles of the tabs whose log (or server's clients) was not saved.
+    QStringList unsavedTabs() const;
     void showTabMenu(const QPoint &at);
 
     QUrl m_echoUrl;
@@ -209,6 +212,9 @@ private:
     QString m_commandLinePassphrase;
     QString m_commandLineProxyPassword;
     bool m_quitting = false;
+    // The question about unsaved tabs was answered with Quit.
+    bool m_quitConfirmed = false;
+    QPointer<QMessageBox> m_quitQuestion;
     QString m_language = QStringLiteral("en");
     bool m_restartRequested = false;
     static constexpr int QuitGraceMs = 2500;

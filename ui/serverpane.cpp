@@ -265,7 +265,11 @@ ServerPane::ServerPane(QWidget *parent)
     layout->addWidget(splitter, 1);
 
     // The viewer saves and exports the whole server, every client in it.
-    m_viewer->setSnapshotSource([this] { return m_server.snapshot(); });
+    m_viewer->setSnapshotSource([this] {
+        m_snapshotRows = m_server.log()->count() + m_server.log()->droppedRows();
+        return m_server.snapshot();
+    });
+    connect(m_viewer, &ConnectionPane::saved, this, [this] { m_savedRows = m_snapshotRows; });
     m_viewer->showServerClient(Session::Connection(), {});
     connect(m_viewer, &ConnectionPane::statusMessage, this, &ServerPane::statusMessage);
 
@@ -560,6 +564,12 @@ void ServerPane::selectClient(int id)
         if (m_clients->item(row, Address)->data(Qt::UserRole).toInt() == id)
             m_clients->selectRow(row);
     }
+}
+
+bool ServerPane::hasUnsavedClients() const
+{
+    const qint64 rows = m_server.log()->count() + m_server.log()->droppedRows();
+    return rows > 0 && rows != m_savedRows;
 }
 
 int ServerPane::selectedClient() const

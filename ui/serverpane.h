@@ -52,6 +52,8 @@ public:
     // Selects a client by id, as a click in the list does.
     void selectClient(int id);
     int selectedClient() const;
+    // Clients were recorded since the server tab was last saved.
+    bool hasUnsavedClients() const;
 
 Q_SIGNALS:
     void titleChanged();
@@ -121,4 +123,7 @@ private:
     qint64 m_shownEnd = -2;
     qint64 m_shownHandshake = -2;
     int m_listedRevision = -1;
+    // The server log's rows when it was last saved, and when the snapshot being saved was taken.
+    qint64 m_savedRows = 0;
+    qint64 m_snapshotRows = 0;
 };

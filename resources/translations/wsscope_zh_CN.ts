@@ -3346,6 +3346,28 @@ Built with Qt %2.</source>
         <source>A WebSocket server in a tab of its own, to see what your own client sends</source>
         <translation>在单独的标签页中运行一个 WebSocket 服务器，查看你自己的客户端发送了什么</translation>
     </message>
+    <message>
+        <source>What the server of &quot;%1&quot; recorded has not been saved; closing the tab discards it.</source>
+        <translation>“%1”的服务器所记录的内容尚未保存；关闭标签页会丢弃它。</translation>
+    </message>
+    <message>
+        <source>Quit wsscope</source>
+        <translation>退出 wsscope</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Quitting closes every connection (1001), stops every server and discards their logs.</source>
+        <translation>退出会关闭所有连接（1001）、停止所有服务器，并丢弃它们的日志。</translation>
+    </message>
+    <message numerus="yes">
+        <source>What %n tab(s) recorded was not saved: %1</source>
+        <translation>
+            <numerusform>%n 个标签页记录的内容尚未保存：%1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -4689,12 +4711,16 @@ Built with Qt %2.</source>
         <translation>已保存消息按其顺序回应；“打开时发送”的消息在每个客户端连接时发给它，不在回应之列。</translation>
     </message>
     <message>
-        <source>No saved messages. Write one in the box on the left and click Save. Those sent on open go to each client as it connects; the others can be the replies.</source>
-        <translation>没有已保存消息。在左边的输入框中写一条，然后点击“保存”。“打开时发送”的消息在每个客户端连接时发给它；其余的可作为回应。</translation>
-    </message>
-    <message>
         <source>No saved message to answer with: save one that is not sent on open, or choose another reply.</source>
         <translation>没有可用于回应的已保存消息：请保存一条不在打开时发送的消息，或选择其他回应方式。</translation>
+    </message>
+    <message>
+        <source>None yet: write one on the left and click Save.</source>
+        <translation>还没有：在左边写一条，然后点击“保存”。</translation>
+    </message>
+    <message>
+        <source>Double click to send one to the selected client. Those sent on open go to each client as it connects; the others can be the replies (Settings, Reply).</source>
+        <translation>双击可将其发送给所选客户端。“打开时发送”的消息在每个客户端连接时发给它；其余的可作为回复（设置中的“回复”）。</translation>
     </message>
 </context>
 <context>
