@@ -324,7 +324,8 @@ int window(const CommandLine &options, const Language &language)
             char byte;
             while (::read(quitPipe[0], &byte, 1) > 0) {
             }
-            window.close();
+            // Nobody is there to answer a question: a signal quits at once.
+            window.closeWithoutAsking();
         });
     }
     if (!options.openPath.isEmpty()) {

@@ -486,6 +486,14 @@ void MainWindow::restoreSettings()
     restoreState(Settings::value(Settings::Id::WindowState).toByteArray());
 }
 
+void MainWindow::closeWithoutAsking()
+{
+    m_quitConfirmed = true;
+    if (m_quitQuestion)
+        m_quitQuestion->close();
+    close();
+}
+
 QStringList MainWindow::unsavedTabs() const
 {
     QStringList titles;

@@ -65,6 +65,9 @@ public:
     ServerPane *newServerTab(quint16 port = 0, bool start = false);
     // The server tab at `index`, or null for a connection tab.
     ServerPane *serverPane(int index) const;
+    // Quits as close() does, without asking about what was not saved (a
+    // signal asked it to; nobody is there to answer).
+    void closeWithoutAsking();
     // Closes tab `index` (Ctrl+W). With `ask`, a tab whose connection is open
     // or whose log was not saved asks first; the answer comes later, and false
     // is returned meanwhile. An open connection says goodbye (1001) before
