@@ -1,3 +1,4 @@
+#include "log/pingstats.h"
 #include "nodepeer.h"
 #include "qtpeer.h"
 #include "rawserver.h"
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void tooBigMessageClosesWith1009();
     void reconnectsWithBackoffUntilThePeerIsBack();
     void reconnectGivesUpAtTheLimit();
+    void pingStatsCountEachWay();
 
 private:
     static QList<int> rows(const MessageLog *log, Direction direction, Kind kind);
@@ -319,6 +321,64 @@ void TestKeepAlive::reconnectGivesUpAtTheLimit()
     QVERIFY(findEvent(session.log(), Kind::Close, QStringLiteral("Not reconnecting")) >= 0);
     QTest::qWait(300);
     QCOMPARE(session.connections().size(), 3);
+}
+
+// The keep-alive figures the Timing tab shows, from rows with known times:
+// intervals each way, pongs matched to their pings by payload, a ping left
+// unanswered, an unsolicited pong, and rows of another connection ignored.
+void TestKeepAlive::pingStatsCountEachWay()
+{
+    MessageLog log;
+    const qint64 t0 = 1'700'000'000'000'000;
+    const auto add = [&](Direction direction, Kind kind, const QByteArray &payload, qint64 at, int connection = 1) {
+        log.append(direction, kind, payload, connection, -1, t0 + at);
+    };
+    add(Direction::Sent, Kind::Ping, "a", 1'000'000);
+    add(Direction::Received, Kind::Pong, "a", 1'000'500);
+    add(Direction::Received, Kind::Ping, "", 1'500'000);
+    add(Direction::Sent, Kind::Pong, "", 1'500'020);
+    add(Direction::Sent, Kind::Ping, "b", 2'000'000);   // never answered
+    add(Direction::Sent, Kind::Ping, "x", 2'100'000, 2);   // another connection
+    add(Direction::Sent, Kind::Ping, "c", 3'000'000);
+    add(Direction::Received, Kind::Pong, "c", 3'000'300);
+    add(Direction::Received, Kind::Pong, "zz", 3'200'000);   // answers nothing
+    add(Direction::Received, Kind::Ping, "", 3'500'000);
+    log.appendEvent(Kind::Close, QStringLiteral("closed"));
+
+    PingStats all(1);
+    all.feed(log);
+    const PingStats::Side &ours = all.sent();
+    QCOMPARE(ours.pings, 3);
+    QCOMPARE(ours.intervals, 2);
+    QCOMPARE(ours.intervalMin, 1'000'000);
+    QCOMPARE(ours.intervalMax, 1'000'000);
+    QCOMPARE(ours.intervalMean(), 1'000'000);
+    QCOMPARE(ours.answered, 2);
+    QCOMPARE(ours.latencyMin, 300);
+    QCOMPARE(ours.latencyMax, 500);
+    QCOMPARE(ours.latencyMean(), 400);
+    QCOMPARE(ours.unsolicitedPongs, 1);
+    const PingStats::Side &theirs = all.received();
+    QCOMPARE(theirs.pings, 2);
+    QCOMPARE(theirs.intervalMean(), 2'000'000);
+    QCOMPARE(theirs.lastIntervalUsec, 2'000'000);
+    QCOMPARE(theirs.answered, 1);
+    QCOMPARE(theirs.latencyMax, 20);
+
+    // Fed in two batches, the same figures.
+    PingStats half(1);
+    for (int row = 0; row < 5; ++row)
+        half.feed(log.at(row), log.data(row));
+    half.feed(log, 5);
+    QCOMPARE(half.sent().pings, ours.pings);
+    QCOMPARE(half.sent().latencySum, ours.latencySum);
+    QCOMPARE(half.received().intervalSum, theirs.intervalSum);
+    // The other connection alone.
+    PingStats other(2);
+    other.feed(log);
+    QCOMPARE(other.sent().pings, 1);
+    QCOMPARE(other.sent().answered, 0);
+    QCOMPARE(other.received().pings, 0);
 }
 
 QTEST_GUILESS_MAIN(TestKeepAlive)

@@ -57,6 +57,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTreeWidget>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTextDocument>
 #include <QWebSocket>
@@ -1224,6 +1225,17 @@ void TestMainWindow::keepAliveShowsRoundTrips()
     QVERIFY(window.liveChart()->roundTrips().size() >= 3);
     QVERIFY(!window.liveChart()->rates().empty());
     QVERIFY(window.liveChart()->roundTrips().back().milliseconds > 0);
+    // The Timing tab counts them: a ping every 200 ms, each answered.
+    window.session()->log()->flush();
+    const QString keepAlive = window.timingView()->text();
+    const QRegularExpression every(QStringLiteral("Pings sent +(\\d+), every (\\d+\\.\\d+) s"));
+    const QRegularExpressionMatch match = every.match(keepAlive);
+    QVERIFY2(match.hasMatch(), qPrintable(keepAlive));
+    QVERIFY(match.captured(1).toInt() >= 3);
+    // A timer may fire a little early, and late on a loaded machine.
+    QVERIFY2(match.captured(2).toDouble() > 0.18 && match.captured(2).toDouble() < 0.6, qPrintable(keepAlive));
+    QVERIFY2(QRegularExpression(QStringLiteral("The server's pongs to them +\\d+ of \\d+, in ")).match(keepAlive).hasMatch(),
+             qPrintable(keepAlive));
     int pingsSeen = 0;
     for (const QJsonObject &line : peer.lines(QStringLiteral("received")))
         pingsSeen += line.value(QStringLiteral("type")).toString() == u"ping";

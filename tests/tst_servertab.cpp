@@ -1,5 +1,7 @@
 #include "connectionpane.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/livechart.h"
+#include "inspector/timingview.h"
 #include "log/logmodel.h"
 #include "mainwindow.h"
 #include "record/sessionfile.h"
@@ -8,12 +10,16 @@
 #include "serverpane.h"
 #include "testfiles.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QMessageBox>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -39,6 +45,7 @@ private Q_SLOTS:
     void savedMessagesGreetAndReply();
     void largestMessageChosenInTheForm();
     void unsavedClientsAreAskedAbout();
+    void clientPingsAreTimed();
 };
 
 namespace {
@@ -397,6 +404,54 @@ void TestServerTab::unsavedClientsAreAskedAbout()
     window->close();
     QTRY_VERIFY(!window->isVisible());
     delete window;
+}
+
+// websocket-client's run_forever(ping_interval=1): the Timing tab of its
+// client says a ping came every second, each answered by wsscope's pong, and
+// the Live tab plots the seconds between them.
+void TestServerTab::clientPingsAreTimed()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab(0, true);
+    QProcess python;
+    python.setProcessChannelMode(QProcess::MergedChannels);
+    python.start(QStringLiteral(WSSCOPE_PYTHON),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys,threading,websocket\n"
+                                 "ws=websocket.WebSocketApp(sys.argv[1])\n"
+                                 "threading.Timer(3.6, ws.close).start()\n"
+                                 "ws.run_forever(ping_interval=1, ping_timeout=0.5)"),
+                  server->server()->url().toString()});
+    QVERIFY(python.waitForStarted());
+    QVERIFY(QTest::qWaitFor([&] { return python.state() == QProcess::NotRunning; }, 20000));
+    QCOMPARE(python.exitCode(), 0);
+    QTRY_COMPARE(server->selectedClient(), 1);
+    QTRY_COMPARE(server->server()->openClientCount(), 0);
+    const QRegularExpression every(QStringLiteral("Pings from the client +(\\d+), every (\\d+\\.\\d+) s"));
+    QRegularExpressionMatch match;
+    QTRY_VERIFY2((match = every.match(server->viewer()->timingView()->text())).hasMatch(),
+                 qPrintable(server->viewer()->timingView()->text()));
+    QVERIFY2(match.captured(1).toInt() >= 3, qPrintable(match.captured(0)));
+    QVERIFY2(qAbs(match.captured(2).toDouble() - 1.0) < 0.25, qPrintable(match.captured(0)));
+    const QString text = server->viewer()->timingView()->text();
+    QVERIFY2(QRegularExpression(QStringLiteral("wsscope's pongs to them +%1 of %1, in ").arg(match.captured(1)))
+                 .match(text)
+                 .hasMatch(),
+             qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("The client, as the server saw it")));
+    // The Live tab: the seconds between its pings.
+    LiveChart *chart = server->viewer()->liveChart();
+    chart->sample();
+    QVERIFY(chart->roundTrips().size() >= 2);
+    QList<double> seconds;
+    for (const LiveChart::RttPoint &point : chart->roundTrips())
+        seconds << point.milliseconds;
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds.at(seconds.size() / 2);
+    QVERIFY2(qAbs(median - 1.0) < 0.25, qPrintable(QString::number(median)));
 }
 
 QTEST_MAIN(TestServerTab)

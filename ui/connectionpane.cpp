@@ -41,6 +41,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QHeaderView>
@@ -258,7 +259,12 @@ ConnectionPane::ConnectionPane(const QUrl &echoUrl, QWidget *parent)
     wireLayout->addWidget(m_wireNote);
     wireLayout->addWidget(m_wireView, 1);
     m_details->addTab(wirePane, tr("&Wire"));
-    m_details->addTab(m_timing, tr("&Timing"));
+    // Scrolled, so that its figures never make the window taller than a small screen.
+    auto *timingScroll = new QScrollArea(this);
+    timingScroll->setWidget(m_timing);
+    timingScroll->setWidgetResizable(true);
+    timingScroll->setFrameShape(QFrame::NoFrame);
+    m_details->addTab(timingScroll, tr("&Timing"));
     m_live = new LiveChart(this);
     m_live->setSession(&m_session);
     m_details->addTab(m_live, tr("Li&ve"));
@@ -306,6 +312,21 @@ ConnectionPane::ConnectionPane(const QUrl &echoUrl, QWidget *parent)
     connect(m_session.log(), &MessageLog::cleared, this, [this] {
         m_messageView->clear();
         m_selectionLabel->clear();
+        m_pings.reset(m_pings.connection());
+        m_timing->setKeepAlive(m_pings, m_pingsServer);
+    });
+    // The keep-alive figures follow the log a batch at a time.
+    connect(m_session.log(), &MessageLog::appended, this, [this](int first, int last) {
+        bool pingOrPong = false;
+        for (int row = first; row <= last && row < m_session.log()->count(); ++row) {
+            const MessageLog::Entry &entry = m_session.log()->at(row);
+            if (entry.kind == MessageLog::Kind::Ping || entry.kind == MessageLog::Kind::Pong) {
+                m_pings.feed(entry, m_session.log()->data(row));
+                pingOrPong = true;
+            }
+        }
+        if (pingOrPong)
+            m_timing->setKeepAlive(m_pings, m_pingsServer);
     });
     connect(m_filterBar, &FilterBar::filterChanged, m_model, &LogModel::setFilter);
     connect(m_filterBar, &FilterBar::filterChanged, this, &ConnectionPane::updateEmptyTexts);
@@ -548,7 +569,20 @@ void ConnectionPane::showHandshake()
             info = connection.handshake;
     }
     m_inspector->setHandshake(info, progressOf(picked));
-    m_timing->setTiming(info.timing, info.captured);
+    // The connection shown: the one picked, else the newest.
+    const int shown = picked > 0 ? picked : m_session.connectionId();
+    bool server = false;
+    for (const Session::Connection &connection : m_session.connections()) {
+        if (connection.id == shown)
+            server = connection.server;
+    }
+    m_timing->setTiming(info.timing, info.captured, server);
+    if (m_pings.connection() != shown || m_pingsServer != server) {
+        m_pings.reset(shown);
+        m_pingsServer = server;
+        m_pings.feed(*m_session.log());
+        m_timing->setKeepAlive(m_pings, server);
+    }
     if (info.hasTls) {
         m_tls->setTls(info.tls);
         // A refused certificate is why the connection failed: show it, once.

@@ -9,6 +9,7 @@
 #include "record/sessionfile.h"
 #include "workspace/recentmessages.h"
 #include "session/reconnector.h"
+#include "log/pingstats.h"
 #include "session/session.h"
 
 #include <QIcon>
@@ -231,6 +232,9 @@ private:
     bool m_loadingMessages = false;
     HandshakeInspector *m_inspector;
     TimingView *m_timing;
+    // The pings and pongs of the connection the Timing tab shows.
+    PingStats m_pings{0};
+    bool m_pingsServer = false;
     TlsView *m_tls;
     WireModel *m_wireModel;
     RecordTable *m_wireView;

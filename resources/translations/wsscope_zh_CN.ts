@@ -2694,6 +2694,14 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>Round trip of each pong, ms; last %1</source>
         <translation>每个 Pong 的往返时间（ms）；最近一次：%1</translation>
     </message>
+    <message>
+        <source>Seconds between the client&apos;s pings: none yet</source>
+        <translation>客户端两次 Ping 之间的秒数：还没有</translation>
+    </message>
+    <message>
+        <source>Seconds between the client&apos;s pings; last %1</source>
+        <translation>客户端两次 Ping 之间的秒数；最近一次：%1</translation>
+    </message>
 </context>
 <context>
     <name>LogFilter</name>
@@ -5347,6 +5355,90 @@ Built with Qt %2.</source>
     <message>
         <source>Total</source>
         <translation>总计</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>101</source>
+        <translation>101</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1, every %2 (%3 to %4)</source>
+        <translation>%1，每 %2 一次（%3 至 %4）</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%2 个中的 %1 个</translation>
+    </message>
+    <message>
+        <source>%1, in %2 on average (at most %3)</source>
+        <translation>%1，平均用时 %2（最长 %3）</translation>
+    </message>
+    <message>
+        <source>Keep-alive</source>
+        <translation>心跳保活</translation>
+    </message>
+    <message>
+        <source>Pings from the client</source>
+        <translation>客户端发来的 Ping</translation>
+    </message>
+    <message>
+        <source>wsscope&apos;s pongs to them</source>
+        <translation>wsscope 对其回复的 Pong</translation>
+    </message>
+    <message>
+        <source>Pings sent to the client</source>
+        <translation>发给客户端的 Ping</translation>
+    </message>
+    <message>
+        <source>The client&apos;s pongs to them</source>
+        <translation>客户端对其回复的 Pong</translation>
+    </message>
+    <message>
+        <source>Pings sent</source>
+        <translation>已发送的 Ping</translation>
+    </message>
+    <message>
+        <source>The server&apos;s pongs to them</source>
+        <translation>服务器对其回复的 Pong</translation>
+    </message>
+    <message>
+        <source>Pings from the server</source>
+        <translation>服务器发来的 Ping</translation>
+    </message>
+    <message>
+        <source>The client&apos;s pongs to no ping</source>
+        <translation>客户端未对应任何 Ping 的 Pong</translation>
+    </message>
+    <message>
+        <source>The server&apos;s pongs to no ping</source>
+        <translation>服务器未对应任何 Ping 的 Pong</translation>
+    </message>
+    <message>
+        <source>The client, as the server saw it</source>
+        <translation>服务器所见的客户端</translation>
+    </message>
+    <message>
+        <source>Connected to request</source>
+        <translation>连接到发出请求</translation>
+    </message>
+    <message>
+        <source>Request to 101</source>
+        <translation>请求到 101</translation>
+    </message>
+    <message>
+        <source>From accepting the client&apos;s TCP connection to sending the 101; the 101 waits as long as the server&apos;s settings say.</source>
+        <translation>从接受客户端的 TCP 连接到发送 101；101 会按服务器设置中的时间等待。</translation>
     </message>
 </context>
 <context>

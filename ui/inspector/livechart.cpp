@@ -53,9 +53,29 @@ void LiveChart::sample()
     int sent = 0;
     int received = 0;
     const int count = log.count();
+    // A client of wsscope's server: the plot below shows how far apart its pings came.
+    const int connection = m_session->connectionId();
+    bool server = false;
+    for (const Session::Connection &each : m_session->connections()) {
+        if (each.id == connection)
+            server = each.server;
+    }
+    if (connection != m_rttConnection || server != m_pingIntervals) {
+        m_rttConnection = connection;
+        m_rttSeen = 0;
+        m_pingIntervals = server;
+        m_lastPeerPingUsec = -1;
+        m_rtts.clear();
+    }
     for (int row = m_seenRows; row < count; ++row) {
-        // Data messages only: pings and pongs have the plot below.
         const MessageLog::Entry &entry = log.at(row);
+        if (server && entry.kind == MessageLog::Kind::Ping && entry.direction == MessageLog::Direction::Received
+            && entry.connection == connection) {
+            if (m_lastPeerPingUsec >= 0)
+                m_rtts.push_back({entry.timeUsec, double(entry.timeUsec - m_lastPeerPingUsec) / 1e6});
+            m_lastPeerPingUsec = entry.timeUsec;
+        }
+        // Data messages only: pings and pongs have the plot below.
         if (entry.kind != MessageLog::Kind::Text && entry.kind != MessageLog::Kind::Binary)
             continue;
         sent += entry.direction == MessageLog::Direction::Sent;
@@ -71,15 +91,12 @@ void LiveChart::sample()
         m_rates.pop_front();
 
     // Round trips of the current connection, from where the last sample stopped.
-    const int connection = m_session->connectionId();
-    if (connection != m_rttConnection) {
-        m_rttConnection = connection;
-        m_rttSeen = 0;
+    if (!server) {
+        const QList<Session::RttSample> rtts = m_session->rtts();
+        for (qsizetype i = m_rttSeen; i < rtts.size(); ++i)
+            m_rtts.push_back({rtts.at(i).timeUsec, rtts.at(i).rttUsec / 1000.0});
+        m_rttSeen = int(rtts.size());
     }
-    const QList<Session::RttSample> rtts = m_session->rtts();
-    for (qsizetype i = m_rttSeen; i < rtts.size(); ++i)
-        m_rtts.push_back({rtts.at(i).timeUsec, rtts.at(i).rttUsec / 1000.0});
-    m_rttSeen = int(rtts.size());
     const qint64 oldest = now - qint64(Samples) * SampleMs * 1000;
     while (!m_rtts.empty() && m_rtts.front().timeUsec < oldest)
         m_rtts.pop_front();
@@ -228,8 +245,14 @@ void LiveChart::paintEvent(QPaintEvent *)
         const QPointF point(xOf(rttBox, p.timeUsec), rttBox.bottom() - p.milliseconds / topRtt * rttBox.height());
         painter.drawEllipse(point, 2.5, 2.5);
     }
-    const QString rttTitle = m_rtts.empty()
-        ? tr("Round trip of each pong, ms: none yet (ping, or turn on keep-alive in Request > Connection)")
-        : tr("Round trip of each pong, ms; last %1").arg(QLocale().toString(m_rtts.back().milliseconds, 'f', 2));
+    QString rttTitle;
+    if (m_pingIntervals)
+        rttTitle = m_rtts.empty() ? tr("Seconds between the client's pings: none yet")
+                                  : tr("Seconds between the client's pings; last %1")
+                                        .arg(QLocale().toString(m_rtts.back().milliseconds, 'f', 2));
+    else
+        rttTitle = m_rtts.empty()
+            ? tr("Round trip of each pong, ms: none yet (ping, or turn on keep-alive in Request > Connection)")
+            : tr("Round trip of each pong, ms; last %1").arg(QLocale().toString(m_rtts.back().milliseconds, 'f', 2));
     title(area.top() + half, rttTitle, {});
 }

@@ -9,7 +9,8 @@
 class Session;
 
 // Two small plots of the live connection, for the last two minutes: data
-// messages a second each way, and the round trip of each pong. Sampled once a second
+// messages a second each way, and the round trip of each pong (for a client
+// of wsscope's server: the seconds between its pings). Sampled once a second
 // from the log and the session, never per message.
 class LiveChart : public QWidget
 {
@@ -34,7 +35,7 @@ public:
     struct RttPoint
     {
         qint64 timeUsec = 0;
-        double milliseconds = 0;
+        double milliseconds = 0;   // for a server's client: the seconds since its previous ping
     };
     const std::deque<RateSample> &rates() const;
     const std::deque<RttPoint> &roundTrips() const;
@@ -54,6 +55,8 @@ private:
     qint64 m_lastSampleUsec = 0;
     int m_rttConnection = 0;
     int m_rttSeen = 0;
+    bool m_pingIntervals = false;
+    qint64 m_lastPeerPingUsec = -1;
     std::deque<RateSample> m_rates;
     std::deque<RttPoint> m_rtts;
 };
