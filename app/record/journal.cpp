@@ -207,13 +207,19 @@ bool Journal::openFile(const QString &directory)
     return true;
 }
 
-Journal::Journal(InspectServer *server, const QString &directory, const SessionExport::Options &options, QObject *parent)
+Journal::Journal(const QString &directory, const SessionExport::Options &options, QObject *parent)
     : QObject(parent)
-    , m_server(server)
     , m_options(options)
     , m_batch(std::make_unique<Batch>())
 {
-    if (!openFile(directory))
+    openFile(directory);
+}
+
+Journal::Journal(InspectServer *server, const QString &directory, const SessionExport::Options &options, QObject *parent)
+    : Journal(directory, options, parent)
+{
+    m_server = server;
+    if (!isOpen())
         return;
     m_timer.setInterval(FlushIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &Journal::flushRows);
@@ -222,12 +228,10 @@ Journal::Journal(InspectServer *server, const QString &directory, const SessionE
 }
 
 Journal::Journal(Session *session, const QString &directory, const SessionExport::Options &options, QObject *parent)
-    : QObject(parent)
-    , m_session(session)
-    , m_options(options)
-    , m_batch(std::make_unique<Batch>())
+    : Journal(directory, options, parent)
 {
-    if (!openFile(directory))
+    m_session = session;
+    if (!isOpen())
         return;
     const MessageLog *log = session->log();
     connect(log, &MessageLog::cleared, this, [this] { m_written = 0; });

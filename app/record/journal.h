@@ -75,6 +75,8 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
+    // What both kinds share: the options and the file, opened.
+    Journal(const QString &directory, const SessionExport::Options &options, QObject *parent);
     bool openFile(const QString &directory);
     void flushRows();
     void flushServer();
