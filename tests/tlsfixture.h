@@ -48,6 +48,24 @@ public:
         return configuration;
     }
 
+    // The certificate and key as a PKCS#12 file named `name` beside them,
+    // protected by `passphrase` (empty: none); its path, or empty (see error()).
+    QString exportPkcs12(const QString &name, const QString &passphrase)
+    {
+        const QString path = m_dir.filePath(name);
+        QProcess openssl;
+        openssl.setProcessChannelMode(QProcess::MergedChannels);
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"), certPath(),
+                       QStringLiteral("-inkey"), keyPath(), QStringLiteral("-out"), path, QStringLiteral("-passout"),
+                       QStringLiteral("pass:") + passphrase});
+        if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0) {
+            fail(QString::fromUtf8(openssl.readAll()) + openssl.errorString());
+            return {};
+        }
+        return path;
+    }
+
     QSslCertificate certificate() const { return m_certificate; }
     QString certPath() const { return m_dir.filePath(QStringLiteral("cert.pem")); }
     QString keyPath() const { return m_dir.filePath(QStringLiteral("key.pem")); }

@@ -187,14 +187,9 @@ void TestProcesses::serveScriptOverTlsWithPassphrase()
 {
     TlsFixture tls;
     QVERIFY2(tls.create(), qPrintable(tls.error()));
+    const QString p12 = tls.exportPkcs12(QStringLiteral("server.p12"), QStringLiteral("pa ss"));
+    QVERIFY2(!p12.isEmpty(), qPrintable(tls.error()));
     QTemporaryDir dir;
-    const QString p12 = dir.filePath(QStringLiteral("server.p12"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
-                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
-                                              p12, QStringLiteral("-passout"), QStringLiteral("pass:pa ss")});
-    QVERIFY(openssl.waitForFinished(20000));
-    QCOMPARE(openssl.exitCode(), 0);
     const QString jsonl = dir.filePath(QStringLiteral("script.jsonl"));
     QProcess server;
     const auto stopServer = qScopeGuard([&server] {

@@ -877,13 +877,8 @@ void TestServer::wssWithOpensslCertificate()
     QCOMPARE(python.readAllStandardOutput().trimmed(), QByteArray("py tls"));
 
     // The same certificate and key as PKCS#12, with no passphrase, as the tab and --tls-cert take it.
-    const QString p12 = QFileInfo(tls.certPath()).dir().filePath(QStringLiteral("server.p12"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
-                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
-                                              p12, QStringLiteral("-passout"), QStringLiteral("pass:")});
-    QVERIFY(openssl.waitForFinished(20000));
-    QCOMPARE(openssl.exitCode(), 0);
+    const QString p12 = tls.exportPkcs12(QStringLiteral("server.p12"), {});
+    QVERIFY2(!p12.isEmpty(), qPrintable(tls.error()));
     InspectServer::Config fromP12 = loopback();
     QVERIFY2(InspectServer::loadTlsFiles(p12, {}, {}, &fromP12, &error), qPrintable(error));
     InspectServer p12Server;
@@ -893,12 +888,8 @@ void TestServer::wssWithOpensslCertificate()
     p12Client.open(p12Server.url());
     QTRY_COMPARE_WITH_TIMEOUT(p12Client.state(), QAbstractSocket::ConnectedState, 10000);
     // With a passphrase: loaded with it, refused with a reason without it or with another.
-    const QString locked = QFileInfo(tls.certPath()).dir().filePath(QStringLiteral("locked.p12"));
-    openssl.start(QStringLiteral("openssl"), {QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-in"),
-                                              tls.certPath(), QStringLiteral("-inkey"), tls.keyPath(), QStringLiteral("-out"),
-                                              locked, QStringLiteral("-passout"), QStringLiteral("pass:s3cret")});
-    QVERIFY(openssl.waitForFinished(20000));
-    QCOMPARE(openssl.exitCode(), 0);
+    const QString locked = tls.exportPkcs12(QStringLiteral("locked.p12"), QStringLiteral("s3cret"));
+    QVERIFY2(!locked.isEmpty(), qPrintable(tls.error()));
     for (const QByteArray &wrong : {QByteArray(), QByteArray("S3cret")}) {
         InspectServer::Config refused = loopback();
         error.clear();
