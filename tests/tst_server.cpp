@@ -1042,6 +1042,24 @@ void TestServer::withoutRecordingKeepsNothing()
     QVERIFY(summaries.first().contains(QStringLiteral("GET / HTTP/1.1 → 101 Switching Protocols")));
     QCOMPARE(server.log()->count(), 0);
     QTRY_VERIFY(server.clients().isEmpty());
+
+    // Unrecorded messages still count: replies in turn and the drop after N
+    // go by them, as --serve without --save runs.
+    config.reply = InspectServer::Reply::InTurn;
+    config.replies = {{false, "one"}, {false, "two"}};
+    config.dropAfterMessages = 3;
+    InspectServer scripted;
+    QVERIFY(scripted.start(config));
+    QWebSocket client;
+    QStringList got;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << m; });
+    client.open(scripted.url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    for (int i = 0; i < 3; ++i)
+        client.sendTextMessage(QStringLiteral("m"));
+    QTRY_COMPARE(client.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(got, (QStringList{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("one")}));
+    QCOMPARE(scripted.log()->count(), 0);
 }
 
 void TestServer::journalKeepsEveryClient()

@@ -513,8 +513,7 @@ void InspectServer::record(Client *client, TapRecord::Type type, const QByteArra
 
 void InspectServer::logRow(Client *client, MessageLog::Direction direction, MessageLog::Kind kind, const QByteArray &data)
 {
-    if (!m_config.record)
-        return;
+    // Counted whether or not it is kept: the replies in turn and the drop after N messages go by these.
     const bool in = direction == MessageLog::Direction::Received;
     int *counter = nullptr;
     switch (kind) {
@@ -525,7 +524,8 @@ void InspectServer::logRow(Client *client, MessageLog::Direction direction, Mess
     default: break;
     }
     const int sequence = counter ? (*counter)++ : -1;
-    m_log.append(direction, kind, data, client->id, sequence);
+    if (m_config.record)
+        m_log.append(direction, kind, data, client->id, sequence);
 }
 
 void InspectServer::logEvent(Client *client, MessageLog::Kind kind, const QString &text)
@@ -907,7 +907,7 @@ void InspectServer::deliver(Client *client, quint8 opcode, const QByteArray &pay
         break;
     case Reply::InTurn:
         if (!m_config.replies.isEmpty())
-            sendMessage(client, m_config.replies.at((received - 1) % m_config.replies.size()));
+            sendMessage(client, m_config.replies.at(qMax(0, received - 1) % m_config.replies.size()));
         break;
     }
     if (m_config.dropAfterMessages > 0 && received >= m_config.dropAfterMessages) {
