@@ -48,11 +48,16 @@ protected:
         const QColor colors[] = {Theme::color(Theme::Role::Received, shades), Theme::color(Theme::Role::Warning, shades),
                                  Theme::color(Theme::Role::Literal, shades), Theme::color(Theme::Role::Muted, shades),
                                  Theme::color(Theme::Role::Good, shades)};
-        const int labelWidth = fontMetrics().horizontalAdvance(TimingView::tr("Upgrade")) + 12;
+        // A server's client did no DNS lookup or TCP connect of wsscope's: those rows are left out.
+        const int firstRow = m_server ? 2 : 0;
+        int labelWidth = 0;
+        for (int i = firstRow; i < steps.size(); ++i)
+            labelWidth = qMax(labelWidth, fontMetrics().horizontalAdvance(steps.at(i).first));
+        labelWidth += 12;
         const int width = qMax(10, this->width() - labelWidth - 8);
         qint64 start = 0;
-        for (int i = 0; i < steps.size(); ++i) {
-            const int y = 4 + i * 22;
+        for (int i = firstRow; i < steps.size(); ++i) {
+            const int y = 4 + (i - firstRow) * 22;
             painter.setPen(palette().color(QPalette::WindowText));
             painter.drawText(QRect(0, y, labelWidth, 18), Qt::AlignVCenter | Qt::AlignLeft, steps.at(i).first);
             const qint64 length = steps.at(i).second;
