@@ -298,6 +298,13 @@ void TestCommandLine::serveOptions()
     QCOMPARE(script.messages.at(1).kind, ScriptRunner::Message::Kind::Binary);
     QCOMPARE(script.maxMessageSize, 1024);
     QCOMPARE(script.serveTlsPassphrase, QStringLiteral("pw"));
+    // --reply's own value is no reply: the order is that of --reply-hex and --reply-text alone.
+    const CommandLine order = parse({QStringLiteral("--serve"), QStringLiteral("--reply"), QStringLiteral("turn"),
+                                     QStringLiteral("--reply-hex"), QStringLiteral("01"), QStringLiteral("--reply-text"),
+                                     QStringLiteral("a")});
+    QCOMPARE(order.serveReplies.size(), 2);
+    QCOMPARE(order.serveReplies.at(0).data, QByteArray("\x01", 1));
+    QCOMPARE(order.serveReplies.at(1).data, QByteArray("a"));
     // Replies alone answer with all of them; silent needs none.
     QCOMPARE(parse({QStringLiteral("--serve"), QStringLiteral("--reply-text"), QStringLiteral("a")}).serveReply,
              InspectServer::Reply::Fixed);
@@ -344,6 +351,7 @@ void TestCommandLine::usageErrors_data()
     QTest::newRow("reply hex not hex") << QStringList{QStringLiteral("--serve"), QStringLiteral("--reply-hex"), QStringLiteral("zz")} << "Bad --reply-hex \"zz\"";
     QTest::newRow("reply-text without serve") << QStringList{QStringLiteral("--reply-text"), QStringLiteral("x")} << "give --serve too";
     QTest::newRow("tls-passphrase without tls-cert") << QStringList{QStringLiteral("--serve"), QStringLiteral("--tls-passphrase"), QStringLiteral("p")} << "--tls-passphrase goes with --tls-cert";
+    QTest::newRow("serve with a message limit over 1 GiB") << QStringList{QStringLiteral("--serve"), QStringLiteral("--max-message-size"), QStringLiteral("1073741825")} << "at most 1073741824 bytes";
     QTest::newRow("serve with a zero message limit") << QStringList{QStringLiteral("--serve"), QStringLiteral("--max-message-size"), QStringLiteral("0")} << "--max-message-size needs";
     QTest::newRow("serve sending a missing file") << QStringList{QStringLiteral("--serve"), QStringLiteral("--send-file"), QStringLiteral("/nonexistent/x")} << "Cannot read --send-file";
     QTest::newRow("serve saving to no format") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("a.bin")} << ".jsonl";

@@ -33,10 +33,11 @@ enum class SendKind { Text, Hex, File };
 
 // QCommandLineParser keeps each option's values apart; the messages are sent
 // in the order they were given across --send, --send-hex and --send-file (or
-// the three --reply- options of --serve: `prefix` names the family). Walks
-// the arguments as the parser does (a long option takes the next argument as
-// its value unless it has "=value"; "--" ends the options).
-QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optionsWithValues, const QString &prefix)
+// --reply-text and --reply-hex of --serve: the options' names say which).
+// Walks the arguments as the parser does (a long option takes the next
+// argument as its value unless it has "=value"; "--" ends the options).
+QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optionsWithValues, const QString &textName,
+                          const QString &hexName, const QString &fileName)
 {
     QList<SendKind> order;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -47,11 +48,11 @@ QList<SendKind> sendOrder(const QStringList &arguments, const QStringList &optio
             continue;
         const qsizetype equals = argument.indexOf(u'=');
         const QString name = argument.mid(2, equals < 0 ? -1 : equals - 2);
-        if (name == prefix || name == prefix + u"-text")
+        if (name == textName)
             order << SendKind::Text;
-        else if (name == prefix + u"-hex")
+        else if (name == hexName)
             order << SendKind::Hex;
-        else if (name == prefix + u"-file")
+        else if (!fileName.isEmpty() && name == fileName)
             order << SendKind::File;
         if (equals < 0 && optionsWithValues.contains(name))
             ++i;
@@ -477,7 +478,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     };
     // The messages of one family (--send… or --reply-…), each checked, in command-line order.
     const auto takeMessages = [&](const QCommandLineOption &textOption, const QCommandLineOption &hexOption,
-                                  const QCommandLineOption *fileOption, const QString &prefix, qint64 fileLimit,
+                                  const QCommandLineOption *fileOption, qint64 fileLimit,
                                   QList<ScriptRunner::Message> *messages) -> QString {
         QList<ScriptRunner::Message> texts, hexes, files;
         for (const QString &text : parser.values(textOption))
@@ -506,7 +507,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                 withValues << option.names();
         }
         qsizetype nextText = 0, nextHex = 0, nextFile = 0;
-        for (const SendKind kind : sendOrder(arguments, withValues, prefix)) {
+        for (const SendKind kind : sendOrder(arguments, withValues, textOption.names().constFirst(),
+                                             hexOption.names().constFirst(),
+                                             fileOption ? fileOption->names().constFirst() : QString())) {
             if (kind == SendKind::Text && nextText < texts.size())
                 *messages << texts.at(nextText++);
             else if (kind == SendKind::Hex && nextHex < hexes.size())
@@ -594,12 +597,15 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         // What each client gets: on its open (--send…) and in answer to its messages.
         if (const QString problem = takeMaxMessageSize(); !problem.isEmpty())
             return usageError(problem);
+        // The server holds a message whole (twice, while it is logged): at most InspectServer::MostMessageBytes.
+        if (result.maxMessageSize > InspectServer::MostMessageBytes)
+            return usageError(tr("With --serve, --max-message-size takes at most %1 bytes.").arg(InspectServer::MostMessageBytes));
         const qint64 limit = result.maxMessageSize > 0 ? result.maxMessageSize : EchoServer::MaxMessageBytes;
-        if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption, QStringLiteral("send"),
+        if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption,
                                                  limit, &result.messages);
             !problem.isEmpty())
             return usageError(problem);
-        if (const QString problem = takeMessages(replyTextOption, replyHexOption, nullptr, QStringLiteral("reply"),
+        if (const QString problem = takeMessages(replyTextOption, replyHexOption, nullptr,
                                                  limit, &result.serveReplies);
             !problem.isEmpty())
             return usageError(problem);
@@ -759,7 +765,7 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     // Before the messages: it bounds --send-file.
     if (const QString problem = takeMaxMessageSize(); !problem.isEmpty())
         return usageError(problem);
-    if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption, QStringLiteral("send"),
+    if (const QString problem = takeMessages(sendOption, sendHexOption, &sendFileOption,
                                              result.maxMessageSize > 0 ? result.maxMessageSize
                                                                        : Session::DefaultMaxMessageBytes,
                                              &result.messages);

@@ -1013,6 +1013,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>--reply %1 sends no --reply-text or --reply-hex; leave them out, or say all or turn.</source>
         <translation>--reply %1 不发送 --reply-text 或 --reply-hex；请去掉它们，或改用 all 或 turn。</translation>
     </message>
+    <message>
+        <source>With --serve, --max-message-size takes at most %1 bytes.</source>
+        <translation>与 --serve 一起使用时，--max-message-size 最多为 %1 字节。</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
