@@ -488,6 +488,8 @@ void MainWindow::restoreSettings()
 
 void MainWindow::closeWithoutAsking()
 {
+    // A signal ends wsscope; a restart the question was holding is not made.
+    m_restartRequested = false;
     m_quitConfirmed = true;
     if (m_quitQuestion)
         m_quitQuestion->close();
@@ -498,10 +500,13 @@ QStringList MainWindow::unsavedTabs() const
 {
     QStringList titles;
     for (int i = 0; i < m_tabs->count(); ++i) {
+        // The titles themselves: the tab bar's text has its & doubled.
         const ServerPane *server = serverPane(i);
         const ConnectionPane *connection = server ? nullptr : pane(i);
-        if ((server && server->hasUnsavedClients()) || (connection && connection->hasUnsavedRows()))
-            titles << m_tabs->tabText(i);
+        if (server && server->hasUnsavedClients())
+            titles << server->title();
+        else if (connection && connection->hasUnsavedRows())
+            titles << connection->title();
     }
     return titles;
 }
@@ -528,8 +533,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
             box->setDefaultButton(QMessageBox::Cancel);
             box->setAttribute(Qt::WA_DeleteOnClose);
             m_quitQuestion = box;
-            connect(box, &QMessageBox::buttonClicked, this, [this, quit](QAbstractButton *button) {
-                if (button == quit) {
+            // However the box is left (a button, Escape, its title bar's ×): only Quit quits.
+            connect(box, &QMessageBox::finished, this, [this, box, quit] {
+                if (box->clickedButton() == quit) {
                     m_quitConfirmed = true;
                     close();
                 } else {
