@@ -324,8 +324,9 @@ void TestKeepAlive::reconnectGivesUpAtTheLimit()
 }
 
 // The keep-alive figures the Timing tab shows, from rows with known times:
-// intervals each way, pongs matched to their pings by payload, a ping left
-// unanswered, an unsolicited pong, and rows of another connection ignored.
+// intervals each way, pongs matched to their pings by payload (a pong answers
+// the earlier pings still waiting too), an unsolicited pong, and rows of
+// another connection ignored.
 void TestKeepAlive::pingStatsCountEachWay()
 {
     MessageLog log;
@@ -337,7 +338,7 @@ void TestKeepAlive::pingStatsCountEachWay()
     add(Direction::Received, Kind::Pong, "a", 1'000'500);
     add(Direction::Received, Kind::Ping, "", 1'500'000);
     add(Direction::Sent, Kind::Pong, "", 1'500'020);
-    add(Direction::Sent, Kind::Ping, "b", 2'000'000);   // never answered
+    add(Direction::Sent, Kind::Ping, "b", 2'000'000);   // answered along with the next one
     add(Direction::Sent, Kind::Ping, "x", 2'100'000, 2);   // another connection
     add(Direction::Sent, Kind::Ping, "c", 3'000'000);
     add(Direction::Received, Kind::Pong, "c", 3'000'300);
@@ -353,7 +354,8 @@ void TestKeepAlive::pingStatsCountEachWay()
     QCOMPARE(ours.intervalMin, 1'000'000);
     QCOMPARE(ours.intervalMax, 1'000'000);
     QCOMPARE(ours.intervalMean(), 1'000'000);
-    QCOMPARE(ours.answered, 2);
+    QCOMPARE(ours.answered, 3);
+    QCOMPARE(ours.latencies, 2);
     QCOMPARE(ours.latencyMin, 300);
     QCOMPARE(ours.latencyMax, 500);
     QCOMPARE(ours.latencyMean(), 400);
@@ -379,6 +381,23 @@ void TestKeepAlive::pingStatsCountEachWay()
     QCOMPARE(other.sent().pings, 1);
     QCOMPARE(other.sent().answered, 0);
     QCOMPARE(other.received().pings, 0);
+
+    // Three empty pings, one pong (the peer answered only the last): all three
+    // answered, the latency measured from the newest; only announced rows fed.
+    MessageLog coalesced;
+    coalesced.append(Direction::Sent, Kind::Ping, {}, 1, -1, t0 + 1'000'000);
+    coalesced.append(Direction::Sent, Kind::Ping, {}, 1, -1, t0 + 2'000'000);
+    coalesced.append(Direction::Sent, Kind::Ping, {}, 1, -1, t0 + 3'000'000);
+    coalesced.append(Direction::Received, Kind::Pong, {}, 1, -1, t0 + 3'000'400);
+    PingStats once(1);
+    once.feed(coalesced, 0, 3);
+    QCOMPARE(once.sent().pings, 3);
+    QCOMPARE(once.sent().answered, 0);
+    once.feed(coalesced, 3);
+    QCOMPARE(once.sent().answered, 3);
+    QCOMPARE(once.sent().latencies, 1);
+    QCOMPARE(once.sent().latencyMax, 400);
+    QCOMPARE(once.sent().unsolicitedPongs, 0);
 }
 
 QTEST_GUILESS_MAIN(TestKeepAlive)

@@ -329,6 +329,13 @@ void TestServerTab::savedMessagesGreetAndReply()
     ServerPane *next = window.newServerTab();
     QCOMPARE(next->savedMessages()->model()->rowCount(), 2);
     QCOMPARE(next->savedMessages()->model()->message(1).body, QStringLiteral("only this"));
+    // One list for every server tab: what one adds, the other has, and nothing is written over.
+    next->savedMessages()->model()->append(saved(QStringLiteral("from next"), SavedMessage::Kind::Text, QStringLiteral("n")));
+    QCOMPARE(model->rowCount(), 3);
+    QCOMPARE(model->message(2).name, QStringLiteral("from next"));
+    model->removeAt(0);
+    QCOMPARE(next->savedMessages()->model()->rowCount(), 2);
+    QCOMPARE(next->savedMessages()->model()->message(1).name, QStringLiteral("from next"));
 }
 
 void TestServerTab::largestMessageChosenInTheForm()

@@ -580,7 +580,8 @@ void ConnectionPane::showHandshake()
     if (m_pings.connection() != shown || m_pingsServer != server) {
         m_pings.reset(shown);
         m_pingsServer = server;
-        m_pings.feed(*m_session.log());
+        // The rows announced so far; the rest come with their batch.
+        m_pings.feed(*m_session.log(), 0, m_session.log()->count() - m_session.log()->pendingCount());
         m_timing->setKeepAlive(m_pings, server);
     }
     if (info.hasTls) {
@@ -844,9 +845,10 @@ bool ConnectionPane::saveTo(const QString &path)
     }
     // The snapshot is taken now, in a moment; the writing happens on a
     // worker thread while the session goes on.
-    auto snapshot = std::make_shared<SessionExport::Snapshot>(m_snapshotSource ? m_snapshotSource()
+    qint64 rows = m_session.log()->count() + m_session.log()->droppedRows();
+    qint64 revision = rows;
+    auto snapshot = std::make_shared<SessionExport::Snapshot>(m_snapshotSource ? m_snapshotSource(&revision)
                                                                                : SessionExport::snapshot(m_session));
-    const qint64 rows = m_session.log()->count() + m_session.log()->droppedRows();
     const SessionExport::Options options = exportOptions();
     auto error = std::make_shared<QString>();
     auto ok = std::make_shared<bool>(false);
@@ -855,12 +857,12 @@ bool ConnectionPane::saveTo(const QString &path)
         *ok = SessionExport::saveSnapshot(*snapshot, path, options, error.get());
     });
     m_workers.append(thread);
-    connect(thread, &QThread::finished, this, [this, thread, path, error, ok, rows] {
+    connect(thread, &QThread::finished, this, [this, thread, path, error, ok, rows, revision] {
         thread->deleteLater();
         if (*ok) {
             m_savedRows = rows;
             showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 10000);
-            Q_EMIT saved(path);
+            Q_EMIT saved(path, revision);
             return;
         }
         showProblem(tr("Save"), *error);
@@ -869,7 +871,7 @@ bool ConnectionPane::saveTo(const QString &path)
     return true;
 }
 
-void ConnectionPane::setSnapshotSource(const std::function<SessionExport::Snapshot()> &source)
+void ConnectionPane::setSnapshotSource(const std::function<SessionExport::Snapshot(qint64 *revision)> &source)
 {
     m_snapshotSource = source;
 }

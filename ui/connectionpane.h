@@ -129,7 +129,10 @@ public:
     bool saveTo(const QString &path);
     // What saveTo() and the Save/Export actions write instead of this pane's
     // session (a server tab saves all its clients); none: the session.
-    void setSnapshotSource(const std::function<SessionExport::Snapshot()> &source);
+    // What Save and Export write instead of this pane's session; the source
+    // also says which state of its own the snapshot is (a count of rows),
+    // handed back with saved().
+    void setSnapshotSource(const std::function<SessionExport::Snapshot(qint64 *revision)> &source);
     // Shows one client of the server mode, read-only, to be followed with
     // Session::appendSavedRecords(), updateSavedConnection() and the log's restore().
     void showServerClient(const Session::Connection &connection, const QList<TapRecord> &records);
@@ -166,14 +169,15 @@ Q_SIGNALS:
     void statusMessage(const QString &text, int timeoutMs);
     // The title or the state icon changed.
     void titleChanged();
-    // A Save or an export was written.
-    void saved(const QString &path);
+    // A Save or an export was written; `revision`: the log's rows (or the
+    // snapshot source's own count) when its snapshot was taken.
+    void saved(const QString &path, qint64 revision);
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    std::function<SessionExport::Snapshot()> m_snapshotSource;
+    std::function<SessionExport::Snapshot(qint64 *revision)> m_snapshotSource;
     void setIcon(QObject *target, Icons::Id id);
     void setTabOrderByLayout();
     void updateEmptyTexts();

@@ -42,6 +42,13 @@ enum Column { Address, Port, Time, State, UserAgent, Path, Columns };
 // The Reply list's entries.
 enum class ReplyChoice { Echo, Silent, Text, SavedAll, SavedInTurn };
 
+// Every server tab: they share one list of saved messages.
+QList<ServerPane *> &serverPanes()
+{
+    static QList<ServerPane *> panes;
+    return panes;
+}
+
 QString stateName(InspectServer::ClientState state)
 {
     switch (state) {
@@ -265,11 +272,12 @@ ServerPane::ServerPane(QWidget *parent)
     layout->addWidget(splitter, 1);
 
     // The viewer saves and exports the whole server, every client in it.
-    m_viewer->setSnapshotSource([this] {
-        m_snapshotRows = m_server.log()->count() + m_server.log()->droppedRows();
+    m_viewer->setSnapshotSource([this](qint64 *revision) {
+        *revision = m_server.log()->count() + m_server.log()->droppedRows();
         return m_server.snapshot();
     });
-    connect(m_viewer, &ConnectionPane::saved, this, [this] { m_savedRows = m_snapshotRows; });
+    // Each save says which rows it holds: one still writing or failed does not count.
+    connect(m_viewer, &ConnectionPane::saved, this, [this](const QString &, qint64 rows) { m_savedRows = rows; });
     m_viewer->showServerClient(Session::Connection(), {});
     connect(m_viewer, &ConnectionPane::statusMessage, this, &ServerPane::statusMessage);
 
@@ -299,6 +307,8 @@ ServerPane::ServerPane(QWidget *parent)
     connect(m_saved, &SavedMessagesPane::saveFromComposerRequested, this,
             [this] { m_saved->addWithDialog(m_saved->draft(SavedMessage::Kind::Text, m_message->text())); });
     connect(m_saved->model(), &SavedMessageModel::changed, this, &ServerPane::storeSavedMessages);
+    // Read now, before anything can be added and written over them; a
+    // problem is told once the window listens to the tab's status messages.
     {
         QString error;
         m_loadingMessages = true;
@@ -309,6 +319,7 @@ ServerPane::ServerPane(QWidget *parent)
                 Q_EMIT statusMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
             });
     }
+    serverPanes().append(this);
     connect(&m_server, &InspectServer::notice, this, [this](const QString &text) { Q_EMIT statusMessage(text, 10000); });
     m_refresh->setInterval(RefreshMs);
     connect(m_refresh, &QTimer::timeout, this, &ServerPane::refresh);
@@ -317,6 +328,7 @@ ServerPane::ServerPane(QWidget *parent)
 
 ServerPane::~ServerPane()
 {
+    serverPanes().removeAll(this);
     if (m_journal)
         m_journal->finish(false);
 }
@@ -351,16 +363,42 @@ void ServerPane::storeSavedMessages()
     if (m_loadingMessages)
         return;
     QString error;
-    if (!m_recent.setMessages(savedMessagesKey(), m_saved->model()->messages(), &error))
+    if (!m_recent.setMessages(savedMessagesKey(), m_saved->model()->messages(), &error)) {
         Q_EMIT statusMessage(tr("The saved messages were not written: %1").arg(error), 10000);
-    // A running server answers with them from its next message on.
-    if (m_server.isListening()) {
-        InspectServer::Config config;
-        if (repliesFromForm(&config, &error))
-            m_server.setReplies(config.reply, config.replies, config.onOpen);
-        else
-            Q_EMIT statusMessage(tr("The server goes on answering as before: %1").arg(error), 10000);
+    } else {
+        for (ServerPane *other : std::as_const(serverPanes())) {
+            if (other != this)
+                other->loadSavedMessages();
+        }
     }
+    applySavedReplies();
+}
+
+void ServerPane::loadSavedMessages()
+{
+    QString error;
+    const QList<SavedMessage> messages = m_recent.messages(savedMessagesKey(), &error, &m_variables);
+    if (!error.isEmpty()) {
+        Q_EMIT statusMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
+        return;
+    }
+    m_loadingMessages = true;
+    m_saved->model()->setMessages(messages);
+    m_loadingMessages = false;
+    applySavedReplies();
+}
+
+void ServerPane::applySavedReplies()
+{
+    // A running server answers with them from its next message on.
+    if (!m_server.isListening())
+        return;
+    InspectServer::Config config;
+    QString error;
+    if (repliesFromForm(&config, &error))
+        m_server.setReplies(config.reply, config.replies, config.onOpen);
+    else
+        Q_EMIT statusMessage(tr("The server goes on answering as before: %1").arg(error), 10000);
 }
 
 void ServerPane::sendSaved(const SavedMessage &message)

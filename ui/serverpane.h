@@ -75,6 +75,9 @@ private:
     void chooseTlsFile(QLineEdit *target, const QString &title);
     void sendSaved(const SavedMessage &message);
     void storeSavedMessages();
+    // Reads again the saved messages the server tabs share: another tab changed them.
+    void loadSavedMessages();
+    void applySavedReplies();
 
     InspectServer m_server;
     // Declared after the server: it is finished (and its file removed) first.
@@ -123,7 +126,6 @@ private:
     qint64 m_shownEnd = -2;
     qint64 m_shownHandshake = -2;
     int m_listedRevision = -1;
-    // The server log's rows when it was last saved, and when the snapshot being saved was taken.
+    // The server log's rows when it was last saved.
     qint64 m_savedRows = 0;
-    qint64 m_snapshotRows = 0;
 };

@@ -33,9 +33,10 @@ void PingStats::feed(const MessageLog::Entry &entry, QByteArrayView payload)
         pong(sent ? &m_received : &m_sent, entry.timeUsec, payload);
 }
 
-void PingStats::feed(const MessageLog &log, int first)
+void PingStats::feed(const MessageLog &log, int first, int end)
 {
-    for (int row = std::max(0, first); row < log.count(); ++row)
+    const int last = end < 0 ? log.count() : std::min(end, log.count());
+    for (int row = std::max(0, first); row < last; ++row)
         feed(log.at(row), log.data(row));
 }
 
@@ -58,16 +59,17 @@ void PingStats::ping(Side *side, qint64 timeUsec, QByteArrayView payload)
 
 void PingStats::pong(Side *side, qint64 timeUsec, QByteArrayView payload)
 {
-    const auto match = std::find_if(side->waiting.begin(), side->waiting.end(),
-                                    [payload](const Side::Waiting &w) { return w.payload == payload; });
-    if (match == side->waiting.end()) {
+    const auto newest = std::find_if(side->waiting.rbegin(), side->waiting.rend(),
+                                     [payload](const Side::Waiting &w) { return w.payload == payload; });
+    if (newest == side->waiting.rend()) {
         ++side->unsolicitedPongs;
         return;
     }
-    const qint64 latency = std::max<qint64>(0, timeUsec - match->timeUsec);
-    // The pings before it that the pong did not name stay unanswered.
-    side->waiting.erase(side->waiting.begin(), match + 1);
-    ++side->answered;
+    const qint64 latency = std::max<qint64>(0, timeUsec - newest->timeUsec);
+    const auto through = newest.base();   // one past the matched ping
+    side->answered += int(through - side->waiting.begin());
+    side->waiting.erase(side->waiting.begin(), through);
+    ++side->latencies;
     side->latencyMin = side->latencyMin < 0 ? latency : std::min(side->latencyMin, latency);
     side->latencyMax = std::max(side->latencyMax, latency);
     side->latencySum += latency;

@@ -10,9 +10,10 @@
 // The pings and pongs of one connection, each way: how many pings, how far
 // apart they came, and how soon a pong answered each. Fed the connection's
 // log rows in order, a batch at a time, so that it costs nothing per message
-// and nothing is looked at twice. A pong answers the oldest ping still
-// waiting with the same payload (RFC 6455 5.5.3 lets a peer answer only the
-// last of several); one that matches none is unsolicited.
+// and nothing is looked at twice. A pong answers the newest ping still
+// waiting with the same payload, and with it every ping before it (RFC 6455
+// 5.5.3 lets a peer answer only the last of several); its latency is measured
+// from that newest ping. A pong that matches none is unsolicited.
 class PingStats
 {
 public:
@@ -27,13 +28,15 @@ public:
         qint64 intervalSum = 0;
         int intervals = 0;
         qint64 lastIntervalUsec = -1;
-        // From a ping to the pong that answered it.
+        // From a ping to the pong that answered it (the pings a pong answered
+        // along with a later one have no latency of their own).
         qint64 latencyMin = -1;
         qint64 latencyMax = -1;
         qint64 latencySum = 0;
+        int latencies = 0;
 
         qint64 intervalMean() const { return intervals > 0 ? intervalSum / intervals : -1; }
-        qint64 latencyMean() const { return answered > 0 ? latencySum / answered : -1; }
+        qint64 latencyMean() const { return latencies > 0 ? latencySum / latencies : -1; }
 
     private:
         friend class PingStats;
@@ -56,8 +59,8 @@ public:
     int connection() const;
     // Takes in one row of the log (any kind; only pings and pongs count).
     void feed(const MessageLog::Entry &entry, QByteArrayView payload);
-    // Every row of `log` from `first` on.
-    void feed(const MessageLog &log, int first = 0);
+    // The rows of `log` from `first` up to `end` (-1: every row).
+    void feed(const MessageLog &log, int first = 0, int end = -1);
 
     // Pings wsscope sent and the peer's pongs to them.
     const Side &sent() const { return m_sent; }

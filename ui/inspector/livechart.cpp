@@ -26,7 +26,12 @@ void LiveChart::setSession(Session *session)
     m_seenRows = session ? session->log()->count() : 0;
     m_lastSampleUsec = MessageLog::nowUsec();
     if (session) {
-        connect(session->log(), &MessageLog::cleared, this, [this] { m_seenRows = 0; });
+        // Cleared (a server tab's viewer refilled with another client): the
+        // rows are read again from the start, and the plot below with them.
+        connect(session->log(), &MessageLog::cleared, this, [this] {
+            m_seenRows = 0;
+            m_rttConnection = -1;
+        });
         connect(session->log(), &MessageLog::dropped, this, [this](int n) { m_seenRows = qMax(0, m_seenRows - n); });
         m_timer.start();
     } else {

@@ -164,7 +164,7 @@ void TimingView::setKeepAlive(const PingStats &stats, bool server)
         if (side.pings == 0)
             return QString(QStringLiteral("\u2014"));   // an em dash: nothing to answer
         QString text = tr("%1 of %2").arg(side.answered).arg(side.pings);
-        if (side.answered > 0)
+        if (side.latencies > 0)
             text = tr("%1, in %2 on average (at most %3)")
                        .arg(text, formatDuration(side.latencyMean()), formatDuration(side.latencyMax));
         return text;
