@@ -215,6 +215,7 @@ private Q_SLOTS:
     void dropAfterMessages();
     void silentAndFixedReplies();
     void repliesInTurnAndOnOpen();
+    void answersMadeAnewEachTime();
     void composerSendsAndCloses();
     void wssWithOpensslCertificate();
     void savedSessionReopens();
@@ -801,6 +802,58 @@ void TestServer::repliesInTurnAndOnOpen()
     QCOMPARE(payloadsOf(server, 1, Direction::Sent, Kind::Text),
              (QList<QByteArray>{"welcome", "", "first", "third", "first"}));
     QCOMPARE(rowsOf(server, 1, Direction::Sent, Kind::Binary).size(), 2);
+}
+
+// An answer with a maker is made at each sending, for each client: the
+// greeting and every reply are new; one that cannot be made is an error row
+// for that client, and the others still go.
+void TestServer::answersMadeAnewEachTime()
+{
+    InspectServer::Config config = loopback();
+    config.reply = InspectServer::Reply::Fixed;
+    int made = 0;
+    InspectServer::Answer counted;
+    counted.make = [&made](Session::Outgoing *message, QString *) {
+        *message = {false, "reply " + QByteArray::number(++made)};
+        return true;
+    };
+    InspectServer::Answer failing(false, "never sent");
+    failing.make = [](Session::Outgoing *, QString *error) {
+        *error = QStringLiteral("the file went away");
+        return false;
+    };
+    config.replies = {counted, failing, {true, QByteArray("\x07", 1)}};
+    InspectServer::Answer greeting;
+    greeting.make = [&made](Session::Outgoing *message, QString *) {
+        *message = {false, "hello " + QByteArray::number(++made)};
+        return true;
+    };
+    config.onOpen = {greeting};
+    InspectServer server;
+    QVERIFY(server.start(config));
+    QStringList got;
+    QWebSocket first;
+    connect(&first, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << m; });
+    connect(&first, &QWebSocket::binaryMessageReceived, this,
+            [&](const QByteArray &m) { got << QString::fromLatin1(m.toHex()); });
+    first.open(server.url());
+    QTRY_COMPARE(got, QStringList{QStringLiteral("hello 1")});
+    first.sendTextMessage(QStringLiteral("a"));
+    first.sendTextMessage(QStringLiteral("b"));
+    QTRY_COMPARE(got.size(), 5);
+    QCOMPARE(got.mid(1), (QStringList{QStringLiteral("reply 2"), QStringLiteral("07"), QStringLiteral("reply 3"),
+                                      QStringLiteral("07")}));
+    QCOMPARE(rowsOf(server, 1, Direction::Local, Kind::Error).size(), 2);
+    const QStringList errors = eventsOf(server, 1).filter(QStringLiteral("A message was not sent"));
+    QCOMPARE(errors.size(), 2);
+    QVERIFY2(errors.first().contains(QStringLiteral("the file went away")), qPrintable(errors.first()));
+    QVERIFY(!payloadsOf(server, 1, Direction::Sent, Kind::Text).contains("never sent"));
+
+    QWebSocket second;
+    QStringList secondGot;
+    connect(&second, &QWebSocket::textMessageReceived, this, [&](const QString &m) { secondGot << m; });
+    second.open(server.url());
+    QTRY_COMPARE(secondGot, QStringList{QStringLiteral("hello 4")});
 }
 
 void TestServer::composerSendsAndCloses()

@@ -18,6 +18,8 @@
 #include <QMessageBox>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QPushButton>
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void badSettingsAreExplained();
     void closingTheWindowSaysGoodbye();
     void savedMessagesGreetAndReply();
+    void savedMessagesFilledInEachTime();
     void largestMessageChosenInTheForm();
     void unsavedClientsAreAskedAbout();
     void clientPingsAreTimed();
@@ -336,6 +339,49 @@ void TestServerTab::savedMessagesGreetAndReply()
     model->removeAt(0);
     QCOMPARE(next->savedMessages()->model()->rowCount(), 2);
     QCOMPARE(next->savedMessages()->model()->message(1).name, QStringLiteral("from next"));
+}
+
+// A saved message's dynamic values are made anew for every reply and every
+// client's greeting, as a connection makes them at each sending.
+void TestServerTab::savedMessagesFilledInEachTime()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.show();
+    ServerPane *server = window.newServerTab();
+    SavedMessageModel *model = server->savedMessages()->model();
+    model->append(saved(QStringLiteral("hello"), SavedMessage::Kind::Text, QStringLiteral("hello {{$randomUUID}}"), true));
+    model->append(saved(QStringLiteral("ack"), SavedMessage::Kind::Json,
+                        QStringLiteral("{\"id\": \"{{$randomUUID}}\", \"fixed\": 1}")));
+    QComboBox *reply = replyBox(server);
+    reply->setCurrentIndex(reply->findText(QStringLiteral("Answer with every saved message")));
+    QVERIFY(server->start());
+
+    const QRegularExpression uuid(QStringLiteral("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+    QStringList got;
+    QWebSocket client;
+    connect(&client, &QWebSocket::textMessageReceived, this, [&](const QString &m) { got << m; });
+    client.open(server->server()->url());
+    QTRY_COMPARE(got.size(), 1);
+    client.sendTextMessage(QStringLiteral("one"));
+    client.sendTextMessage(QStringLiteral("two"));
+    QTRY_COMPARE(got.size(), 3);
+    QVERIFY2(got.at(0).startsWith(QStringLiteral("hello ")) && uuid.match(got.at(0)).hasMatch(), qPrintable(got.at(0)));
+    for (const QString &answer : got.mid(1)) {
+        const QJsonObject object = QJsonDocument::fromJson(answer.toUtf8()).object();
+        QVERIFY2(uuid.match(object.value(QStringLiteral("id")).toString()).hasMatch(), qPrintable(answer));
+        QCOMPARE(object.value(QStringLiteral("fixed")).toInt(), 1);
+    }
+    QVERIFY2(got.at(1) != got.at(2), qPrintable(got.at(1)));
+
+    QStringList secondGot;
+    QWebSocket second;
+    connect(&second, &QWebSocket::textMessageReceived, this, [&](const QString &m) { secondGot << m; });
+    second.open(server->server()->url());
+    QTRY_COMPARE(secondGot.size(), 1);
+    QVERIFY(uuid.match(secondGot.first()).hasMatch());
+    QVERIFY2(secondGot.first() != got.first(), qPrintable(secondGot.first()));
 }
 
 void TestServerTab::largestMessageChosenInTheForm()

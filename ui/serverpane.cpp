@@ -445,7 +445,17 @@ bool ServerPane::repliesFromForm(InspectServer::Config *config, QString *error) 
             *error = tr("The saved message \"%1\" cannot be sent: %2").arg(message.name, why);
             return false;
         }
-        (message.onOpen ? config->onOpen : config->replies) << Session::Outgoing{frame.binary, frame.data};
+        InspectServer::Answer answer(frame.binary, frame.data);
+        if (message.kind != SavedMessage::Kind::File && !VariableScope::references(message.body).isEmpty()) {
+            answer.make = [message, variables = m_variables](Session::Outgoing *made, QString *problem) {
+                SavedMessage::Frame again;
+                if (!message.frame(variables, &again, problem))
+                    return false;
+                *made = {again.binary, again.data};
+                return true;
+            };
+        }
+        (message.onOpen ? config->onOpen : config->replies) << answer;
     }
     switch (choice) {
     case ReplyChoice::Echo: config->reply = InspectServer::Reply::Echo; break;

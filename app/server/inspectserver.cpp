@@ -269,8 +269,7 @@ void InspectServer::stop()
     }
 }
 
-void InspectServer::setReplies(Reply reply, const QList<Session::Outgoing> &replies,
-                              const QList<Session::Outgoing> &onOpen)
+void InspectServer::setReplies(Reply reply, const QList<Answer> &replies, const QList<Answer> &onOpen)
 {
     m_config.reply = reply;
     m_config.replies = replies;
@@ -776,8 +775,8 @@ void InspectServer::accept(Client *client, const QString &subprotocol)
     logEvent(client, MessageLog::Kind::Open,
              tr("Upgraded %1 from %2").arg(EchoServer::escaped(QString::fromLatin1(client->parser.head().startLine)), connection.peer));
     Q_EMIT clientAnswered(client->id);
-    for (const Session::Outgoing &message : std::as_const(m_config.onOpen))
-        sendMessage(client, message);
+    for (const Answer &message : std::as_const(m_config.onOpen))
+        sendAnswer(client, message);
     if (!client->early.isEmpty()) {
         client->decoder.feed(std::exchange(client->early, {}));
         handleFrames(client);
@@ -902,12 +901,12 @@ void InspectServer::deliver(Client *client, quint8 opcode, const QByteArray &pay
     case Reply::Echo: sendMessage(client, {!text, payload}); break;
     case Reply::Silent: break;
     case Reply::Fixed:
-        for (const Session::Outgoing &reply : std::as_const(m_config.replies))
-            sendMessage(client, reply);
+        for (const Answer &reply : std::as_const(m_config.replies))
+            sendAnswer(client, reply);
         break;
     case Reply::InTurn:
         if (!m_config.replies.isEmpty())
-            sendMessage(client, m_config.replies.at(qMax(0, received - 1) % m_config.replies.size()));
+            sendAnswer(client, m_config.replies.at(qMax(0, received - 1) % m_config.replies.size()));
         break;
     }
     if (m_config.dropAfterMessages > 0 && received >= m_config.dropAfterMessages) {
@@ -936,6 +935,20 @@ void InspectServer::sendMessage(Client *client, const Session::Outgoing &message
     sendFrame(client, message.binary ? OpBinary : OpText, message.data);
     logRow(client, MessageLog::Direction::Sent, message.binary ? MessageLog::Kind::Binary : MessageLog::Kind::Text,
            message.data);
+}
+
+void InspectServer::sendAnswer(Client *client, const Answer &answer)
+{
+    if (!answer.make) {
+        sendMessage(client, answer.message);
+        return;
+    }
+    Session::Outgoing made;
+    QString why;
+    if (answer.make(&made, &why))
+        sendMessage(client, made);
+    else
+        logEvent(client, MessageLog::Kind::Error, tr("A message was not sent: %1").arg(why));
 }
 
 void InspectServer::sendFrame(Client *client, quint8 opcode, const QByteArray &payload)

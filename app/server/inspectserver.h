@@ -16,6 +16,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -47,6 +48,21 @@ public:
     enum class Reply { Echo, Silent, Fixed, InTurn };
     using Header = HandshakeInfo::Header;
 
+    // A reply or a message sent on open: the bytes made once, or, with
+    // `make` set, made anew each time it is sent (so that a saved message's
+    // {{$timestamp}} or {{$randomUUID}} is new in every reply). When `make`
+    // fails, its reason is logged as an error for that client and nothing is
+    // sent in its place.
+    struct Answer
+    {
+        Answer() = default;
+        Answer(bool binary, const QByteArray &data) : message{binary, data} {}
+        Answer(const Session::Outgoing &outgoing) : message(outgoing) {}
+
+        Session::Outgoing message;
+        std::function<bool(Session::Outgoing *message, QString *error)> make;
+    };
+
     struct Config
     {
         QHostAddress address = QHostAddress(QHostAddress::LocalHost);
@@ -55,9 +71,9 @@ public:
         QStringList paths;
         Reply reply = Reply::Echo;
         // With Reply::Fixed and Reply::InTurn: the answers.
-        QList<Session::Outgoing> replies;
+        QList<Answer> replies;
         // Sent to every client as soon as its upgrade is answered with 101, in order.
-        QList<Session::Outgoing> onOpen;
+        QList<Answer> onOpen;
         // Not 0: every upgrade is refused with this status (200 to 599, not
         // 101) and `answerBody`; 401 adds WWW-Authenticate, 503 Retry-After,
         // 426 Upgrade and Sec-WebSocket-Version.
@@ -140,7 +156,7 @@ public:
     const Config &config() const;
     // Changes how the server answers, from the next message (and the next
     // client's open) on, while it runs.
-    void setReplies(Reply reply, const QList<Session::Outgoing> &replies, const QList<Session::Outgoing> &onOpen);
+    void setReplies(Reply reply, const QList<Answer> &replies, const QList<Answer> &onOpen);
     QUrl url() const;
 
     QList<ClientInfo> clients() const;
@@ -196,6 +212,7 @@ private:
     void sendFrame(Client *client, quint8 opcode, const QByteArray &payload);
     // One whole message in one frame, and its row.
     void sendMessage(Client *client, const Session::Outgoing &message);
+    void sendAnswer(Client *client, const Answer &answer);
     void sendClose(Client *client, int code, const QString &reason);
     void endTcp(Client *client);
     // Resets the connection at once.

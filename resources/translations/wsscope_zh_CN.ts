@@ -2465,6 +2465,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>A close reason is at most 123 bytes of UTF-8.</source>
         <translation>关闭原因最多为 123 字节的 UTF-8。</translation>
     </message>
+    <message>
+        <source>A message was not sent: %1</source>
+        <translation>有一条消息未发送：%1</translation>
+    </message>
 </context>
 <context>
     <name>Journal</name>
