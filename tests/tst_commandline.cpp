@@ -3,6 +3,8 @@
 
 #include <QTemporaryDir>
 #include <QFile>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
 class TestCommandLine : public QObject
@@ -529,6 +531,36 @@ void TestCommandLine::tlsAndProxyOptions()
                                         QStringLiteral("--cert-passphrase"), QStringLiteral("x")});
     QCOMPARE(pemAsP12.mode, CommandLine::Mode::Error);
     QVERIFY2(pemAsP12.error.contains(QStringLiteral("not a PKCS#12 file")), qPrintable(pemAsP12.error));
+
+    // A passphrase from the environment, out of the process list; the option wins over it.
+    const QString locked = tls.exportPkcs12(QStringLiteral("locked.p12"), QStringLiteral("env pass"));
+    QVERIFY2(!locked.isEmpty(), qPrintable(tls.error()));
+    // Qt says why it cannot read the file, besides wsscope's usage error.
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("PKCS#12")));
+    QCOMPARE(parse({QStringLiteral("--cert"), locked}).mode, CommandLine::Mode::Error);
+    qputenv("WSSCOPE_CERT_PASSPHRASE", "env pass");
+    qputenv("WSSCOPE_TLS_PASSPHRASE", "server pass");
+    const auto unset = qScopeGuard([] {
+        qunsetenv("WSSCOPE_CERT_PASSPHRASE");
+        qunsetenv("WSSCOPE_TLS_PASSPHRASE");
+    });
+    const CommandLine fromEnvironment = parse({QStringLiteral("wss://127.0.0.1:1/"), QStringLiteral("--cert"), locked});
+    QCOMPARE(fromEnvironment.mode, CommandLine::Mode::Window);
+    QCOMPARE(fromEnvironment.tlsFiles.passphrase, QStringLiteral("env pass"));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("PKCS#12")));
+    QCOMPARE(parse({QStringLiteral("--cert"), locked, QStringLiteral("--cert-passphrase"), QStringLiteral("wrong")}).mode,
+             CommandLine::Mode::Error);
+    QVERIFY(parse({QStringLiteral("wss://127.0.0.1:1/")}).tlsFiles.passphrase.isEmpty());
+    QCOMPARE(parse({QStringLiteral("--serve"), QStringLiteral("--tls-cert"), QStringLiteral("s.p12")}).serveTlsPassphrase,
+             QStringLiteral("server pass"));
+    QCOMPARE(parse({QStringLiteral("--serve"), QStringLiteral("--tls-cert"), QStringLiteral("s.p12"),
+                    QStringLiteral("--tls-passphrase"), QStringLiteral("given")})
+                 .serveTlsPassphrase,
+             QStringLiteral("given"));
+    // Without a certificate it is not used, and no error.
+    const CommandLine plain = parse({QStringLiteral("--serve")});
+    QCOMPARE(plain.mode, CommandLine::Mode::Serve);
+    QVERIFY(plain.serveTlsPassphrase.isEmpty());
 }
 
 void TestCommandLine::openAndMaskSecrets()

@@ -238,6 +238,18 @@ void TestProcesses::serveScriptOverTlsWithPassphrase()
     QVERIFY(locked.waitForFinished(10000));
     QCOMPARE(locked.exitCode(), 1);
     QVERIFY(QString::fromUtf8(locked.readAllStandardError()).contains(QStringLiteral("passphrase")));
+
+    // Given in the environment instead, where the process list does not show it.
+    QProcess unlocked;
+    QProcessEnvironment environment = QtMessages::markedEnvironment();
+    environment.insert(QStringLiteral("WSSCOPE_TLS_PASSPHRASE"), QStringLiteral("pa ss"));
+    unlocked.setProcessEnvironment(environment);
+    unlocked.start(binary(), {QStringLiteral("--serve"), QStringLiteral("--tls-cert"), p12, QStringLiteral("--timeout"),
+                              QStringLiteral("1")});
+    QVERIFY(unlocked.waitForFinished(10000));
+    QVERIFY2(unlocked.readAllStandardOutput().startsWith("wss://127.0.0.1:"),
+             unlocked.readAllStandardError().constData());
+    QCOMPARE(unlocked.exitCode(), 0);
 }
 
 void TestProcesses::usageErrorsExitTwo_data()

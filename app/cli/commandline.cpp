@@ -267,7 +267,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         tr("ORIGIN"));
     const QCommandLineOption tlsPassphraseOption(
         QStringLiteral("tls-passphrase"),
-        tr("With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key."), tr("TEXT"));
+        tr("With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key. Other users can "
+           "read it in the process list; WSSCOPE_TLS_PASSPHRASE in the environment is read when it is not given."),
+        tr("TEXT"));
     const QCommandLineOption replyOption(
         QStringLiteral("reply"),
         tr("With --serve, how each client's message is answered: echo (the default), silent, all (every "
@@ -296,7 +298,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
                                        tr("The private key (PEM, RSA or EC) of a PEM --cert."), tr("PATH"));
     const QCommandLineOption certPassphraseOption(
         QStringLiteral("cert-passphrase"),
-        tr("The passphrase of a PKCS#12 --cert or of an encrypted --key."), tr("TEXT"));
+        tr("The passphrase of a PKCS#12 --cert or of an encrypted --key. Other users can read it in the process "
+           "list; WSSCOPE_CERT_PASSPHRASE in the environment is read when it is not given."),
+        tr("TEXT"));
     const QCommandLineOption proxyOption(
         QStringLiteral("proxy"),
         tr("Connect through the proxy URL: http://[user:password@]host:port (HTTP CONNECT), "
@@ -594,6 +598,9 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
         result.serveTlsPassphrase = parser.value(tlsPassphraseOption);
         if (parser.isSet(tlsPassphraseOption) && result.serveTlsCertificate.isEmpty())
             return usageError(tr("--tls-passphrase goes with --tls-cert."));
+        // Kept out of the process list, where every user of the machine can read the arguments.
+        if (!parser.isSet(tlsPassphraseOption) && !result.serveTlsCertificate.isEmpty())
+            result.serveTlsPassphrase = qEnvironmentVariable("WSSCOPE_TLS_PASSPHRASE");
         // What each client gets: on its open (--send…) and in answer to its messages.
         if (const QString problem = takeMaxMessageSize(); !problem.isEmpty())
             return usageError(problem);
@@ -709,6 +716,8 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
     result.tlsFiles.certificateFile = parser.value(certOption);
     result.tlsFiles.keyFile = parser.value(keyOption);
     result.tlsFiles.passphrase = parser.value(certPassphraseOption);
+    if (!parser.isSet(certPassphraseOption) && parser.isSet(certOption))
+        result.tlsFiles.passphrase = qEnvironmentVariable("WSSCOPE_CERT_PASSPHRASE");
     if (parser.isSet(keyOption) && !parser.isSet(certOption))
         return usageError(tr("--key is the key of a PEM --cert; give the --cert too."));
     if (parser.isSet(certPassphraseOption) && !parser.isSet(certOption))

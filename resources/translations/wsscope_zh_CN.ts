@@ -572,10 +572,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>PEM 格式 --cert 的私钥（PEM 编码，RSA 或 EC）。</translation>
     </message>
     <message>
-        <source>The passphrase of a PKCS#12 --cert or of an encrypted --key.</source>
-        <translation>PKCS#12 格式 --cert 或加密 --key 的口令。</translation>
-    </message>
-    <message>
         <source>Connect through the proxy URL: http://[user:password@]host:port (HTTP CONNECT), socks5://[user:password@]host:port, system (the system&apos;s proxy) or none (the default).</source>
         <translation>通过代理 URL 连接：http://[user:password@]host:port（HTTP CONNECT）、socks5://[user:password@]host:port、system（系统代理）或 none（默认）。</translation>
     </message>
@@ -970,10 +966,6 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>只运行服务器，不打开窗口，监听 127.0.0.1 的 PORT 端口（0 或不给：由系统选择）：它回显每条消息，在 stdout 第一行打印其 URL，并在 stderr 上为每个客户端的握手打印一行。使用 --save 时，在它停止（SIGINT、SIGTERM 或 --timeout）时保存每个客户端的字节、帧和消息；--protocol 指定它要求并回应的子协议；--send、--send-hex 和 --send-file 在每个客户端升级完成后立即发给它；--max-message-size 限定客户端可发送的消息大小（默认 %1 字节）。</translation>
     </message>
     <message>
-        <source>With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key.</source>
-        <translation>与 --serve 一起使用：PKCS#12 格式的 --tls-cert 或加密的 --tls-key 的口令。</translation>
-    </message>
-    <message>
         <source>With --serve, how each client&apos;s message is answered: echo (the default), silent, all (every --reply-text and --reply-hex, in order) or turn (the first of them to the first message, the next to the next, and round again).</source>
         <translation>与 --serve 一起使用：如何回应客户端的每条消息：echo（回显，默认）、silent（不回应）、all（按顺序发送每个 --reply-text 和 --reply-hex）或 turn（第一条消息回应其中第一个，下一条回应下一个，用完后从头再来）。</translation>
     </message>
@@ -1016,6 +1008,14 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>With --serve, --max-message-size takes at most %1 bytes.</source>
         <translation>与 --serve 一起使用时，--max-message-size 最多为 %1 字节。</translation>
+    </message>
+    <message>
+        <source>With --serve, the passphrase of a PKCS#12 --tls-cert or of an encrypted --tls-key. Other users can read it in the process list; WSSCOPE_TLS_PASSPHRASE in the environment is read when it is not given.</source>
+        <translation>与 --serve 一起使用：PKCS#12 格式的 --tls-cert 或加密的 --tls-key 的口令。其他用户能在进程列表中看到它；不给出时读取环境变量 WSSCOPE_TLS_PASSPHRASE。</translation>
+    </message>
+    <message>
+        <source>The passphrase of a PKCS#12 --cert or of an encrypted --key. Other users can read it in the process list; WSSCOPE_CERT_PASSPHRASE in the environment is read when it is not given.</source>
+        <translation>PKCS#12 格式 --cert 或加密 --key 的口令。其他用户能在进程列表中看到它；不给出时读取环境变量 WSSCOPE_CERT_PASSPHRASE。</translation>
     </message>
 </context>
 <context>
