@@ -6,21 +6,25 @@
 #include "mainwindow.h"
 #include "record/sessionfile.h"
 #include "server/echoserver.h"
+#include "settings/settings.h"
 #include "savedmessages.h"
 #include "serverpane.h"
 #include "testfiles.h"
+#include "tlsfixture.h"
 
 #include <algorithm>
 
 #include <QApplication>
 #include <QClipboard>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QFileInfo>
 #include <QLineEdit>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
+#include <QSettings>
 #include <QRegularExpression>
 #include <QPushButton>
 #include <QSpinBox>
@@ -47,6 +51,8 @@ private Q_SLOTS:
     void savedMessagesGreetAndReply();
     void savedMessagesFilledInEachTime();
     void largestMessageChosenInTheForm();
+    void formRememberedForTheNextTab();
+    void serverTabsComeBackAfterARestart();
     void unsavedClientsAreAskedAbout();
     void clientPingsAreTimed();
 };
@@ -417,6 +423,157 @@ void TestServerTab::largestMessageChosenInTheForm()
 
 // A server tab whose clients were not saved: its own close and the window's
 // ask first; Cancel leaves the server running.
+// The next server tab, in this window or the next, begins with the settings
+// the last one started with: its port among them, so a client pointed at it
+// finds it again. The passphrase, a credential the client must send and the
+// address (all interfaces is chosen again each time) are not kept.
+void TestServerTab::formRememberedForTheNextTab()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    QString keyPath;
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    {
+        EchoServer echo;
+        QVERIFY(echo.listen());
+        MainWindow window(echo.url());
+        ServerPane *first = window.newServerTab();
+        const auto field = [first](const QString &placeholderStart) {
+            return childWhere<QLineEdit>(first, [&](QLineEdit *edit) { return edit->placeholderText().startsWith(placeholderStart); });
+        };
+        first->setPort(port);
+        field(QStringLiteral("any path"))->setText(QStringLiteral("/chat, /feed"));
+        field(QStringLiteral("none: ws://"))->setText(tls.certPath());
+        field(QStringLiteral("PEM key"))->setText(tls.keyPath());
+        field(QStringLiteral("of the PKCS#12 file"))->setText(QStringLiteral("pass-word-not-needed"));
+        field(QStringLiteral("Name: value"))->setText(QStringLiteral("Authorization: Bearer s3cret-token"));
+        field(QStringLiteral("chat, mqtt"))->setText(QStringLiteral("chat"));
+        QComboBox *reply = replyBox(first);
+        reply->setCurrentIndex(reply->findText(QStringLiteral("Answer with this text:")));
+        field(QStringLiteral("sent in answer"))->setText(QStringLiteral("ack"));
+        QComboBox *answer = childWhere<QComboBox>(first, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("Accept: 101")); });
+        answer->setCurrentIndex(answer->findData(503));
+        childWhere<QSpinBox>(first, [](QSpinBox *box) { return box->suffix() == QStringLiteral(" ms"); })->setValue(250);
+        childWhere<QSpinBox>(first, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("never"); })->setValue(3);
+        childWhere<QSpinBox>(first, [](QSpinBox *box) { return box->suffix() == QStringLiteral(" MiB"); })->setValue(5);
+        childWhere<QCheckBox>(first, [](QCheckBox *box) { return box->text() == QStringLiteral("Requ&ire one"); })->setChecked(true);
+        QVERIFY(first->start());
+        QCOMPARE(first->server()->url().port(), int(port));
+        QCOMPARE(first->server()->url().scheme(), QStringLiteral("wss"));
+        first->stop();
+        // Not saved until a start: what the next tab changes without starting is not kept.
+        ServerPane *unstarted = window.newServerTab();
+        unstarted->setPort(quint16(port + 1));
+    }
+    QSettings().sync();
+    QFile settingsFile(QSettings().fileName());
+    QVERIFY(settingsFile.open(QIODevice::ReadOnly));
+    const QByteArray written = settingsFile.readAll();
+    // Kept as readable JSON text; the secrets are nowhere in it.
+    QVERIFY2(written.contains("/chat") && written.contains("/feed"), written.constData());
+    QVERIFY(!written.contains("s3cret"));
+    QVERIFY(!written.contains("pass-word"));
+    const QJsonObject kept = QJsonDocument::fromJson(Settings::value(Settings::Id::ServerForm).toString().toUtf8()).object();
+    QCOMPARE(kept.value(QStringLiteral("paths")).toString(), QStringLiteral("/chat, /feed"));
+    QVERIFY(!kept.contains(QStringLiteral("requireHeader")));
+
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    ServerPane *next = window.newServerTab();
+    const auto field = [next](const QString &placeholderStart) {
+        return childWhere<QLineEdit>(next, [&](QLineEdit *edit) { return edit->placeholderText().startsWith(placeholderStart); });
+    };
+    QCOMPARE(field(QStringLiteral("any path"))->text(), QStringLiteral("/chat, /feed"));
+    QCOMPARE(field(QStringLiteral("none: ws://"))->text(), tls.certPath());
+    QCOMPARE(field(QStringLiteral("PEM key"))->text(), tls.keyPath());
+    QCOMPARE(field(QStringLiteral("of the PKCS#12 file"))->text(), QString());
+    QCOMPARE(field(QStringLiteral("Name: value"))->text(), QString());
+    QCOMPARE(field(QStringLiteral("chat, mqtt"))->text(), QStringLiteral("chat"));
+    QCOMPARE(replyBox(next)->currentText(), QStringLiteral("Answer with this text:"));
+    QVERIFY(field(QStringLiteral("sent in answer"))->isEnabled());
+    QCOMPARE(field(QStringLiteral("sent in answer"))->text(), QStringLiteral("ack"));
+    QCOMPARE(childWhere<QComboBox>(next, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("Accept: 101")); })->currentData().toInt(), 503);
+    QCOMPARE(childWhere<QSpinBox>(next, [](QSpinBox *box) { return box->suffix() == QStringLiteral(" ms"); })->value(), 250);
+    QCOMPARE(childWhere<QSpinBox>(next, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("never"); })->value(), 3);
+    QCOMPARE(childWhere<QSpinBox>(next, [](QSpinBox *box) { return box->suffix() == QStringLiteral(" MiB"); })->value(), 5);
+    QVERIFY(childWhere<QCheckBox>(next, [](QCheckBox *box) { return box->text() == QStringLiteral("Requ&ire one"); })->isChecked());
+    QCOMPARE(childWhere<QComboBox>(next, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("127.0.0.1")); })->currentIndex(), 0);
+    // The port it listened on, where the client was pointed.
+    QVERIFY(next->start());
+    QCOMPARE(next->server()->url().port(), int(port));
+    QCOMPARE(next->server()->config().answerStatus, 503);
+    next->stop();
+
+    // A header that is not a credential is kept; a port given (--listen PORT) wins.
+    field(QStringLiteral("Name: value"))->setText(QStringLiteral("X-Team: blue"));
+    QVERIFY(next->start());
+    next->stop();
+    ServerPane *third = window.newServerTab(0);
+    QCOMPARE(childWhere<QLineEdit>(third, [](QLineEdit *edit) { return edit->placeholderText().startsWith(QStringLiteral("Name: value")); })->text(),
+             QStringLiteral("X-Team: blue"));
+    QCOMPARE(childWhere<QSpinBox>(third, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("any free port"); })->value(), 0);
+}
+
+// Server tabs are among the tabs a restart brings back, in their places,
+// with the settings the last one started with, and not listening until
+// started; a window of server tabs alone has no empty connection tab.
+void TestServerTab::serverTabsComeBackAfterARestart()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    {
+        MainWindow window(echo.url());
+        window.show();
+        window.currentPane()->setUrl(echo.url().toString() + QStringLiteral("?first"));
+        ServerPane *server = window.newServerTab(port, true);
+        QVERIFY(server->server()->isListening());
+        window.newTab()->setUrl(QStringLiteral("ws://127.0.0.1:1/third"));
+        window.tabs()->setCurrentIndex(1);
+        window.close();
+        QTRY_VERIFY(!window.isVisible());
+    }
+    {
+        MainWindow window(echo.url());
+        window.restoreTabs();
+        QCOMPARE(window.paneCount(), 3);
+        QCOMPARE(window.pane(0)->urlBox()->currentText(), echo.url().toString() + QStringLiteral("?first"));
+        auto *server = qobject_cast<ServerPane *>(window.tabs()->widget(1));
+        QVERIFY(server);
+        QVERIFY(!server->server()->isListening());
+        QCOMPARE(window.pane(2)->urlBox()->currentText(), QStringLiteral("ws://127.0.0.1:1/third"));
+        QCOMPARE(window.tabs()->currentIndex(), 1);
+        // Started, it listens where the client was pointed before.
+        QSpinBox *portBox = childWhere<QSpinBox>(server, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("any free port"); });
+        QCOMPARE(portBox->value(), int(port));
+        QVERIFY(server->start());
+        QCOMPARE(server->server()->url().port(), int(port));
+        server->stop();
+        // Only the server tab left.
+        window.show();
+        QVERIFY(window.closeTab(2, false));
+        QVERIFY(window.closeTab(0, false));
+        QCOMPARE(window.paneCount(), 1);
+        window.close();
+        QTRY_VERIFY(!window.isVisible());
+    }
+    MainWindow window(echo.url());
+    window.restoreTabs();
+    QCOMPARE(window.paneCount(), 1);
+    QVERIFY(qobject_cast<ServerPane *>(window.tabs()->widget(0)));
+}
+
 void TestServerTab::unsavedClientsAreAskedAbout()
 {
     EchoServer echo;

@@ -160,10 +160,11 @@ ServerPane *MainWindow::serverPane(int index) const
     return qobject_cast<ServerPane *>(m_tabs->widget(index));
 }
 
-ServerPane *MainWindow::newServerTab(quint16 port, bool start)
+ServerPane *MainWindow::newServerTab(int port, bool start)
 {
     auto *server = new ServerPane(m_tabs);
-    server->setPort(port);
+    if (port >= 0)
+        server->setPort(quint16(port));
     connect(server, &ServerPane::statusMessage, this, [this, server](const QString &text, int timeoutMs) {
         if (server == m_tabs->currentWidget())
             statusBar()->showMessage(text, timeoutMs);
@@ -409,9 +410,14 @@ bool MainWindow::anyServerClient() const
 
 void MainWindow::saveTabs() const
 {
+    // In their order, server tabs among them, so that the one in front is found again.
     QVariantList tabs;
-    for (const ConnectionPane *each : panes())
-        tabs.append(each->tabState());
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (serverPane(i))
+            tabs.append(QVariantMap{{QStringLiteral("server"), true}});
+        else if (const auto *each = qobject_cast<const ConnectionPane *>(m_tabs->widget(i)))
+            tabs.append(each->tabState());
+    }
     Settings::setValue(Settings::Id::OpenTabs, tabs);
     Settings::setValue(Settings::Id::CurrentTab, m_tabs->currentIndex());
     Settings::setValue(Settings::Id::OpenCollection, m_sidebar ? m_sidebar->path() : QString());
@@ -426,9 +432,15 @@ void MainWindow::restoreTabs()
         if (!openCollection(collection, &error))
             statusBar()->showMessage(error, 10000);
     }
-    bool first = true;
+    // The tab the window opened with takes the first connection tab, in its place.
+    ConnectionPane *spare = currentPane()->isUnused() ? currentPane() : nullptr;
     for (const QVariant &entry : tabs) {
         const QVariantMap tab = entry.toMap();
+        // A server tab comes back with the settings it last started with, not listening.
+        if (tab.value(QStringLiteral("server")).toBool()) {
+            newServerTab();
+            continue;
+        }
         const QString file = tab.value(QStringLiteral("file")).toString();
         QString url = tab.value(QStringLiteral("url")).toString();
         const QString profile = tab.value(QStringLiteral("profile")).toString();
@@ -438,8 +450,8 @@ void MainWindow::restoreTabs()
             url = m_echoUrl.toString();
         if (file.isEmpty() && url.isEmpty() && profile.isEmpty())
             continue;
-        ConnectionPane *target = first && currentPane()->isUnused() ? currentPane() : addPane(false);
-        first = false;
+        ConnectionPane *target = spare ? std::exchange(spare, nullptr) : addPane(false);
+        m_tabs->tabBar()->moveTab(m_tabs->indexOf(target), m_tabs->count() - 1);
         if (!file.isEmpty()) {
             target->loadHere(file);
             continue;
@@ -449,6 +461,9 @@ void MainWindow::restoreTabs()
         target->setUrl(url);
         target->loadConnectionOptions(url, true);
     }
+    // Only server tabs came back: the empty one is not wanted.
+    if (spare && m_tabs->count() > 1)
+        removePane(spare);
     m_tabs->setCurrentIndex(qBound(0, Settings::value(Settings::Id::CurrentTab).toInt(), m_tabs->count() - 1));
 }
 

@@ -62,7 +62,8 @@ public:
     // A new tab with the URL, request tabs and profile of tab `index`.
     ConnectionPane *duplicateTab(int index);
     // A server tab (the server mode), listening at once when `start`.
-    ServerPane *newServerTab(quint16 port = 0, bool start = false);
+    // A port below 0: the one the last server tab started with (none: any free port).
+    ServerPane *newServerTab(int port = -1, bool start = false);
     // The server tab at `index`, or null for a connection tab.
     ServerPane *serverPane(int index) const;
     // Quits as close() does, without asking about what was not saved (a

@@ -4,6 +4,7 @@
 #include "savedmessages.h"
 #include "log/payloadformat.h"
 #include "record/journal.h"
+#include "record/secrets.h"
 #include "settings/settings.h"
 #include "server/echoserver.h"
 #include "theme.h"
@@ -19,6 +20,8 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -319,6 +322,7 @@ ServerPane::ServerPane(QWidget *parent)
                 Q_EMIT statusMessage(tr("The saved messages cannot be read: %1").arg(error), 10000);
             });
     }
+    setForm(QJsonDocument::fromJson(Settings::value(Settings::Id::ServerForm).toString().toUtf8()).object().toVariantMap());
     serverPanes().append(this);
     connect(&m_server, &InspectServer::notice, this, [this](const QString &text) { Q_EMIT statusMessage(text, 10000); });
     m_refresh->setInterval(RefreshMs);
@@ -423,6 +427,77 @@ void ServerPane::setPort(quint16 port)
     m_port->setValue(port);
 }
 
+namespace {
+
+constexpr std::pair<ReplyChoice, const char *> ReplyKeys[] = {
+    {ReplyChoice::Echo, "echo"},
+    {ReplyChoice::Silent, "silent"},
+    {ReplyChoice::Text, "text"},
+    {ReplyChoice::SavedAll, "all"},
+    {ReplyChoice::SavedInTurn, "turn"},
+};
+
+} // namespace
+
+QVariantMap ServerPane::form() const
+{
+    QVariantMap form;
+    form.insert(QStringLiteral("port"), m_port->value());
+    form.insert(QStringLiteral("paths"), m_paths->text());
+    form.insert(QStringLiteral("certificate"), m_tlsCert->text());
+    form.insert(QStringLiteral("key"), m_tlsKey->text());
+    form.insert(QStringLiteral("maxMessageMiB"), m_maxMessage->value());
+    for (const auto &[choice, key] : ReplyKeys) {
+        if (int(choice) == m_reply->currentData().toInt())
+            form.insert(QStringLiteral("reply"), QString::fromLatin1(key));
+    }
+    form.insert(QStringLiteral("replyText"), m_replyText->text());
+    form.insert(QStringLiteral("answer"), m_answer->currentData().toInt());
+    // A credential the client must send is a secret: it stays in this tab.
+    const QString header = m_requireHeader->text().trimmed();
+    if (!Secrets::isSecret(header.left(header.indexOf(u':')).trimmed().toLatin1()))
+        form.insert(QStringLiteral("requireHeader"), header);
+    form.insert(QStringLiteral("protocols"), m_protocols->text());
+    form.insert(QStringLiteral("requireProtocol"), m_requireProtocol->isChecked());
+    form.insert(QStringLiteral("delayMs"), m_delay->value());
+    form.insert(QStringLiteral("dropAfter"), m_dropAfter->value());
+    return form;
+}
+
+void ServerPane::setForm(const QVariantMap &form)
+{
+    // What is missing or not understood (a file of another version) stays as it is.
+    const auto number = [&form](const char *key, QSpinBox *box) {
+        bool ok = false;
+        const int value = form.value(QLatin1String(key)).toInt(&ok);
+        if (ok && value >= box->minimum() && value <= box->maximum())
+            box->setValue(value);
+    };
+    const auto text = [&form](const char *key, QLineEdit *field) {
+        if (form.contains(QLatin1String(key)))
+            field->setText(form.value(QLatin1String(key)).toString());
+    };
+    number("port", m_port);
+    text("paths", m_paths);
+    text("certificate", m_tlsCert);
+    text("key", m_tlsKey);
+    number("maxMessageMiB", m_maxMessage);
+    const QString reply = form.value(QStringLiteral("reply")).toString();
+    for (const auto &[choice, key] : ReplyKeys) {
+        if (reply == QLatin1String(key))
+            m_reply->setCurrentIndex(m_reply->findData(int(choice)));
+    }
+    text("replyText", m_replyText);
+    const int answer = m_answer->findData(form.value(QStringLiteral("answer"), 0).toInt());
+    if (answer >= 0)
+        m_answer->setCurrentIndex(answer);
+    text("requireHeader", m_requireHeader);
+    text("protocols", m_protocols);
+    m_requireProtocol->setChecked(form.value(QStringLiteral("requireProtocol"), false).toBool());
+    number("delayMs", m_delay);
+    number("dropAfter", m_dropAfter);
+}
+
 void ServerPane::chooseTlsFile(QLineEdit *target, const QString &title)
 {
     const QString path = QFileDialog::getOpenFileName(this, title, target->text(),
@@ -433,7 +508,11 @@ void ServerPane::chooseTlsFile(QLineEdit *target, const QString &title)
 
 bool ServerPane::repliesFromForm(InspectServer::Config *config, QString *error) const
 {
-    // The saved messages: on open, and as the replies when chosen; filled in now, each once.
+    // The saved messages: on open, and as the replies when chosen. Each is
+    // filled in now, so that one that cannot be sent stops the start with its
+    // reason; one with variables is filled in again at each sending, as a
+    // connection's saved messages are (its {{$timestamp}} is new every time).
+    // A file is read once.
     const ReplyChoice choice = ReplyChoice(m_reply->currentData().toInt());
     const bool savedReplies = choice == ReplyChoice::SavedAll || choice == ReplyChoice::SavedInTurn;
     for (const SavedMessage &message : m_saved->model()->messages()) {
@@ -537,6 +616,8 @@ bool ServerPane::start()
             Q_EMIT statusMessage(tr("No session journal: %1").arg(m_journal->errorString()), 15000);
         connect(m_journal.get(), &Journal::failed, this, [this](const QString &message) { Q_EMIT statusMessage(message, 15000); });
     }
+    Settings::setValue(Settings::Id::ServerForm,
+                       QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(form())).toJson(QJsonDocument::Compact)));
     m_url->setText(m_server.url().toString());
     m_startStop->setText(tr("&Stop"));
     m_showSettings->setChecked(false);

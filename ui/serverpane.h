@@ -4,6 +4,7 @@
 #include "workspace/recentmessages.h"
 #include "workspace/variables.h"
 
+#include <QVariantMap>
 #include <QWidget>
 
 #include <memory>
@@ -46,6 +47,12 @@ public:
     QString title() const;
 
     void setPort(quint16 port);
+    // The settings the last server tab started with, which a new tab begins
+    // with: all but the address (always this machine only until chosen
+    // again), the passphrase and a required credential header, none of
+    // which is kept.
+    QVariantMap form() const;
+    void setForm(const QVariantMap &form);
     // Starts with the settings in the form; false with the reason shown.
     bool start();
     void stop();

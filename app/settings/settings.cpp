@@ -43,6 +43,7 @@ const Entry &entry(Id id)
         {Id::OpenTabs, "window/v1/tabs", QVariantList()},
         {Id::CurrentTab, "window/v1/currentTab", 0},
         {Id::OpenCollection, "window/v1/collection", QString()},
+        {Id::ServerForm, "serverTab/v1/form", QString()},
     };
     for (const Entry &e : table) {
         if (e.id == id)

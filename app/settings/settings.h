@@ -29,7 +29,8 @@ enum class Id {
     AllowPlainTextSecrets, // bool: with no system keyring, keep secrets in this file (plainTextSecrets/) rather than for the session only
     OpenTabs,          // QVariantList of {url, profile} or {file}: the window's tabs when it last closed
     CurrentTab,        // int: the one in front among them
-    OpenCollection     // QString: the collection file in the sidebar when the window last closed
+    OpenCollection,    // QString: the collection file in the sidebar when the window last closed
+    ServerForm         // QString, a JSON object: a server tab's settings when it last started (no address, passphrase or credential)
 };
 
 QVariant value(Id id);
