@@ -394,21 +394,31 @@ void Tap::relayFromServer()
     m_client->write(data);
 }
 
-void Tap::recordUnread()
+void Tap::recordUnread(bool hangingUp)
 {
-    if (!m_upstream || m_bytesAfterClient < MaxBytesAfterClient || m_unreadRecorded)
+    const bool bounded = m_bytesAfterClient >= MaxBytesAfterClient;
+    if (!m_upstream || (!bounded && !hangingUp) || m_unreadRecorded)
         return;
-    // What came in past the bound and was never read: the least the server sent more.
+    // What came in past the bound, or as the tap hung up, and was never
+    // read: the least the server sent more.
     const qint64 unread = m_upstream->bytesAvailable();
     if (unread == 0)
         return;
     m_upstream->skip(unread);
     m_unreadRecorded = true;
-    record(TapRecord::Type::NotRecorded, {},
-           tr("Not recorded: at least %L1 more bytes from the server after QWebSocket had closed. The tap keeps "
-              "%L2 bytes of what the server sends after that, then stops reading it.")
-               .arg(unread)
-               .arg(MaxBytesAfterClient));
+    if (bounded) {
+        record(TapRecord::Type::NotRecorded, {},
+               tr("Not recorded: at least %L1 more bytes from the server after QWebSocket had closed. The tap keeps "
+                  "%L2 bytes of what the server sends after that, then stops reading it.")
+                   .arg(unread)
+                   .arg(MaxBytesAfterClient));
+    } else {
+        record(TapRecord::Type::NotRecorded, {},
+               tr("Not recorded: at least %L1 more bytes from the server, on their way when the tap hung up on it "
+                  "%L2 ms after QWebSocket had closed.")
+                   .arg(unread)
+                   .arg(CloseGraceMs));
+    }
 }
 
 void Tap::onUpstreamConnected()
@@ -590,8 +600,16 @@ void Tap::onClientGone()
         // moment to answer with its own Close, so the capture shows whether
         // the close handshake completed, then hang up.
         QTimer::singleShot(CloseGraceMs, m_upstream, [this] {
-            if (!m_upstreamClosed)
-                m_upstream->disconnectFromHost();
+            if (m_upstreamClosed)
+                return;
+            // What is on its way now is taken in (a look, not a wait), so
+            // that what the hang-up cuts off is counted, not dropped unsaid.
+            m_upstream->waitForReadyRead(0);
+            if (m_upstreamClosed)
+                return;   // it was the server's own end
+            relayFromServer();
+            recordUnread(true);
+            m_upstream->disconnectFromHost();
         });
     }
     finishIfDone();

@@ -112,7 +112,8 @@ private:
     void startRelay();
     void relayFromClient();
     void relayFromServer();
-    void recordUnread();
+    // hangingUp: also what is unread below the bound, as the tap hangs up on a server that has not closed.
+    void recordUnread(bool hangingUp = false);
     void failUpstream(const QByteArray &statusLine, const QString &why, const QByteArray &kind = {});
     QString proxyFailure(QAbstractSocket::SocketError error) const;
     bool proxied() const;

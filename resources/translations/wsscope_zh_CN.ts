@@ -5186,6 +5186,10 @@ Built with Qt %2.</source>
         <source>through the %1: %2</source>
         <translation>经由 %1：%2</translation>
     </message>
+    <message>
+        <source>Not recorded: at least %L1 more bytes from the server, on their way when the tap hung up on it %L2 ms after QWebSocket had closed.</source>
+        <translation>未记录：中继在 QWebSocket 关闭 %L2 ms 后挂断服务器时，服务器仍有至少 %L1 字节正在发来。</translation>
+    </message>
 </context>
 <context>
     <name>TextLog</name>
