@@ -21,6 +21,7 @@
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
@@ -208,6 +209,14 @@ private Q_SLOTS:
     void refusals_data();
     void refusals();
     void notAnUpgrade();
+    void requestsARealServerRefuses_data();
+    void requestsARealServerRefuses();
+    void refusalsWellFormed();
+    void requestedUrlKeptAsWritten();
+    void invalidCloseFromTheClient();
+    void overLimitWhileTheClientStillSends();
+    void plainHttpToAWssServer();
+    void clientLeavingMidFrame();
     void requiredHeader();
     void requiredSubprotocol();
     void forcedSubprotocol();
@@ -630,6 +639,246 @@ void TestServer::notAnUpgrade()
     QCOMPARE(server.openClientCount(), 0);
 }
 
+void TestServer::requestsARealServerRefuses_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("statusLine");
+    QTest::addColumn<QString>("reason");
+    const QByteArray rest = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            "Sec-WebSocket-Version: 13\r\n\r\n";
+    QTest::newRow("HTTP/1.0") << "GET / HTTP/1.0\r\nHost: x\r\n" + rest << QByteArray("HTTP/1.1 505 HTTP Version Not Supported")
+                              << "HTTP/1.0, not HTTP/1.1";
+    QTest::newRow("no Host") << "GET / HTTP/1.1\r\n" + rest << QByteArray("HTTP/1.1 400 Bad Request") << "no Host header";
+    QTest::newRow("two Hosts") << "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n" + rest << QByteArray("HTTP/1.1 400 Bad Request")
+                               << "more than one Host";
+    QTest::newRow("asterisk") << "GET * HTTP/1.1\r\nHost: x\r\n" + rest << QByteArray("HTTP/1.1 400 Bad Request") << "not a path";
+    QTest::newRow("fragment") << "GET /a#b HTTP/1.1\r\nHost: x\r\n" + rest << QByteArray("HTTP/1.1 400 Bad Request") << "not a path";
+    // Answered at once, not after the 10 s a head that never ends waits.
+    QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\nUpgrade: websocket\n\n") << QByteArray("HTTP/1.1 400 Bad Request")
+                             << "LF alone";
+    QTest::newRow("TLS ClientHello") << QByteArray("\x16\x03\x01\x00\x2a\x01\x00\x00\x26\x03\x03", 11)
+                                     << QByteArray("HTTP/1.1 400 Bad Request") << "began a TLS handshake";
+    // What the client sent is quoted escaped: nothing of it reaches a terminal raw.
+    QTest::newRow("escape sequences") << QByteArray("\x1b]0;PWNED\x07\x1b[2J\x1b[31mRED garbage\r\n\r\n")
+                                      << QByteArray("HTTP/1.1 400 Bad Request") << "not METHOD TARGET";
+    QTest::newRow("escape in a header") << "GET / HTTP/1.1\r\nHost: x\r\nBad\x1b[31mheader\r\n" + rest
+                                        << QByteArray("HTTP/1.1 400 Bad Request") << "is not a header";
+}
+
+// What RFC 6455 4.2.1 and HTTP/1.1 ask of an upgrade request, checked as a
+// real server checks them, each refusal seen by a raw client at once.
+void TestServer::requestsARealServerRefuses()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, statusLine);
+    QFETCH(QString, reason);
+    InspectServer server;
+    QVERIFY(server.start(loopback()));
+    RawClient client(server.url().port());
+    QVERIFY(client.waitConnected());
+    QElapsedTimer clock;
+    clock.start();
+    client.write(request);
+    QVERIFY(client.waitClosed(4000));
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(client.received.startsWith(QByteArray(statusLine + "\r\n")), client.received.constData());
+    QVERIFY2(!client.received.contains('\x1b') && !client.received.contains('\x07'), client.received.constData());
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Refused);
+    const QString line = server.handshakeSummary(1);
+    QVERIFY2(line.contains(reason), qPrintable(line));
+    for (const QChar c : line)
+        QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f, qPrintable(line));
+    // The bytes themselves are kept as they came.
+    QObject owner;
+    QVERIFY(captureOf(server, 1, &owner)->chunks().front().bytes.startsWith(request.left(8)));
+}
+
+// Statuses that carry no body are sent without one; the reason phrase is the
+// status's own; a required Bearer token is asked for as Bearer.
+void TestServer::refusalsWellFormed()
+{
+    for (const int status : {204, 304}) {
+        InspectServer::Config config = loopback();
+        config.answerStatus = status;
+        InspectServer server;
+        QVERIFY(server.start(config));
+        RawClient client(server.url().port());
+        QVERIFY(client.waitConnected());
+        client.write(upgradeRequest(server.url().port()));
+        QVERIFY(client.waitClosed());
+        const QByteArray expected = status == 204 ? QByteArray("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                                                  : QByteArray("HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
+        QCOMPARE(client.received, expected);
+    }
+    InspectServer::Config config = loopback();
+    config.requiredHeaders = {{"Authorization", "Bearer abc"}};
+    InspectServer server;
+    QVERIFY(server.start(config));
+    RawClient client(server.url().port());
+    QVERIFY(client.waitConnected());
+    client.write(upgradeRequest(server.url().port()));
+    QVERIFY(client.waitClosed());
+    QVERIFY2(client.received.startsWith("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"wsscope\"\r\n"),
+             client.received.constData());
+}
+
+// The URL saved for a client is the one it asked for: a path that starts
+// with //, its percent-encoding, an absolute-form target's host.
+void TestServer::requestedUrlKeptAsWritten()
+{
+    InspectServer server;
+    QVERIFY(server.start(loopback()));
+    const quint16 port = server.url().port();
+    const QByteArray targets[] = {"//chat?x=1", "/sp%20ace/%E6%97%A5?q=a%26b", "http://other.example:8080/abs?y=2", "/plain"};
+    for (const QByteArray &target : targets) {
+        RawClient client(port);
+        QVERIFY(client.waitConnected());
+        client.write(upgradeRequest(port, {}, target));
+        QVERIFY(client.waitFor("\r\n\r\n"));
+        QVERIFY2(client.received.startsWith("HTTP/1.1 101 "), client.received.constData());
+    }
+    QTRY_COMPARE(server.connections().size(), 4);
+    const QString base = QStringLiteral("ws://127.0.0.1:%1").arg(port);
+    QCOMPARE(server.connections().at(0).url, base + QStringLiteral("//chat?x=1"));
+    QCOMPARE(server.connections().at(1).url, base + QStringLiteral("/sp%20ace/%E6%97%A5?q=a%26b"));
+    QCOMPARE(server.connections().at(2).url, QStringLiteral("ws://other.example:8080/abs?y=2"));
+    QCOMPARE(server.connections().at(3).url, base + QStringLiteral("/plain"));
+    // The path rules go by the decoded path.
+    InspectServer::Config config = loopback();
+    config.paths = {QStringLiteral("/sp ace")};
+    InspectServer ruled;
+    QVERIFY(ruled.start(config));
+    RawClient encoded(ruled.url().port());
+    QVERIFY(encoded.waitConnected());
+    encoded.write(upgradeRequest(ruled.url().port(), {}, "/sp%20ace"));
+    QVERIFY(encoded.waitFor("\r\n\r\n"));
+    QVERIFY2(encoded.received.startsWith("HTTP/1.1 101 "), encoded.received.constData());
+}
+
+// A client that closes first with a Close it may not send (one byte, code
+// 1005, a reason that is not UTF-8) closed the connection: it is the closer,
+// and the answer is the protocol's error.
+void TestServer::invalidCloseFromTheClient()
+{
+    struct Case
+    {
+        QByteArray payload;
+        int answer;
+        bool oneByte;
+    };
+    const Case cases[] = {{QByteArray(1, '\x03'), 1002, true},
+                          {QByteArray("\x03\xed", 2), 1002, false},
+                          {QByteArray("\x03\xe8\xff\xfe", 4), 1007, false}};
+    InspectServer server;
+    QVERIFY(server.start(loopback()));
+    int id = 0;
+    for (const Case &each : cases) {
+        ++id;
+        RawClient client(server.url().port());
+        QVERIFY(upgrade(client, server.url().port()));
+        client.write(clientFrame(0x8, each.payload));
+        QVERIFY(client.waitClosed());
+        QCOMPARE(closeCodeIn(client.received), each.answer);
+        QTRY_COMPARE(server.client(id).state, InspectServer::ClientState::Closed);
+        const Session::Connection connection = server.connections().at(id - 1);
+        QCOMPARE(connection.close.closer, Session::Closer::Peer);
+        QCOMPARE(connection.close.oneByteClose, each.oneByte);
+        QVERIFY2(eventsOf(server, id).join(u'\n').contains(QStringLiteral("Protocol error by the client")),
+                 qPrintable(eventsOf(server, id).join(u'\n')));
+    }
+}
+
+// A client that blocks while it sends a message over the limit (as
+// websocket-client does) still gets the 1009: the server goes on reading
+// what it sends, keeping none of it past a bound and saying so.
+void TestServer::overLimitWhileTheClientStillSends()
+{
+    InspectServer::Config config = loopback();
+    config.maxMessageBytes = 1000;
+    InspectServer server;
+    QVERIFY(server.start(config));
+    QProcess client;
+    client.setProcessChannelMode(QProcess::MergedChannels);
+    client.start(QStringLiteral(WSSCOPE_PYTHON),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sys,websocket\n"
+                                 "ws=websocket.create_connection(sys.argv[1])\n"
+                                 "ws.send_binary(b'a'*12000000)\n"
+                                 "op,frame=ws.recv_data_frame(True)\n"
+                                 "print(op, int.from_bytes(frame.data[:2],'big'))"),
+                  server.url().toString()});
+    QVERIFY(QTest::qWaitFor([&] { return client.state() == QProcess::NotRunning; }, 30000));
+    QCOMPARE(client.readAll().trimmed(), QByteArray("8 1009"));
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Closed);
+    QObject owner;
+    WireCapture *capture = captureOf(server, 1, &owner);
+    qint64 kept = 0;
+    for (const WireCapture::Chunk &chunk : capture->chunks())
+        kept += chunk.fromClient ? chunk.bytes.size() : 0;
+    QVERIFY2(kept < 12000000 && kept <= InspectServer::MaxBytesAfterEnd + 2 * InspectServer::ReadChunkBytes, qPrintable(QString::number(kept)));
+    bool said = false;
+    for (const TapRecord &record : server.wire(1))
+        said |= record.type == TapRecord::Type::NotRecorded && record.text.contains(QStringLiteral("more from the client"));
+    QVERIFY(said);
+}
+
+// ws:// to a wss:// server: answered in plain HTTP with what happened, and
+// on the line that names the client; the TLS clients still work.
+void TestServer::plainHttpToAWssServer()
+{
+    TlsFixture tls;
+    QVERIFY2(tls.create(), qPrintable(tls.error()));
+    InspectServer::Config config = loopback();
+    QString error;
+    QVERIFY2(InspectServer::loadTlsFiles(tls.certPath(), tls.keyPath(), {}, &config, &error), qPrintable(error));
+    InspectServer server;
+    QVERIFY(server.start(config));
+    RawClient plain(server.url().port());
+    QVERIFY(plain.waitConnected());
+    plain.write(upgradeRequest(server.url().port()));
+    QVERIFY(plain.waitClosed());
+    QVERIFY2(plain.received.startsWith("HTTP/1.1 400 Bad Request\r\n"), plain.received.constData());
+    QVERIFY(plain.received.contains("wss://"));
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Refused);
+    QVERIFY2(server.handshakeSummary(1).contains(QStringLiteral("plain HTTP")), qPrintable(server.handshakeSummary(1)));
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setCaCertificates(QSslCertificate::fromPath(tls.certPath()));
+    QWebSocket client;
+    client.setSslConfiguration(ssl);
+    client.open(server.url());
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), QAbstractSocket::ConnectedState, 10000);
+}
+
+// A client that goes in the middle of a frame, or of a fragmented message:
+// the log says what was left unfinished.
+void TestServer::clientLeavingMidFrame()
+{
+    InspectServer server;
+    QVERIFY(server.start(loopback()));
+    {
+        RawClient client(server.url().port());
+        QVERIFY(upgrade(client, server.url().port()));
+        client.write(clientFrame(0x2, QByteArray(1000, 'x')).left(20));
+        QTRY_VERIFY(client.socket.bytesToWrite() == 0);
+        QTest::qWait(50);
+        client.socket.abort();
+    }
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Closed);
+    QVERIFY2(eventsOf(server, 1).join(u'\n').contains(QStringLiteral("of a payload of 1000 bytes")), qPrintable(eventsOf(server, 1).join(u'\n')));
+    {
+        RawClient client(server.url().port());
+        QVERIFY(upgrade(client, server.url().port()));
+        QByteArray first = clientFrame(0x1, "first half ");
+        first[0] = char(0x01);   // FIN clear: more fragments follow
+        client.write(first);
+        QTRY_VERIFY(client.socket.bytesToWrite() == 0);
+        QTest::qWait(50);
+        client.socket.abort();
+    }
+    QTRY_COMPARE(server.client(2).state, InspectServer::ClientState::Closed);
+    QVERIFY2(eventsOf(server, 2).join(u'\n').contains(QStringLiteral("fragmented message: 11 bytes")), qPrintable(eventsOf(server, 2).join(u'\n')));
+}
+
 void TestServer::requiredHeader()
 {
     InspectServer::Config config = loopback();
@@ -658,7 +907,7 @@ void TestServer::requiredHeader()
     QVERIFY(anonymous.waitConnected());
     anonymous.write(upgradeRequest(authorizing.url().port()));
     QVERIFY(anonymous.waitClosed());
-    QVERIFY(anonymous.received.startsWith("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"wsscope\"\r\n"));
+    QVERIFY(anonymous.received.startsWith("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"wsscope\"\r\n"));
 }
 
 void TestServer::requiredSubprotocol()
@@ -1033,6 +1282,13 @@ void TestServer::savedSessionReopens()
     QCOMPARE(messages.at(0).toObject().value(QStringLiteral("type")).toString(), QStringLiteral("send"));
     QCOMPARE(messages.at(0).toObject().value(QStringLiteral("data")).toString(), QStringLiteral("saved"));
     QCOMPARE(messages.at(1).toObject().value(QStringLiteral("type")).toString(), QStringLiteral("receive"));
+    // The text export names the client as the one that closed.
+    const QString textPath = dir.filePath(QStringLiteral("server.txt"));
+    QVERIFY2(SessionExport::saveSnapshot(server.snapshot(), textPath, {}, &error), qPrintable(error));
+    QFile text(textPath);
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    const QByteArray textLog = text.readAll();
+    QVERIFY2(textLog.contains("connection 1 closed by the client: 1000"), textLog.constData());
 }
 
 void TestServer::tsharkReadsClientFrames()

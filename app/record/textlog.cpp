@@ -93,11 +93,13 @@ QString bodyLines(const HandshakeInfo &info)
     return out;
 }
 
-QString closerText(Session::Closer closer)
+// Who closed, seen from wsscope's side: its peer is the server, or, in
+// the server mode, the client.
+QString closerText(Session::Closer closer, bool server)
 {
     switch (closer) {
     case Session::Closer::Us: return tr("by us");
-    case Session::Closer::Peer: return tr("by the server");
+    case Session::Closer::Peer: return server ? tr("by the client") : tr("by the server");
     case Session::Closer::Client: return tr("by the WebSocket client after a protocol error");
     case Session::Closer::Unknown: return tr("by one side (a direct connection cannot tell which)");
     case Session::Closer::Nobody: return tr("without a close handshake");
@@ -161,7 +163,7 @@ bool write(const Session &session, QIODevice *out, const SessionExport::Options 
                 if (connection.opened) {
                     text += tr("connection %1 closed %2: %3 (%4)")
                                 .arg(connection.id)
-                                .arg(closerText(connection.close.closer))
+                                .arg(closerText(connection.close.closer, connection.server))
                                 .arg(connection.close.code)
                                 .arg(CloseCodes::name(connection.close.code));
                     if (!connection.close.reason.isEmpty())

@@ -10,13 +10,58 @@
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslServer>
+#include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QtEndian>
 
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace {
+
+// The wss:// server, which also takes in the clients that speak plain HTTP
+// to it (ws:// for wss://, a common slip): a TLS connection starts with a
+// handshake record (byte 22), so the first byte, looked at without taking
+// it, tells. Those go on unencrypted, for the server to answer with a plain
+// refusal that says what happened; the others go to QSslServer's handshake.
+class TlsOrPlainServer : public QSslServer
+{
+public:
+    using QSslServer::QSslServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+        auto *timeout = new QTimer(notifier);
+        timeout->setSingleShot(true);
+        const auto decide = [this, descriptor, notifier](bool waited) {
+            char first = 0;
+            const ssize_t got = ::recv(int(descriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && !waited)
+                return;   // nothing yet
+            notifier->setEnabled(false);
+            notifier->deleteLater();
+            if (got == 1 && first != '\x16') {
+                auto *plain = new QTcpSocket(this);
+                if (plain->setSocketDescriptor(descriptor))
+                    addPendingConnection(plain);
+                else
+                    delete plain;
+                return;
+            }
+            // TLS; or a client that sent nothing in time, or left: QSslServer's handshake ends it.
+            QSslServer::incomingConnection(descriptor);
+        };
+        connect(notifier, &QSocketNotifier::activated, this, [decide] { decide(false); });
+        connect(timeout, &QTimer::timeout, this, [decide] { decide(true); });
+        timeout->start(InspectServer::HandshakeTimeoutMs);
+    }
+};
 
 constexpr quint8 OpContinuation = 0x0;
 constexpr quint8 OpText = 0x1;
@@ -113,7 +158,8 @@ struct InspectServer::Client
     QString pendingProtocol;
     bool refuseFull = false;       // too many clients: answered 503 once its request is in
     bool feedDecoder = true;       // false once a frame too large was refused
-    bool deaf = false;             // no longer read from (see MaxBytesAfterEnd)
+    bool deaf = false;             // what it sends is read and dropped, not recorded (see MaxBytesAfterEnd)
+    qint64 dropped = 0;            // bytes read and not recorded since
     qint64 bytesAfterEnd = 0;      // read since the connection was refused, failed or ended by us
     QString refusal;               // why the upgrade was refused
     QTimer *stalled = nullptr;     // runs while bytes wait for the client and it takes none
@@ -142,18 +188,29 @@ QByteArray InspectServer::reasonPhrase(int status)
     case 204: return "No Content";   // not translated: on the wire
     case 301: return "Moved Permanently";   // not translated: on the wire
     case 302: return "Found";   // not translated: on the wire
+    case 303: return "See Other";   // not translated: on the wire
+    case 304: return "Not Modified";   // not translated: on the wire
+    case 307: return "Temporary Redirect";   // not translated: on the wire
+    case 308: return "Permanent Redirect";   // not translated: on the wire
     case 400: return "Bad Request";   // not translated: on the wire
     case 401: return "Unauthorized";   // not translated: on the wire
     case 403: return "Forbidden";   // not translated: on the wire
     case 404: return "Not Found";   // not translated: on the wire
     case 405: return "Method Not Allowed";   // not translated: on the wire
+    case 407: return "Proxy Authentication Required";   // not translated: on the wire
     case 408: return "Request Timeout";   // not translated: on the wire
+    case 410: return "Gone";   // not translated: on the wire
+    case 413: return "Content Too Large";   // not translated: on the wire
+    case 414: return "URI Too Long";   // not translated: on the wire
     case 426: return "Upgrade Required";   // not translated: on the wire
     case 429: return "Too Many Requests";   // not translated: on the wire
     case 431: return "Request Header Fields Too Large";   // not translated: on the wire
     case 500: return "Internal Server Error";   // not translated: on the wire
     case 502: return "Bad Gateway";   // not translated: on the wire
+    case 501: return "Not Implemented";   // not translated: on the wire
     case 503: return "Service Unavailable";   // not translated: on the wire
+    case 504: return "Gateway Timeout";   // not translated: on the wire
+    case 505: return "HTTP Version Not Supported";   // not translated: on the wire
     default: return "Refused";   // not translated: on the wire
     }
 }
@@ -220,7 +277,7 @@ bool InspectServer::start(const Config &config, QString *error)
     m_config = config;
     const bool tls = !config.certificateChain.isEmpty();
     if (tls) {
-        auto *server = new QSslServer(this);
+        auto *server = new TlsOrPlainServer(this);
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         ssl.setLocalCertificateChain(config.certificateChain);
         ssl.setPrivateKey(config.privateKey);
@@ -385,7 +442,8 @@ QString InspectServer::handshakeSummary(int id) const
     const Session::Connection &connection = m_connections.at(client->index);
     const HandshakeInfo &handshake = connection.handshake;
     QString line = client->info.address + u':' + QString::number(client->info.port) + u' '
-        + EchoServer::escaped(QString::fromLatin1(handshake.requestLine));
+        + (handshake.requestLine.isEmpty() ? tr("(no request line)")
+                                           : EchoServer::escaped(QString::fromLatin1(handshake.requestLine)));
     if (!handshake.statusLine.isEmpty())
         line += QStringLiteral(" → ") + QString::fromLatin1(handshake.statusLine.mid(handshake.statusLine.indexOf(' ') + 1));
     if (!handshake.subprotocol.isEmpty())
@@ -476,11 +534,13 @@ void InspectServer::onNewConnection()
                 accept(raw, raw->pendingProtocol);   // the 101's delay is over
                 return;
             }
-            if (raw->info.state == ClientState::Handshake)
-                logEvent(raw, MessageLog::Kind::Error,
-                         tr("The client sent no whole upgrade request within %1 s; the connection was cut.")
-                             .arg(HandshakeTimeoutMs / 1000));
-            else if (raw->info.state == ClientState::Closing)
+            if (raw->info.state == ClientState::Handshake) {
+                // Answered, as a web server does, so that the client (and the line on stderr) can tell why.
+                refuse(raw, 408, tr("No whole upgrade request came within %1 s.").arg(HandshakeTimeoutMs / 1000).toUtf8(),
+                       tr("the client sent no whole upgrade request within %1 s").arg(HandshakeTimeoutMs / 1000));
+                return;
+            }
+            if (raw->info.state == ClientState::Closing)
                 logEvent(raw, MessageLog::Kind::Error,
                          tr("The client did not end the connection within %1 ms of the close; it was cut.").arg(CloseGraceMs));
             endTcp(raw);
@@ -540,7 +600,15 @@ void InspectServer::onReadable(Client *client)
     if (!socket || client->finished)
         return;
     while (socket->bytesAvailable() > 0) {
-        if (client->paused || client->deaf)
+        if (client->deaf) {
+            // Still read, so that a client still sending (the rest of a
+            // message over the limit) gets through to the Close waiting for
+            // it rather than to a reset; counted, not kept, until the grace
+            // timer of the close or of the end cuts it.
+            client->dropped += socket->skip(socket->bytesAvailable());
+            continue;
+        }
+        if (client->paused)
             return;
         const QByteArray data = socket->read(ReadChunkBytes);
         if (data.isEmpty())
@@ -552,10 +620,10 @@ void InspectServer::onReadable(Client *client)
             if (client->bytesAfterEnd > MaxBytesAfterEnd) {
                 client->deaf = true;
                 logEvent(client, MessageLog::Kind::Error,
-                         tr("Stopped reading from the client: it sent %1 bytes more after its connection was failed or ended.")
+                         tr("Stopped recording the client: it sent %1 bytes more after its connection was failed or "
+                            "ended. What follows is read and not kept.")
                              .arg(client->bytesAfterEnd));
-                // The grace timer of the close or of the end cuts it.
-                return;
+                continue;
             }
         }
         if (client->info.state == ClientState::Handshake) {
@@ -563,13 +631,30 @@ void InspectServer::onReadable(Client *client)
                 client->early += data;   // sent before the (delayed) 101
                 continue;
             }
+            if (!m_config.certificateChain.isEmpty() && !qobject_cast<QSslSocket *>(client->socket)) {
+                refuse(client, 400,
+                       tr("This is a wss:// server; the client sent plain HTTP (ws://) to it.").toUtf8(),
+                       tr("the client sent plain HTTP (ws://) to this wss:// server"));
+                return;
+            }
+            // A TLS ClientHello starts with a handshake record (22, then 3 for
+            // its version): a wss:// client at a ws:// server. Said at once,
+            // rather than waited on for a request that will not come.
+            if (client->parser.buffered() == 0 && data.size() >= 2 && data.at(0) == '\x16' && data.at(1) == '\x03'
+                && m_config.certificateChain.isEmpty()) {
+                refuse(client, 400, tr("This is a ws:// server; the client began a TLS handshake (wss://).").toUtf8(),
+                       tr("the client began a TLS handshake: this server is ws://, not wss://"));
+                return;
+            }
             const qsizetype taken = client->parser.feed(data);
             if (client->parser.status() == HttpHeadParser::Status::NeedMore)
                 continue;
             client->early = data.mid(taken);
             if (client->parser.status() == HttpHeadParser::Status::Error) {
-                refuse(client, 400, tr("This is not an HTTP request wsscope can read: %1").arg(client->parser.errorString()).toUtf8(),
-                       tr("the request is not HTTP: %1").arg(client->parser.errorString()));
+                // The reason quotes what the client sent: escaped, for the terminal and the client alike.
+                const QString reason = EchoServer::escaped(client->parser.errorString());
+                refuse(client, 400, tr("This is not an HTTP request wsscope can read: %1").arg(reason).toUtf8(),
+                       tr("the request is not HTTP: %1").arg(reason));
                 return;
             }
             handleRequest(client);
@@ -596,28 +681,57 @@ void InspectServer::handleRequest(Client *client)
     client->info.path = QString::fromLatin1(head.target);
     connection.origin = QString::fromLatin1(headerValue(head, "Origin"));
     connection.subprotocols = offeredProtocols(head);
+    // The resource asked for: a path (origin form), or an absolute http(s)
+    // URI whose host then stands for the Host header's (RFC 6455 4.1, RFC 9112 3.2.2).
+    QByteArray resource = head.target;
+    QByteArray authority = headerValue(head, "Host");
+    const bool absolute = resource.startsWith("http://") || resource.startsWith("https://");
+    if (absolute) {
+        const qsizetype hostStart = resource.indexOf("//") + 2;
+        const qsizetype pathStart = resource.indexOf('/', hostStart);
+        authority = resource.mid(hostStart, pathStart < 0 ? -1 : pathStart - hostStart);
+        resource = pathStart < 0 ? QByteArray("/") : resource.mid(pathStart);
+    }
+    const qsizetype queryStart = resource.indexOf('?');
+    const QByteArray resourcePath = queryStart < 0 ? resource : resource.left(queryStart);
     {
+        // As the client wrote it: its encoding kept, a path that starts with // too.
         QUrl requested = url();
-        const QByteArray host = headerValue(head, "Host");
-        if (!host.isEmpty()) {
-            const QUrl withHost(QStringLiteral("ws://") + QString::fromLatin1(host));
+        if (!authority.isEmpty()) {
+            const QUrl withHost(QStringLiteral("ws://") + QString::fromLatin1(authority));
             if (withHost.isValid() && !withHost.host().isEmpty()) {
                 requested.setHost(withHost.host());
                 requested.setPort(withHost.port());
             }
         }
-        const QUrl target(QString::fromLatin1(head.target));
-        requested.setPath(target.path(QUrl::FullyEncoded), QUrl::TolerantMode);
-        requested.setQuery(target.query(QUrl::FullyEncoded), QUrl::TolerantMode);
+        requested.setPath(QString::fromLatin1(resourcePath), QUrl::TolerantMode);
+        if (queryStart >= 0)
+            requested.setQuery(QString::fromLatin1(resource.mid(queryStart + 1)), QUrl::TolerantMode);
         if (requested.isValid())
-            connection.url = requested.toString();
+            connection.url = requested.toString(QUrl::FullyEncoded);
     }
     updateHandshake(client);
 
     // The checks of a real server first, then the user's choices.
     if (head.method != "GET") {
-        refuse(client, 405, tr("A WebSocket upgrade is a GET request; this was %1.").arg(QString::fromLatin1(head.method)).toUtf8(),
+        refuse(client, 405, tr("A WebSocket upgrade is a GET request; this was %1.").arg(EchoServer::escaped(QString::fromLatin1(head.method))).toUtf8(),
                tr("the method is %1, not GET").arg(EchoServer::escaped(QString::fromLatin1(head.method))));
+        return;
+    }
+    // RFC 6455 4.2.1: an HTTP/1.1 GET (or later), with a Host, for a path.
+    if (head.version != "HTTP/1.1" && !(head.version.startsWith("HTTP/") && head.version.mid(5).toDouble() > 1.1)) {
+        refuse(client, 505, tr("A WebSocket upgrade needs HTTP/1.1 or later; this was %1.").arg(EchoServer::escaped(QString::fromLatin1(head.version))).toUtf8(),
+               tr("the request is %1, not HTTP/1.1").arg(EchoServer::escaped(QString::fromLatin1(head.version))));
+        return;
+    }
+    if (head.values("Host").size() != 1) {
+        refuse(client, 400, tr("An HTTP/1.1 request names its host once, in a Host header.").toUtf8(),
+               head.values("Host").isEmpty() ? tr("the request has no Host header") : tr("the request has more than one Host header"));
+        return;
+    }
+    if (!resource.startsWith('/') || head.target.contains('#')) {
+        refuse(client, 400, tr("The request's target is a path, such as /chat?room=1, without a #fragment.").toUtf8(),
+               tr("the target %1 is not a path").arg(EchoServer::escaped(QString::fromLatin1(head.target))));
         return;
     }
     if (!listsToken(head, "Upgrade", "websocket")) {
@@ -642,14 +756,14 @@ void InspectServer::handleRequest(Client *client)
                tr("Sec-WebSocket-Key is missing or not 16 bytes in base64"));
         return;
     }
-    const QString path = QUrl(QString::fromLatin1(head.target)).path();
+    const QString path = QUrl::fromPercentEncoding(resourcePath);
     if (!m_config.paths.isEmpty() && !m_config.paths.contains(path)) {
-        refuse(client, 404, tr("No WebSocket at %1 here; the paths are: %2").arg(path, m_config.paths.join(u", ")).toUtf8(),
+        refuse(client, 404, tr("No WebSocket at %1 here; the paths are: %2").arg(EchoServer::escaped(path), m_config.paths.join(u", ")).toUtf8(),
                tr("no rule for the path %1").arg(EchoServer::escaped(path)));
         return;
     }
     if (!EchoServer::isOriginAllowedBy(m_config.allowedOrigins, connection.origin)) {
-        refuse(client, 403, tr("Upgrades from pages at %1 are not allowed.").arg(connection.origin).toUtf8(),
+        refuse(client, 403, tr("Upgrades from pages at %1 are not allowed.").arg(EchoServer::escaped(connection.origin)).toUtf8(),
                tr("the origin %1 is not on this machine and not allowed").arg(EchoServer::escaped(connection.origin)));
         return;
     }
@@ -689,7 +803,7 @@ void InspectServer::handleRequest(Client *client)
             const QString offered = connection.subprotocols.isEmpty() ? tr("none") : connection.subprotocols.join(u", ");
             refuse(client, 400,
                    tr("This server requires the subprotocol %1; the request offered: %2.")
-                       .arg(m_config.protocols.join(u", "), offered)
+                       .arg(m_config.protocols.join(u", "), EchoServer::escaped(offered))
                        .toUtf8(),
                    tr("the required subprotocol was not offered (offered: %1)").arg(EchoServer::escaped(offered)));
             return;
@@ -723,14 +837,29 @@ void InspectServer::refuse(Client *client, int status, const QByteArray &body, c
 {
     QByteArray answer = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     switch (status) {
-    case 401: answer += "WWW-Authenticate: Basic realm=\"wsscope\"\r\n"; break;
+    case 401: {
+        // The scheme of the credential required, when it is one.
+        QByteArray scheme = "Basic";
+        for (const Header &required : std::as_const(m_config.requiredHeaders)) {
+            const QByteArray value = required.second.trimmed();
+            if (required.first.compare("Authorization", Qt::CaseInsensitive) == 0 && value.contains(' ')
+                && Session::isToken(QString::fromLatin1(value.left(value.indexOf(' ')))))
+                scheme = value.left(value.indexOf(' '));
+        }
+        answer += "WWW-Authenticate: " + scheme + " realm=\"wsscope\"\r\n";
+        break;
+    }
     case 405: answer += "Allow: GET\r\n"; break;
     case 426: answer += "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"; break;
     case 503: answer += "Retry-After: 30\r\n"; break;
     default: break;
     }
-    answer += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\n\r\n" + body;   // not translated
+    // 204 and 304 have no body, and may not say how long one is (RFC 9110).
+    if (status == 204 || status == 304)
+        answer += "Connection: close\r\n\r\n";
+    else
+        answer += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
+            + "\r\nConnection: close\r\n\r\n" + body;   // not translated
     client->timer->stop();
     record(client, TapRecord::Type::ServerBytes, answer);
     record(client, TapRecord::Type::Refused, {}, why);
@@ -817,12 +946,14 @@ void InspectServer::handleFrame(Client *client, const WsFrame &frame)
 {
     if (client->closeReceived)
         return;   // nothing may follow a Close (recorded all the same)
-    if (frame.findingBits & (FatalFindings | WsFrame::CloseReasonNotUtf8)) {
-        const int code = frame.findingBits & FatalFindings ? 1002 : 1007;
-        failProtocol(client, code, tr("Protocol error by the client: %1").arg(frame.findings().join(u' ')));
-        if (frame.opcode != OpClose)
-            return;
-    } else if (frame.findingBits) {
+    const bool violation = frame.findingBits & (FatalFindings | WsFrame::CloseReasonNotUtf8);
+    const int violationCode = frame.findingBits & FatalFindings ? 1002 : 1007;
+    const QString violationText = tr("Protocol error by the client: %1").arg(frame.findings().join(u' '));
+    if (violation && frame.opcode != OpClose) {
+        failProtocol(client, violationCode, violationText);
+        return;
+    }
+    if (frame.findingBits && !violation) {
         logEvent(client, MessageLog::Kind::Error, tr("The client's frame: %1").arg(frame.findings().join(u' ')));
     }
     switch (frame.opcode) {
@@ -858,11 +989,20 @@ void InspectServer::handleFrame(Client *client, const WsFrame &frame)
             logEvent(client, MessageLog::Kind::Close,
                      reason.isEmpty() ? tr("The client closed with %1.").arg(code)
                                       : tr("The client closed with %1: %2").arg(code).arg(EchoServer::escaped(reason)));
-            // The answer echoes the code (RFC 6455 5.5.1); 1005 is sent as no payload.
-            sendClose(client, frame.findingBits & FatalFindings ? 1002 : code, {});
+            if (violation) {
+                // The client closed first, with a Close it may not send: answered with the protocol's error.
+                client->failed = true;
+                logEvent(client, MessageLog::Kind::Error, violationText);
+                sendClose(client, violationCode, {});
+            } else {
+                // The answer echoes the code (RFC 6455 5.5.1); 1005 is sent as no payload.
+                sendClose(client, code, {});
+            }
         } else {
             connection.close.handshakeCompleted = true;
             connection.close.answerCode = code;
+            if (violation)
+                logEvent(client, MessageLog::Kind::Error, violationText);
         }
         endTcp(client);   // the server closes the TCP connection first
         return;
@@ -1065,9 +1205,28 @@ void InspectServer::finish(Client *client)
     client->finished = true;
     client->timer->stop();
     client->stalled->stop();
+    if (client->dropped > 0)
+        record(client, TapRecord::Type::NotRecorded, {},
+               tr("Not recorded: %1 bytes more from the client, read after its connection was failed or ended.")
+                   .arg(client->dropped));
     Session::Connection &connection = connectionOf(client);
     connection.endUsec = MessageLog::nowUsec();
     if (client->info.state == ClientState::Open || client->info.state == ClientState::Closing) {
+        // What it left unfinished: a frame cut off, a message whose last fragment never came.
+        if (!client->closeReceived && client->feedDecoder && client->decoder.bufferedBytes() > 0) {
+            const quint64 announced = client->decoder.announcedPayload();
+            logEvent(client, MessageLog::Kind::Error,
+                     announced > 0 ? tr("The client left in the middle of a frame: %1 bytes of it came, of a payload of %2 bytes.")
+                                         .arg(client->decoder.bufferedBytes())
+                                         .arg(announced)
+                                   : tr("The client left in the middle of a frame's header: %1 bytes of it came.")
+                                         .arg(client->decoder.bufferedBytes()));
+        }
+        if (!client->closeReceived && !client->message.isEmpty())
+            logEvent(client, MessageLog::Kind::Error,
+                     tr("The client left in the middle of a fragmented message: %1 bytes of it came, its last fragment "
+                        "did not.")
+                         .arg(client->message.size()));
         if (!client->closeSent && !client->closeReceived && connection.close.closer == Session::Closer::Nobody) {
             connection.close.code = 1006;
             logEvent(client, MessageLog::Kind::Close, tr("The client left without a Close (1006)."));

@@ -111,7 +111,10 @@ qsizetype HttpHeadParser::feed(QByteArrayView data)
     m_buffer.append(data);
     const qsizetype end = m_buffer.indexOf("\r\n\r\n", searchFrom);
     if (end < 0) {
-        if (m_buffer.size() > MaxHeadBytes)
+        // A blank line of LF alone would otherwise be waited past for good.
+        if (m_buffer.indexOf("\n\n", qMax<qsizetype>(0, searchFrom - 1)) >= 0)
+            setError(tr("The HTTP head's lines end with LF alone; HTTP ends each line with CR LF."));
+        else if (m_buffer.size() > MaxHeadBytes)
             setError(tr("The HTTP head is larger than %1 KiB.").arg(MaxHeadBytes / 1024));
         return data.size();
     }

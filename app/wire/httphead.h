@@ -51,6 +51,8 @@ public:
     const HttpHead &head() const;
     QString errorString() const;
     void reset();
+    // The bytes taken so far, of a head not yet whole.
+    qsizetype buffered() const { return m_buffer.size(); }
 
 private:
     void parse();

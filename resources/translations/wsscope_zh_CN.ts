@@ -2058,6 +2058,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>Line %1 is not a header (NAME: value): &quot;%2&quot;.</source>
         <translation>第 %1 行不是头部（NAME: value）：“%2”。</translation>
     </message>
+    <message>
+        <source>The HTTP head&apos;s lines end with LF alone; HTTP ends each line with CR LF.</source>
+        <translation>HTTP 头的各行只以 LF 结尾；HTTP 的每一行应以 CR LF 结尾。</translation>
+    </message>
 </context>
 <context>
     <name>InputFile</name>
@@ -2264,16 +2268,8 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <translation>已断开客户端 %1：它已有 %2 秒没有读取发给它的数据。</translation>
     </message>
     <message>
-        <source>The client sent no whole upgrade request within %1 s; the connection was cut.</source>
-        <translation>客户端在 %1 秒内没有发来完整的升级请求；连接已切断。</translation>
-    </message>
-    <message>
         <source>The client did not end the connection within %1 ms of the close; it was cut.</source>
         <translation>客户端在关闭后 %1 毫秒内没有结束连接；连接已切断。</translation>
-    </message>
-    <message>
-        <source>Stopped reading from the client: it sent %1 bytes more after its connection was failed or ended.</source>
-        <translation>已停止读取该客户端：在其连接失败或结束后它又发来了 %1 字节。</translation>
     </message>
     <message>
         <source>This is not an HTTP request wsscope can read: %1</source>
@@ -2468,6 +2464,82 @@ Without --batch the same options apply to the window&apos;s connection, and the 
     <message>
         <source>A message was not sent: %1</source>
         <translation>有一条消息未发送：%1</translation>
+    </message>
+    <message>
+        <source>(no request line)</source>
+        <translation>（没有请求行）</translation>
+    </message>
+    <message>
+        <source>No whole upgrade request came within %1 s.</source>
+        <translation>%1 秒内没有收到完整的升级请求。</translation>
+    </message>
+    <message>
+        <source>the client sent no whole upgrade request within %1 s</source>
+        <translation>客户端在 %1 秒内没有发来完整的升级请求</translation>
+    </message>
+    <message>
+        <source>Stopped recording the client: it sent %1 bytes more after its connection was failed or ended. What follows is read and not kept.</source>
+        <translation>停止记录这个客户端：它的连接失败或结束后又发来了 %1 字节。此后的内容照常读取，但不保留。</translation>
+    </message>
+    <message>
+        <source>This is a wss:// server; the client sent plain HTTP (ws://) to it.</source>
+        <translation>这是 wss:// 服务器；客户端向它发送了明文 HTTP（ws://）。</translation>
+    </message>
+    <message>
+        <source>the client sent plain HTTP (ws://) to this wss:// server</source>
+        <translation>客户端向这个 wss:// 服务器发送了明文 HTTP（ws://）</translation>
+    </message>
+    <message>
+        <source>This is a ws:// server; the client began a TLS handshake (wss://).</source>
+        <translation>这是 ws:// 服务器；客户端开始了 TLS 握手（wss://）。</translation>
+    </message>
+    <message>
+        <source>the client began a TLS handshake: this server is ws://, not wss://</source>
+        <translation>客户端开始了 TLS 握手：这个服务器是 ws://，不是 wss://</translation>
+    </message>
+    <message>
+        <source>A WebSocket upgrade needs HTTP/1.1 or later; this was %1.</source>
+        <translation>WebSocket 升级需要 HTTP/1.1 或更高版本；这个请求是 %1。</translation>
+    </message>
+    <message>
+        <source>the request is %1, not HTTP/1.1</source>
+        <translation>请求是 %1，不是 HTTP/1.1</translation>
+    </message>
+    <message>
+        <source>An HTTP/1.1 request names its host once, in a Host header.</source>
+        <translation>HTTP/1.1 请求要在一个 Host 头部中给出主机，且只给一次。</translation>
+    </message>
+    <message>
+        <source>the request has no Host header</source>
+        <translation>请求没有 Host 头部</translation>
+    </message>
+    <message>
+        <source>the request has more than one Host header</source>
+        <translation>请求有多个 Host 头部</translation>
+    </message>
+    <message>
+        <source>The request&apos;s target is a path, such as /chat?room=1, without a #fragment.</source>
+        <translation>请求的目标应是一个路径，例如 /chat?room=1，不带 #片段。</translation>
+    </message>
+    <message>
+        <source>the target %1 is not a path</source>
+        <translation>目标 %1 不是路径</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1 bytes more from the client, read after its connection was failed or ended.</source>
+        <translation>未记录：客户端的连接失败或结束后又读到的 %1 字节。</translation>
+    </message>
+    <message>
+        <source>The client left in the middle of a frame: %1 bytes of it came, of a payload of %2 bytes.</source>
+        <translation>客户端在一帧的中途离开：这一帧只到了 %1 字节，其载荷声明为 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The client left in the middle of a frame&apos;s header: %1 bytes of it came.</source>
+        <translation>客户端在帧头的中途离开：只到了 %1 字节。</translation>
+    </message>
+    <message>
+        <source>The client left in the middle of a fragmented message: %1 bytes of it came, its last fragment did not.</source>
+        <translation>客户端在一条分片消息的中途离开：已到 %1 字节，最后一个分片没有到。</translation>
     </message>
 </context>
 <context>
@@ -5288,6 +5360,10 @@ Built with Qt %2.</source>
     <message>
         <source>connection %1 ended without opening</source>
         <translation>连接 %1 未建立即已结束</translation>
+    </message>
+    <message>
+        <source>by the client</source>
+        <translation>由客户端</translation>
     </message>
 </context>
 <context>
