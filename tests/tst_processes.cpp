@@ -4,6 +4,7 @@
 #include <QProcess>
 #include <QScopeGuard>
 #include <QRegularExpression>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTcpServer>
@@ -264,6 +265,10 @@ void TestProcesses::usageErrorsExitTwo_data()
     QTest::newRow("tls-cert without serve") << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("c.pem")} << "--serve";
     QTest::newRow("serve with a header") << QStringList{QStringLiteral("--serve"), QStringLiteral("--header"), QStringLiteral("A: b")} << "--header";
     QTest::newRow("require-header without a colon") << QStringList{QStringLiteral("--serve"), QStringLiteral("--require-header"), QStringLiteral("X-Key")} << "Name: value";
+    QTest::newRow("serve saving into no folder") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), QStringLiteral("/nonexistent-wsscope/s.jsonl")} << "does not exist";
+    const QString folder = QDir::temp().filePath(QStringLiteral("wsscope-tst-processes-folder.jsonl"));
+    QDir().mkpath(folder);
+    QTest::newRow("serve saving onto a folder") << QStringList{QStringLiteral("--serve"), QStringLiteral("--save"), folder} << "it is a folder";
     QTest::newRow("URL with a newline in the host") << QStringList{QStringLiteral("ws://exa\nmple/")} << "line break";
 }
 

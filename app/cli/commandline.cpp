@@ -569,6 +569,21 @@ CommandLine CommandLine::parse(const QStringList &arguments, TlsFileCheck checkT
             return usageError(problem);
         if (const QString problem = takeTimeoutAndSaves(); !problem.isEmpty())
             return usageError(problem);
+        // Saved only when the server stops, maybe hours later: a place that
+        // cannot take the file is said now, not then.
+        for (const QString &path : std::as_const(result.savePaths)) {
+            const QFileInfo file(path);
+            const QFileInfo folder(file.absolutePath());
+            QString why;
+            if (file.isDir())
+                why = tr("it is a folder");
+            else if (!folder.isDir())
+                why = tr("the folder %1 does not exist").arg(folder.filePath());
+            else if (!folder.isWritable() || (file.exists() && !file.isWritable()))
+                why = tr("it cannot be written there");
+            if (!why.isEmpty())
+                return usageError(tr("Cannot --save \"%1\": %2.").arg(path, why));
+        }
         result.maskSecrets = parser.isSet(maskOption);
         for (const QCommandLineOption &option : {answerStatusOption, tlsCertOption, tlsKeyOption, tlsPassphraseOption,
                                                   replyOption}) {

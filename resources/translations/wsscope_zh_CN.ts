@@ -1017,6 +1017,22 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>The passphrase of a PKCS#12 --cert or of an encrypted --key. Other users can read it in the process list; WSSCOPE_CERT_PASSPHRASE in the environment is read when it is not given.</source>
         <translation>PKCS#12 格式 --cert 或加密 --key 的口令。其他用户能在进程列表中看到它；不给出时读取环境变量 WSSCOPE_CERT_PASSPHRASE。</translation>
     </message>
+    <message>
+        <source>it is a folder</source>
+        <translation>它是一个文件夹</translation>
+    </message>
+    <message>
+        <source>the folder %1 does not exist</source>
+        <translation>文件夹 %1 不存在</translation>
+    </message>
+    <message>
+        <source>it cannot be written there</source>
+        <translation>那里不能写入</translation>
+    </message>
+    <message>
+        <source>Cannot --save &quot;%1&quot;: %2.</source>
+        <translation>无法 --save &quot;%1&quot;：%2。</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
