@@ -1187,10 +1187,13 @@ void TestServer::wssWithOpensslCertificate()
     QVERIFY2(InspectServer::loadTlsFiles(locked, {}, "s3cret", &unlocked, &error), qPrintable(error));
     QCOMPARE(unlocked.certificateChain.value(0), fromP12.certificateChain.value(0));
 
-    // A wrong key is refused with a reason.
+    // A wrong key is refused with a reason: another certificate's, or none.
     TlsFixture other;
     QVERIFY(other.create());
     InspectServer::Config broken = loopback();
+    QVERIFY(!InspectServer::loadTlsFiles(tls.certPath(), other.keyPath(), {}, &broken, &error));
+    QVERIFY2(error.contains(QStringLiteral("does not belong")), qPrintable(error));
+    QVERIFY(broken.certificateChain.isEmpty());
     QVERIFY(!InspectServer::loadTlsFiles(tls.certPath(), QStringLiteral("/nonexistent/key.pem"), {}, &broken, &error));
     QVERIFY(error.contains(QStringLiteral("/nonexistent/key.pem")));
 }

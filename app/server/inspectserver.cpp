@@ -266,6 +266,10 @@ bool InspectServer::loadTlsFiles(const QString &certificatePath, const QString &
     if (key.isNull())
         return fail(tr("%1 holds no PEM private key this build can read (RSA, EC or DSA), or its passphrase is wrong.")
                         .arg(keyPath.isEmpty() ? certificatePath : keyPath));
+    // Said now: OpenSSL would refuse it only at each client's handshake.
+    if (!TlsFiles::keyBelongsTo(key, chain.first()))
+        return fail(tr("The key %1 does not belong to the certificate %2.")
+                        .arg(keyPath.isEmpty() ? certificatePath : keyPath, certificatePath));
     config->certificateChain = chain;
     config->privateKey = key;
     return true;

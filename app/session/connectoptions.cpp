@@ -259,20 +259,21 @@ bool TlsFiles::load(Loaded *loaded, QString *error) const
     }
 
     // The key has to be the certificate's: OpenSSL would refuse it only once connected.
-    const QSslKey publicKey = loaded->certificate.publicKey();
-    bool matches = publicKey.algorithm() == loaded->key.algorithm();
-    if (matches) {
-        const QByteArray fromKey = publicPartOfPrivateKey(loaded->key.toDer(), loaded->key.algorithm());
-        const QByteArray fromCertificate = publicPartOfPublicKey(publicKey.toDer(), publicKey.algorithm());
-        // When either cannot be read, OpenSSL has the last word as the connection starts.
-        if (!fromKey.isEmpty() && !fromCertificate.isEmpty())
-            matches = fromKey == fromCertificate;
-    }
-    if (!matches) {
+    if (!keyBelongsTo(loaded->key, loaded->certificate)) {
         *error = tr("The key \"%1\" does not belong to the client certificate \"%2\".").arg(keyPath, certificateFile);
         return false;
     }
     return true;
+}
+
+bool TlsFiles::keyBelongsTo(const QSslKey &key, const QSslCertificate &certificate)
+{
+    const QSslKey publicKey = certificate.publicKey();
+    if (publicKey.algorithm() != key.algorithm())
+        return false;
+    const QByteArray fromKey = publicPartOfPrivateKey(key.toDer(), key.algorithm());
+    const QByteArray fromCertificate = publicPartOfPublicKey(publicKey.toDer(), publicKey.algorithm());
+    return fromKey.isEmpty() || fromCertificate.isEmpty() || fromKey == fromCertificate;
 }
 
 void TlsFiles::apply(const Loaded &loaded, QSslConfiguration *configuration)

@@ -23,6 +23,9 @@ public:
     bool isEmpty() const { return caFile.isEmpty() && certificateFile.isEmpty() && keyFile.isEmpty(); }
     // Whether certificateFile is read as PKCS#12: by its ending.
     static bool isPkcs12(const QString &path);
+    // Whether `key` is the private key of `certificate`; true when either
+    // cannot be read this far (OpenSSL then has the last word).
+    static bool keyBelongsTo(const QSslKey &key, const QSslCertificate &certificate);
 
     // What the files hold, loaded and checked.
     struct Loaded

@@ -2557,6 +2557,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
         <source>The client left in the middle of a fragmented message: %1 bytes of it came, its last fragment did not.</source>
         <translation>客户端在一条分片消息的中途离开：已到 %1 字节，最后一个分片没有到。</translation>
     </message>
+    <message>
+        <source>The key %1 does not belong to the certificate %2.</source>
+        <translation>私钥 %1 与证书 %2 不匹配。</translation>
+    </message>
 </context>
 <context>
     <name>Journal</name>
