@@ -216,6 +216,7 @@ private Q_SLOTS:
     void invalidCloseFromTheClient();
     void overLimitWhileTheClientStillSends();
     void clientLeavingMidFrame();
+    void slowRequestGets408();
     void requiredHeader();
     void requiredSubprotocol();
     void forcedSubprotocol();
@@ -849,6 +850,32 @@ void TestServer::clientLeavingMidFrame()
     }
     QTRY_COMPARE(server.client(2).state, InspectServer::ClientState::Closed);
     QVERIFY2(eventsOf(server, 2).join(u'\n').contains(QStringLiteral("fragmented message: 11 bytes")), qPrintable(eventsOf(server, 2).join(u'\n')));
+}
+
+// A client that sends half a request and waits is answered 408 when its
+// time is up, and its line says why; one that sends its request whole in
+// time is not hurried.
+void TestServer::slowRequestGets408()
+{
+    InspectServer::Config config = loopback();
+    config.handshakeTimeoutMs = 400;
+    InspectServer server;
+    QVERIFY(server.start(config));
+    RawClient slow(server.url().port());
+    QVERIFY(slow.waitConnected());
+    QElapsedTimer clock;
+    clock.start();
+    slow.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    QVERIFY(slow.waitClosed());
+    QVERIFY2(clock.elapsed() >= 350, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(slow.received.startsWith("HTTP/1.1 408 Request Timeout\r\n"), slow.received.constData());
+    QTRY_COMPARE(server.client(1).state, InspectServer::ClientState::Refused);
+    QVERIFY2(server.handshakeSummary(1).contains(QStringLiteral("within 0.4 s")), qPrintable(server.handshakeSummary(1)));
+    RawClient inTime(server.url().port());
+    QVERIFY(upgrade(inTime, server.url().port()));
+    QVERIFY2(inTime.received.startsWith("HTTP/1.1 101 "), inTime.received.constData());
+    QTest::qWait(600);
+    QVERIFY(!inTime.closed);
 }
 
 void TestServer::requiredHeader()

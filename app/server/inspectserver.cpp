@@ -31,7 +31,12 @@ namespace {
 class TlsOrPlainServer : public QSslServer
 {
 public:
-    using QSslServer::QSslServer;
+    TlsOrPlainServer(int timeoutMs, QObject *parent)
+        : QSslServer(parent)
+        , m_timeoutMs(timeoutMs)
+    {
+        setHandshakeTimeout(timeoutMs);
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -59,8 +64,11 @@ protected:
         };
         connect(notifier, &QSocketNotifier::activated, this, [decide] { decide(false); });
         connect(timeout, &QTimer::timeout, this, [decide] { decide(true); });
-        timeout->start(InspectServer::HandshakeTimeoutMs);
+        timeout->start(m_timeoutMs);
     }
+
+private:
+    int m_timeoutMs;
 };
 
 constexpr quint8 OpContinuation = 0x0;
@@ -281,13 +289,12 @@ bool InspectServer::start(const Config &config, QString *error)
     m_config = config;
     const bool tls = !config.certificateChain.isEmpty();
     if (tls) {
-        auto *server = new TlsOrPlainServer(this);
+        auto *server = new TlsOrPlainServer(config.handshakeTimeoutMs, this);
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
         ssl.setLocalCertificateChain(config.certificateChain);
         ssl.setPrivateKey(config.privateKey);
         ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         server->setSslConfiguration(ssl);
-        server->setHandshakeTimeout(HandshakeTimeoutMs);
         connect(server, &QSslServer::errorOccurred, this, [this](QSslSocket *socket, QAbstractSocket::SocketError) {
             Q_EMIT notice(tr("A TLS handshake from %1:%2 failed: %3")
                               .arg(socket->peerAddress().toString())
@@ -506,7 +513,7 @@ void InspectServer::onNewConnection()
         connection.server = true;
         connection.peer = client->info.address + u':' + QString::number(client->info.port);
         connection.startUsec = client->info.startUsec;
-        connection.handshakeTimeoutMs = HandshakeTimeoutMs;
+        connection.handshakeTimeoutMs = m_config.handshakeTimeoutMs;
         connection.url = url().toString();
         connection.handshake.captured = true;
         m_connections.append(connection);
@@ -540,8 +547,9 @@ void InspectServer::onNewConnection()
             }
             if (raw->info.state == ClientState::Handshake) {
                 // Answered, as a web server does, so that the client (and the line on stderr) can tell why.
-                refuse(raw, 408, tr("No whole upgrade request came within %1 s.").arg(HandshakeTimeoutMs / 1000).toUtf8(),
-                       tr("the client sent no whole upgrade request within %1 s").arg(HandshakeTimeoutMs / 1000));
+                const QString seconds = QString::number(m_config.handshakeTimeoutMs / 1000.0);
+                refuse(raw, 408, tr("No whole upgrade request came within %1 s.").arg(seconds).toUtf8(),
+                       tr("the client sent no whole upgrade request within %1 s").arg(seconds));
                 return;
             }
             if (raw->info.state == ClientState::Closing)
@@ -554,7 +562,7 @@ void InspectServer::onNewConnection()
         // request unread could reset the connection before the client reads the answer.
         raw->refuseFull = live >= MaxClients;
         Q_EMIT clientConnected(raw->id);
-        raw->timer->start(HandshakeTimeoutMs);
+        raw->timer->start(m_config.handshakeTimeoutMs);
         if (socket->bytesAvailable() > 0)
             onReadable(raw);
     }

@@ -101,6 +101,9 @@ public:
         QList<QSslCertificate> certificateChain;
         QSslKey privateKey;
         qint64 maxMessageBytes = DefaultMaxMessageBytes;
+        // How long a client has for its TLS handshake and for its whole
+        // upgrade request; then it gets 408 (a TLS one is dropped).
+        int handshakeTimeoutMs = HandshakeTimeoutMs;
     };
 
     static constexpr qint64 DefaultMaxMessageBytes = 64 * 1024 * 1024;
