@@ -32,6 +32,10 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QMenuBar>
+#include <QMultiHash>
+#include <QLabel>
+#include <QTabBar>
 #include <QTest>
 #include <QToolButton>
 #include <QWebSocket>
@@ -44,6 +48,9 @@ class TestServerTab : public QObject
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void fitsASmallWindow();
+    void shortcutsDoNotClash();
+    void tabGoesAlongTheForm();
     void clientsAreListedAndInspected();
     void refusalChosenInTheForm();
     void badSettingsAreExplained();
@@ -98,6 +105,162 @@ void TestServerTab::init()
     TestFiles::clearRemembered();
 }
 
+// At 800×600 the window keeps its size with a server tab in front, in each
+// state of the tab: its form (with the all-interfaces warning) scrolls, the
+// views of a client fit below the list, the form opened again while it runs.
+void TestServerTab::fitsASmallWindow()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.resize(800, 600);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ServerPane *server = window.newServerTab();
+    const auto fits = [&window](const char *state) {
+        QCoreApplication::processEvents();
+        const QSize least = window.minimumSizeHint();
+        if (least.width() > 800 || least.height() > 600 || window.height() != 600) {
+            qWarning("%s: the window needs %d x %d and is %d x %d", state, least.width(), least.height(), window.width(),
+                     window.height());
+            return false;
+        }
+        return true;
+    };
+    QVERIFY(fits("stopped"));
+    QComboBox *address = childWhere<QComboBox>(server, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("127.0.0.1")); });
+    address->setCurrentIndex(1);   // the warning's row, not started
+    QVERIFY(fits("all interfaces"));
+    address->setCurrentIndex(0);
+    QVERIFY(server->start());
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QTRY_VERIFY(server->viewer()->isVisible());
+    QVERIFY(fits("running, a client shown"));
+    QPushButton *settings = childWhere<QPushButton>(server, [](QPushButton *button) { return button->text() == QStringLiteral("Settin&gs"); });
+    QVERIFY(settings && !settings->isChecked());
+    settings->setChecked(true);
+    QVERIFY(fits("running, the form shown"));
+}
+
+namespace {
+
+// The letter after a single '&' in a widget's text, or 0.
+QChar mnemonic(const QString &text)
+{
+    const qsizetype amp = QString(text).replace(QStringLiteral("&&"), QStringLiteral("__")).indexOf(u'&');
+    if (amp < 0 || amp + 1 >= text.size())
+        return {};
+    return text.at(amp + 1).toLower();
+}
+
+} // namespace
+
+// Alt+letter goes to one place in a server tab too: its form, its buttons,
+// the menus and the views of the client shown below, whichever inspector
+// tab is up, with the form shown while the server runs.
+void TestServerTab::shortcutsDoNotClash()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.resize(1100, 720);
+    window.show();
+    ServerPane *server = window.newServerTab(0, true);
+    QWebSocket client;
+    client.open(server->server()->url());
+    QTRY_COMPARE(client.state(), QAbstractSocket::ConnectedState);
+    QTRY_VERIFY(server->viewer()->isVisible());
+    childWhere<QPushButton>(server, [](QPushButton *button) { return button->text() == QStringLiteral("Settin&gs"); })->setChecked(true);
+    QTabWidget *details = childWhere<QTabWidget>(server->viewer(), [](QTabWidget *tabs) { return tabs->tabText(0) == QStringLiteral("&Message"); });
+    QVERIFY(details);
+    QStringList clashes;
+    const auto check = [&](const QString &state) {
+        for (int tab = 0; tab < details->count(); ++tab) {
+            details->setCurrentIndex(tab);
+            QMultiHash<QChar, QString> owners;
+            const auto add = [&owners](const QString &text) {
+                const QChar letter = mnemonic(text);
+                if (!letter.isNull())
+                    owners.insert(letter, text);
+            };
+            for (const QAction *menu : window.menuBar()->actions())
+                add(menu->text());
+            // A disabled control's letter does nothing: the form while the server runs, the composer while it is stopped.
+            for (const QAbstractButton *button : window.findChildren<QAbstractButton *>()) {
+                const auto *tool = qobject_cast<const QToolButton *>(button);
+                if (button->isVisibleTo(&window) && button->isEnabled() && !(tool && tool->defaultAction()))
+                    add(button->text());
+            }
+            for (const QLabel *label : window.findChildren<QLabel *>()) {
+                if (label->isVisibleTo(&window) && label->isEnabled() && label->buddy() && label->buddy()->isEnabled())
+                    add(label->text());
+            }
+            for (const QTabBar *bar : window.findChildren<QTabBar *>()) {
+                if (!bar->isVisibleTo(&window))
+                    continue;
+                for (int i = 0; i < bar->count(); ++i)
+                    add(bar->tabText(i));
+            }
+            for (const QChar letter : owners.uniqueKeys()) {
+                const QStringList texts = owners.values(letter);
+                if (texts.size() > 1)
+                    clashes << QStringLiteral("Alt+%1 %2 on %3: %4").arg(letter, state, details->tabText(tab), texts.join(QStringLiteral(", ")));
+            }
+        }
+    };
+    check(QStringLiteral("while it runs"));
+    // Stopped: the form takes letters again, the last client still shown.
+    server->stop();
+    QTRY_COMPARE(server->server()->client(1).state, InspectServer::ClientState::Closed);
+    check(QStringLiteral("stopped"));
+    clashes.removeDuplicates();
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(u'\n')));
+}
+
+// Tab walks the form row by row, each Browse… right after its field, then Start.
+void TestServerTab::tabGoesAlongTheForm()
+{
+    EchoServer echo;
+    QVERIFY(echo.listen());
+    MainWindow window(echo.url());
+    window.resize(1100, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    ServerPane *server = window.newServerTab();
+    QComboBox *address = childWhere<QComboBox>(server, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("127.0.0.1")); });
+    address->setFocus(Qt::TabFocusReason);
+    QTRY_COMPARE(QApplication::focusWidget(), address);
+    QStringList order;
+    for (int i = 0; i < 16; ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QWidget *focused = QApplication::focusWidget();
+        if (auto *edit = qobject_cast<QLineEdit *>(focused))
+            order << QStringLiteral("edit:") + edit->placeholderText().section(u' ', 0, 1);
+        else if (auto *button = qobject_cast<QAbstractButton *>(focused))
+            order << QStringLiteral("button:") + button->text();
+        else if (auto *box = qobject_cast<QComboBox *>(focused))
+            order << QStringLiteral("combo:") + box->itemText(0).section(u' ', 0, 1);
+        else if (auto *spin = qobject_cast<QSpinBox *>(focused))
+            order << QStringLiteral("spin:") + spin->suffix().trimmed() + spin->specialValueText();
+        else if (focused && focused->parentWidget() && qobject_cast<QSpinBox *>(focused->parentWidget()))
+            order << QStringLiteral("spin:") + qobject_cast<QSpinBox *>(focused->parentWidget())->suffix().trimmed()
+                    + qobject_cast<QSpinBox *>(focused->parentWidget())->specialValueText();
+        else
+            order << QString::fromLatin1(focused ? focused->metaObject()->className() : "none");
+    }
+    const QStringList expected = {QStringLiteral("spin:any free port"), QStringLiteral("edit:any path;"),
+                                  QStringLiteral("combo:Accept: 101"), QStringLiteral("edit:none: ws://;"),
+                                  QStringLiteral("button:&Browse…"), QStringLiteral("edit:PEM key,"),
+                                  QStringLiteral("button:Browse…"), QStringLiteral("combo:Echo every"),
+                                  QStringLiteral("edit:of the"),   // the reply's text is off with Echo
+                                  QStringLiteral("spin:MiB"), QStringLiteral("edit:Name: value"),
+                                  QStringLiteral("edit:chat, mqtt"), QStringLiteral("button:Requ&ire one"),
+                                  QStringLiteral("spin:ms"), QStringLiteral("spin:never"), QStringLiteral("button:&Start")};
+    QCOMPARE(order, expected);
+}
+
 void TestServerTab::clientsAreListedAndInspected()
 {
     EchoServer echo;
@@ -112,7 +275,7 @@ void TestServerTab::clientsAreListedAndInspected()
     const QString shown = server->server()->url().toString();
     QPushButton *copy = nullptr;
     for (QPushButton *button : server->findChildren<QPushButton *>()) {
-        if (button->text() == QStringLiteral("Cop&y URL"))
+        if (button->text() == QStringLiteral("Copy U&RL"))
             copy = button;
     }
     QVERIFY(copy);
@@ -253,6 +416,18 @@ void TestServerTab::badSettingsAreExplained()
     QVERIFY(!server->start());
     QVERIFY2(said.contains(QStringLiteral("/nonexistent/cert.pem")), qPrintable(said));
     QVERIFY(!server->server()->isListening());
+    // Said in the tab too, where it stays after the status bar's message has gone: a port in use.
+    QLabel *shown = childWhere<QLabel>(server, [&said](QLabel *label) { return label->text() == said; });
+    QVERIFY(shown && shown->isVisibleTo(server));
+    certificate->clear();
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost));
+    server->setPort(busy.serverPort());
+    QVERIFY(!server->start());
+    QVERIFY2(shown->text().contains(QStringLiteral("Cannot listen")), qPrintable(shown->text()));
+    busy.close();
+    QVERIFY(server->start());
+    QVERIFY(!shown->isVisibleTo(server));
 }
 
 void TestServerTab::closingTheWindowSaysGoodbye()
@@ -518,6 +693,10 @@ void TestServerTab::formRememberedForTheNextTab()
     QCOMPARE(childWhere<QLineEdit>(third, [](QLineEdit *edit) { return edit->placeholderText().startsWith(QStringLiteral("Name: value")); })->text(),
              QStringLiteral("X-Team: blue"));
     QCOMPARE(childWhere<QSpinBox>(third, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("any free port"); })->value(), 0);
+    // Another tab beside one that has the remembered port takes any free port, not a port in use.
+    ServerPane *fourth = window.newServerTab();
+    QCOMPARE(childWhere<QSpinBox>(fourth, [](QSpinBox *box) { return box->specialValueText() == QStringLiteral("any free port"); })->value(), 0);
+    QCOMPARE(childWhere<QComboBox>(fourth, [](QComboBox *box) { return box->itemText(0).startsWith(QStringLiteral("Accept: 101")); })->currentData().toInt(), 503);
 }
 
 // Server tabs are among the tabs a restart brings back, in their places,

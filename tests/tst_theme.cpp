@@ -28,6 +28,7 @@ private Q_SLOTS:
     void readableOnBothPalettes_data();
     void readableOnBothPalettes();
     void labelFollowsPaletteChange();
+    void disabledHintsFainterThanDisabledText();
     void toolTipsShowMarkupAsWritten();
     void errorColourEndsWithTheError();
     void coloursMenuSwitchesAndIsRemembered();
@@ -70,6 +71,19 @@ void TstTheme::readableOnBothPalettes()
         QVERIFY(Theme::contrast(Theme::color(role, palette), base) >= 3.0);
     // The palette's own text stays readable on the refused-cell background.
     QVERIFY(Theme::contrast(palette.color(QPalette::Text), Theme::color(Theme::Role::ErrorBackground, palette)) >= 4.5);
+}
+
+// In a disabled form an empty field's hint must not look like a value: it
+// is fainter than a disabled field's text, in the light and the dark palette.
+void TstTheme::disabledHintsFainterThanDisabledText()
+{
+    for (const QPalette &palette : {Theme::lightPalette(), Theme::darkPalette()}) {
+        const QColor base = palette.color(QPalette::Disabled, QPalette::Base);
+        const double hint = Theme::contrast(palette.color(QPalette::Disabled, QPalette::PlaceholderText), base);
+        const double text = Theme::contrast(palette.color(QPalette::Disabled, QPalette::Text), base);
+        QVERIFY2(hint < text, qPrintable(QStringLiteral("hint %1, text %2").arg(hint).arg(text)));
+        QVERIFY2(hint > 1.2, qPrintable(QString::number(hint)));   // still there
+    }
 }
 
 void TstTheme::labelFollowsPaletteChange()

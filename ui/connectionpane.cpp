@@ -888,6 +888,9 @@ void ConnectionPane::showServerClient(const Session::Connection &connection, con
                         true);
     showReadOnly();
     m_wireNote->hide();   // the frames are those that crossed the client's socket
+    // wsscope does not connect to a server's client: nothing to connect or close here.
+    m_connect->hide();
+    m_close->hide();
 }
 
 void ConnectionPane::setUrl(const QString &url)

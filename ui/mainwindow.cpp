@@ -163,8 +163,16 @@ ServerPane *MainWindow::serverPane(int index) const
 ServerPane *MainWindow::newServerTab(int port, bool start)
 {
     auto *server = new ServerPane(m_tabs);
-    if (port >= 0)
+    if (port >= 0) {
         server->setPort(quint16(port));
+    } else {
+        // The remembered port is another server tab's already: this one takes any free port.
+        const int remembered = server->form().value(QStringLiteral("port")).toInt();
+        for (int i = 0; i < m_tabs->count() && remembered != 0; ++i) {
+            if (ServerPane *other = serverPane(i); other && other->form().value(QStringLiteral("port")).toInt() == remembered)
+                server->setPort(0);
+        }
+    }
     connect(server, &ServerPane::statusMessage, this, [this, server](const QString &text, int timeoutMs) {
         if (server == m_tabs->currentWidget())
             statusBar()->showMessage(text, timeoutMs);

@@ -325,6 +325,7 @@ SavedMessagesPane::SavedMessagesPane(QWidget *parent)
     m_view->setEditTriggers(QAbstractItemView::EditKeyPressed);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setUniformItemSizes(true);
+    m_view->setMinimumHeight(fontMetrics().height() * 2 + 2 * m_view->frameWidth());   // it scrolls in a small window
     m_view->installEventFilter(this);
     m_search->setPlaceholderText(tr("Search saved messages"));
     m_search->setAccessibleName(tr("Search saved messages"));

@@ -25,9 +25,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStackedWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -87,13 +87,13 @@ ServerPane::ServerPane(QWidget *parent)
     , m_startStop(new QPushButton(tr("&Start"), this))
     , m_showSettings(new QPushButton(tr("Settin&gs"), this))
     , m_url(new QLineEdit(this))
-    , m_copyUrl(new QPushButton(tr("Cop&y URL"), this))
+    , m_copyUrl(new QPushButton(tr("Copy U&RL"), this))
     , m_clients(new QTableWidget(0, Columns, this))
     , m_viewer(new ConnectionPane(QUrl(), this))
     , m_message(new QLineEdit(this))
-    , m_sendText(new QPushButton(tr("Send &text"), this))
-    , m_sendBinary(new QPushButton(tr("Send he&x"), this))
-    , m_ping(new QPushButton(tr("&Ping"), this))
+    , m_sendText(new QPushButton(tr("Send t&ext"), this))
+    , m_sendBinary(new QPushButton(tr("Send hex"), this))
+    , m_ping(new QPushButton(tr("P&ing"), this))
     , m_closeCode(new QSpinBox(this))
     , m_closeReason(new QLineEdit(this))
     , m_close(new QPushButton(tr("&Close"), this))
@@ -118,7 +118,7 @@ ServerPane::ServerPane(QWidget *parent)
     m_tlsCert->setPlaceholderText(tr("none: ws://; a PEM or PKCS#12 file: wss://"));
     m_tlsKey->setPlaceholderText(tr("PEM key, unless the certificate's file holds it"));
     auto *certBrowse = new QPushButton(tr("&Browse…"), this);
-    auto *keyBrowse = new QPushButton(tr("Bro&wse…"), this);
+    auto *keyBrowse = new QPushButton(tr("Browse…"), this);
     connect(certBrowse, &QPushButton::clicked, this, [this] { chooseTlsFile(m_tlsCert, tr("Certificate")); });
     connect(keyBrowse, &QPushButton::clicked, this, [this] { chooseTlsFile(m_tlsKey, tr("Private key")); });
     m_tlsPassphrase->setEchoMode(QLineEdit::Password);
@@ -163,29 +163,35 @@ ServerPane::ServerPane(QWidget *parent)
         if (extra)
             grid->addWidget(extra, row, column * 3 + 2);
     };
-    add(tr("A&ddress:"), m_address, 0);
+    add(tr("&Address:"), m_address, 0);
     add(tr("P&ort:"), m_port, 1);
     ++row;
     grid->addWidget(m_addressWarning, row++, 0, 1, 6);
-    add(tr("Pat&hs:"), m_paths, 0);
-    add(tr("Answer the &upgrade:"), m_answer, 1);
+    add(tr("Paths:"), m_paths, 0);
+    add(tr("Answer the upgrade:"), m_answer, 1);
     ++row;
-    add(tr("Certi&ficate:"), m_tlsCert, 0, certBrowse);
+    add(tr("&Certificate:"), m_tlsCert, 0, certBrowse);
     add(tr("&Key:"), m_tlsKey, 1, keyBrowse);
     ++row;
     add(tr("R&eply:"), m_reply, 0);
     grid->addWidget(m_replyText, row, 4, 1, 2);
     ++row;
     add(tr("Passphrase:"), m_tlsPassphrase, 0);
-    add(tr("Largest &message:"), m_maxMessage, 1);
+    add(tr("Largest message:"), m_maxMessage, 1);
     ++row;
     add(tr("Re&quire header:"), m_requireHeader, 0);
     add(tr("Subp&rotocols:"), m_protocols, 1, m_requireProtocol);
     ++row;
-    add(tr("De&lay the 101:"), m_delay, 0);
-    add(tr("Drop after &N messages:"), m_dropAfter, 1);
+    add(tr("Delay the 101:"), m_delay, 0);
+    add(tr("Drop after N messages:"), m_dropAfter, 1);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(4, 1);
+    // Tab goes along the rows, as they read, each Browse… after its field.
+    const QList<QWidget *> formOrder = {m_address, m_port, m_paths, m_answer, m_tlsCert, certBrowse, m_tlsKey,
+                                        keyBrowse, m_reply, m_replyText, m_tlsPassphrase, m_maxMessage,
+                                        m_requireHeader, m_protocols, m_requireProtocol, m_delay, m_dropAfter};
+    for (qsizetype i = 1; i < formOrder.size(); ++i)
+        QWidget::setTabOrder(formOrder.at(i - 1), formOrder.at(i));
 
     auto *urlRow = new QHBoxLayout;
     urlRow->setContentsMargins(6, 0, 6, 0);
@@ -197,7 +203,14 @@ ServerPane::ServerPane(QWidget *parent)
     m_showSettings->setCheckable(true);
     m_showSettings->setChecked(true);
     m_showSettings->setToolTip(tr("Show the server's settings; they take effect when it starts"));
-    connect(m_showSettings, &QPushButton::toggled, settings, &QWidget::setVisible);
+    // The form scrolls rather than making the window taller than a small screen.
+    auto *settingsArea = new QScrollArea(this);
+    settingsArea->setWidget(settings);
+    settingsArea->setWidgetResizable(true);
+    settingsArea->setFrameShape(QFrame::NoFrame);
+    settingsArea->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    settingsArea->setMinimumHeight(fontMetrics().height() * 2);
+    connect(m_showSettings, &QPushButton::toggled, settingsArea, &QWidget::setVisible);
 
     m_clients->setHorizontalHeaderLabels({tr("Address"), tr("Port"), tr("Time"), tr("State"), tr("User agent"), tr("Path")});
     m_clients->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -208,6 +221,7 @@ ServerPane::ServerPane(QWidget *parent)
     m_clients->horizontalHeader()->setSectionResizeMode(UserAgent, QHeaderView::Stretch);
     m_clients->setAccessibleName(tr("Clients"));
     m_clients->setWordWrap(false);
+    m_clients->setMinimumHeight(m_clients->horizontalHeader()->sizeHint().height() + fontMetrics().height() * 2);
 
     m_message->setPlaceholderText(tr("Text, or hex bytes for Send hex, to the selected client"));
     m_closeCode->setRange(1000, 4999);
@@ -249,17 +263,21 @@ ServerPane::ServerPane(QWidget *parent)
     top->setChildrenCollapsible(false);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
-    // Until a client comes, what to do in its place.
-    m_views = new QStackedWidget(this);
-    auto *waiting = new QLabel(tr("No client yet. Start the server and point your client at its URL: every byte it "
-                                  "sends is shown here, as in a connection's views."),
-                               this);
-    waiting->setTextFormat(Qt::PlainText);
-    waiting->setWordWrap(true);
-    waiting->setAlignment(Qt::AlignCenter);
-    waiting->setForegroundRole(QPalette::PlaceholderText);
-    m_views->addWidget(waiting);
-    m_views->addWidget(m_viewer);
+    // Until a client comes, what to do in its place. One of the two is shown
+    // (not a stack: the hidden one's size does not count).
+    m_views = new QWidget(this);
+    auto *viewsLayout = new QVBoxLayout(m_views);
+    viewsLayout->setContentsMargins(0, 0, 0, 0);
+    m_waiting = new QLabel(tr("No client yet. Start the server and point your client at its URL: every byte it "
+                              "sends is shown here, as in a connection's views."),
+                           this);
+    m_waiting->setTextFormat(Qt::PlainText);
+    m_waiting->setWordWrap(true);
+    m_waiting->setAlignment(Qt::AlignCenter);
+    m_waiting->setForegroundRole(QPalette::PlaceholderText);
+    viewsLayout->addWidget(m_waiting);
+    viewsLayout->addWidget(m_viewer);
+    m_viewer->hide();
     splitter->addWidget(m_views);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
@@ -269,9 +287,17 @@ ServerPane::ServerPane(QWidget *parent)
     layout->setContentsMargins(0, 6, 0, 0);
     auto *settingsRow = new QHBoxLayout;
     settingsRow->setContentsMargins(6, 0, 6, 0);
-    settingsRow->addWidget(settings);
+    settingsRow->addWidget(settingsArea);
     layout->addLayout(settingsRow);
     layout->addLayout(urlRow);
+    // Why the last Start failed, where it is seen (the status bar's message goes).
+    m_startError = new QLabel(this);
+    m_startError->setTextFormat(Qt::PlainText);
+    m_startError->setWordWrap(true);
+    m_startError->setContentsMargins(6, 0, 6, 0);
+    Theme::setTextRole(m_startError, Theme::Role::Warning);
+    m_startError->hide();
+    layout->addWidget(m_startError);
     layout->addWidget(splitter, 1);
 
     // The viewer saves and exports the whole server, every client in it.
@@ -606,9 +632,12 @@ bool ServerPane::start()
     if (!configFromForm(&config, &error) || !m_server.start(config, &error)) {
         Q_EMIT statusMessage(error, 15000);
         m_url->clear();
-        m_url->setPlaceholderText(error);
+        m_url->setPlaceholderText(tr("Not started."));
+        m_startError->setText(error);
+        m_startError->show();
         return false;
     }
+    m_startError->hide();
     // Every client goes to the crash journal as it goes on, as a connection tab's session does.
     if (!m_journal && Settings::value(Settings::Id::KeepJournal).toBool()) {
         m_journal = std::make_unique<Journal>(&m_server, Journal::defaultDirectory(), m_viewer->exportOptions());
@@ -719,7 +748,8 @@ void ServerPane::showClient(int id)
         if (connection.id == id) {
             const QList<TapRecord> records = m_server.wire(id);
             m_viewer->showServerClient(connection, records);
-            m_views->setCurrentWidget(m_viewer);
+            m_waiting->hide();
+            m_viewer->show();
             m_shownRecords = int(records.size());
             m_shownEnd = connection.endUsec;
             m_shownHandshake = connection.handshakeUsec;

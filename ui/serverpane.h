@@ -17,7 +17,6 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
-class QStackedWidget;
 class QTableWidget;
 class QTimer;
 class SavedMessagesPane;
@@ -112,7 +111,9 @@ private:
     QPushButton *m_copyUrl;
     QTableWidget *m_clients;
     ConnectionPane *m_viewer;
-    QStackedWidget *m_views = nullptr;
+    QWidget *m_views = nullptr;
+    QLabel *m_waiting = nullptr;
+    QLabel *m_startError = nullptr;
     QLineEdit *m_message;
     QPushButton *m_sendText;
     QPushButton *m_sendBinary;

@@ -12,6 +12,19 @@ namespace Theme {
 
 namespace {
 
+// A disabled field's placeholder is fainter than a disabled field's text, so
+// that a hint in an empty field does not read as a value once the form is
+// disabled (as a server tab's is while the server runs).
+QPalette withFaintDisabledHints(QPalette palette)
+{
+    const QColor text = palette.color(QPalette::Disabled, QPalette::Text);
+    const QColor base = palette.color(QPalette::Disabled, QPalette::Base);
+    const auto mix = [](int a, int b) { return (a * 55 + b * 45) / 100; };
+    palette.setColor(QPalette::Disabled, QPalette::PlaceholderText,
+                     QColor(mix(text.red(), base.red()), mix(text.green(), base.green()), mix(text.blue(), base.blue())));
+    return palette;
+}
+
 double luminance(const QColor &c)
 {
     auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
@@ -170,7 +183,7 @@ QPalette darkPalette()
     p.setColor(QPalette::LinkVisited, QColor(0xdc, 0x8a, 0xdd));
     for (const QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         p.setColor(QPalette::Disabled, role, disabled);
-    return p;
+    return withFaintDisabledHints(p);
 }
 
 Colours coloursFromName(const QString &name)
@@ -201,7 +214,7 @@ void applyColours(Colours colours)
     if (!wanted.isEmpty() && QApplication::style() && QApplication::style()->name().compare(wanted, Qt::CaseInsensitive) != 0)
         QApplication::setStyle(wanted);
     switch (colours) {
-    case Colours::System: QApplication::setPalette(startPalette); break;
+    case Colours::System: QApplication::setPalette(withFaintDisabledHints(startPalette)); break;
     case Colours::Light: QApplication::setPalette(lightPalette()); break;
     case Colours::Dark: QApplication::setPalette(darkPalette()); break;
     }
@@ -210,8 +223,8 @@ void applyColours(Colours colours)
 QPalette lightPalette()
 {
     if (QStyle *style = QApplication::style())
-        return style->standardPalette();
-    return QPalette();
+        return withFaintDisabledHints(style->standardPalette());
+    return withFaintDisabledHints(QPalette());
 }
 
 } // namespace Theme

@@ -4505,22 +4505,6 @@ Built with Qt %2.</source>
         <translation>设置(&amp;G)</translation>
     </message>
     <message>
-        <source>Cop&amp;y URL</source>
-        <translation>复制 URL(&amp;Y)</translation>
-    </message>
-    <message>
-        <source>Send &amp;text</source>
-        <translation>发送文本(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Send he&amp;x</source>
-        <translation>发送 hex(&amp;X)</translation>
-    </message>
-    <message>
-        <source>&amp;Ping</source>
-        <translation>Ping(&amp;P)</translation>
-    </message>
-    <message>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
@@ -4567,10 +4551,6 @@ Built with Qt %2.</source>
     <message>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
-    </message>
-    <message>
-        <source>Bro&amp;wse…</source>
-        <translation>浏览(&amp;W)…</translation>
     </message>
     <message>
         <source>Certificate</source>
@@ -4629,24 +4609,8 @@ Built with Qt %2.</source>
         <translation>服务器 URL</translation>
     </message>
     <message>
-        <source>A&amp;ddress:</source>
-        <translation>地址(&amp;D)：</translation>
-    </message>
-    <message>
         <source>P&amp;ort:</source>
         <translation>端口(&amp;O)：</translation>
-    </message>
-    <message>
-        <source>Pat&amp;hs:</source>
-        <translation>路径(&amp;H)：</translation>
-    </message>
-    <message>
-        <source>Answer the &amp;upgrade:</source>
-        <translation>回应升级(&amp;U)：</translation>
-    </message>
-    <message>
-        <source>Certi&amp;ficate:</source>
-        <translation>证书(&amp;F)：</translation>
     </message>
     <message>
         <source>&amp;Key:</source>
@@ -4663,14 +4627,6 @@ Built with Qt %2.</source>
     <message>
         <source>Subp&amp;rotocols:</source>
         <translation>子协议(&amp;R)：</translation>
-    </message>
-    <message>
-        <source>De&amp;lay the 101:</source>
-        <translation>推迟 101(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>Drop after &amp;N messages:</source>
-        <translation>N 条消息后断开(&amp;N)：</translation>
     </message>
     <message>
         <source>Show the server&apos;s settings; they take effect when it starts</source>
@@ -4795,10 +4751,6 @@ Built with Qt %2.</source>
         <translation>口令：</translation>
     </message>
     <message>
-        <source>Largest &amp;message:</source>
-        <translation>最大消息(&amp;M)：</translation>
-    </message>
-    <message>
         <source>The saved messages cannot be read: %1</source>
         <translation>无法读取已保存消息：%1</translation>
     </message>
@@ -4829,6 +4781,58 @@ Built with Qt %2.</source>
     <message>
         <source>Double click to send one to the selected client. Those sent on open go to each client as it connects; the others can be the replies (Settings, Reply).</source>
         <translation>双击可将其发送给所选客户端。“打开时发送”的消息在每个客户端连接时发给它；其余的可作为回复（设置中的“回复”）。</translation>
+    </message>
+    <message>
+        <source>Copy U&amp;RL</source>
+        <translation>复制 URL(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Send t&amp;ext</source>
+        <translation>发送文本(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Send hex</source>
+        <translation>发送 hex</translation>
+    </message>
+    <message>
+        <source>P&amp;ing</source>
+        <translation>Ping(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Paths:</source>
+        <translation>路径：</translation>
+    </message>
+    <message>
+        <source>Answer the upgrade:</source>
+        <translation>回应升级：</translation>
+    </message>
+    <message>
+        <source>&amp;Certificate:</source>
+        <translation>证书(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Largest message:</source>
+        <translation>最大消息：</translation>
+    </message>
+    <message>
+        <source>Delay the 101:</source>
+        <translation>推迟 101：</translation>
+    </message>
+    <message>
+        <source>Drop after N messages:</source>
+        <translation>N 条消息后断开：</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>未启动。</translation>
     </message>
 </context>
 <context>

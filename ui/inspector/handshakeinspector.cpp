@@ -141,6 +141,9 @@ public:
         setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
         header()->setStretchLastSection(true);
         header()->setSectionResizeMode(0, QHeaderView::Interactive);
+        // Its header and two rows at the least, so that two of them fit a
+        // small window's inspector (they scroll).
+        setMinimumHeight(header()->sizeHint().height() + fontMetrics().height() * 2 + 2 * frameWidth());
     }
 
     void setHeaders(const QList<HandshakeInfo::Header> &headers)

@@ -33,6 +33,7 @@ PagedText::PagedText(const QString &accessibleName, QWidget *parent)
 {
     m_edit->setReadOnly(true);
     m_edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_edit->setMinimumHeight(fontMetrics().height() * 2 + 2 * m_edit->frameWidth());   // it scrolls in a small window
     m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_edit->setAccessibleName(accessibleName);
     m_edit->setTabChangesFocus(true);
