@@ -281,6 +281,9 @@ ServerPane::ServerPane(QWidget *parent)
     splitter->addWidget(m_views);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
+    // The client's views get the room, as when they are shown: until a
+    // client comes only the waiting text is there, which would get little.
+    splitter->setSizes({fontMetrics().height() * 14, fontMetrics().height() * 30});
 
     auto *layout = new QVBoxLayout(this);
     // The views below have their own margins, as in a connection tab.
