@@ -10,6 +10,7 @@
 #include <QSslCipher>
 #include <QSslConfiguration>
 #include <QSslServer>
+#include <QSet>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -37,20 +38,32 @@ public:
     {
         setHandshakeTimeout(timeoutMs);
     }
+    ~TlsOrPlainServer() override
+    {
+        // Connections not handed on yet belong to nobody else.
+        for (const qintptr descriptor : std::as_const(m_undecided))
+            ::close(int(descriptor));
+    }
+    Q_DISABLE_COPY_MOVE(TlsOrPlainServer)
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        m_undecided.insert(descriptor);
         auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
         auto *timeout = new QTimer(notifier);
         timeout->setSingleShot(true);
-        const auto decide = [this, descriptor, notifier](bool waited) {
+        const auto decide = [this, descriptor, notifier, timeout](bool waited) {
+            if (!notifier->isEnabled())
+                return;   // decided already (the timer and the notifier in one turn)
             char first = 0;
             const ssize_t got = ::recv(int(descriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
             if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && !waited)
                 return;   // nothing yet
             notifier->setEnabled(false);
+            timeout->stop();
             notifier->deleteLater();
+            m_undecided.remove(descriptor);
             if (got == 1 && first != '\x16') {
                 auto *plain = new QTcpSocket(this);
                 if (plain->setSocketDescriptor(descriptor))
@@ -69,6 +82,7 @@ protected:
 
 private:
     int m_timeoutMs;
+    QSet<qintptr> m_undecided;
 };
 
 constexpr quint8 OpContinuation = 0x0;
