@@ -22,6 +22,7 @@
 #include "tlsfixture.h"
 #include "qtpeer.h"
 #include "rawserver.h"
+#include "shortcutletters.h"
 #include "server/echoserver.h"
 #include "secrets/secretstore.h"
 #include "testfiles.h"
@@ -1503,19 +1504,6 @@ void TestMainWindow::repeatedHeaderRowIsMarkedAndNothingConnects()
     window.session()->abort();
 }
 
-namespace {
-
-// The letter after a single '&' in a widget's text, or 0.
-QChar mnemonic(const QString &text)
-{
-    const qsizetype amp = QString(text).replace(QStringLiteral("&&"), QStringLiteral("__")).indexOf(u'&');
-    if (amp < 0 || amp + 1 >= text.size())
-        return {};
-    return text.at(amp + 1).toLower();
-}
-
-} // namespace
-
 void TestMainWindow::emptyStatesSayWhatToDo()
 {
     EchoServer echo;
@@ -1619,34 +1607,9 @@ void TestMainWindow::shortcutsDoNotClash()
     int checked = 0;
     for (int tab = 0; tab < details->count(); ++tab) {
         details->setCurrentIndex(tab);
-        QMultiHash<QChar, QString> owners;
-        const auto add = [&owners](const QString &text) {
-            const QChar letter = mnemonic(text);
-            if (!letter.isNull())
-                owners.insert(letter, text);
-        };
-        for (const QAction *menu : window.menuBar()->actions())
-            add(menu->text());
-        for (const QAbstractButton *button : window.findChildren<QAbstractButton *>()) {
-            const auto *tool = qobject_cast<const QToolButton *>(button);
-            if (button->isVisibleTo(&window) && !(tool && tool->defaultAction()))   // a toolbar's has no shortcut letter
-                add(button->text());
-        }
-        for (const QLabel *label : window.findChildren<QLabel *>()) {
-            if (label->isVisibleTo(&window) && label->buddy())
-                add(label->text());
-        }
-        for (const QTabBar *bar : window.findChildren<QTabBar *>()) {
-            if (!bar->isVisibleTo(&window))
-                continue;
-            for (int i = 0; i < bar->count(); ++i)
-                add(bar->tabText(i));
-        }
-        for (const QChar letter : owners.uniqueKeys()) {
-            const QStringList texts = owners.values(letter);
-            QVERIFY2(texts.size() == 1, qPrintable(QStringLiteral("Alt+%1 on %2 tab: %3")
-                                                       .arg(letter, details->tabText(tab), texts.join(QStringLiteral(", ")))));
-        }
+        const QMultiHash<QChar, QString> owners = ShortcutLetters::owners(window, false);
+        const QStringList clashes = ShortcutLetters::clashes(owners);
+        QVERIFY2(clashes.isEmpty(), qPrintable(QStringLiteral("on %1 tab: %2").arg(details->tabText(tab), clashes.join(u'\n'))));
         checked += int(owners.size());
     }
     QVERIFY(checked > 6 * 10);

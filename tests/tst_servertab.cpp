@@ -9,6 +9,7 @@
 #include "settings/settings.h"
 #include "savedmessages.h"
 #include "serverpane.h"
+#include "shortcutletters.h"
 #include "testfiles.h"
 #include "tlsfixture.h"
 
@@ -144,19 +145,6 @@ void TestServerTab::fitsASmallWindow()
     QVERIFY(fits("running, the form shown"));
 }
 
-namespace {
-
-// The letter after a single '&' in a widget's text, or 0.
-QChar mnemonic(const QString &text)
-{
-    const qsizetype amp = QString(text).replace(QStringLiteral("&&"), QStringLiteral("__")).indexOf(u'&');
-    if (amp < 0 || amp + 1 >= text.size())
-        return {};
-    return text.at(amp + 1).toLower();
-}
-
-} // namespace
-
 // Alt+letter goes to one place in a server tab too: its form, its buttons,
 // the menus and the views of the client shown below, whichever inspector
 // tab is up, with the form shown while the server runs.
@@ -179,35 +167,8 @@ void TestServerTab::shortcutsDoNotClash()
     const auto check = [&](const QString &state) {
         for (int tab = 0; tab < details->count(); ++tab) {
             details->setCurrentIndex(tab);
-            QMultiHash<QChar, QString> owners;
-            const auto add = [&owners](const QString &text) {
-                const QChar letter = mnemonic(text);
-                if (!letter.isNull())
-                    owners.insert(letter, text);
-            };
-            for (const QAction *menu : window.menuBar()->actions())
-                add(menu->text());
-            // A disabled control's letter does nothing: the form while the server runs, the composer while it is stopped.
-            for (const QAbstractButton *button : window.findChildren<QAbstractButton *>()) {
-                const auto *tool = qobject_cast<const QToolButton *>(button);
-                if (button->isVisibleTo(&window) && button->isEnabled() && !(tool && tool->defaultAction()))
-                    add(button->text());
-            }
-            for (const QLabel *label : window.findChildren<QLabel *>()) {
-                if (label->isVisibleTo(&window) && label->isEnabled() && label->buddy() && label->buddy()->isEnabled())
-                    add(label->text());
-            }
-            for (const QTabBar *bar : window.findChildren<QTabBar *>()) {
-                if (!bar->isVisibleTo(&window))
-                    continue;
-                for (int i = 0; i < bar->count(); ++i)
-                    add(bar->tabText(i));
-            }
-            for (const QChar letter : owners.uniqueKeys()) {
-                const QStringList texts = owners.values(letter);
-                if (texts.size() > 1)
-                    clashes << QStringLiteral("Alt+%1 %2 on %3: %4").arg(letter, state, details->tabText(tab), texts.join(QStringLiteral(", ")));
-            }
+            for (const QString &clash : ShortcutLetters::clashes(ShortcutLetters::owners(window, true)))
+                clashes << QStringLiteral("%1 %2 on %3").arg(clash, state, details->tabText(tab));
         }
     };
     check(QStringLiteral("while it runs"));
