@@ -1,3 +1,4 @@
+#include "freeport.h"
 #include "qtmessages.h"
 #include "server/echoserver.h"
 
@@ -401,12 +402,8 @@ void TestEchoServer::windowFollowsTheAllowedOriginsSetting()
 {
     QTemporaryDir home;
     QVERIFY(home.isValid());
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     {
         QSettings settings(home.filePath(QStringLiteral("config/wsscope/wsscope.conf")), QSettings::IniFormat);
         settings.setValue(QStringLiteral("echoServer/port"), port);

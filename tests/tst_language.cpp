@@ -1,3 +1,4 @@
+#include "freeport.h"
 #include "testfiles.h"
 #include "composer.h"
 #include "i18n/language.h"
@@ -392,10 +393,8 @@ void TestLanguage::unknownLanguageIsAUsageError()
 void TestLanguage::batchMessagesFollowLang()
 {
     // Nothing listens on the port: the connection fails, said in Chinese.
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     const QString url = QStringLiteral("ws://127.0.0.1:%1/").arg(port);
 
     QProcess *chinese = run({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--batch"), url});

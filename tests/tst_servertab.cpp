@@ -1,3 +1,4 @@
+#include "freeport.h"
 #include "connectionpane.h"
 #include "inspector/handshakeinspector.h"
 #include "inspector/livechart.h"
@@ -565,12 +566,8 @@ void TestServerTab::largestMessageChosenInTheForm()
 // address (all interfaces is chosen again each time) are not kept.
 void TestServerTab::formRememberedForTheNextTab()
 {
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     QString keyPath;
     TlsFixture tls;
     QVERIFY2(tls.create(), qPrintable(tls.error()));
@@ -667,12 +664,8 @@ void TestServerTab::serverTabsComeBackAfterARestart()
 {
     EchoServer echo;
     QVERIFY(echo.listen());
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     {
         MainWindow window(echo.url());
         window.show();

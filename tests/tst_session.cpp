@@ -1,3 +1,4 @@
+#include "freeport.h"
 #include "qtpeer.h"
 #include "rawserver.h"
 #include "server/echoserver.h"
@@ -311,12 +312,8 @@ void TestSession::badCloseArgumentsAreRefused()
 
 void TestSession::connectionRefused()
 {
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     Session session;
     QSignalSpy stateSpy(&session, &Session::stateChanged);
     QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
@@ -390,12 +387,8 @@ void TestSession::forbiddenAnswerEndsClosed()
     QCOMPARE(countRows(session.log(), Direction::Local, Kind::Error), 1);
 
     // The next attempt reports its own failure, not the stale 403.
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     QVERIFY(session.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port))));
     QTRY_COMPARE(session.state(), Session::State::Closed);
     const QString second = lastEventText(session.log(), Kind::Error);
