@@ -167,9 +167,8 @@ ServerPane *MainWindow::newServerTab(int port, bool start)
         server->setPort(quint16(port));
     } else {
         // The remembered port is another server tab's already: this one takes any free port.
-        const int remembered = server->form().value(QStringLiteral("port")).toInt();
-        for (int i = 0; i < m_tabs->count() && remembered != 0; ++i) {
-            if (ServerPane *other = serverPane(i); other && other->form().value(QStringLiteral("port")).toInt() == remembered)
+        for (int i = 0; i < m_tabs->count() && server->port() != 0; ++i) {
+            if (ServerPane *other = serverPane(i); other && other->port() == server->port())
                 server->setPort(0);
         }
     }

@@ -456,6 +456,11 @@ void ServerPane::setPort(quint16 port)
     m_port->setValue(port);
 }
 
+quint16 ServerPane::port() const
+{
+    return quint16(m_port->value());
+}
+
 namespace {
 
 constexpr std::pair<ReplyChoice, const char *> ReplyKeys[] = {
@@ -471,7 +476,7 @@ constexpr std::pair<ReplyChoice, const char *> ReplyKeys[] = {
 QVariantMap ServerPane::form() const
 {
     QVariantMap form;
-    form.insert(QStringLiteral("port"), m_port->value());
+    form.insert(QStringLiteral("port"), port());
     form.insert(QStringLiteral("paths"), m_paths->text());
     form.insert(QStringLiteral("certificate"), m_tlsCert->text());
     form.insert(QStringLiteral("key"), m_tlsKey->text());

@@ -46,6 +46,7 @@ public:
     QString title() const;
 
     void setPort(quint16 port);
+    quint16 port() const;   // as the form says (0: any free one)
     // The settings the last server tab started with, which a new tab begins
     // with: all but the address (always this machine only until chosen
     // again), the passphrase and a required credential header, none of
