@@ -1,6 +1,7 @@
 #include "freeport.h"
 #include "connectionpane.h"
 #include "inspector/handshakeinspector.h"
+#include "inspector/handshakestory.h"
 #include "inspector/livechart.h"
 #include "inspector/timingview.h"
 #include "log/logmodel.h"
@@ -12,6 +13,7 @@
 #include "serverpane.h"
 #include "shortcutletters.h"
 #include "testfiles.h"
+#include "theme.h"
 #include "tlsfixture.h"
 
 #include <algorithm>
@@ -268,6 +270,11 @@ void TestServerTab::clientsAreListedAndInspected()
     QVERIFY(viewer->session()->handshake().accept.matches);
     QVERIFY(viewer->session()->capture()->messageEquals(true, 0, "from the first"));
     QVERIFY(viewer->stateText().contains(QStringLiteral("client of the server")));
+    // The story of a client still connected: frames flow, the close is to come.
+    HandshakeStory *story = viewer->inspector()->story();
+    QTRY_VERIFY(story->steps().size() == 5 && story->steps().at(3).reached);
+    QVERIFY2(!story->steps().at(4).reached, qPrintable(story->steps().at(4).details.join(u'\n')));
+    QCOMPARE(story->steps().at(3).role, Theme::Role::Good);
 
     // The composer sends to the selected client; its rows follow in the views.
     QLineEdit *composer = nullptr;
@@ -301,6 +308,10 @@ void TestServerTab::clientsAreListedAndInspected()
     QTRY_COMPARE(first.state(), QAbstractSocket::UnconnectedState);
     QCOMPARE(int(first.closeCode()), 4002);
     QTRY_COMPARE(clients->item(0, 3)->text(), QStringLiteral("closed"));
+    // Then its close, as it went.
+    QTRY_VERIFY(story->steps().at(4).reached);
+    QVERIFY2(story->steps().at(4).details.join(u'\n').contains(QStringLiteral("wsscope closed it: 4002")),
+             qPrintable(story->steps().at(4).details.join(u'\n')));
 
     // Saving from the window saves every client of the server.
     QTemporaryDir dir;

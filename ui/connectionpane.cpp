@@ -542,7 +542,18 @@ HandshakeStory::Progress ConnectionPane::progressOf(int id) const
     progress.close = connection->close;
     if (connection->server)
         progress.peer = connection->peer;
-    if (connection->endUsec >= 0 || !newest || m_session.isReadOnly()) {
+    if (connection->server && m_loadedPath.isEmpty()) {
+        // A server tab's client, followed as it goes on: its own record
+        // says how far it got (the viewer is read-only, the client is not over).
+        if (connection->endUsec >= 0)
+            progress.stage = Stage::Ended;
+        else if (!connection->opened)
+            progress.stage = Stage::Connecting;
+        else if (connection->close.closer != Session::Closer::Nobody)
+            progress.stage = Stage::Closing;
+        else
+            progress.stage = Stage::Open;
+    } else if (connection->endUsec >= 0 || !newest || m_session.isReadOnly()) {
         progress.stage = Stage::Ended;
     } else {
         switch (m_session.state()) {
