@@ -275,6 +275,8 @@ void TestServerTab::clientsAreListedAndInspected()
     QTRY_VERIFY(story->steps().size() == 5 && story->steps().at(3).reached);
     QVERIFY2(!story->steps().at(4).reached, qPrintable(story->steps().at(4).details.join(u'\n')));
     QCOMPARE(story->steps().at(3).role, Theme::Role::Good);
+    QVERIFY2(viewer->inspector()->summaryText().contains(QStringLiteral("by the server, as its client sent it")),
+             qPrintable(viewer->inspector()->summaryText()));
 
     // The composer sends to the selected client; its rows follow in the views.
     QLineEdit *composer = nullptr;

@@ -1791,6 +1791,10 @@ Without --batch the same options apply to the window&apos;s connection, and the 
             <numerusform>（还有 %n 条）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Captured on the wire by the server, as its client sent it.</source>
+        <translation>由服务器在线路上捕获，与客户端发送的一致。</translation>
+    </message>
 </context>
 <context>
     <name>HandshakeStory</name>

@@ -369,8 +369,10 @@ void HandshakeInspector::setHandshake(const HandshakeInfo &info)
     m_info = info;
     m_story->setStory(m_info, m_progress);
     QString summary = shortened(info.url);
-    summary += u'\n' + (info.captured ? tr("Captured on the wire by the tap.")
-                                      : tr("Direct connection: reconstructed from what Qt sends."));
+    // A server mode's client is recorded by the server's own socket, not by the tap.
+    summary += u'\n' + (!m_progress.peer.isEmpty() ? tr("Captured on the wire by the server, as its client sent it.")
+                         : info.captured        ? tr("Captured on the wire by the tap.")
+                                                : tr("Direct connection: reconstructed from what Qt sends."));
     if (!info.subprotocol.isEmpty())
         summary += u'\n' + tr("Subprotocol: %1").arg(shortened(info.subprotocol));
     if (!info.extensions.isEmpty())
@@ -495,6 +497,11 @@ QTreeWidget *HandshakeInspector::requestTable() const
 QTreeWidget *HandshakeInspector::responseTable() const
 {
     return m_responseTable;
+}
+
+QString HandshakeInspector::summaryText() const
+{
+    return m_summary->text();
 }
 
 QString HandshakeInspector::statusText() const

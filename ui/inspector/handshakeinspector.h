@@ -38,6 +38,8 @@ public:
     QTreeWidget *requestTable() const;
     QTreeWidget *responseTable() const;
     QString statusText() const;
+    // The lines above the tabs: the URL, how it was captured, subprotocol and extensions.
+    QString summaryText() const;
     QString acceptLinkText() const;
     QTabWidget *tabs() const;
     QString requestText() const;
